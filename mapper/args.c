@@ -1,0 +1,177 @@
+#include "args.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int find_long(const wm_option *spec, int n, const char *name, size_t len)
+{
+    for (int i = 0; i < n; i++)
+        if (strlen(spec[i].name) == len && strncmp(spec[i].name, name, len) == 0) return i;
+    return -1;
+}
+
+static void record(wm_args *a, int i, const char *value)
+{
+    a->value[i] = value;
+    if (a->spec[i].kind == WM_OPT_REPEAT) {
+        a->all[i] = realloc(a->all[i], (size_t)(a->count[i] + 2) * sizeof *a->all[i]);
+        a->all[i][a->count[i]] = value;
+        a->all[i][a->count[i] + 1] = NULL;
+    }
+    a->count[i]++;
+}
+
+int wm_args_parse(wm_args *a, const wm_option *spec, int argc, char **argv,
+                  int max_positional, wm_error *err)
+{
+    memset(a, 0, sizeof *a);
+    a->spec = spec;
+    while (spec[a->nspec].name) a->nspec++;
+    a->value = calloc((size_t)a->nspec + 1, sizeof *a->value);
+    a->count = calloc((size_t)a->nspec + 1, sizeof *a->count);
+    a->all = calloc((size_t)a->nspec + 1, sizeof *a->all);
+    const char *cmd = argc > 0 ? argv[0] : "wardmap";
+    int only_positional = 0;
+    for (int k = 1; k < argc; k++) {
+        const char *w = argv[k];
+        int i = -1;
+        const char *inline_value = NULL;
+        if (!only_positional && strcmp(w, "--") == 0) { only_positional = 1; continue; }
+        if (!only_positional && (strcmp(w, "--help") == 0 || strcmp(w, "-h") == 0)) {
+            a->help = 1;
+            continue;
+        }
+        if (!only_positional && w[0] == '-' && w[1] == '-' && w[2]) {
+            const char *eq = strchr(w + 2, '=');
+            size_t len = eq ? (size_t)(eq - (w + 2)) : strlen(w + 2);
+            i = find_long(spec, a->nspec, w + 2, len);
+            if (eq) inline_value = eq + 1;
+        } else if (!only_positional && w[0] == '-' && w[1] && !w[2] && !(w[1] >= '0' && w[1] <= '9')) {
+            for (int s = 0; s < a->nspec; s++)
+                if (spec[s].short_name == w[1]) i = s;
+        } else {
+            if (a->npos >= max_positional || a->npos >= WM_MAX_POSITIONAL)
+                return wm_error_set(err, WM_EXIT_USAGE, "%s: unexpected argument \"%s\" (see --help)", cmd, w);
+            a->pos[a->npos++] = w;
+            continue;
+        }
+        if (i < 0)
+            return wm_error_set(err, WM_EXIT_USAGE, "%s: unknown option \"%s\" (see --help)", cmd, w);
+        if (spec[i].kind == WM_OPT_FLAG) {
+            if (inline_value)
+                return wm_error_set(err, WM_EXIT_USAGE, "%s: option --%s takes no value", cmd, spec[i].name);
+            record(a, i, "");
+            continue;
+        }
+        if (!inline_value) {
+            if (k + 1 >= argc)
+                return wm_error_set(err, WM_EXIT_USAGE, "%s: option --%s needs a value (%s)", cmd,
+                                    spec[i].name, spec[i].metavar ? spec[i].metavar : "VALUE");
+            inline_value = argv[++k];
+        }
+        record(a, i, inline_value);
+    }
+    return 0;
+}
+
+static int index_of(const wm_args *a, const char *name)
+{
+    for (int i = 0; i < a->nspec; i++)
+        if (strcmp(a->spec[i].name, name) == 0) return i;
+    return -1;
+}
+
+const char *wm_args_get(const wm_args *a, const char *name, const char *fallback)
+{
+    int i = index_of(a, name);
+    return i >= 0 && a->value[i] ? a->value[i] : fallback;
+}
+
+int wm_args_has(const wm_args *a, const char *name)
+{
+    int i = index_of(a, name);
+    return i >= 0 && a->count[i] > 0;
+}
+
+const char **wm_args_all(const wm_args *a, const char *name, int *n)
+{
+    int i = index_of(a, name);
+    *n = i >= 0 ? a->count[i] : 0;
+    return i >= 0 ? a->all[i] : NULL;
+}
+
+int wm_args_int(const wm_args *a, const char *name, int fallback, int lo, int hi,
+                int *out, wm_error *err)
+{
+    const char *v = wm_args_get(a, name, NULL);
+    if (!v) { *out = fallback; return 0; }
+    char *end;
+    errno = 0;
+    long x = strtol(v, &end, 10);
+    if (errno || end == v || *end || x < lo || x > hi)
+        return wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a whole number from %d to %d",
+                            name, v, lo, hi);
+    *out = (int)x;
+    return 0;
+}
+
+int wm_args_double(const wm_args *a, const char *name, double fallback, double *out, wm_error *err)
+{
+    const char *v = wm_args_get(a, name, NULL);
+    if (!v) { *out = fallback; return 0; }
+    char *end;
+    double x = strtod(v, &end);
+    if (end == v || *end || !isfinite(x))
+        return wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a number", name, v);
+    *out = x;
+    return 0;
+}
+
+int wm_parse_number_list(const char *text, double *out, int max)
+{
+    int n = 0;
+    const char *p = text;
+    while (*p) {
+        char *end;
+        double x = strtod(p, &end);
+        if (end == p || !isfinite(x) || n >= max) return -1;
+        out[n++] = x;
+        while (*end == ' ') end++;
+        if (*end == ',') end++;
+        else if (*end) return -1;
+        while (*end == ' ') end++;
+        p = end;
+    }
+    return n;
+}
+
+void wm_args_usage(FILE *fp, const char *command, const char *synopsis,
+                   const char *description, const wm_option *spec)
+{
+    fprintf(fp, "usage: wardmap %s %s\n", command, synopsis ? synopsis : "[options]");
+    if (description) fprintf(fp, "\n%s\n", description);
+    fprintf(fp, "\noptions:\n");
+    for (const wm_option *o = spec; o->name; o++) {
+        char left[64];
+        if (o->short_name)
+            snprintf(left, sizeof left, "-%c, --%s%s%s", o->short_name, o->name,
+                     o->metavar ? " " : "", o->metavar ? o->metavar : "");
+        else
+            snprintf(left, sizeof left, "    --%s%s%s", o->name, o->metavar ? " " : "",
+                     o->metavar ? o->metavar : "");
+        fprintf(fp, "  %-34s %s\n", left, o->help);
+    }
+    fprintf(fp, "  %-34s %s\n", "-h, --help", "show this help");
+}
+
+void wm_args_free(wm_args *a)
+{
+    if (a->all)
+        for (int i = 0; i < a->nspec; i++) free(a->all[i]);
+    free(a->all);
+    free(a->value);
+    free(a->count);
+    memset(a, 0, sizeof *a);
+}

@@ -1,0 +1,8 @@
+#include "commands.h"
+
+int wm_cmd_export(int argc, char **argv, wm_error *err)
+{
+    (void)argc; (void)argv;
+    return wm_error_set(err, WM_EXIT_USAGE, "export: not implemented yet");
+}
+

@@ -1,0 +1,8 @@
+#include "commands.h"
+
+int wm_cmd_figures(int argc, char **argv, wm_error *err)
+{
+    (void)argc; (void)argv;
+    return wm_error_set(err, WM_EXIT_USAGE, "figures: not implemented yet");
+}
+

@@ -1,0 +1,32 @@
+#include "commands.h"
+
+#include <string.h>
+
+const wm_command wm_commands[] = {
+    { "render", wm_cmd_render, "draw one choropleth (PNG, SVG or PDF) from a boundary layer and a table or stored indicator" },
+    { "figures", wm_cmd_figures, "make every figure, table and export of a recipe (default: the bundled Coventry set)" },
+    { "import", wm_cmd_import, "load a published table into the indicator store" },
+    { "indicators", wm_cmd_indicators, "list the indicators in the store" },
+    { "table", wm_cmd_table, "print or write the indicator table for a geography (CSV or Markdown)" },
+    { "export", wm_cmd_export, "write a styled GeoPackage for GIS teams" },
+    { "rank", wm_cmd_rank, "rank wards on a composite need index" },
+    { NULL, NULL, NULL }
+};
+
+const wm_command *wm_command_find(const char *name)
+{
+    for (const wm_command *c = wm_commands; c->name; c++)
+        if (strcmp(c->name, name) == 0) return c;
+    return NULL;
+}
+
+int wm_command_run(int argc, char **argv, wm_error *err)
+{
+    const wm_command *c = argc > 0 ? wm_command_find(argv[0]) : NULL;
+    if (!c) return wm_error_set(err, WM_EXIT_USAGE, "unknown command \"%s\" (see wardmap --help)",
+                                argc > 0 ? argv[0] : "");
+    wm_error_clear(err);
+    int rc = c->run(argc, argv, err);
+    if (rc != 0 && err && err->code == 0) err->code = rc;
+    return rc ? (err && err->code ? err->code : rc) : 0;
+}

@@ -1,0 +1,38 @@
+/* commands.h -- the wardmap commands, each a library call.
+ *
+ * Every command takes its arguments as an argv list (argv[0] is the
+ * command's name) and returns 0 or fills `err` and returns its exit
+ * status.  The front end (wardmap.c) only finds the command and prints
+ * the error; the recipe runner calls the same functions.
+ */
+#ifndef WM_COMMANDS_H
+#define WM_COMMANDS_H
+
+#include "error.h"
+
+typedef int (*wm_command_fn)(int argc, char **argv, wm_error *err);
+
+typedef struct wm_command {
+    const char *name;
+    wm_command_fn run;
+    const char *summary;     /* one line for `wardmap --help` */
+} wm_command;
+
+/* The table of commands, ending with a NULL name. */
+extern const wm_command wm_commands[];
+
+/* Find a command by name; NULL if there is none. */
+const wm_command *wm_command_find(const char *name);
+
+/* Run a command by name with argv (argv[0] = name). */
+int wm_command_run(int argc, char **argv, wm_error *err);
+
+int wm_cmd_render(int argc, char **argv, wm_error *err);     /* cmd_render.c */
+int wm_cmd_figures(int argc, char **argv, wm_error *err);    /* cmd_figures.c */
+int wm_cmd_import(int argc, char **argv, wm_error *err);     /* cmd_store.c */
+int wm_cmd_indicators(int argc, char **argv, wm_error *err); /* cmd_store.c */
+int wm_cmd_table(int argc, char **argv, wm_error *err);      /* cmd_store.c */
+int wm_cmd_export(int argc, char **argv, wm_error *err);     /* cmd_export.c */
+int wm_cmd_rank(int argc, char **argv, wm_error *err);       /* cmd_rank.c */
+
+#endif

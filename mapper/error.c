@@ -1,0 +1,70 @@
+#include "error.h"
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+void wm_error_clear(wm_error *err)
+{
+    if (!err) return;
+    err->code = 0;
+    err->msg[0] = '\0';
+}
+
+int wm_error_set(wm_error *err, int code, const char *fmt, ...)
+{
+    if (!err) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    va_end(ap);
+    /* Keep the message on one line whatever was quoted into it. */
+    for (char *p = err->msg; *p; p++)
+        if (*p == '\n' || *p == '\r') *p = ' ';
+    err->code = code;
+    return -1;
+}
+
+void wm_error_prefix(wm_error *err, const char *fmt, ...)
+{
+    if (!err) return;
+    char prefix[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(prefix, sizeof prefix, fmt, ap);
+    va_end(ap);
+    char old[sizeof err->msg];
+    memcpy(old, err->msg, sizeof old);
+    size_t plen = strlen(prefix);
+    if (plen + 2 >= sizeof err->msg) return;
+    memcpy(err->msg, prefix, plen);
+    memcpy(err->msg + plen, ": ", 2);
+    size_t room = sizeof err->msg - plen - 3;
+    size_t olen = strnlen(old, room);
+    memcpy(err->msg + plen + 2, old, olen);
+    err->msg[plen + 2 + olen] = '\0';
+}
+
+static void quiet_handler(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)cls; (void)num; (void)msg;
+    /* CPLGetLastErrorMsg() still holds the message for us to quote. */
+}
+
+void wm_gdal_init(void)
+{
+    static int done;
+    if (done) return;
+    done = 1;
+    GDALAllRegister();
+    CPLSetErrorHandler(quiet_handler);
+}
+
+const char *wm_gdal_last_error(void)
+{
+    const char *m = CPLGetLastErrorMsg();
+    return m ? m : "";
+}

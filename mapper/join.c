@@ -1,0 +1,113 @@
+#include "join.h"
+#include "number.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *wm_format_count(size_t n, char *buf, size_t size)
+{
+    char digits[32];
+    int len = snprintf(digits, sizeof digits, "%zu", n);
+    size_t o = 0;
+    for (int i = 0; i < len && o + 1 < size; i++) {
+        if (i > 0 && (len - i) % 3 == 0 && o + 2 < size) buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    buf[o] = '\0';
+    return buf;
+}
+
+double *wm_join(const wm_layer *layer, const wm_table *table, const char *data_key,
+                const char *value_field, wm_join_report *r, wm_error *err)
+{
+    memset(r, 0, sizeof *r);
+    int kc = wm_table_require_column(table, data_key, err);
+    if (kc < 0) return NULL;
+    int vc = wm_table_require_column(table, value_field, err);
+    if (vc < 0) return NULL;
+
+    double *values = malloc((layer->n ? layer->n : 1) * sizeof *values);
+    long *row_of = malloc((layer->n ? layer->n : 1) * sizeof *row_of);
+    for (size_t i = 0; i < layer->n; i++) { values[i] = NAN; row_of[i] = -1; }
+
+    r->areas = layer->n;
+    r->table_rows = table->nrows;
+    for (size_t row = 0; row < table->nrows; row++) {
+        char *key = wm_trimmed_dup(wm_table_cell(table, row, kc));
+        long idx = *key ? wm_layer_find(layer, key) : -1;
+        if (idx < 0) {
+            r->rows_unused++;
+            if (r->n_unused_rows < WM_JOIN_SAMPLES && *key)
+                r->unused_rows[r->n_unused_rows++] = strdup(key);
+            free(key);
+            continue;
+        }
+        if (row_of[idx] >= 0) {
+            wm_error_set(err, WM_EXIT_DATA, "%s: line %ld: duplicate key %s (first at line %ld)",
+                         table->path, wm_table_line(table, row), key,
+                         wm_table_line(table, (size_t)row_of[idx]));
+            free(key); free(values); free(row_of);
+            wm_join_report_free(r);
+            return NULL;
+        }
+        free(key);
+        row_of[idx] = (long)row;
+        r->matched++;
+        double v;
+        const char *cell = wm_table_cell(table, row, vc);
+        switch (wm_number_parse(cell, &v)) {
+        case WM_NUM_VALUE: values[idx] = v; r->with_value++; break;
+        case WM_NUM_EMPTY: r->empty++; break;
+        case WM_NUM_SUPPRESSED: r->suppressed++; break;
+        case WM_NUM_INVALID:
+            if (r->invalid++ == 0)
+                snprintf(r->first_invalid, sizeof r->first_invalid, "line %ld: \"%.100s\"",
+                         wm_table_line(table, row), cell);
+            break;
+        }
+    }
+    for (size_t i = 0; i < layer->n; i++)
+        if (row_of[i] < 0 && r->n_unmatched_areas < WM_JOIN_SAMPLES)
+            r->unmatched_areas[r->n_unmatched_areas++] = strdup(layer->features[i].key);
+    free(row_of);
+    return values;
+}
+
+void wm_join_report_format(const wm_join_report *r, char *buf, size_t size)
+{
+    char a[32], b[32], c[32];
+    size_t o = 0;
+#define PUT(...) do { int n_ = snprintf(buf + o, o < size ? size - o : 0, __VA_ARGS__); \
+                      if (n_ > 0) o += (size_t)n_; } while (0)
+    PUT("joined %s/%s areas; %s table rows unused", wm_format_count(r->matched, a, sizeof a),
+        wm_format_count(r->areas, b, sizeof b), wm_format_count(r->rows_unused, c, sizeof c));
+    size_t nodata = r->areas - r->with_value;
+    if (nodata) {
+        PUT("; %s areas No data (", wm_format_count(nodata, a, sizeof a));
+        const char *sep = "";
+        if (r->areas - r->matched) { PUT("%s%zu no row", sep, r->areas - r->matched); sep = ", "; }
+        if (r->suppressed) { PUT("%s%zu suppressed", sep, r->suppressed); sep = ", "; }
+        if (r->empty) { PUT("%s%zu empty", sep, r->empty); sep = ", "; }
+        if (r->invalid) { PUT("%s%zu not a number, first at %s", sep, r->invalid, r->first_invalid); }
+        PUT(")");
+    }
+    if (r->n_unmatched_areas) {
+        PUT("; sample areas with no row:");
+        for (size_t i = 0; i < r->n_unmatched_areas; i++) PUT(" %s", r->unmatched_areas[i]);
+    }
+    if (r->n_unused_rows) {
+        PUT("; sample unmatched table keys:");
+        for (size_t i = 0; i < r->n_unused_rows; i++) PUT(" %s", r->unused_rows[i]);
+    }
+#undef PUT
+    if (size) buf[o < size ? o : size - 1] = '\0';
+}
+
+void wm_join_report_free(wm_join_report *r)
+{
+    for (size_t i = 0; i < r->n_unmatched_areas; i++) free(r->unmatched_areas[i]);
+    for (size_t i = 0; i < r->n_unused_rows; i++) free(r->unused_rows[i]);
+    r->n_unmatched_areas = r->n_unused_rows = 0;
+}

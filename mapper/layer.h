@@ -1,0 +1,55 @@
+/* layer.h -- a boundary layer read through OGR and projected with PROJ.
+ *
+ * Any vector source GDAL reads (GeoJSON, GeoPackage, Shapefile, ...),
+ * named "FILE" or "FILE:LAYER".  Every feature keeps its area code (the
+ * join key), a display name, and its geometry transformed into the
+ * target spatial reference (British National Grid, EPSG:27700, unless
+ * the caller asks for another).  The transformation is OGR's
+ * OGRCoordinateTransformation, i.e. PROJ, with axis order forced to the
+ * traditional GIS order (easting/longitude first).
+ *
+ * Features without geometry or without a key are errors naming the
+ * feature; two features with the same key are an error too, since a join
+ * on that key would be ambiguous.
+ */
+#ifndef WM_LAYER_H
+#define WM_LAYER_H
+
+#include "error.h"
+#include <ogr_api.h>
+#include <stddef.h>
+
+#define WM_DEFAULT_SRS "EPSG:27700"
+
+typedef struct wm_feature {
+    char *key;            /* value of the key field, trimmed */
+    char *name;           /* value of the name field, or the key */
+    OGRGeometryH geom;    /* owned; in the layer's target SRS */
+} wm_feature;
+
+typedef struct wm_layer {
+    char *spec;           /* as given, for messages */
+    char *key_field;
+    char *name_field;     /* the field the names came from, or NULL */
+    size_t n;
+    wm_feature *features;
+    OGRSpatialReferenceH srs;   /* target SRS (owned) */
+    double minx, miny, maxx, maxy;  /* extent in the target SRS */
+} wm_layer;
+
+/* Read `spec`.  `key_field` names the area-code field; `name_field` the
+ * display-name field, or NULL to pick one: the first field whose name
+ * ends in "NM" (ONS convention: WD25NM, LSOA11NM), else "name", else
+ * the key.  `target_srs` is anything OSRSetFromUserInput accepts
+ * ("EPSG:27700", a PROJ string, WKT) or NULL for EPSG:27700.
+ * A source without a declared SRS is taken as WGS84 longitude/latitude
+ * (GeoJSON's rule). */
+wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *name_field,
+                        const char *target_srs, wm_error *err);
+
+/* Index of the feature with this key, or -1.  O(log n). */
+long wm_layer_find(const wm_layer *layer, const char *key);
+
+void wm_layer_free(wm_layer *layer);
+
+#endif

@@ -1,0 +1,77 @@
+#include "number.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+static const char *const suppression_markers[] = {
+    "s", "*", "x", "c", "..", ":", "-", "n/a", "na", "#n/a", "[c]", "[x]",
+    "[low]", "~", NULL
+};
+
+wm_number_kind wm_number_parse(const char *text, double *out)
+{
+    if (!text) return WM_NUM_EMPTY;
+    while (isspace((unsigned char)*text)) text++;
+    size_t len = strlen(text);
+    while (len > 0 && isspace((unsigned char)text[len - 1])) len--;
+    if (len == 0) return WM_NUM_EMPTY;
+    if (len >= 64) return WM_NUM_INVALID;
+
+    char cell[64];
+    memcpy(cell, text, len);
+    cell[len] = '\0';
+    for (const char *const *m = suppression_markers; *m; m++)
+        if (strcasecmp(cell, *m) == 0) return WM_NUM_SUPPRESSED;
+
+    if (cell[len - 1] == '%') {
+        cell[--len] = '\0';
+        while (len > 0 && isspace((unsigned char)cell[len - 1])) cell[--len] = '\0';
+        if (len == 0) return WM_NUM_INVALID;
+    }
+
+    /* Copy without thousands separators, checking they group by three. */
+    char digits[64];
+    size_t n = 0, i = 0;
+    if (cell[i] == '+' || cell[i] == '-') digits[n++] = cell[i++];
+    size_t run = 0;            /* digits since the last comma */
+    int seen_comma = 0, int_digits = 0;
+    for (; cell[i] && cell[i] != '.' && cell[i] != 'e' && cell[i] != 'E'; i++) {
+        if (cell[i] == ',') {
+            if (int_digits == 0 || (seen_comma && run != 3) || (!seen_comma && run > 3))
+                return WM_NUM_INVALID;
+            seen_comma = 1;
+            run = 0;
+            continue;
+        }
+        if (!isdigit((unsigned char)cell[i])) return WM_NUM_INVALID;
+        digits[n++] = cell[i];
+        run++;
+        int_digits++;
+    }
+    if (seen_comma && run != 3) return WM_NUM_INVALID;
+    for (; cell[i]; i++) digits[n++] = cell[i];
+    digits[n] = '\0';
+
+    char *end = NULL;
+    double v = strtod(digits, &end);
+    if (end == digits || *end != '\0' || !isfinite(v)) return WM_NUM_INVALID;
+    /* strtod accepts "inf", "nan", hex: a published table has none. */
+    for (const char *p = digits; *p; p++)
+        if (!(isdigit((unsigned char)*p) || strchr("+-.eE", *p))) return WM_NUM_INVALID;
+    *out = v;
+    return WM_NUM_VALUE;
+}
+
+const char *wm_number_kind_name(wm_number_kind kind)
+{
+    switch (kind) {
+    case WM_NUM_VALUE: return "value";
+    case WM_NUM_EMPTY: return "empty";
+    case WM_NUM_SUPPRESSED: return "suppressed";
+    case WM_NUM_INVALID: return "not a number";
+    }
+    return "?";
+}

@@ -1,0 +1,46 @@
+/* palette.h -- ColorBrewer colour schemes, by name.
+ *
+ * The schemes are read from styles/colorbrewer.json, the published
+ * ColorBrewer definitions with Cynthia Brewer's suitability flags (see
+ * styles/PROVENANCE.md).  A scheme is asked for by name and class count;
+ * the flags for that count say whether it is colour-blind safe, and
+ * suitable for print, photocopy and screen.
+ */
+#ifndef WM_PALETTE_H
+#define WM_PALETTE_H
+
+#include "error.h"
+
+typedef struct wm_rgb { double r, g, b; } wm_rgb;   /* each 0..1 */
+
+typedef enum { WM_SUIT_NO = 0, WM_SUIT_YES = 1, WM_SUIT_UNSURE = 2 } wm_suitability;
+
+typedef struct wm_palette {
+    char name[32];
+    char type[8];            /* "seq", "div" or "qual" */
+    int n;                   /* number of colours */
+    wm_rgb colour[12];
+    char hex[12][8];         /* "#rrggbb" as published */
+    wm_suitability blind, print, copy, screen;   /* at this class count */
+} wm_palette;
+
+/* Path of the bundled scheme file (styles/colorbrewer.json under the
+ * wardmap home, see home.h). */
+const char *wm_palette_default_path(void);
+
+/* Load scheme `name` (case-insensitive, e.g. "YlOrRd") with `n` colours
+ * from the JSON file at `path` (NULL: the default).  `reverse` flips the
+ * order.  Errors: unknown scheme (the message lists near names), or a
+ * class count the scheme is not published for (the message gives the
+ * range). */
+int wm_palette_load(const char *path, const char *name, int n, int reverse,
+                    wm_palette *out, wm_error *err);
+
+/* Names of colour-blind-safe schemes of the same type as `name` that
+ * exist for `n` classes, comma-separated into buf (for a warning). */
+int wm_palette_suggest_safe(const char *path, const char *type, int n, char *buf, size_t size);
+
+/* Parse "#rrggbb" or "#rgb" into *out; -1 if malformed. */
+int wm_rgb_parse(const char *hex, wm_rgb *out);
+
+#endif

@@ -1,0 +1,56 @@
+/* table.h -- an indicator table read through GDAL/OGR.
+ *
+ * Any non-spatial source OGR reads will do (CSV above all, also XLSX, ODS,
+ * GeoPackage attribute tables).  CSV is read by GDAL's CSV driver with
+ * type detection off, so every cell arrives as the text the publisher
+ * wrote ("29,199", "s", " 12 "); number.h turns cells into numbers.
+ * A UTF-8 byte-order mark and CRLF line endings are handled by GDAL.
+ *
+ * Rows are numbered from 0; wm_table_line() gives the 1-based line in
+ * the file for messages (header = line 1) for CSV sources.
+ */
+#ifndef WM_TABLE_H
+#define WM_TABLE_H
+
+#include "error.h"
+#include <stddef.h>
+
+typedef struct wm_table {
+    char *path;        /* as given, for messages */
+    int ncols;
+    char **colnames;   /* ncols names, as in the header (BOM removed) */
+    size_t nrows;
+    char **cells;      /* nrows * ncols, row-major; never NULL ("" when empty) */
+    long *lines;       /* nrows: line number of each row in the source */
+} wm_table;
+
+/* Read a table.  `spec` is "FILE" or "FILE:LAYER" (layer of a
+ * multi-layer source).  Returns NULL and fills `err` (WM_EXIT_DATA) when
+ * the file cannot be opened or has no rows. */
+wm_table *wm_table_read(const char *spec, wm_error *err);
+
+/* Index of a column by exact name, or, failing that, by a
+ * case-insensitive match; -1 if absent. */
+int wm_table_column(const wm_table *t, const char *name);
+
+/* Like wm_table_column() but a missing column is an error that lists the
+ * columns the table has. */
+int wm_table_require_column(const wm_table *t, const char *name, wm_error *err);
+
+/* The cell at (row, col); "" for out-of-range col. */
+const char *wm_table_cell(const wm_table *t, size_t row, int col);
+
+/* Line number of `row` in its file (1-based, header = 1). */
+long wm_table_line(const wm_table *t, size_t row);
+
+void wm_table_free(wm_table *t);
+
+/* Split "FILE:LAYER" into its parts.  A colon that belongs to the path
+ * (a Windows drive, or a colon followed by '/' ) is not a separator; the
+ * layer part is NULL when absent.  Returns malloc'd strings. */
+void wm_split_layer_spec(const char *spec, char **file, char **layer);
+
+/* A copy of `s` without leading and trailing spaces, tabs and CR. */
+char *wm_trimmed_dup(const char *s);
+
+#endif

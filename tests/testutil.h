@@ -1,0 +1,34 @@
+/* testutil.h -- the small harness every C test uses.
+ *
+ * CHECK(cond) records a failure with file:line and goes on; each test
+ * program ends with `return wm_test_summary();` which prints
+ * "N passed, N failed" and returns non-zero if anything failed.
+ */
+#ifndef WM_TESTUTIL_H
+#define WM_TESTUTIL_H
+
+#include <stddef.h>
+
+extern int wm_test_passed, wm_test_failed;
+
+void wm_test_check(int ok, const char *expr, const char *file, int line);
+void wm_test_check_near(double got, double want, double tol, const char *expr,
+                        const char *file, int line);
+void wm_test_check_str(const char *got, const char *want, const char *expr,
+                       const char *file, int line);
+int wm_test_summary(void);
+
+/* Path of a bundled file under WARDMAP_HOME (e.g. "layers/x.csv"). */
+const char *wm_test_home_path(const char *relative);
+
+/* A fresh scratch directory for this test program (under the build dir). */
+const char *wm_test_tmpdir(void);
+
+/* Write `text` to the file at `path`; returns 0 on success. */
+int wm_test_write_file(const char *path, const char *text);
+
+#define CHECK(c) wm_test_check(!!(c), #c, __FILE__, __LINE__)
+#define CHECK_NEAR(got, want, tol) wm_test_check_near((got), (want), (tol), #got, __FILE__, __LINE__)
+#define CHECK_STR(got, want) wm_test_check_str((got), (want), #got, __FILE__, __LINE__)
+
+#endif
