@@ -1,0 +1,150 @@
+/* store.h -- the indicator store: one SQLite file holding areas, how
+ * areas nest, indicator metadata and indicator values at every geography.
+ *
+ * A value always says where it came from: the published cell, or the
+ * numerator, denominator, number of contributing areas and method of the
+ * aggregation that made it.  docs/store.md documents the schema, the
+ * metadata format and every aggregation method.
+ *
+ * Geographies are named by type and vintage: "lsoa11", "lsoa21",
+ * "msoa11", "msoa21", "ward25", "lad24".  Where a function takes a
+ * geography, a bare type ("ward", "lsoa") matches any vintage of it.
+ *
+ * The default store is <home>/out/store.sqlite (home.h), or the file
+ * named by the WARDMAP_STORE environment variable.  When the default
+ * store is asked for (store_path NULL) and is missing or was written by
+ * an older schema, it is built from the bundled manifest first
+ * (layers/indicators/coventry.manifest).  An explicitly named store is
+ * never built implicitly: a missing file is a WM_EXIT_DATA error.
+ *
+ * Every writing operation is one SQLite transaction: a failed import
+ * leaves the store exactly as it was.
+ */
+#ifndef WM_STORE_H
+#define WM_STORE_H
+
+#include "error.h"
+#include "layer.h"
+
+#include <stddef.h>
+
+/* Schema version, kept in PRAGMA user_version. */
+#define WM_STORE_SCHEMA 1
+
+/* The bundled manifest, relative to the home. */
+#define WM_STORE_BUNDLED_MANIFEST "layers/indicators/coventry.manifest"
+
+/* Everything a figure, table or export needs to say about an indicator.
+ * Fixed-size strings so callers need no free function; longer texts
+ * are cut (never overflowing). */
+typedef struct wm_indicator_meta {
+    char id[64];
+    char period[32];          /* e.g. "2019", "2015/16-2017/18" */
+    char title[256];
+    char unit[32];            /* "%", "count", "rank", "decile", "score", "rate per 100" */
+    char polarity[32];        /* "higher is worse", "higher is better" or "neutral" */
+    int higher_is_worse;      /* 1, 0 (higher is better) or -1 (neutral) */
+    char family[32];          /* "deprivation", "fuel poverty", "ethnicity", "child obesity", ... */
+    char geography[16];       /* the geography the source was published for, e.g. "lsoa11" */
+    char publisher[160];
+    char source_file[512];    /* the source table, as named in its metadata */
+    char licence[128];
+    char aggregation[64];     /* "ratio of sums", "population-weighted mean", ... or "none" */
+    char notes[512];          /* caveats, e.g. how an estimate was made; may be "" */
+    /* Filled by wm_store_values_for_layer() only: */
+    char values_geography[16];/* geography the values were taken at, e.g. "ward25" */
+    char method[512];         /* how those values were made (from the first area with a value) */
+    char report[256];         /* one line: "store ward25: 18/18 areas have a value; ..." */
+} wm_indicator_meta;
+
+/* The default store path (WARDMAP_STORE, else <home>/out/store.sqlite)
+ * into buf; returns buf. */
+char *wm_store_default_path(char *buf, size_t size);
+
+/* Build the bundled Coventry store from layers/ (the bundled manifest)
+ * into `store_path` (NULL: the default path).  The store is written
+ * under a temporary name and renamed into place, so a failed build
+ * leaves any previous file untouched; directories are created as
+ * needed.  Takes a second or two. */
+int wm_store_build_bundled(const char *store_path, wm_error *err);
+
+/* The values of indicator `indicator_id` for every feature of `layer`,
+ * as a malloc'd array of layer->n doubles in the layer's feature order;
+ * NAN is No data (no stored value, a suppressed value, or an aggregate
+ * that could not be made).  `period` NULL takes the latest period held.
+ * `geography` ("ward", "ward25", "lsoa11", ...) chooses among the
+ * geographies the indicator has values for; NULL picks the one whose
+ * area codes match most of the layer's keys.  `meta` (may be NULL)
+ * receives the metadata, the method and a one-line join report.
+ * Errors: unknown indicator (WM_EXIT_USAGE, the message lists near ids),
+ * no values at the geography, no layer key matching any stored area
+ * (WM_EXIT_DATA). */
+double *wm_store_values_for_layer(const char *store_path, const char *indicator_id,
+                                  const char *period, const char *geography,
+                                  const wm_layer *layer, wm_indicator_meta *meta,
+                                  wm_error *err);
+
+/* Every indicator (each id and period) that has values at `geography`
+ * (NULL: all indicators), in manifest order, as a malloc'd array the
+ * caller frees with free(); *n receives the count (0 is not an error).
+ * `headline_only` keeps those marked for the ward table (table = yes in
+ * their metadata).  The values_geography field is set to the geography
+ * matched (or "" when `geography` is NULL). */
+int wm_store_list_indicators(const char *store_path, const char *geography,
+                             int headline_only, wm_indicator_meta **list, size_t *n,
+                             wm_error *err);
+
+/* One stored value with its components. */
+typedef struct wm_store_value {
+    char area_code[32];
+    char area_name[128];
+    double value;             /* NAN: No data */
+    double numerator;         /* NAN when not applicable */
+    double denominator;       /* NAN when not applicable */
+    int n_areas;              /* source areas that contributed (1 for published values) */
+    int n_missing;            /* source areas that had no value */
+    char status[16];          /* "published", "computed", "aggregated", "suppressed", "empty", "no data" */
+    char method[512];
+} wm_store_value;
+
+/* Every value of an indicator at one geography (sorted by area code),
+ * malloc'd; *n receives the count.  Same period/geography rules as
+ * wm_store_values_for_layer(); `meta` may be NULL. */
+int wm_store_values(const char *store_path, const char *indicator_id, const char *period,
+                    const char *geography, wm_store_value **values, size_t *n,
+                    wm_indicator_meta *meta, wm_error *err);
+
+/* ---- Lower level: an open store (for the importer and the tests) ---- */
+
+typedef struct wm_store wm_store;
+typedef struct sqlite3 sqlite3;
+
+/* Open the store at `path`.  `create` makes a new file with the schema
+ * when none exists (directories included).  A file that is not a
+ * wardmap store, or one of a newer schema, is an error. */
+wm_store *wm_store_open(const char *path, int create, wm_error *err);
+
+/* Open the default store, building it first when it is missing or
+ * stale (see above); `path` NULL means the default. */
+wm_store *wm_store_open_for_reading(const char *path, wm_error *err);
+
+void wm_store_close(wm_store *s);
+
+/* The SQLite handle, for queries the API above does not cover. */
+sqlite3 *wm_store_db(wm_store *s);
+
+/* The path the store was opened from. */
+const char *wm_store_path(const wm_store *s);
+
+/* Transactions: begin (immediate), commit, rollback. */
+int wm_store_begin(wm_store *s, wm_error *err);
+int wm_store_commit(wm_store *s, wm_error *err);
+void wm_store_rollback(wm_store *s);
+
+/* Resolve a geography name ("ward", "ward25") to one the store holds
+ * values for, for this indicator (id NULL: any); "" when none.  An
+ * ambiguous bare type picks the latest vintage. */
+int wm_store_match_geography(wm_store *s, const char *indicator_id, const char *geography,
+                             char *out, size_t size, wm_error *err);
+
+#endif
