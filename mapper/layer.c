@@ -22,6 +22,18 @@ static int pick_name_field(OGRFeatureDefnH defn, const char *key_field)
     return OGR_FD_GetFieldIndex(defn, "name");
 }
 
+/* ONS codes live in fields named like LSOA11CD, WD25CD, MSOA21CD. */
+static int guess_key_field(OGRFeatureDefnH defn)
+{
+    int n = OGR_FD_GetFieldCount(defn);
+    for (int i = 0; i < n; i++) {
+        const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        size_t len = strlen(f);
+        if (len > 2 && strcasecmp(f + len - 2, "CD") == 0) return i;
+    }
+    return -1;
+}
+
 static int compare_features(const void *a, const void *b)
 {
     return strcmp(((const wm_feature *)a)->key, ((const wm_feature *)b)->key);
@@ -55,7 +67,12 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
         goto fail;
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    int key_idx = OGR_FD_GetFieldIndex(defn, key_field);
+    int key_idx = key_field ? OGR_FD_GetFieldIndex(defn, key_field) : guess_key_field(defn);
+    if (!key_field && key_idx < 0) {
+        wm_error_set(err, WM_EXIT_USAGE, "%s: no field ending in CD to use as the area code; name one with --key", spec);
+        goto fail;
+    }
+    if (!key_field) key_field = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, key_idx));
     if (key_idx < 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area code", spec, key_field);
         goto fail;

@@ -37,7 +37,8 @@ typedef struct wm_layer {
     double minx, miny, maxx, maxy;  /* extent in the target SRS */
 } wm_layer;
 
-/* Read `spec`.  `key_field` names the area-code field; `name_field` the
+/* Read `spec`.  `key_field` names the area-code field (NULL: the first
+ * field whose name ends in "CD", the ONS convention); `name_field` the
  * display-name field, or NULL to pick one: the first field whose name
  * ends in "NM" (ONS convention: WD25NM, LSOA11NM), else "name", else
  * the key.  `target_srs` is anything OSRSetFromUserInput accepts

@@ -1,0 +1,88 @@
+/* choropleth.h -- the data half of a thematic map, shared by render and
+ * export so that a figure and a GeoPackage made with the same options
+ * agree class for class.
+ *
+ * A choropleth is: a boundary layer (read and projected), one value per
+ * area (joined from a table, or taken from the indicator store), the
+ * classes of those values, the palette colouring them, and the words that
+ * describe them (legend title, unit, sources).  Building one is the
+ * pipeline's read -> join -> classify -> style steps; drawing it
+ * (render.h) or writing it (gpkg export) is the last step.
+ *
+ * Options (WM_CHOROPLETH_OPTIONS, to put in a command's option table):
+ *   --layer FILE[:LAYER]   boundary layer (required)
+ *   --key FIELD            its area-code field (default: first field
+ *                          ending in CD, e.g. LSOA11CD, WD25CD)
+ *   --name-field FIELD     its area-name field (default: first ending NM)
+ *   --data TABLE           indicator table (CSV or anything OGR reads)
+ *   --data-key FIELD       the table's area-code column
+ *   --value FIELD          the table's value column
+ *   --indicator ID         or: an indicator from the store
+ *   --store PATH           the store (default: store.h's default)
+ *   --method M             quantile|equal|jenks|manual|categorical
+ *   --classes N            number of classes (default 5)
+ *   --breaks A,B,...       manual breaks or categorical values
+ *   --labels "a|b|..."     legend labels replacing the computed ones
+ *   --palette NAME         ColorBrewer scheme (default YlOrRd)
+ *   --reverse              reverse the palette
+ *   --legend-title TEXT    legend heading (default: indicator title or
+ *                          the value column's name)
+ *   --unit TEXT            unit shown in the legend heading
+ *   --source TEXT          a data source for the attribution (repeat)
+ *   --t-srs SRS            target spatial reference (default EPSG:27700)
+ */
+#ifndef WM_CHOROPLETH_H
+#define WM_CHOROPLETH_H
+
+#include "args.h"
+#include "classify.h"
+#include "error.h"
+#include "join.h"
+#include "layer.h"
+#include "palette.h"
+
+#define WM_CHOROPLETH_OPTIONS \
+    { "layer", 0, WM_OPT_VALUE, "FILE[:LAYER]", "boundary layer, any format GDAL reads" }, \
+    { "key", 0, WM_OPT_VALUE, "FIELD", "area-code field of the layer (default: first field ending in CD)" }, \
+    { "name-field", 0, WM_OPT_VALUE, "FIELD", "area-name field of the layer (default: first field ending in NM)" }, \
+    { "data", 0, WM_OPT_VALUE, "TABLE", "indicator table (CSV or any table GDAL reads)" }, \
+    { "data-key", 0, WM_OPT_VALUE, "FIELD", "area-code column of the table" }, \
+    { "value", 0, WM_OPT_VALUE, "FIELD", "value column of the table" }, \
+    { "indicator", 0, WM_OPT_VALUE, "ID", "take the values from the indicator store instead of --data" }, \
+    { "store", 0, WM_OPT_VALUE, "PATH", "indicator store (SQLite)" }, \
+    { "method", 0, WM_OPT_VALUE, "METHOD", "quantile|equal|jenks|manual|categorical (default quantile)" }, \
+    { "classes", 0, WM_OPT_VALUE, "N", "number of classes (default 5)" }, \
+    { "breaks", 0, WM_OPT_VALUE, "A,B,...", "manual breaks, or the categories of a categorical map" }, \
+    { "labels", 0, WM_OPT_VALUE, "A|B|...", "legend labels replacing the computed ones, in class order" }, \
+    { "palette", 0, WM_OPT_VALUE, "NAME", "ColorBrewer scheme (default YlOrRd)" }, \
+    { "reverse", 0, WM_OPT_FLAG, NULL, "reverse the palette" }, \
+    { "legend-title", 0, WM_OPT_VALUE, "TEXT", "legend heading" }, \
+    { "unit", 0, WM_OPT_VALUE, "TEXT", "unit of the values, shown with the legend heading" }, \
+    { "source", 0, WM_OPT_REPEAT, "TEXT", "data source named in the attribution (repeatable)" }, \
+    { "t-srs", 0, WM_OPT_VALUE, "SRS", "target spatial reference (default EPSG:27700, British National Grid)" }
+
+typedef struct wm_choropleth {
+    wm_layer *layer;          /* owned */
+    double *values;           /* layer->n values, NAN = No data; owned */
+    wm_classes classes;
+    wm_palette palette;       /* palette.n == classes.n */
+    wm_rgb nodata_colour;
+    char legend_title[256];
+    char unit[64];
+    char field[64];           /* a column name for the value (export) */
+    char *sources[16];        /* data sources for the attribution; owned */
+    int nsources;
+    char join_report[1024];   /* one line, for stderr */
+    char palette_warning[512];/* non-empty when the scheme is not colour-blind safe */
+} wm_choropleth;
+
+/* Build a choropleth from parsed options (see above).  Prints nothing;
+ * the caller prints join_report and palette_warning. */
+int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err);
+
+/* The fill colour of area i (its class colour, or the No data colour). */
+wm_rgb wm_choropleth_colour(const wm_choropleth *c, size_t i);
+
+void wm_choropleth_free(wm_choropleth *c);
+
+#endif
