@@ -1,0 +1,156 @@
+/* Unit tests for recipe.h: the recipe format, its errors at file:line,
+ * and the command lines built from sections. */
+#include "home.h"
+#include "recipe.h"
+#include "testutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Parse `text` expecting failure; return the message. */
+static const char *parse_error(const char *text)
+{
+    static wm_error err;
+    wm_error_clear(&err);
+    wm_recipe *r = wm_recipe_parse(text, "t.recipe", &err);
+    if (r) {
+        wm_recipe_free(r);
+        return "(parsed)";
+    }
+    CHECK(err.code == WM_EXIT_USAGE);
+    return err.msg;
+}
+
+#define CHECK_ERR(text, want)                                                        \
+    do {                                                                             \
+        const char *m_ = parse_error(text);                                          \
+        if (strncmp(m_, want, strlen(want)) != 0)                                    \
+            fprintf(stderr, "  message: %s\n  want prefix: %s\n", m_, want);         \
+        CHECK(strncmp(m_, want, strlen(want)) == 0);                                 \
+    } while (0)
+
+static void test_parse(void)
+{
+    const char *text =
+        "\xEF\xBB\xBF# synthetic recipe for the parser test\r\n"
+        "title = Test document\r\n"
+        "description = Two figures\r\n"
+        "  and a table\r\n"
+        "\r\n"
+        "[render first]\r\n"
+        "layer = layers/boundaries/coventry_wards_2025_E08000026.geojson\r\n"
+        "labels = 1 most|2\r\n"
+        "    |3 least\r\n"
+        "reverse\r\n"
+        "source = A\r\n"
+        "source = B\r\n"
+        "caption = A caption that\r\n"
+        "   runs on.\r\n"
+        "output = a.png sub/a.svg\r\n"
+        "; another comment\r\n"
+        "[ table  second ]\n"
+        "title = x # not a comment\n"
+        "output = t.csv\n";
+    wm_error err;
+    wm_recipe *r = wm_recipe_parse(text, "t.recipe", &err);
+    CHECK(r != NULL);
+    if (!r) { fprintf(stderr, "%s\n", err.msg); return; }
+    CHECK_STR(r->title, "Test document");
+    CHECK_STR(r->description, "Two figures and a table");
+    CHECK(r->n == 2);
+    wm_recipe_section *s = &r->sections[0];
+    CHECK(s->kind == WM_RECIPE_RENDER);
+    CHECK_STR(s->name, "first");
+    CHECK(s->line == 6);
+    CHECK_STR(wm_recipe_get(s, "labels"), "1 most|2|3 least");
+    CHECK_STR(wm_recipe_get(s, "reverse"), "");
+    CHECK(wm_recipe_find(s, "reverse")->value == NULL);
+    CHECK_STR(wm_recipe_get(s, "caption"), "A caption that runs on.");
+    CHECK_STR(wm_recipe_get(s, "source"), "B");
+    CHECK(wm_recipe_find(s, "output")->line == 15);
+    CHECK(wm_recipe_get(s, "title") == NULL);
+    CHECK(r->sections[1].kind == WM_RECIPE_TABLE);
+    CHECK_STR(r->sections[1].name, "second");
+    CHECK_STR(wm_recipe_get(&r->sections[1], "title"), "x # not a comment");
+
+    /* The command line: inputs against the home, outputs against outdir,
+     * flags bare, repeated keys repeated, caption left out. */
+    wm_recipe_job job;
+    CHECK(wm_recipe_job_build(r, s, "outdir", &job, &err) == 0);
+    char layer[4096];
+    wm_home_path("layers/boundaries/coventry_wards_2025_E08000026.geojson", layer, sizeof layer);
+    const char *want[] = { "render", "--layer", layer, "--labels", "1 most|2|3 least", "--reverse",
+                           "--source", "A", "--source", "B", "-o", "outdir/a.png", "-o",
+                           "outdir/sub/a.svg", NULL };
+    int nwant = 0;
+    while (want[nwant]) nwant++;
+    CHECK(job.argc == nwant);
+    for (int i = 0; i < nwant && i < job.argc; i++) CHECK_STR(job.argv[i], want[i]);
+    CHECK(job.argv[job.argc] == NULL);
+    CHECK(job.ninputs == 1);
+    if (job.ninputs) CHECK_STR(job.inputs[0], layer);
+    CHECK(job.noutputs == 2);
+    CHECK_STR(job.output_names[1], "sub/a.svg");
+    CHECK_STR(job.outputs[1], "outdir/sub/a.svg");
+    wm_recipe_job_free(&job);
+
+    /* Errors from a command are traced back to the key's line. */
+    CHECK(wm_recipe_error_line(s, "render: unknown option \"--reverse\" (see --help)") == 10);
+    CHECK(wm_recipe_error_line(s, "render: option --labels: too many") == 8);
+    CHECK(wm_recipe_error_line(s, "something else") == 6);
+    wm_recipe_free(r);
+}
+
+static void test_errors(void)
+{
+    CHECK_ERR("[render a]\noutput = a.png\n[figure b]\n",
+              "t.recipe:3: unknown section kind \"figure\"");
+    CHECK_ERR("[render]\n", "t.recipe:1: section [render] needs a name");
+    CHECK_ERR("[render a\n", "t.recipe:1: section header \"[render a\" has no closing ]");
+    CHECK_ERR("[render a] x\n", "t.recipe:1: text after the section header");
+    CHECK_ERR("[render a b]\n", "t.recipe:1: section name \"a b\" may hold only");
+    CHECK_ERR("[render a]\noutput = a.png\n\n[render a]\noutput = b.png\n",
+              "t.recipe:4: section name \"a\" is already used at line 1");
+    CHECK_ERR("layer = x.geojson\n", "t.recipe:1: \"layer\" before the first section");
+    CHECK_ERR("title = a\ntitle = b\n", "t.recipe:2: title is already given at line 1");
+    CHECK_ERR("[render a]\n# c\n  indented\n", "t.recipe:3: indented line continues nothing");
+    CHECK_ERR("[render a]\ntitle = t\n\n  more\n", "t.recipe:4: indented line continues nothing");
+    CHECK_ERR("[render a]\nreverse\n  more\n", "t.recipe:3: a flag takes no value");
+    CHECK_ERR("[render a]\ntitle =\n", "t.recipe:2: title has no value");
+    CHECK_ERR("[render a]\nTitle = x\n", "t.recipe:2: \"Title\" is not an option name");
+    CHECK_ERR("[render a]\n--title = x\n", "t.recipe:2: \"--title\" is not an option name");
+    CHECK_ERR("[render a]\no = a.png\n", "t.recipe:2: write outputs as \"output = FILE ...\"");
+    CHECK_ERR("[render a]\ncaption\n", "t.recipe:2: caption needs a value");
+    CHECK_ERR("[render a]\ntitle = x\n[render b]\noutput = b.png\n",
+              "t.recipe:1: [a] has no output");
+
+    wm_error err;
+    CHECK(wm_recipe_read("no/such/file.recipe", &err) == NULL);
+    CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "no/such/file.recipe") != NULL);
+}
+
+static void test_bundled_recipe(void)
+{
+    /* The bundled recipe parses and every section builds a command. */
+    wm_error err;
+    wm_recipe *r = wm_recipe_read(wm_test_home_path("styles/coventry.recipe"), &err);
+    CHECK(r != NULL);
+    if (!r) { fprintf(stderr, "%s\n", err.msg); return; }
+    CHECK(r->n >= 1);
+    CHECK_STR(r->sections[0].name, "deprivation_imd2019");
+    for (size_t i = 0; i < r->n; i++) {
+        wm_recipe_job job;
+        CHECK(wm_recipe_job_build(r, &r->sections[i], "out", &job, &err) == 0);
+        wm_recipe_job_free(&job);
+    }
+    wm_recipe_free(r);
+}
+
+int main(void)
+{
+    test_parse();
+    test_errors();
+    test_bundled_recipe();
+    return wm_test_summary();
+}
