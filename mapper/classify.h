@@ -23,8 +23,11 @@
  *                empty) or, with none given, each distinct value (at most
  *                WM_MAX_CLASSES).
  *
- * Legend labels state which end is inclusive ("10.0 to < 20.0") at a
- * precision that keeps every bound distinct.
+ * Legend labels state which end is inclusive ("10.0 to < 20.0", the last
+ * class "90.0 to 100.0"; manual open ends "< 10.0" and "≥ 30.0" in UTF-8;
+ * a category is its value, "1").  Decimals: 0 when every value and bound
+ * is an integer (IMD ranks, deciles), else at least 1; more, up to 4,
+ * while two different bounds would print alike.
  */
 #ifndef WM_CLASSIFY_H
 #define WM_CLASSIFY_H
@@ -47,9 +50,11 @@ typedef struct wm_classes {
     int n;                          /* number of classes, 1..WM_MAX_CLASSES */
     double lower[WM_MAX_CLASSES];   /* inclusive lower bound of each class */
     double upper[WM_MAX_CLASSES];   /* exclusive upper bound (inclusive for the last) */
-    int open_below, open_above;     /* manual: first/last class unbounded */
+    int open_below, open_above;     /* manual: first/last class unbounded
+                                       (lower[0] = -INFINITY, upper[n-1] = INFINITY) */
     size_t count[WM_MAX_CLASSES];   /* values in each class */
     size_t nodata;                  /* NAN values */
+    size_t unclassed;               /* categorical: values in no given category */
     size_t total;                   /* all values, No data included */
     int decimals;                   /* digits used in labels */
     char label[WM_MAX_CLASSES][64]; /* legend text of each class, without count */
@@ -64,8 +69,10 @@ const char *wm_class_method_name(wm_class_method m);
  * categorical with given categories).  `breaks`/`nbreaks`: the manual
  * breaks or the categories (NULL/0 otherwise).  Fills `out`.  Errors
  * (WM_EXIT_USAGE): k out of 1..WM_MAX_CLASSES, manual without breaks,
- * breaks not increasing, too many distinct categories.  All values No
- * data is not an error: one empty class results. */
+ * breaks not increasing, a category given twice, too many distinct
+ * categories; an infinite value is WM_EXIT_DATA.  All values No data is
+ * not an error: one empty class results (bounds NAN, label "(no values)").
+ * With categorical and no categories given, `k` is not used. */
 int wm_classify(const double *values, size_t n, wm_class_method method, int k,
                 const double *breaks, int nbreaks, wm_classes *out, wm_error *err);
 
@@ -76,7 +83,8 @@ int wm_class_of(const wm_classes *c, double v);
 /* Exact Fisher-Jenks: the lower bounds of the k natural classes of the
  * sorted values x[0..n-1] (ascending, no NAN) into `lower` (k entries).
  * Returns the number of classes found (< k when there are fewer distinct
- * values).  Exposed for tests and benchmarks. */
+ * values; each distinct value is then a class), or -1 when out of memory.
+ * Exposed for tests and benchmarks. */
 int wm_jenks_sorted(const double *x, size_t n, int k, double *lower);
 
 #endif

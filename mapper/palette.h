@@ -30,14 +30,19 @@ const char *wm_palette_default_path(void);
 
 /* Load scheme `name` (case-insensitive, e.g. "YlOrRd") with `n` colours
  * from the JSON file at `path` (NULL: the default).  `reverse` flips the
- * order.  Errors: unknown scheme (the message lists near names), or a
- * class count the scheme is not published for (the message gives the
- * range). */
+ * order.  ColorBrewer starts at 3 classes: for n = 2 the first and last
+ * of the 3-class colours are used, for n = 1 the middle one, with the
+ * 3-class flags.  Errors (WM_EXIT_USAGE): unknown scheme (the message
+ * lists near names, or all names), or more classes than the scheme is
+ * published for (the message gives the range); WM_EXIT_DATA for an
+ * unreadable or malformed file. */
 int wm_palette_load(const char *path, const char *name, int n, int reverse,
                     wm_palette *out, wm_error *err);
 
-/* Names of colour-blind-safe schemes of the same type as `name` that
- * exist for `n` classes, comma-separated into buf (for a warning). */
+/* Names of colour-blind-safe schemes (flag 1, not "unsure") of type
+ * `type` ("seq", "div", "qual"; a scheme name stands for its type) that
+ * exist for `n` classes, comma-separated into buf (for a warning), in
+ * file order.  Returns how many, or -1 if the file cannot be read. */
 int wm_palette_suggest_safe(const char *path, const char *type, int n, char *buf, size_t size);
 
 /* Parse "#rrggbb" or "#rgb" into *out; -1 if malformed. */
