@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -604,8 +605,18 @@ int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err)
                                            fig->author ? fig->author : "wardmap");
             cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, fig->map->legend_title);
             cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wardmap " WARDMAP_VERSION);
-            /* A fixed date keeps identical inputs giving identical files. */
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, "2000-01-01T00:00:00Z");
+            /* cairo stamps the clock unless told otherwise; identical
+             * inputs must give identical files, so the date is left out
+             * unless SOURCE_DATE_EPOCH (the reproducible-builds
+             * convention) gives one. */
+            char date[32] = "";
+            const char *epoch = getenv("SOURCE_DATE_EPOCH");
+            if (epoch && *epoch) {
+                time_t t = (time_t)strtoll(epoch, NULL, 10);
+                struct tm tm;
+                if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+            }
+            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
         }
         if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
             cairo_surface_destroy(surface);
