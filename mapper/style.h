@@ -21,6 +21,8 @@
 #include "error.h"
 #include "palette.h"
 
+#include <stdio.h>
+
 typedef enum { WM_LEGEND_RIGHT, WM_LEGEND_LEFT, WM_LEGEND_BOTTOM } wm_legend_position;
 
 typedef struct wm_style {
@@ -80,10 +82,26 @@ void wm_style_defaults(wm_style *st);
 /* Load a style: NULL or "" means styles/default.style if it exists (else
  * the built-in defaults); a NAME without '/' or '.' is
  * styles/NAME.style under the home; anything else is a path.  Keys the
- * file does not set keep their defaults. */
+ * file does not set keep their defaults.  Errors: an unknown NAME is
+ * WM_EXIT_USAGE (the message lists the styles there are); a file that
+ * cannot be read or is malformed is WM_EXIT_DATA. */
 int wm_style_load(const char *name_or_path, wm_style *st, wm_error *err);
 
-/* Parse style text (for tests); `source` names it in messages. */
+/* Parse style text (for tests); `source` names it in messages and its
+ * file stem becomes st->name.  Starts from wm_style_defaults().  On
+ * error *st is left untouched (nothing half-set) and err says
+ * "SOURCE:LINE: key \"k\": what is wrong" (WM_EXIT_DATA). */
 int wm_style_parse(const char *text, const char *source, wm_style *st, wm_error *err);
+
+/* The file wm_style_load would read for `name_or_path` (NULL or "" is
+ * "default"), into buf.  Returns 1 if it was a NAME looked up under the
+ * home, 0 if it was taken as a path. */
+int wm_style_path(const char *name_or_path, char *buf, size_t size);
+
+/* Write `st` as a complete style file, every key in every section, in
+ * the order of docs/styles.md (e.g. to show the style in effect, or to
+ * start a new style).  Reading the output back gives the same style.
+ * Returns 0, or -1 if writing failed. */
+int wm_style_write(const wm_style *st, FILE *out);
 
 #endif
