@@ -41,18 +41,19 @@ typedef struct wm_indicator_meta {
     char id[64];
     char period[32];          /* e.g. "2019", "2015/16-2017/18" */
     char title[256];
+    char label[64];           /* short heading for table columns and legends (the id when none given) */
     char unit[32];            /* "%", "count", "rank", "decile", "score", "rate per 100" */
     char polarity[32];        /* "higher is worse", "higher is better" or "neutral" */
     int higher_is_worse;      /* 1, 0 (higher is better) or -1 (neutral) */
     char family[32];          /* "deprivation", "fuel poverty", "ethnicity", "child obesity", ... */
-    char geography[16];       /* the geography the source was published for, e.g. "lsoa11" */
+    char geography[32];       /* the geography the source was published for, e.g. "lsoa11" */
     char publisher[160];
     char source_file[512];    /* the source table, as named in its metadata */
     char licence[128];
     char aggregation[64];     /* "ratio of sums", "population-weighted mean", ... or "none" */
     char notes[512];          /* caveats, e.g. how an estimate was made; may be "" */
     /* Filled by wm_store_values_for_layer() only: */
-    char values_geography[16];/* geography the values were taken at, e.g. "ward25" */
+    char values_geography[32];/* geography the values were taken at, e.g. "ward25" */
     char method[512];         /* how those values were made (from the first area with a value) */
     char report[256];         /* one line: "store ward25: 18/18 areas have a value; ..." */
 } wm_indicator_meta;

@@ -1,0 +1,625 @@
+#include "store.h"
+#include "home.h"
+#include "indicator_meta.h"
+#include "store_import.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+struct wm_store {
+    sqlite3 *db;
+    char *path;
+    int in_tx;
+};
+
+/* The schema.  Every value row carries its components and the method that
+ * made it; docs/store.md explains each column. */
+static const char schema_sql[] =
+    "CREATE TABLE store_info (key TEXT PRIMARY KEY, value TEXT);\n"
+    "CREATE TABLE geographies (\n"
+    "  geography TEXT PRIMARY KEY,      -- type and vintage: lsoa11, msoa21, ward25, lad25\n"
+    "  layer TEXT, code_field TEXT, name_field TEXT);\n"
+    "CREATE TABLE areas (\n"
+    "  geography TEXT NOT NULL, code TEXT NOT NULL, name TEXT, local_name TEXT,\n"
+    "  PRIMARY KEY (geography, code)) WITHOUT ROWID;\n"
+    "CREATE TABLE area_links (           -- parent codes: each child in one parent per geography\n"
+    "  child_geography TEXT NOT NULL, child_code TEXT NOT NULL,\n"
+    "  parent_geography TEXT NOT NULL, parent_code TEXT NOT NULL,\n"
+    "  method TEXT NOT NULL, source TEXT,\n"
+    "  PRIMARY KEY (child_geography, child_code, parent_geography)) WITHOUT ROWID;\n"
+    "CREATE TABLE indicators (\n"
+    "  id TEXT NOT NULL, period TEXT NOT NULL, title TEXT NOT NULL, label TEXT, unit TEXT NOT NULL,\n"
+    "  polarity TEXT NOT NULL, family TEXT, geography TEXT NOT NULL, publisher TEXT,\n"
+    "  source_file TEXT, licence TEXT, aggregation TEXT NOT NULL, scale REAL,\n"
+    "  derived_from TEXT, weight TEXT, apportion TEXT, class TEXT, notes TEXT,\n"
+    "  headline INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL, imported_at TEXT,\n"
+    "  PRIMARY KEY (id, period));\n"
+    "CREATE TABLE indicator_values (\n"
+    "  indicator_id TEXT NOT NULL, period TEXT NOT NULL, geography TEXT NOT NULL,\n"
+    "  area_code TEXT NOT NULL, value REAL, numerator REAL, denominator REAL,\n"
+    "  n_areas INTEGER, n_missing INTEGER, status TEXT NOT NULL, published TEXT, method TEXT,\n"
+    "  PRIMARY KEY (indicator_id, period, geography, area_code)) WITHOUT ROWID;\n"
+    "CREATE TABLE imports (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, source TEXT NOT NULL,\n"
+    "  report TEXT NOT NULL);\n";
+
+char *wm_store_default_path(char *buf, size_t size)
+{
+    const char *env = getenv("WARDMAP_STORE");
+    if (env && *env) snprintf(buf, size, "%s", env);
+    else wm_home_path("out/store.sqlite", buf, size);
+    return buf;
+}
+
+static int sql_fail(wm_store *s, wm_error *err, const char *what)
+{
+    return wm_error_set(err, WM_EXIT_DATA, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+static int make_dirs_for(const char *path, wm_error *err)
+{
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash || slash == dir) return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+            return wm_error_set(err, WM_EXIT_IO, "%s: cannot create directory: %s", dir, strerror(errno));
+        *p = '/';
+    }
+    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot create directory: %s", dir, strerror(errno));
+    return 0;
+}
+
+wm_store *wm_store_open(const char *path, int create, wm_error *err)
+{
+    struct stat st;
+    int exists = stat(path, &st) == 0;
+    if (!exists && !create) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: no such store (build one with: wardmap import --manifest %s)",
+                     path, WM_STORE_BUNDLED_MANIFEST);
+        return NULL;
+    }
+    if (!exists && make_dirs_for(path, err) != 0) return NULL;
+    wm_store *s = calloc(1, sizeof *s);
+    s->path = strdup(path);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+        wm_error_set(err, exists ? WM_EXIT_DATA : WM_EXIT_IO, "%s: cannot open the store: %s", path,
+                     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        wm_store_close(s);
+        return NULL;
+    }
+    sqlite3_busy_timeout(s->db, 10000);
+    sqlite3_stmt *st_ver = NULL;
+    int version = -1;
+    if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st_ver, NULL) == SQLITE_OK &&
+        sqlite3_step(st_ver) == SQLITE_ROW)
+        version = sqlite3_column_int(st_ver, 0);
+    sqlite3_finalize(st_ver);
+    if (version < 0) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: not a wardmap store (%s)", path, sqlite3_errmsg(s->db));
+        wm_store_close(s);
+        return NULL;
+    }
+    if (version == 0) {
+        /* A new file, or someone else's database: only an empty one is ours to set up. */
+        sqlite3_stmt *q = NULL;
+        int tables = 0;
+        if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) == SQLITE_OK &&
+            sqlite3_step(q) == SQLITE_ROW)
+            tables = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+        if (tables > 0 || !create) {
+            wm_error_set(err, WM_EXIT_DATA, "%s: not a wardmap store", path);
+            wm_store_close(s);
+            return NULL;
+        }
+        char *msg = NULL;
+        char sql[sizeof schema_sql + 128];
+        snprintf(sql, sizeof sql, "BEGIN;\n%sPRAGMA user_version = %d;\nCOMMIT;", schema_sql, WM_STORE_SCHEMA);
+        if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+            wm_error_set(err, WM_EXIT_IO, "%s: cannot create the store: %s", path, msg ? msg : "?");
+            sqlite3_free(msg);
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+            wm_store_close(s);
+            return NULL;
+        }
+    } else if (version != WM_STORE_SCHEMA) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: store schema %d, this wardmap reads schema %d (rebuild the store)",
+                     path, version, WM_STORE_SCHEMA);
+        wm_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
+void wm_store_close(wm_store *s)
+{
+    if (!s) return;
+    if (s->in_tx) wm_store_rollback(s);
+    if (s->db) sqlite3_close(s->db);
+    free(s->path);
+    free(s);
+}
+
+sqlite3 *wm_store_db(wm_store *s) { return s->db; }
+const char *wm_store_path(const wm_store *s) { return s->path; }
+
+int wm_store_begin(wm_store *s, wm_error *err)
+{
+    if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return sql_fail(s, err, "cannot start a transaction");
+    s->in_tx = 1;
+    return 0;
+}
+
+int wm_store_commit(wm_store *s, wm_error *err)
+{
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        wm_error_set(err, WM_EXIT_IO, "%s: cannot commit: %s", s->path, sqlite3_errmsg(s->db));
+        wm_store_rollback(s);
+        return -1;
+    }
+    s->in_tx = 0;
+    return 0;
+}
+
+void wm_store_rollback(wm_store *s)
+{
+    sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    s->in_tx = 0;
+}
+
+/* ---- The bundled store ---- */
+
+/* The newest modification time of the manifest and the metadata files
+ * it lists: a default store older than that is rebuilt. */
+static long long bundled_stamp(void)
+{
+    char path[PATH_MAX];
+    wm_home_path(WM_STORE_BUNDLED_MANIFEST, path, sizeof path);
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    long long stamp = (long long)st.st_mtime;
+    wm_error e;
+    wm_meta_doc *d = wm_meta_read(path, &e);
+    if (!d) return stamp;
+    for (size_t i = 0; i < d->n; i++) {
+        if (strcmp(d->sections[i].type, "imports") != 0) continue;
+        for (size_t k = 0; k < d->sections[i].n; k++) {
+            char p[PATH_MAX];
+            wm_meta_path(d, d->sections[i].kv[k].value, p, sizeof p);
+            if (stat(p, &st) == 0 && (long long)st.st_mtime > stamp) stamp = (long long)st.st_mtime;
+        }
+    }
+    wm_meta_free(d);
+    return stamp;
+}
+
+int wm_store_build_bundled(const char *store_path, wm_error *err)
+{
+    char def[PATH_MAX], manifest[PATH_MAX], tmp[PATH_MAX + 64];
+    const char *path = store_path ? store_path : wm_store_default_path(def, sizeof def);
+    wm_home_path(WM_STORE_BUNDLED_MANIFEST, manifest, sizeof manifest);
+    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
+    unlink(tmp);
+    wm_store *s = wm_store_open(tmp, 1, err);
+    if (!s) return -1;
+    sqlite3_exec(s->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
+    int rc = wm_import_manifest(s, manifest, NULL, err);
+    if (rc == 0) {
+        char sql[200];
+        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO store_info VALUES ('bundled_stamp', '%lld')",
+                 bundled_stamp());
+        if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) rc = sql_fail(s, err, "cannot record the build");
+    }
+    wm_store_close(s);
+    if (rc == 0 && rename(tmp, path) != 0)
+        rc = wm_error_set(err, WM_EXIT_IO, "%s: cannot write the store: %s", path, strerror(errno));
+    if (rc != 0) unlink(tmp);
+    return rc;
+}
+
+static long long stored_stamp(wm_store *s)
+{
+    sqlite3_stmt *q = NULL;
+    long long v = -2;
+    if (sqlite3_prepare_v2(s->db, "SELECT value FROM store_info WHERE key = 'bundled_stamp'", -1, &q, NULL) ==
+            SQLITE_OK &&
+        sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+wm_store *wm_store_open_for_reading(const char *path, wm_error *err)
+{
+    if (path) return wm_store_open(path, 0, err);
+    char def[PATH_MAX];
+    wm_store_default_path(def, sizeof def);
+    struct stat st;
+    if (stat(def, &st) == 0) {
+        wm_error e;
+        wm_store *s = wm_store_open(def, 0, &e);
+        if (s && stored_stamp(s) == bundled_stamp()) return s;
+        wm_store_close(s);   /* stale, or an older schema: rebuild below */
+    }
+    if (wm_store_build_bundled(def, err) != 0) {
+        wm_error_prefix(err, "building the default store %s", def);
+        return NULL;
+    }
+    return wm_store_open(def, 0, err);
+}
+
+/* ---- Queries ---- */
+
+static void copy_text(char *dst, size_t size, const unsigned char *src)
+{
+    snprintf(dst, size, "%s", src ? (const char *)src : "");
+}
+
+static double column_double(sqlite3_stmt *q, int col)
+{
+    return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
+}
+
+/* Fill `m` from the indicators row (id, period). */
+static int load_meta(wm_store *s, const char *id, const char *period, wm_indicator_meta *m,
+                     wm_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql = "SELECT id, period, title, unit, polarity, family, geography, publisher, "
+                      "source_file, licence, aggregation, notes, COALESCE(label, id) FROM indicators "
+                      "WHERE id = ? AND period = ?";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) != SQLITE_ROW) {
+        sqlite3_finalize(q);
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: no indicator %s for period %s", s->path, id, period);
+    }
+    memset(m, 0, sizeof *m);
+    copy_text(m->id, sizeof m->id, sqlite3_column_text(q, 0));
+    copy_text(m->period, sizeof m->period, sqlite3_column_text(q, 1));
+    copy_text(m->title, sizeof m->title, sqlite3_column_text(q, 2));
+    copy_text(m->unit, sizeof m->unit, sqlite3_column_text(q, 3));
+    copy_text(m->polarity, sizeof m->polarity, sqlite3_column_text(q, 4));
+    copy_text(m->family, sizeof m->family, sqlite3_column_text(q, 5));
+    copy_text(m->geography, sizeof m->geography, sqlite3_column_text(q, 6));
+    copy_text(m->publisher, sizeof m->publisher, sqlite3_column_text(q, 7));
+    copy_text(m->source_file, sizeof m->source_file, sqlite3_column_text(q, 8));
+    copy_text(m->licence, sizeof m->licence, sqlite3_column_text(q, 9));
+    copy_text(m->aggregation, sizeof m->aggregation, sqlite3_column_text(q, 10));
+    copy_text(m->notes, sizeof m->notes, sqlite3_column_text(q, 11));
+    copy_text(m->label, sizeof m->label, sqlite3_column_text(q, 12));
+    m->higher_is_worse = strcmp(m->polarity, "higher is worse") == 0   ? 1
+                         : strcmp(m->polarity, "higher is better") == 0 ? 0
+                                                                        : -1;
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* The period to use: `period` if held, else the latest one. */
+static int resolve_period(wm_store *s, const char *id, const char *period, char *out, size_t size,
+                          wm_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql = period ? "SELECT period FROM indicators WHERE id = ? AND period = ?"
+                             : "SELECT period FROM indicators WHERE id = ? ORDER BY period DESC LIMIT 1";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    if (period) sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        copy_text(out, size, sqlite3_column_text(q, 0));
+        sqlite3_finalize(q);
+        return 0;
+    }
+    sqlite3_finalize(q);
+    /* Say what there is instead. */
+    char near[400] = "";
+    size_t used = 0;
+    const char *near_sql =
+        period ? "SELECT period FROM indicators WHERE id = ?1 ORDER BY period"
+               : "SELECT DISTINCT id FROM indicators WHERE id LIKE substr(?1, 1, 4) || '%' ORDER BY seq LIMIT 8";
+    if (sqlite3_prepare_v2(s->db, near_sql, -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+        while (sqlite3_step(q) == SQLITE_ROW && used + 70 < sizeof near)
+            used += (size_t)snprintf(near + used, sizeof near - used, "%s%s", used ? ", " : "",
+                                     (const char *)sqlite3_column_text(q, 0));
+        sqlite3_finalize(q);
+    }
+    if (period)
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: indicator %s has no period %s%s%s", s->path, id, period,
+                            used ? " (periods: " : "", used ? near : "");
+    return wm_error_set(err, WM_EXIT_USAGE, "%s: no indicator \"%s\"%s%s%s (see wardmap indicators)", s->path,
+                        id, used ? " (did you mean: " : "", near, used ? ")" : "");
+}
+
+int wm_store_match_geography(wm_store *s, const char *indicator_id, const char *geography,
+                             char *out, size_t size, wm_error *err)
+{
+    out[0] = '\0';
+    if (!geography || !*geography) return 0;
+    sqlite3_stmt *q = NULL;
+    const char *sql = indicator_id
+                          ? "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? ORDER BY geography"
+                          : "SELECT geography FROM geographies UNION SELECT DISTINCT geography FROM areas "
+                            "ORDER BY 1";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    if (indicator_id) sqlite3_bind_text(q, 1, indicator_id, -1, SQLITE_STATIC);
+    size_t glen = strlen(geography);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *g = (const char *)sqlite3_column_text(q, 0);
+        if (!g) continue;
+        if (strcmp(g, geography) == 0) {
+            snprintf(out, size, "%s", g);
+            break;
+        }
+        /* A bare type matches any vintage: "ward" -> "ward25"; the
+         * latest (sorted last) wins. */
+        if (strncmp(g, geography, glen) == 0 && g[glen] >= '0' && g[glen] <= '9')
+            snprintf(out, size, "%s", g);
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+static int geographies_held(wm_store *s, const char *id, const char *period, char *buf, size_t size)
+{
+    sqlite3_stmt *q = NULL;
+    buf[0] = '\0';
+    size_t used = 0;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? AND period = ? "
+                           "ORDER BY geography",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
+    while (sqlite3_step(q) == SQLITE_ROW && used + 20 < size)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
+                                 (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* Values of (id, period, geography) into a malloc'd array. */
+static int read_values(wm_store *s, const char *id, const char *period, const char *geography,
+                       wm_store_value **values, size_t *n, wm_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    const char *sql =
+        "SELECT v.area_code, a.name, v.value, v.numerator, v.denominator, v.n_areas, v.n_missing, v.status, "
+        "v.method FROM indicator_values v LEFT JOIN areas a ON a.geography = v.geography AND a.code = v.area_code "
+        "WHERE v.indicator_id = ? AND v.period = ? AND v.geography = ? ORDER BY v.area_code";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
+    size_t cap = 64, k = 0;
+    wm_store_value *v = malloc(cap * sizeof *v);
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (k == cap) { cap *= 2; v = realloc(v, cap * sizeof *v); }
+        wm_store_value *x = &v[k++];
+        memset(x, 0, sizeof *x);
+        copy_text(x->area_code, sizeof x->area_code, sqlite3_column_text(q, 0));
+        copy_text(x->area_name, sizeof x->area_name, sqlite3_column_text(q, 1));
+        x->value = column_double(q, 2);
+        x->numerator = column_double(q, 3);
+        x->denominator = column_double(q, 4);
+        x->n_areas = sqlite3_column_int(q, 5);
+        x->n_missing = sqlite3_column_int(q, 6);
+        copy_text(x->status, sizeof x->status, sqlite3_column_text(q, 7));
+        copy_text(x->method, sizeof x->method, sqlite3_column_text(q, 8));
+    }
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE) {
+        free(v);
+        return sql_fail(s, err, "reading values");
+    }
+    *values = v;
+    *n = k;
+    return 0;
+}
+
+int wm_store_values(const char *store_path, const char *indicator_id, const char *period,
+                    const char *geography, wm_store_value **values, size_t *n,
+                    wm_indicator_meta *meta, wm_error *err)
+{
+    *values = NULL;
+    *n = 0;
+    wm_store *s = wm_store_open_for_reading(store_path, err);
+    if (!s) return -1;
+    char per[64], geo[32];
+    wm_indicator_meta m;
+    int rc = resolve_period(s, indicator_id, period, per, sizeof per, err);
+    if (rc == 0) rc = load_meta(s, indicator_id, per, &m, err);
+    if (rc == 0) {
+        if (geography) rc = wm_store_match_geography(s, indicator_id, geography, geo, sizeof geo, err);
+        else snprintf(geo, sizeof geo, "%s", m.geography);
+    }
+    if (rc == 0 && !*geo) {
+        char held[200];
+        geographies_held(s, indicator_id, per, held, sizeof held);
+        rc = wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)",
+                          s->path, indicator_id, geography ? geography : "?", held);
+    }
+    if (rc == 0) rc = read_values(s, indicator_id, per, geo, values, n, err);
+    if (rc == 0 && meta) {
+        *meta = m;
+        snprintf(meta->values_geography, sizeof meta->values_geography, "%s", geo);
+        for (size_t i = 0; i < *n; i++)
+            if (!isnan((*values)[i].value)) {
+                snprintf(meta->method, sizeof meta->method, "%s", (*values)[i].method);
+                break;
+            }
+    }
+    wm_store_close(s);
+    return rc;
+}
+
+double *wm_store_values_for_layer(const char *store_path, const char *indicator_id,
+                                  const char *period, const char *geography,
+                                  const wm_layer *layer, wm_indicator_meta *meta,
+                                  wm_error *err)
+{
+    wm_store *s = wm_store_open_for_reading(store_path, err);
+    if (!s) return NULL;
+    char per[64], geo[32] = "";
+    wm_indicator_meta m;
+    double *out = NULL;
+    wm_store_value *v = NULL;
+    size_t nv = 0;
+    if (resolve_period(s, indicator_id, period, per, sizeof per, err) != 0) goto done;
+    if (load_meta(s, indicator_id, per, &m, err) != 0) goto done;
+    if (geography) {
+        if (wm_store_match_geography(s, indicator_id, geography, geo, sizeof geo, err) != 0) goto done;
+        if (!*geo) {
+            char held[200];
+            geographies_held(s, indicator_id, per, held, sizeof held);
+            wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)",
+                         s->path, indicator_id, geography, held);
+            goto done;
+        }
+    } else {
+        /* The geography whose codes match most of the layer's keys. */
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(s->db,
+                               "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? AND period = ?",
+                               -1, &q, NULL) != SQLITE_OK) {
+            sql_fail(s, err, "query");
+            goto done;
+        }
+        sqlite3_bind_text(q, 1, indicator_id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, per, -1, SQLITE_STATIC);
+        size_t best = 0;
+        while (sqlite3_step(q) == SQLITE_ROW) {
+            const char *g = (const char *)sqlite3_column_text(q, 0);
+            wm_store_value *cand = NULL;
+            size_t nc = 0, hits = 0;
+            if (read_values(s, indicator_id, per, g, &cand, &nc, err) != 0) break;
+            for (size_t i = 0; i < layer->n; i++) {
+                size_t lo = 0, hi = nc;
+                while (lo < hi) {
+                    size_t mid = lo + (hi - lo) / 2;
+                    int c = strcmp(cand[mid].area_code, layer->features[i].key);
+                    if (c == 0) { hits++; break; }
+                    if (c < 0) lo = mid + 1; else hi = mid;
+                }
+            }
+            if (hits > best) { best = hits; snprintf(geo, sizeof geo, "%s", g); }
+            free(cand);
+        }
+        sqlite3_finalize(q);
+        if (!*geo) {
+            char held[200];
+            geographies_held(s, indicator_id, per, held, sizeof held);
+            wm_error_set(err, WM_EXIT_DATA, "%s: no area of %s has a value of %s (it has values for: %s)",
+                         s->path, layer->spec, indicator_id, held);
+            goto done;
+        }
+    }
+    if (read_values(s, indicator_id, per, geo, &v, &nv, err) != 0) goto done;
+    out = malloc((layer->n + 1) * sizeof *out);
+    size_t matched = 0, with_value = 0, suppressed = 0;
+    const char *method = NULL;
+    for (size_t i = 0; i < layer->n; i++) {
+        out[i] = NAN;
+        size_t lo = 0, hi = nv;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            int c = strcmp(v[mid].area_code, layer->features[i].key);
+            if (c == 0) {
+                matched++;
+                out[i] = v[mid].value;
+                if (!isnan(v[mid].value)) {
+                    with_value++;
+                    if (!method) method = v[mid].method;
+                } else if (strcmp(v[mid].status, "suppressed") == 0) {
+                    suppressed++;
+                }
+                break;
+            }
+            if (c < 0) lo = mid + 1; else hi = mid;
+        }
+    }
+    if (matched == 0) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: no area of %s (key %s) is among the %zu %s areas of %s", s->path,
+                     layer->spec, layer->key_field, nv, geo, indicator_id);
+        free(out);
+        out = NULL;
+        goto done;
+    }
+    if (meta) {
+        *meta = m;
+        snprintf(meta->values_geography, sizeof meta->values_geography, "%s", geo);
+        snprintf(meta->method, sizeof meta->method, "%s", method ? method : "");
+        snprintf(meta->report, sizeof meta->report,
+                 "store %s %s (%s): %zu/%zu areas have a value; %zu suppressed; %zu without a stored row; "
+                 "%zu stored areas not in the layer",
+                 indicator_id, per, geo, with_value, layer->n, suppressed, layer->n - matched, nv - matched);
+    }
+done:
+    free(v);
+    wm_store_close(s);
+    return out;
+}
+
+int wm_store_list_indicators(const char *store_path, const char *geography,
+                             int headline_only, wm_indicator_meta **list, size_t *n,
+                             wm_error *err)
+{
+    *list = NULL;
+    *n = 0;
+    wm_store *s = wm_store_open_for_reading(store_path, err);
+    if (!s) return -1;
+    char geo[32] = "";
+    if (geography && wm_store_match_geography(s, NULL, geography, geo, sizeof geo, err) != 0) {
+        wm_store_close(s);
+        return -1;
+    }
+    if (geography && !*geo) snprintf(geo, sizeof geo, "%s", geography);   /* matches nothing: empty list */
+    sqlite3_stmt *q = NULL;
+    const char *sql =
+        "SELECT id, period FROM indicators i WHERE (?1 = 0 OR headline = 1) AND "
+        "(?2 IS NULL OR EXISTS (SELECT 1 FROM indicator_values v WHERE v.indicator_id = i.id AND "
+        "v.period = i.period AND v.geography = ?2)) ORDER BY seq, period";
+    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
+        int rc = sql_fail(s, err, "query");
+        wm_store_close(s);
+        return rc;
+    }
+    sqlite3_bind_int(q, 1, headline_only);
+    if (geography) sqlite3_bind_text(q, 2, geo, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(q, 2);
+    size_t cap = 32, k = 0;
+    wm_indicator_meta *out = malloc(cap * sizeof *out);
+    int rc = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        char id[64], per[32];
+        copy_text(id, sizeof id, sqlite3_column_text(q, 0));
+        copy_text(per, sizeof per, sqlite3_column_text(q, 1));
+        if (k == cap) { cap *= 2; out = realloc(out, cap * sizeof *out); }
+        if ((rc = load_meta(s, id, per, &out[k], err)) != 0) break;
+        snprintf(out[k].values_geography, sizeof out[k].values_geography, "%s", geography ? geo : "");
+        k++;
+    }
+    sqlite3_finalize(q);
+    wm_store_close(s);
+    if (rc != 0) { free(out); return rc; }
+    *list = out;
+    *n = k;
+    return 0;
+}
