@@ -1,4 +1,5 @@
 #include "choropleth.h"
+#include "store.h"
 #include "table.h"
 
 #include <math.h>
@@ -6,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* No data is drawn in a neutral grey that no ColorBrewer scheme uses for
- * a class, and render.c hatches it. */
-static const wm_rgb NODATA_GREY = { 0.85, 0.85, 0.85 };
+/* Joshua Stevens' 3 x 3 purple-blue bivariate scheme, [y class][x class]. */
+static const char *const BIVARIATE_HEX[3][3] = {
+    { "#e8e8e8", "#ace4e4", "#5ac8c8" },
+    { "#dfb0d6", "#a5add3", "#5698b9" },
+    { "#be64ac", "#8c62aa", "#3b4994" },
+};
 
 static void copy_text(char *dst, size_t size, const char *src)
 {
@@ -23,7 +27,8 @@ static int apply_labels(wm_classes *cls, const char *labels, wm_error *err)
     while (1) {
         const char *bar = strchr(p, '|');
         size_t len = bar ? (size_t)(bar - p) : strlen(p);
-        if (n >= WM_MAX_CLASSES) break;
+        if (n >= WM_MAX_CLASSES)
+            return wm_error_set(err, WM_EXIT_USAGE, "--labels gives more than %d labels", WM_MAX_CLASSES);
         if (len >= sizeof tmp[0]) len = sizeof tmp[0] - 1;
         memcpy(tmp[n], p, len);
         tmp[n][len] = '\0';
@@ -41,43 +46,84 @@ static int apply_labels(wm_classes *cls, const char *labels, wm_error *err)
     return 0;
 }
 
-static int values_from_table(const wm_args *a, wm_choropleth *c, wm_error *err)
+/* One variable's values for the layer, from a table or from the store.
+ * `title`/`unit`/`source` receive its description when known. */
+static double *variable_values(const wm_args *a, const wm_layer *layer, const char *table_path,
+                               const char *table_key, const char *value_field, const char *indicator,
+                               char *title, size_t title_size, char *unit, size_t unit_size,
+                               char *source, size_t source_size, char *report, size_t report_size,
+                               wm_error *err)
 {
-    const char *data = wm_args_get(a, "data", NULL);
-    const char *data_key = wm_args_get(a, "data-key", NULL);
-    const char *value = wm_args_get(a, "value", NULL);
-    if (!data_key || !value)
-        return wm_error_set(err, WM_EXIT_USAGE, "--data needs --data-key and --value");
-    wm_table *t = wm_table_read(data, err);
-    if (!t) return -1;
-    wm_join_report report;
-    c->values = wm_join(c->layer, t, data_key, value, &report, err);
+    if (indicator) {
+        wm_indicator_meta meta;
+        double *v = wm_store_values_for_layer(wm_args_get(a, "store", NULL), indicator,
+                                              wm_args_get(a, "period", NULL), wm_args_get(a, "geography", NULL),
+                                              layer, &meta, err);
+        if (!v) return NULL;
+        snprintf(title, title_size, "%s", meta.title);
+        snprintf(unit, unit_size, "%s", meta.unit);
+        snprintf(source, source_size, "%s (%s), %s", meta.publisher, meta.period, meta.licence);
+        snprintf(report, report_size, "%s", meta.report);
+        return v;
+    }
+    if (!table_path || !table_key || !value_field) {
+        wm_error_set(err, WM_EXIT_USAGE, "a table needs --data, --data-key and --value");
+        return NULL;
+    }
+    wm_table *t = wm_table_read(table_path, err);
+    if (!t) return NULL;
+    wm_join_report r;
+    double *v = wm_join(layer, t, table_key, value_field, &r, err);
     wm_table_free(t);
-    if (!c->values) return -1;
-    wm_join_report_format(&report, c->join_report, sizeof c->join_report);
-    wm_join_report_free(&report);
-    copy_text(c->legend_title, sizeof c->legend_title, value);
-    copy_text(c->field, sizeof c->field, value);
+    if (!v) return NULL;
+    wm_join_report_format(&r, report, report_size);
+    wm_join_report_free(&r);
+    snprintf(title, title_size, "%s", value_field);
+    return v;
+}
+
+static int setup_bivariate(const wm_args *a, wm_choropleth *c, wm_error *err)
+{
+    char unit2[64] = "", source2[512] = "";
+    const char *data = wm_args_get(a, "data", NULL);
+    c->values2 = variable_values(a, c->layer, wm_args_get(a, "data2", data),
+                                 wm_args_get(a, "data2-key", wm_args_get(a, "data-key", NULL)),
+                                 wm_args_get(a, "value2", NULL), wm_args_get(a, "indicator2", NULL),
+                                 c->legend_title2, sizeof c->legend_title2, unit2, sizeof unit2,
+                                 source2, sizeof source2, c->join_report2, sizeof c->join_report2, err);
+    if (!c->values2) return -1;
+    if (*source2 && c->nsources < 16) c->sources[c->nsources++] = strdup(source2);
+    if (wm_args_has(a, "legend-title2"))
+        copy_text(c->legend_title2, sizeof c->legend_title2, wm_args_get(a, "legend-title2", ""));
+    if (wm_classify(c->values2, c->layer->n, WM_CLASS_QUANTILE, 3, NULL, 0, &c->classes2, err) != 0) return -1;
+    if (c->classes.n != 3 || c->classes2.n != 3)
+        return wm_error_set(err, WM_EXIT_DATA, "%s: a bivariate map needs 3 classes of each variable, but ties "
+                            "leave %d and %d", c->layer->spec, c->classes.n, c->classes2.n);
+    for (int y = 0; y < 3; y++)
+        for (int x = 0; x < 3; x++) wm_rgb_parse(BIVARIATE_HEX[y][x], &c->bivariate_colour[y][x]);
+    c->bivariate = 1;
     return 0;
 }
 
 int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err)
 {
     memset(c, 0, sizeof *c);
-    c->nodata_colour = NODATA_GREY;
+    if (wm_style_load(wm_args_get(a, "style", NULL), &c->style, err) != 0) return -1;
+    c->nodata_colour = c->style.nodata_fill;
     const char *layer = wm_args_get(a, "layer", NULL);
     if (!layer) return wm_error_set(err, WM_EXIT_USAGE, "--layer is required");
     int has_data = wm_args_has(a, "data"), has_indicator = wm_args_has(a, "indicator");
     if (has_data == has_indicator)
         return wm_error_set(err, WM_EXIT_USAGE, "give either --data (a table) or --indicator (from the store)");
+    int bivariate = wm_args_has(a, "value2") || wm_args_has(a, "indicator2");
 
-    wm_class_method method = WM_CLASS_QUANTILE;
+    wm_class_method method;
     const char *method_name = wm_args_get(a, "method", NULL);
-    if (method_name && wm_class_method_parse(method_name, &method) != 0)
+    if (wm_class_method_parse(method_name ? method_name : c->style.method, &method) != 0)
         return wm_error_set(err, WM_EXIT_USAGE, "--method \"%s\": use quantile, equal, jenks, manual or categorical",
-                            method_name);
+                            method_name ? method_name : c->style.method);
     int k;
-    if (wm_args_int(a, "classes", 5, 1, WM_MAX_CLASSES, &k, err) != 0) return -1;
+    if (wm_args_int(a, "classes", bivariate ? 3 : c->style.classes, 1, WM_MAX_CLASSES, &k, err) != 0) return -1;
     double breaks[64];
     int nbreaks = 0;
     const char *breaks_text = wm_args_get(a, "breaks", NULL);
@@ -85,35 +131,56 @@ int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err)
         return wm_error_set(err, WM_EXIT_USAGE, "--breaks \"%s\" is not a comma-separated list of numbers",
                             breaks_text);
     if (breaks_text && !method_name) method = WM_CLASS_MANUAL;
+    if (bivariate && (k != 3 || (method != WM_CLASS_QUANTILE && method != WM_CLASS_EQUAL && method != WM_CLASS_JENKS)))
+        return wm_error_set(err, WM_EXIT_USAGE, "a bivariate map uses 3 classes of each variable (quantile, equal or jenks)");
+    if (wm_args_has(a, "reference")) {
+        const char *ref = wm_args_get(a, "reference", "");
+        char *end;
+        c->reference = strtod(ref, &end);
+        if (end == ref || (*end && *end != ':') || !isfinite(c->reference))
+            return wm_error_set(err, WM_EXIT_USAGE, "--reference \"%s\": use VALUE or VALUE:TEXT", ref);
+        copy_text(c->reference_label, sizeof c->reference_label, *end == ':' ? end + 1 : "reference");
+        c->has_reference = 1;
+    }
 
     c->layer = wm_layer_read(layer, wm_args_get(a, "key", NULL), wm_args_get(a, "name-field", NULL),
                              wm_args_get(a, "t-srs", NULL), err);
     if (!c->layer) return -1;
 
-    if (has_data) {
-        if (values_from_table(a, c, err) != 0) return -1;
-    } else {
-        return wm_error_set(err, WM_EXIT_USAGE, "--indicator: the indicator store is not available in this build");
-    }
+    char source[512] = "";
+    c->values = variable_values(a, c->layer, wm_args_get(a, "data", NULL), wm_args_get(a, "data-key", NULL),
+                                wm_args_get(a, "value", NULL), wm_args_get(a, "indicator", NULL),
+                                c->legend_title, sizeof c->legend_title, c->unit, sizeof c->unit,
+                                source, sizeof source, c->join_report, sizeof c->join_report, err);
+    if (!c->values) return -1;
+    copy_text(c->field, sizeof c->field,
+              has_indicator ? wm_args_get(a, "indicator", "") : wm_args_get(a, "value", ""));
+    if (*source) c->sources[c->nsources++] = strdup(source);
 
     if (wm_classify(c->values, c->layer->n, method, k, nbreaks ? breaks : NULL, nbreaks, &c->classes, err) != 0)
         return -1;
     const char *labels = wm_args_get(a, "labels", NULL);
     if (labels && apply_labels(&c->classes, labels, err) != 0) return -1;
 
-    const char *scheme = wm_args_get(a, "palette", "YlOrRd");
-    if (wm_palette_load(NULL, scheme, c->classes.n, wm_args_has(a, "reverse"), &c->palette, err) != 0)
-        return -1;
-    if (c->palette.blind != WM_SUIT_YES) {
-        char safe[200] = "";
-        wm_palette_suggest_safe(NULL, c->palette.type, c->classes.n, safe, sizeof safe);
-        snprintf(c->palette_warning, sizeof c->palette_warning,
-                 "palette %s with %d classes is %s colour-blind safe%s%s", c->palette.name, c->classes.n,
-                 c->palette.blind == WM_SUIT_NO ? "not" : "not known to be",
-                 *safe ? "; safe schemes: " : "", safe);
+    if (bivariate) {
+        if (setup_bivariate(a, c, err) != 0) return -1;
+    } else {
+        const char *scheme = wm_args_get(a, "palette", c->style.palette);
+        c->palette_reversed = wm_args_has(a, "reverse");
+        if (wm_palette_load(NULL, scheme, c->classes.n, wm_args_has(a, "reverse"), &c->palette, err) != 0)
+            return -1;
+        if (c->palette.blind != WM_SUIT_YES) {
+            char safe[200] = "";
+            wm_palette_suggest_safe(NULL, c->palette.type, c->classes.n, safe, sizeof safe);
+            snprintf(c->palette_warning, sizeof c->palette_warning,
+                     "palette %s with %d classes is %s colour-blind safe%s%s", c->palette.name, c->classes.n,
+                     c->palette.blind == WM_SUIT_NO ? "not" : "not known to be",
+                     *safe ? "; safe schemes: " : "", safe);
+        }
     }
 
-    if (wm_args_has(a, "legend-title")) copy_text(c->legend_title, sizeof c->legend_title, wm_args_get(a, "legend-title", ""));
+    if (wm_args_has(a, "legend-title"))
+        copy_text(c->legend_title, sizeof c->legend_title, wm_args_get(a, "legend-title", ""));
     if (wm_args_has(a, "unit")) copy_text(c->unit, sizeof c->unit, wm_args_get(a, "unit", ""));
     int ns = 0;
     const char **sources = wm_args_all(a, "source", &ns);
@@ -124,7 +191,17 @@ int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err)
 wm_rgb wm_choropleth_colour(const wm_choropleth *c, size_t i)
 {
     int k = wm_class_of(&c->classes, c->values[i]);
+    if (c->bivariate) {
+        int k2 = wm_class_of(&c->classes2, c->values2[i]);
+        return k >= 0 && k2 >= 0 ? c->bivariate_colour[k2][k] : c->nodata_colour;
+    }
     return k >= 0 && k < c->palette.n ? c->palette.colour[k] : c->nodata_colour;
+}
+
+int wm_choropleth_is_nodata(const wm_choropleth *c, size_t i)
+{
+    if (wm_class_of(&c->classes, c->values[i]) < 0) return 1;
+    return c->bivariate && wm_class_of(&c->classes2, c->values2[i]) < 0;
 }
 
 void wm_choropleth_free(wm_choropleth *c)
@@ -132,6 +209,7 @@ void wm_choropleth_free(wm_choropleth *c)
     if (!c) return;
     wm_layer_free(c->layer);
     free(c->values);
+    free(c->values2);
     for (int i = 0; i < c->nsources; i++) free(c->sources[i]);
     memset(c, 0, sizeof *c);
 }

@@ -30,6 +30,21 @@
  *   --unit TEXT            unit shown in the legend heading
  *   --source TEXT          a data source for the attribution (repeat)
  *   --t-srs SRS            target spatial reference (default EPSG:27700)
+ *   --period P             stored indicator's period (default: latest)
+ *   --geography G          stored indicator's geography (default: the
+ *                          one whose codes match the layer)
+ *   --style NAME|FILE      the look (style.h); also supplies the default
+ *                          palette, method and class count
+ *   --value2 FIELD, --data2 TABLE, --data2-key FIELD, --indicator2 ID
+ *                          a second variable: the map becomes a
+ *                          bivariate choropleth, 3 x 3 quantile classes
+ *   --legend-title2 TEXT   heading of the second variable
+ *   --reference V[:TEXT]   mark a reference value (e.g. the England
+ *                          average) in the legend
+ *
+ * Bivariate maps colour area i by its class on each variable from a
+ * 3 x 3 scheme (Joshua Stevens' purple-blue): low/low light grey, high x
+ * teal, high y pink, high/high dark blue.
  */
 #ifndef WM_CHOROPLETH_H
 #define WM_CHOROPLETH_H
@@ -40,6 +55,7 @@
 #include "join.h"
 #include "layer.h"
 #include "palette.h"
+#include "style.h"
 
 #define WM_CHOROPLETH_OPTIONS \
     { "layer", 0, WM_OPT_VALUE, "FILE[:LAYER]", "boundary layer, any format GDAL reads" }, \
@@ -59,13 +75,24 @@
     { "legend-title", 0, WM_OPT_VALUE, "TEXT", "legend heading" }, \
     { "unit", 0, WM_OPT_VALUE, "TEXT", "unit of the values, shown with the legend heading" }, \
     { "source", 0, WM_OPT_REPEAT, "TEXT", "data source named in the attribution (repeatable)" }, \
-    { "t-srs", 0, WM_OPT_VALUE, "SRS", "target spatial reference (default EPSG:27700, British National Grid)" }
+    { "t-srs", 0, WM_OPT_VALUE, "SRS", "target spatial reference (default EPSG:27700, British National Grid)" }, \
+    { "period", 0, WM_OPT_VALUE, "P", "period of the stored indicator (default: the latest)" }, \
+    { "geography", 0, WM_OPT_VALUE, "G", "geography of the stored indicator, e.g. ward, lsoa11 (default: matched to the layer)" }, \
+    { "style", 0, WM_OPT_VALUE, "NAME|FILE", "map style (styles/NAME.style or a file; default styles/default.style)" }, \
+    { "value2", 0, WM_OPT_VALUE, "FIELD", "second variable's column: makes a bivariate map" }, \
+    { "data2", 0, WM_OPT_VALUE, "TABLE", "table of the second variable (default: --data)" }, \
+    { "data2-key", 0, WM_OPT_VALUE, "FIELD", "area-code column of --data2 (default: --data-key)" }, \
+    { "indicator2", 0, WM_OPT_VALUE, "ID", "second variable from the store: makes a bivariate map" }, \
+    { "legend-title2", 0, WM_OPT_VALUE, "TEXT", "legend heading of the second variable" }, \
+    { "reference", 0, WM_OPT_VALUE, "V[:TEXT]", "mark a reference value in the legend, e.g. 13.4:England" }
 
 typedef struct wm_choropleth {
+    wm_style style;           /* the look, from --style */
     wm_layer *layer;          /* owned */
     double *values;           /* layer->n values, NAN = No data; owned */
     wm_classes classes;
     wm_palette palette;       /* palette.n == classes.n */
+    int palette_reversed;     /* --reverse was given */
     wm_rgb nodata_colour;
     char legend_title[256];
     char unit[64];
@@ -74,6 +101,17 @@ typedef struct wm_choropleth {
     int nsources;
     char join_report[1024];   /* one line, for stderr */
     char palette_warning[512];/* non-empty when the scheme is not colour-blind safe */
+    /* bivariate maps */
+    int bivariate;
+    double *values2;          /* layer->n values of the second variable; owned */
+    wm_classes classes2;      /* 3 classes */
+    char legend_title2[256];
+    wm_rgb bivariate_colour[3][3];   /* [class of values2][class of values] */
+    char join_report2[1024];
+    /* reference marker */
+    int has_reference;
+    double reference;
+    char reference_label[128];
 } wm_choropleth;
 
 /* Build a choropleth from parsed options (see above).  Prints nothing;
@@ -82,6 +120,10 @@ int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err);
 
 /* The fill colour of area i (its class colour, or the No data colour). */
 wm_rgb wm_choropleth_colour(const wm_choropleth *c, size_t i);
+
+/* Whether area i is drawn as No data (no value, or, on a bivariate map,
+ * no value of either variable). */
+int wm_choropleth_is_nodata(const wm_choropleth *c, size_t i);
 
 void wm_choropleth_free(wm_choropleth *c);
 

@@ -395,3 +395,16 @@ int wm_classify(const double *values, size_t n, wm_class_method method, int k,
     free(x);
     return rc;
 }
+
+void wm_classes_recount(wm_classes *c, const double *values, size_t n)
+{
+    memset(c->count, 0, sizeof c->count);
+    c->nodata = c->unclassed = 0;
+    c->total = n;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(values[i])) { c->nodata++; continue; }
+        int k = wm_class_of(c, values[i]);
+        if (k >= 0) c->count[k]++;
+        else c->unclassed++;
+    }
+}

@@ -80,6 +80,10 @@ int wm_classify(const double *values, size_t n, wm_class_method method, int k,
  * categorical class. */
 int wm_class_of(const wm_classes *c, double v);
 
+/* Count `n` values into the existing classes `c` (bounds and labels
+ * unchanged): how panels sharing one set of classes get their own counts. */
+void wm_classes_recount(wm_classes *c, const double *values, size_t n);
+
 /* Exact Fisher-Jenks: the lower bounds of the k natural classes of the
  * sorted values x[0..n-1] (ascending, no NAN) into `lower` (k entries).
  * Returns the number of classes found (< k when there are fewer distinct

@@ -1,4 +1,5 @@
 #include "render.h"
+#include "labels.h"
 
 #include <cairo.h>
 #include <cairo-pdf.h>
@@ -13,11 +14,6 @@
 #include <time.h>
 #include <unistd.h>
 #include <zlib.h>
-
-#define FONT "DejaVu Sans"
-
-static const wm_rgb INK = { 0.13, 0.13, 0.13 };
-static const wm_rgb MUTED_INK = { 0.35, 0.35, 0.35 };
 
 /* ---- page and format ------------------------------------------------ */
 
@@ -47,25 +43,22 @@ int wm_format_from_path(const char *path, wm_format *out)
     return 0;
 }
 
-/* ---- layout ----------------------------------------------------------- */
+/* ---- text --------------------------------------------------------------- */
 
-typedef struct layout {
-    double s;                       /* type scale: 1 on an A4 short side */
-    double margin;
-    double title_y, subtitle_y;     /* baselines */
-    double frame_x, frame_y, frame_w, frame_h;   /* map frame */
-    double panel_x, panel_y, panel_w;            /* legend panel */
-    double footer_y;                /* top of the attribution block */
-    double scale;                   /* page points per map unit */
-    double ox, oy;                  /* page position of map (minx, maxy) */
-    double minx, maxy;
-} layout;
+typedef struct rect { double x, y, w, h; } rect;
 
-static void set_font(cairo_t *cr, double size, int bold)
+/* Everything one drawing pass needs besides the figure. */
+typedef struct page {
+    const wm_figure *fig;
+    const wm_style *st;
+    double s;                 /* type scale: 1 on an A4 short side */
+} page;
+
+static void set_font(cairo_t *cr, const page *pg, double size, int bold)
 {
-    cairo_select_font_face(cr, FONT, CAIRO_FONT_SLANT_NORMAL,
+    cairo_select_font_face(cr, pg->st->font, CAIRO_FONT_SLANT_NORMAL,
                            bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
-    cairo_set_font_size(cr, size);
+    cairo_set_font_size(cr, size * pg->s);
 }
 
 static void set_rgb(cairo_t *cr, wm_rgb c)
@@ -120,10 +113,13 @@ static double wrap_text(cairo_t *cr, const char *text, double x, double y, doubl
     return used;
 }
 
+/* ---- attribution ---------------------------------------------------- */
+
 /* The year of a boundary vintage from ONS field names: WD25CD -> 2025,
  * LSOA11CD -> 2011; 0 when the name carries none. */
-static int vintage_year(const char *field)
+static int vintage_year(const wm_layer *layer)
 {
+    const char *field = layer ? layer->key_field : NULL;
     if (!field) return 0;
     size_t n = strlen(field);
     if (n >= 4 && field[n - 4] >= '0' && field[n - 4] <= '9' && field[n - 3] >= '0' && field[n - 3] <= '9')
@@ -131,118 +127,88 @@ static int vintage_year(const char *field)
     return 0;
 }
 
+static int figure_nmaps(const wm_figure *fig)
+{
+    return fig->npanels > 0 ? fig->npanels : 1;
+}
+
+static const wm_choropleth *figure_map(const wm_figure *fig, int i)
+{
+    return fig->npanels > 0 ? fig->panels[i] : fig->map;
+}
+
+/* Sources of everything drawn, then the copyright and licence lines the
+ * OGL and OS licences ask for, with the newest boundary vintage drawn. */
 static void attribution_text(const wm_figure *fig, char *buf, size_t size)
 {
-    const wm_choropleth *m = fig->map;
-    int year = vintage_year(m->layer->key_field);
-    if (fig->overlay && vintage_year(fig->overlay->key_field) > year) year = vintage_year(fig->overlay->key_field);
+    int year = vintage_year(fig->overlay);
+    const char *seen[64];
+    int nseen = 0;
+    size_t o = (size_t)snprintf(buf, size, "Sources: ");
+    for (int m = 0; m < figure_nmaps(fig); m++) {
+        const wm_choropleth *map = figure_map(fig, m);
+        if (vintage_year(map->layer) > year) year = vintage_year(map->layer);
+        for (int i = 0; i < map->nsources && nseen < 64; i++) {
+            int dup = 0;
+            for (int j = 0; j < nseen; j++) dup |= strcmp(seen[j], map->sources[i]) == 0;
+            if (dup) continue;
+            seen[nseen++] = map->sources[i];
+            if (o < size) o += (size_t)snprintf(buf + o, size - o, "%s%s", nseen > 1 ? "; " : "", map->sources[i]);
+        }
+    }
+    if (nseen == 0 && o < size) o += (size_t)snprintf(buf + o, size - o, "%s", fig->map ? fig->map->field : "");
     char years[16] = "";
     if (year) snprintf(years, sizeof years, " %d", year);
-    size_t o = 0;
-    o += (size_t)snprintf(buf + o, size - o, "Sources: ");
-    for (int i = 0; i < m->nsources && o < size; i++)
-        o += (size_t)snprintf(buf + o, size - o, "%s%s", m->sources[i], i + 1 < m->nsources ? "; " : ". ");
-    if (m->nsources == 0 && o < size) o += (size_t)snprintf(buf + o, size - o, "%s. ", m->field);
     if (o < size)
         snprintf(buf + o, size - o,
-                 "Contains OS data \u00a9 Crown copyright and database right%s. "
+                 ". Contains OS data \u00a9 Crown copyright and database right%s. "
                  "Contains National Statistics data \u00a9 Crown copyright and database right%s. "
                  "Contains public sector information licensed under the Open Government Licence v3.0. "
                  "Colours: ColorBrewer.org by Cynthia Brewer.",
                  years, years);
 }
 
-static void compute_layout(cairo_t *cr, const wm_figure *fig, layout *L)
+/* ---- geometry ----------------------------------------------------------- */
+
+static void to_page(const wm_affine *tf, double x, double y, double *px, double *py)
 {
-    double W = fig->width_pt, H = fig->height_pt;
-    memset(L, 0, sizeof *L);
-    L->s = fmin(W, H) / 595.0;
-    double s = L->s;
-    L->margin = fmax(14.0, 0.045 * fmin(W, H));
-
-    double y = L->margin;
-    set_font(cr, 19 * s, 1);
-    L->title_y = y + 19 * s;
-    y = L->title_y;
-    if (fig->subtitle && *fig->subtitle) {
-        L->subtitle_y = y + 15 * s;
-        y = L->subtitle_y;
-    }
-    y += 12 * s;
-
-    char attribution[2048];
-    attribution_text(fig, attribution, sizeof attribution);
-    set_font(cr, 6.5 * s, 0);
-    double foot_h = wrap_text(cr, attribution, 0, 0, W - 2 * L->margin, 8.5 * s, 0);
-    L->footer_y = H - L->margin - foot_h + 6.5 * s;
-
-    L->panel_w = fmax(W * (W > H * 1.1 ? 0.27 : 0.30), 150 * s);
-    L->panel_x = W - L->margin - L->panel_w;
-    L->panel_y = y;
-    L->frame_x = L->margin;
-    L->frame_y = y;
-    L->frame_w = L->panel_x - 14 * s - L->frame_x;
-    L->frame_h = L->footer_y - 12 * s - y;
-
-    const wm_layer *g = fig->map->layer;
-    double minx = g->minx, miny = g->miny, maxx = g->maxx, maxy = g->maxy;
-    if (fig->overlay) {
-        minx = fmin(minx, fig->overlay->minx); miny = fmin(miny, fig->overlay->miny);
-        maxx = fmax(maxx, fig->overlay->maxx); maxy = fmax(maxy, fig->overlay->maxy);
-    }
-    double pad = 0.03;
-    double ew = (maxx - minx) * (1 + 2 * pad), eh = (maxy - miny) * (1 + 2 * pad);
-    if (ew <= 0) ew = 1;
-    if (eh <= 0) eh = 1;
-    L->scale = fmin(L->frame_w / ew, L->frame_h / eh);
-    /* Centre the map in its frame. */
-    double cx = (minx + maxx) / 2, cy = (miny + maxy) / 2;
-    L->minx = cx;
-    L->maxy = cy;
-    L->ox = L->frame_x + L->frame_w / 2;
-    L->oy = L->frame_y + L->frame_h / 2;
+    *px = tf->ox + (x - tf->mx) * tf->k;
+    *py = tf->oy - (y - tf->my) * tf->k;
 }
 
-static void to_page(const layout *L, double x, double y, double *px, double *py)
-{
-    *px = L->ox + (x - L->minx) * L->scale;
-    *py = L->oy - (y - L->maxy) * L->scale;
-}
-
-/* ---- geometry --------------------------------------------------------- */
-
-static void add_ring(cairo_t *cr, const layout *L, OGRGeometryH ring)
+static void add_ring(cairo_t *cr, const wm_affine *tf, OGRGeometryH ring)
 {
     int n = OGR_G_GetPointCount(ring);
     for (int i = 0; i < n; i++) {
         double px, py;
-        to_page(L, OGR_G_GetX(ring, i), OGR_G_GetY(ring, i), &px, &py);
+        to_page(tf, OGR_G_GetX(ring, i), OGR_G_GetY(ring, i), &px, &py);
         if (i == 0) cairo_move_to(cr, px, py); else cairo_line_to(cr, px, py);
     }
     if (n) cairo_close_path(cr);
 }
 
-static void add_geometry(cairo_t *cr, const layout *L, OGRGeometryH g)
+static void add_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbPolygon) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_ring(cr, L, OGR_G_GetGeometryRef(g, i));
-    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_geometry(cr, L, OGR_G_GetGeometryRef(g, i));
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_ring(cr, tf, OGR_G_GetGeometryRef(g, i));
+    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection || t == wkbMultiLineString) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_geometry(cr, tf, OGR_G_GetGeometryRef(g, i));
     } else if (t == wkbLineString || t == wkbLinearRing) {
-        add_ring(cr, L, g);
+        add_ring(cr, tf, g);
     }
 }
 
-/* Diagonal hatching inside the current path, which is consumed. */
-static void hatch_path(cairo_t *cr, double spacing, double width)
+/* Diagonal hatching inside the current path, which is consumed.  Drawn
+ * as strokes clipped to the area, so SVG and PDF stay vector. */
+static void hatch_path(cairo_t *cr, const page *pg)
 {
-    double x1, y1, x2, y2;
+    double x1, y1, x2, y2, spacing = 3.2 * pg->s;
     cairo_save(cr);
     cairo_path_extents(cr, &x1, &y1, &x2, &y2);
     cairo_clip(cr);
-    cairo_set_line_width(cr, width);
-    cairo_set_source_rgb(cr, 0.55, 0.55, 0.55);
+    cairo_set_line_width(cr, 0.45 * pg->s);
+    set_rgb(cr, pg->st->muted_ink);
     double start = floor((x1 - (y2 - y1)) / spacing) * spacing;
     for (double x = start; x < x2; x += spacing) {
         cairo_move_to(cr, x, y2);
@@ -252,148 +218,317 @@ static void hatch_path(cairo_t *cr, double spacing, double width)
     cairo_restore(cr);
 }
 
-static int is_highlighted(const wm_figure *fig, const char *key, const char *name)
+static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 {
     for (int i = 0; i < fig->nhighlight; i++)
-        if (strcasecmp(fig->highlight[i], key) == 0 || (name && strcasecmp(fig->highlight[i], name) == 0))
+        if (strcasecmp(fig->highlight[i], f->key) == 0 || strcasecmp(fig->highlight[i], f->name) == 0)
             return 1;
     return 0;
 }
 
-static void draw_areas(cairo_t *cr, const wm_figure *fig, const layout *L)
+/* The map extent: the filled layer and the overlay together. */
+static void map_extent(const wm_figure *fig, const wm_choropleth *map, double ext[4])
 {
-    const wm_choropleth *m = fig->map;
-    double s = L->s;
+    const wm_layer *g = map->layer;
+    ext[0] = g->minx; ext[1] = g->miny; ext[2] = g->maxx; ext[3] = g->maxy;
+    if (fig->overlay) {
+        ext[0] = fmin(ext[0], fig->overlay->minx); ext[1] = fmin(ext[1], fig->overlay->miny);
+        ext[2] = fmax(ext[2], fig->overlay->maxx); ext[3] = fmax(ext[3], fig->overlay->maxy);
+    }
+}
+
+/* The affine that fits the extent, padded, into the frame, centred. */
+static wm_affine fit(const double ext[4], rect frame, double padding)
+{
+    double ew = (ext[2] - ext[0]) * (1 + 2 * padding), eh = (ext[3] - ext[1]) * (1 + 2 * padding);
+    if (ew <= 0) ew = 1;
+    if (eh <= 0) eh = 1;
+    wm_affine tf;
+    tf.k = fmin(frame.w / ew, frame.h / eh);
+    tf.mx = (ext[0] + ext[2]) / 2;
+    tf.my = (ext[1] + ext[3]) / 2;
+    tf.ox = frame.x + frame.w / 2;
+    tf.oy = frame.y + frame.h / 2;
+    return tf;
+}
+
+/* ---- the map ------------------------------------------------------------ */
+
+static void draw_areas(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf)
+{
+    const wm_style *st = pg->st;
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    for (size_t i = 0; i < m->layer->n; i++) {
-        add_geometry(cr, L, m->layer->features[i].geom);
-        set_rgb(cr, wm_choropleth_colour(m, i));
-        if (isnan(m->values[i])) {
-            cairo_fill_preserve(cr);
-            hatch_path(cr, 3.2 * s, 0.45 * s);
-            cairo_new_path(cr);
-            add_geometry(cr, L, m->layer->features[i].geom);
-        } else {
-            cairo_fill_preserve(cr);
+    for (size_t i = 0; i < map->layer->n; i++) {
+        add_geometry(cr, tf, map->layer->features[i].geom);
+        set_rgb(cr, wm_choropleth_colour(map, i));
+        cairo_fill_preserve(cr);
+        if (st->nodata_hatch && wm_choropleth_is_nodata(map, i)) {
+            hatch_path(cr, pg);
+            add_geometry(cr, tf, map->layer->features[i].geom);
         }
-        /* A hairline in white separates neighbouring areas of one class. */
-        cairo_set_source_rgba(cr, 1, 1, 1, 0.75);
-        cairo_set_line_width(cr, fig->overlay ? 0.25 * s : 0.4 * s);
+        /* A hairline separates neighbouring areas of one class. */
+        cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b,
+                              st->area_outline_opacity);
+        cairo_set_line_width(cr, st->area_outline_width * pg->s);
         cairo_stroke(cr);
     }
 }
 
-static void draw_outlines(cairo_t *cr, const wm_figure *fig, const layout *L)
+/* Wash everything but the highlighted areas towards white. */
+static void mute_others(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf, rect frame)
 {
-    double s = L->s;
-    const wm_layer *o = fig->overlay;
+    const wm_figure *fig = pg->fig;
+    double opacity = pg->st->mute_opacity > 0 ? pg->st->mute_opacity : 0.6;
+    cairo_save(cr);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+    cairo_rectangle(cr, frame.x, frame.y, frame.w, frame.h);
+    const wm_layer *layers[3] = { map->layer, fig->overlay, fig->highlight_layer };
+    for (int k = 0; k < 3; k++) {
+        if (!layers[k]) continue;
+        for (size_t i = 0; i < layers[k]->n; i++)
+            if (k == 2 || is_highlighted(fig, &layers[k]->features[i]))
+                add_geometry(cr, tf, layers[k]->features[i].geom);
+    }
+    cairo_set_source_rgba(cr, 1, 1, 1, opacity);
+    cairo_fill(cr);
+    cairo_restore(cr);
+}
+
+static void draw_outlines(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf,
+                          OGRGeometryH boundary)
+{
+    const wm_style *st = pg->st;
+    const wm_figure *fig = pg->fig;
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    if (o) {
-        for (size_t i = 0; i < o->n; i++) add_geometry(cr, L, o->features[i].geom);
-        set_rgb(cr, INK);
-        cairo_set_line_width(cr, 0.9 * s);
+    if (fig->overlay) {
+        for (size_t i = 0; i < fig->overlay->n; i++) add_geometry(cr, tf, fig->overlay->features[i].geom);
+        set_rgb(cr, st->overlay_outline);
+        cairo_set_line_width(cr, st->overlay_outline_width * pg->s);
+        cairo_stroke(cr);
+    }
+    if (boundary && st->boundary_width > 0) {
+        add_geometry(cr, tf, boundary);
+        set_rgb(cr, st->overlay_outline);
+        cairo_set_line_width(cr, st->boundary_width * pg->s);
         cairo_stroke(cr);
     }
     /* Highlighted areas last, so their heavy outline is never covered. */
-    const wm_layer *layers[2] = { fig->map->layer, o };
-    for (int k = 0; k < 2; k++) {
+    const wm_layer *layers[3] = { map->layer, fig->overlay, fig->highlight_layer };
+    int any = 0;
+    for (int k = 0; k < 3; k++) {
         if (!layers[k]) continue;
         for (size_t i = 0; i < layers[k]->n; i++)
-            if (is_highlighted(fig, layers[k]->features[i].key, layers[k]->features[i].name))
-                add_geometry(cr, L, layers[k]->features[i].geom);
+            if (k == 2 || is_highlighted(fig, &layers[k]->features[i])) {
+                add_geometry(cr, tf, layers[k]->features[i].geom);
+                any = 1;
+            }
     }
-    set_rgb(cr, INK);
-    cairo_set_line_width(cr, 2.4 * s);
-    cairo_stroke(cr);
+    if (any) {
+        set_rgb(cr, st->highlight_outline);
+        cairo_set_line_width(cr, st->highlight_width * pg->s);
+        cairo_stroke(cr);
+    }
 }
 
-static void draw_halo_text(cairo_t *cr, const char *text, double cx, double cy, double s)
+static void draw_placed_label(cairo_t *cr, const page *pg, const wm_placed_label *p)
 {
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, text, &e);
-    double x = cx - (e.x_bearing + e.width / 2), y = cy - (e.y_bearing + e.height / 2);
-    cairo_move_to(cr, x, y);
-    cairo_text_path(cr, text);
-    cairo_set_source_rgba(cr, 1, 1, 1, 0.9);
-    cairo_set_line_width(cr, 2.2 * s);
+    const wm_style *st = pg->st;
+    if (p->mode == WM_LABEL_DROPPED) return;
+    cairo_select_font_face(cr, st->font, CAIRO_FONT_SLANT_NORMAL,
+                           st->label_bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, p->size);
+    if (p->mode == WM_LABEL_LEADER) {
+        double ex = fmin(fmax(p->anchor_x, p->box[0]), p->box[2]);
+        double ey = fmin(fmax(p->anchor_y, p->box[1]), p->box[3]);
+        cairo_move_to(cr, ex, ey);
+        cairo_line_to(cr, p->anchor_x, p->anchor_y);
+        set_rgb(cr, st->label_colour);
+        cairo_set_line_width(cr, 0.6 * pg->s);
+        cairo_stroke(cr);
+        cairo_arc(cr, p->anchor_x, p->anchor_y, 1.2 * pg->s, 0, 2 * M_PI);
+        cairo_fill(cr);
+    }
+    cairo_font_extents_t fe;
+    cairo_font_extents(cr, &fe);
+    double line_h = fe.ascent + fe.descent;
+    double top = p->y - line_h * p->nlines / 2;
+    for (int l = 0; l < p->nlines; l++) {
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, p->lines[l], &e);
+        cairo_move_to(cr, p->x - e.x_advance / 2, top + l * line_h + fe.ascent);
+        cairo_text_path(cr, p->lines[l]);
+    }
+    cairo_set_source_rgba(cr, st->label_halo.r, st->label_halo.g, st->label_halo.b, 0.9);
+    cairo_set_line_width(cr, st->label_halo_width * pg->s);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_stroke_preserve(cr);
-    set_rgb(cr, INK);
+    set_rgb(cr, st->label_colour);
     cairo_fill(cr);
 }
 
-static void draw_labels(cairo_t *cr, const wm_figure *fig, const layout *L)
+/* ---- legend ------------------------------------------------------------- */
+
+/* Draw (draw = 1) or measure the legend of `map` at (x, y), width w.
+ * Returns its height. */
+static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map, double x, double y,
+                           double w, int draw)
 {
-    if (!fig->overlay || !fig->overlay_labels) return;
-    double s = L->s;
-    set_font(cr, 7.0 * s, 1);
-    for (size_t i = 0; i < fig->overlay->n; i++) {
-        OGRGeometryH p = OGR_G_PointOnSurface(fig->overlay->features[i].geom);
-        if (!p) continue;
-        double px, py;
-        to_page(L, OGR_G_GetX(p, 0), OGR_G_GetY(p, 0), &px, &py);
-        OGR_G_DestroyGeometry(p);
-        draw_halo_text(cr, fig->overlay->features[i].name, px, py, s);
+    const wm_style *st = pg->st;
+    double s = pg->s, y0 = y;
+    char heading[700];
+    if (map->bivariate)
+        snprintf(heading, sizeof heading, "%s (\u2192) and %s (\u2191)", map->legend_title, map->legend_title2);
+    else
+        snprintf(heading, sizeof heading, "%s%s%s%s", map->legend_title, *map->unit ? " (" : "", map->unit,
+                 *map->unit ? ")" : "");
+    set_rgb(cr, st->ink);
+    set_font(cr, pg, st->legend_title_size, 1);
+    y += wrap_text(cr, heading, x, y + st->legend_title_size * s, w, st->legend_title_size * 1.25 * s, draw)
+         + 5 * s;
+
+    char count[32];
+    if (map->bivariate) {
+        /* The 3 x 3 square: x variable left to right, y variable bottom
+         * to top, with arrows and each variable's class bounds. */
+        double cell = fmin(18 * s, (w - 40 * s) / 3), gx = x + 26 * s;
+        set_font(cr, pg, st->legend_text_size * 0.85, 0);
+        double gy = y + 4 * s;
+        for (int yy = 0; yy < 3; yy++)
+            for (int xx = 0; xx < 3; xx++) {
+                double cx = gx + xx * cell, cy = gy + (2 - yy) * cell;
+                if (draw) {
+                    cairo_rectangle(cr, cx, cy, cell, cell);
+                    set_rgb(cr, map->bivariate_colour[yy][xx]);
+                    cairo_fill(cr);
+                }
+            }
+        if (draw) {
+            set_rgb(cr, st->ink);
+            cairo_set_line_width(cr, 0.8 * s);
+            cairo_move_to(cr, gx, gy + 3 * cell + 4 * s);
+            cairo_line_to(cr, gx + 3 * cell + 6 * s, gy + 3 * cell + 4 * s);
+            cairo_move_to(cr, gx - 4 * s, gy + 3 * cell);
+            cairo_line_to(cr, gx - 4 * s, gy - 6 * s);
+            cairo_stroke(cr);
+            cairo_move_to(cr, gx + 3 * cell + 8 * s, gy + 3 * cell + 4 * s);
+            cairo_rel_line_to(cr, -4 * s, -2.5 * s);
+            cairo_rel_line_to(cr, 0, 5 * s);
+            cairo_close_path(cr);
+            cairo_move_to(cr, gx - 4 * s, gy - 8 * s);
+            cairo_rel_line_to(cr, -2.5 * s, 4 * s);
+            cairo_rel_line_to(cr, 5 * s, 0);
+            cairo_close_path(cr);
+            cairo_fill(cr);
+        }
+        y = gy + 3 * cell + 8 * s;
+        set_font(cr, pg, st->legend_text_size, 0);
+        char line[1200];
+        snprintf(line, sizeof line, "\u2192 %s: %s | %s | %s", map->legend_title, map->classes.label[0],
+                 map->classes.label[1], map->classes.label[2]);
+        y += wrap_text(cr, line, x, y + st->legend_text_size * s, w, st->legend_text_size * 1.3 * s, draw);
+        snprintf(line, sizeof line, "\u2191 %s: %s | %s | %s", map->legend_title2, map->classes2.label[0],
+                 map->classes2.label[1], map->classes2.label[2]);
+        y += 2 * s + wrap_text(cr, line, x, y + st->legend_text_size * s, w, st->legend_text_size * 1.3 * s, draw);
+        size_t nodata = 0;
+        for (size_t i = 0; i < map->layer->n; i++) nodata += (size_t)wm_choropleth_is_nodata(map, i);
+        if (nodata) {
+            snprintf(line, sizeof line, "No data (hatched grey): %zu areas", nodata);
+            y += 2 * s + wrap_text(cr, line, x, y + st->legend_text_size * s, w, st->legend_text_size * 1.3 * s, draw);
+        }
+        return y - y0;
     }
-}
-
-/* ---- furniture -------------------------------------------------------- */
-
-static double draw_legend(cairo_t *cr, const wm_figure *fig, const layout *L)
-{
-    const wm_choropleth *m = fig->map;
-    double s = L->s, x = L->panel_x, y = L->panel_y, w = L->panel_w;
-    char heading[400];
-    snprintf(heading, sizeof heading, "%s%s%s%s", m->legend_title, *m->unit ? " (" : "", m->unit,
-             *m->unit ? ")" : "");
-    set_rgb(cr, INK);
-    set_font(cr, 9.5 * s, 1);
-    y += wrap_text(cr, heading, x, y + 9.5 * s, w, 12 * s, 1) + 6 * s;
 
     double box_w = 16 * s, box_h = 11 * s, row_h = 14.5 * s;
-    set_font(cr, 8.5 * s, 0);
-    char count[32];
-    for (int k = 0; k <= m->classes.n; k++) {
-        int nodata = k == m->classes.n;
-        if (nodata && m->classes.nodata == 0) break;
-        cairo_rectangle(cr, x, y, box_w, box_h);
-        if (nodata) {
-            set_rgb(cr, m->nodata_colour);
-            cairo_fill_preserve(cr);
-            hatch_path(cr, 3.2 * s, 0.45 * s);
+    set_font(cr, pg, st->legend_text_size, 0);
+    int ref_class = map->has_reference ? wm_class_of(&map->classes, map->reference) : -1;
+    if (map->has_reference && ref_class < 0 && map->classes.method != WM_CLASS_CATEGORICAL)
+        ref_class = map->reference < map->classes.lower[0] ? 0 : map->classes.n - 1;
+    for (int k = 0; k <= map->classes.n; k++) {
+        int nodata = k == map->classes.n;
+        if (nodata && map->classes.nodata == 0) break;
+        if (draw) {
             cairo_rectangle(cr, x, y, box_w, box_h);
-        } else {
-            set_rgb(cr, m->palette.colour[k]);
+            set_rgb(cr, nodata ? map->nodata_colour : map->palette.colour[k]);
             cairo_fill_preserve(cr);
+            if (nodata && st->nodata_hatch) {
+                hatch_path(cr, pg);
+                cairo_rectangle(cr, x, y, box_w, box_h);
+            }
+            set_rgb(cr, st->muted_ink);
+            cairo_set_line_width(cr, 0.5 * s);
+            cairo_stroke(cr);
+            set_rgb(cr, st->ink);
+            cairo_move_to(cr, x + box_w + 6 * s, y + box_h - 2.2 * s);
+            cairo_show_text(cr, nodata ? "No data" : map->classes.label[k]);
+            if (st->show_counts) {
+                wm_format_count(nodata ? map->classes.nodata : map->classes.count[k], count, sizeof count);
+                set_rgb(cr, st->muted_ink);
+                cairo_move_to(cr, x + w - text_width(cr, count), y + box_h - 2.2 * s);
+                cairo_show_text(cr, count);
+            }
+            if (k == ref_class) {
+                /* A pointer at the class holding the reference value. */
+                set_rgb(cr, st->ink);
+                cairo_move_to(cr, x - 1.5 * s, y + box_h / 2);
+                cairo_rel_line_to(cr, -5 * s, -3.5 * s);
+                cairo_rel_line_to(cr, 0, 7 * s);
+                cairo_close_path(cr);
+                cairo_fill(cr);
+            }
         }
-        cairo_set_source_rgb(cr, 0.45, 0.45, 0.45);
-        cairo_set_line_width(cr, 0.5 * s);
-        cairo_stroke(cr);
-        set_rgb(cr, INK);
-        cairo_move_to(cr, x + box_w + 6 * s, y + box_h - 2.2 * s);
-        cairo_show_text(cr, nodata ? "No data" : m->classes.label[k]);
-        wm_format_count(nodata ? m->classes.nodata : m->classes.count[k], count, sizeof count);
-        set_rgb(cr, MUTED_INK);
-        cairo_move_to(cr, x + w - text_width(cr, count), y + box_h - 2.2 * s);
-        cairo_show_text(cr, count);
         y += row_h;
     }
-    set_font(cr, 7.5 * s, 0);
-    set_rgb(cr, MUTED_INK);
-    char areas[200];
-    snprintf(areas, sizeof areas, "Right-hand figures: number of areas (%zu in all).", m->classes.total);
-    y += 2 * s + wrap_text(cr, areas, x, y + 8 * s, w, 9.5 * s, 1);
-    if (fig->notes && *fig->notes) {
-        y += 6 * s;
-        set_font(cr, 8 * s, 0);
-        set_rgb(cr, INK);
-        y += wrap_text(cr, fig->notes, x, y + 8 * s, w, 10.5 * s, 1);
+    set_font(cr, pg, st->legend_text_size * 0.88, 0);
+    set_rgb(cr, st->muted_ink);
+    char line[300];
+    if (map->has_reference) {
+        snprintf(line, sizeof line, "\u25b6 %s: %.*f", map->reference_label, map->classes.decimals, map->reference);
+        set_rgb(cr, st->ink);
+        y += 2 * s + wrap_text(cr, line, x, y + 8 * s, w, 9.5 * s, draw);
+        set_rgb(cr, st->muted_ink);
     }
-    return y;
+    if (st->show_counts) {
+        snprintf(line, sizeof line, "Right-hand figures: number of areas (%zu in all).", map->classes.total);
+        y += 2 * s + wrap_text(cr, line, x, y + 8 * s, w, 9.5 * s, draw);
+    }
+    return y - y0;
 }
 
-/* A round length for a scale bar about `target` metres long. */
+/* The key of a numbered map: "1  Bablake" ... in two columns when long. */
+static double key_table(cairo_t *cr, const page *pg, const wm_layer *layer, const wm_placed_label *placed,
+                        double x, double y, double w, int draw)
+{
+    const wm_style *st = pg->st;
+    double s = pg->s, y0 = y;
+    set_font(cr, pg, st->legend_title_size, 1);
+    set_rgb(cr, st->ink);
+    if (draw) { cairo_move_to(cr, x, y + st->legend_title_size * s); cairo_show_text(cr, "Key to numbered areas"); }
+    y += st->legend_title_size * 1.6 * s;
+    set_font(cr, pg, st->legend_text_size * 0.92, 0);
+    int cols = layer->n > 12 ? 2 : 1;
+    size_t rows = (layer->n + (size_t)cols - 1) / (size_t)cols;
+    double row_h = st->legend_text_size * 1.3 * s, col_w = w / cols;
+    for (int num = 1; num <= (int)layer->n; num++) {
+        for (size_t i = 0; i < layer->n; i++) {
+            if (placed[i].number != num) continue;
+            int c = (int)((size_t)(num - 1) / rows);
+            size_t r = (size_t)(num - 1) % rows;
+            if (draw) {
+                char n[16];
+                snprintf(n, sizeof n, "%d", num);
+                cairo_move_to(cr, x + c * col_w, y + (double)r * row_h + st->legend_text_size * s);
+                cairo_show_text(cr, n);
+                cairo_move_to(cr, x + c * col_w + 16 * s, y + (double)r * row_h + st->legend_text_size * s);
+                cairo_show_text(cr, layer->features[i].name);
+            }
+        }
+    }
+    return y + (double)rows * row_h - y0;
+}
+
+/* ---- furniture inside the map frame ------------------------------------ */
+
 static double round_length(double target)
 {
     double p = pow(10, floor(log10(target)));
@@ -404,40 +539,49 @@ static double round_length(double target)
     return best;
 }
 
-static void draw_scale_and_north(cairo_t *cr, const wm_figure *fig, const layout *L)
+/* North arrow (top right) and scale bar (bottom left) of a frame; their
+ * boxes go into obstacles[0..1] so labels keep clear of them. */
+static void furniture(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf, rect frame,
+                      int draw, double obstacles[2][4])
 {
-    double s = L->s;
-    OGRSpatialReferenceH srs = fig->map->layer->srs;
-    double bottom = L->frame_y + L->frame_h;
-    /* North arrow, top-right of the map frame. */
-    double ax = L->frame_x + L->frame_w - 16 * s, ay = L->frame_y + 6 * s;
-    cairo_move_to(cr, ax, ay + 6 * s);
-    cairo_line_to(cr, ax + 6 * s, ay + 26 * s);
-    cairo_line_to(cr, ax, ay + 21 * s);
-    cairo_line_to(cr, ax - 6 * s, ay + 26 * s);
-    cairo_close_path(cr);
-    set_rgb(cr, INK);
-    cairo_fill(cr);
-    set_font(cr, 8 * s, 1);
-    cairo_move_to(cr, ax - text_width(cr, "N") / 2, ay + 4 * s);
-    cairo_show_text(cr, "N");
-
-    if (!OSRIsProjected(srs)) return;
+    const wm_style *st = pg->st;
+    double s = pg->s;
+    memset(obstacles, 0, sizeof(double) * 8);
+    if (st->north_arrow) {
+        double ax = frame.x + frame.w - 12 * s, ay = frame.y + 4 * s;
+        obstacles[0][0] = ax - 9 * s; obstacles[0][1] = ay - 6 * s;
+        obstacles[0][2] = ax + 9 * s; obstacles[0][3] = ay + 28 * s;
+        if (draw) {
+            cairo_move_to(cr, ax, ay + 6 * s);
+            cairo_line_to(cr, ax + 6 * s, ay + 26 * s);
+            cairo_line_to(cr, ax, ay + 21 * s);
+            cairo_line_to(cr, ax - 6 * s, ay + 26 * s);
+            cairo_close_path(cr);
+            set_rgb(cr, st->ink);
+            cairo_fill(cr);
+            set_font(cr, pg, 8, 1);
+            cairo_move_to(cr, ax - text_width(cr, "N") / 2, ay + 4 * s);
+            cairo_show_text(cr, "N");
+        }
+    }
+    OGRSpatialReferenceH srs = map->layer->srs;
+    if (!st->scale_bar || !OSRIsProjected(srs)) return;
     double metres_per_unit = OSRGetLinearUnits(srs, NULL);
-    double target_m = (L->frame_w * 0.22) / L->scale * metres_per_unit;
-    double len_m = round_length(target_m);
-    double len_pt = len_m / metres_per_unit * L->scale;
-    double x = L->frame_x + 4 * s, y = bottom - 10 * s, h = 4 * s;
-    int segs = 4;
-    for (int i = 0; i < segs; i++) {
-        cairo_rectangle(cr, x + i * len_pt / segs, y, len_pt / segs, h);
-        if (i % 2 == 0) { set_rgb(cr, INK); cairo_fill_preserve(cr); }
-        else { cairo_set_source_rgb(cr, 1, 1, 1); cairo_fill_preserve(cr); }
-        set_rgb(cr, INK);
+    double len_m = round_length(frame.w * 0.22 / tf->k * metres_per_unit);
+    double len_pt = len_m / metres_per_unit * tf->k;
+    double x = frame.x + 4 * s, y = frame.y + frame.h - 8 * s, h = 4 * s;
+    obstacles[1][0] = x - 4 * s; obstacles[1][1] = y - 14 * s;
+    obstacles[1][2] = x + len_pt + 16 * s; obstacles[1][3] = y + h + 2 * s;
+    if (!draw) return;
+    for (int i = 0; i < 4; i++) {
+        cairo_rectangle(cr, x + i * len_pt / 4, y, len_pt / 4, h);
+        if (i % 2 == 0) set_rgb(cr, st->ink); else set_rgb(cr, st->background);
+        cairo_fill_preserve(cr);
+        set_rgb(cr, st->ink);
         cairo_set_line_width(cr, 0.6 * s);
         cairo_stroke(cr);
     }
-    set_font(cr, 7.5 * s, 0);
+    set_font(cr, pg, 7.5, 0);
     char lab[32];
     cairo_move_to(cr, x - 2 * s, y - 3 * s);
     cairo_show_text(cr, "0");
@@ -447,42 +591,248 @@ static void draw_scale_and_north(cairo_t *cr, const wm_figure *fig, const layout
     cairo_show_text(cr, lab);
 }
 
-static void draw_page(cairo_t *cr, const wm_figure *fig, const layout *L)
+/* ---- layout ------------------------------------------------------------- */
+
+typedef struct panel {
+    const wm_choropleth *map;
+    const char *title;           /* panel heading (small multiples), or NULL */
+    rect frame;                  /* the map */
+    rect legend;                 /* its legend (w = 0: none, shared legend) */
+    wm_affine tf;
+    double obstacles[2][4];
+    wm_placed_label *labels;     /* overlay labels, or NULL */
+    int numbered;
+} panel;
+
+typedef struct layout {
+    double margin, title_y, subtitle_y, footer_y;
+    rect body;
+    int npanels;
+    panel panels[WM_MAX_PANELS];
+    rect shared_legend;          /* w = 0: none */
+    OGRGeometryH boundary;       /* outer boundary of the overlay, or NULL */
+} layout;
+
+/* Split `area` into a map frame and a legend box according to the
+ * style's legend position; `legend_h` is the legend's measured height. */
+static void split_map_legend(const page *pg, rect area, double legend_h, rect *frame, rect *legend)
 {
-    double s = L->s;
-    cairo_set_source_rgb(cr, 1, 1, 1);
+    const wm_style *st = pg->st;
+    double gap = 14 * pg->s;
+    double lw = fmax(area.w * (pg->fig->npanels > 1 ? 0.42 : st->legend_width), 120 * pg->s);
+    if (lw > area.w * 0.5) lw = area.w * 0.5;
+    if (st->legend_position == WM_LEGEND_BOTTOM) {
+        double lh = fmin(legend_h, area.h * 0.45);
+        *legend = (rect){ area.x, area.y + area.h - lh, fmin(area.w, 260 * pg->s), lh };
+        *frame = (rect){ area.x, area.y, area.w, area.h - lh - gap };
+    } else if (st->legend_position == WM_LEGEND_LEFT) {
+        *legend = (rect){ area.x, area.y, lw, area.h };
+        *frame = (rect){ area.x + lw + gap, area.y, area.w - lw - gap, area.h };
+    } else {
+        *legend = (rect){ area.x + area.w - lw, area.y, lw, area.h };
+        *frame = (rect){ area.x, area.y, area.w - lw - gap, area.h };
+    }
+}
+
+static OGRGeometryH outer_boundary(const wm_layer *layer)
+{
+    if (!layer || layer->n > 5000) return NULL;
+    OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
+    for (size_t i = 0; i < layer->n; i++) {
+        OGRGeometryH g = layer->features[i].geom;
+        OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+        if (t == wkbPolygon) OGR_G_AddGeometry(all, g);
+        else if (t == wkbMultiPolygon)
+            for (int j = 0; j < OGR_G_GetGeometryCount(g); j++) OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, j));
+    }
+    OGRGeometryH u = OGR_G_UnionCascaded(all);
+    OGR_G_DestroyGeometry(all);
+    if (!u) return NULL;
+    OGRGeometryH b = OGR_G_Boundary(u);
+    OGR_G_DestroyGeometry(u);
+    return b;
+}
+
+static int place_panel_labels(cairo_t *cr, const page *pg, panel *p, wm_error *err)
+{
+    const wm_figure *fig = pg->fig;
+    const wm_layer *o = fig->overlay;
+    if (!o || !fig->overlay_labels) return 0;
+    OGRGeometryH *areas = malloc(o->n * sizeof *areas);
+    const char **names = malloc(o->n * sizeof *names);
+    for (size_t i = 0; i < o->n; i++) {
+        areas[i] = o->features[i].geom;
+        names[i] = o->features[i].name;
+    }
+    wm_label_style ls = { pg->st->font, pg->st->label_bold, pg->st->label_size * pg->s,
+                          pg->st->label_min_size * pg->s, pg->st->label_halo_width * pg->s / 2,
+                          pg->st->label_fallbacks };
+    double frame[4] = { p->frame.x, p->frame.y, p->frame.x + p->frame.w, p->frame.y + p->frame.h };
+    p->labels = calloc(o->n, sizeof *p->labels);
+    int rc = wm_place_labels(cr, areas, names, o->n, &p->tf, &ls, frame, (const double (*)[4])p->obstacles, 2,
+                             p->labels, err);
+    free(areas);
+    free(names);
+    if (rc < 0) return -1;
+    p->numbered = rc == 1;
+    return 0;
+}
+
+static int compute_layout(cairo_t *cr, const page *pg, layout *L, wm_error *err)
+{
+    const wm_figure *fig = pg->fig;
+    const wm_style *st = pg->st;
+    double W = fig->width_pt, H = fig->height_pt, s = pg->s;
+    L->margin = st->margin_mm * 72.0 / 25.4 * s;
+
+    double y = L->margin;
+    L->title_y = y + st->title_size * s;
+    y = L->title_y;
+    if (fig->subtitle && *fig->subtitle) {
+        L->subtitle_y = y + st->subtitle_size * 1.4 * s;
+        y = L->subtitle_y;
+    }
+    y += 12 * s;
+
+    char attribution[4096];
+    attribution_text(fig, attribution, sizeof attribution);
+    set_font(cr, pg, st->attribution_size, 0);
+    double foot_h = wrap_text(cr, attribution, 0, 0, W - 2 * L->margin, st->attribution_size * 1.3 * s, 0);
+    L->footer_y = H - L->margin - foot_h + st->attribution_size * s;
+    L->body = (rect){ L->margin, y, W - 2 * L->margin, L->footer_y - 12 * s - y };
+
+    L->npanels = figure_nmaps(fig);
+    rect grid = L->body;
+    if (fig->npanels > 0 && fig->shared_legend) {
+        double lh = legend_block(cr, pg, fig->panels[0], 0, 0, 150 * s, 0);
+        rect dummy;
+        split_map_legend(pg, L->body, lh, &grid, &L->shared_legend);
+        (void)dummy;
+    }
+    /* The grid whose cells give each map the largest scale. */
+    int cols = 1, rows = 1;
+    double ext0[4];
+    map_extent(fig, figure_map(fig, 0), ext0);
+    double best = -1, map_share = fig->npanels > 0 && fig->shared_legend ? 1.0 : 0.58;
+    for (int c = 1; c <= L->npanels; c++) {
+        int r = (L->npanels + c - 1) / c;
+        double cw = (grid.w - 12 * s * (c - 1)) / c * map_share, ch = (grid.h - 12 * s * (r - 1)) / r;
+        double k = fmin(cw / (ext0[2] - ext0[0] + 1e-9), ch / (ext0[3] - ext0[1] + 1e-9));
+        if (k > best * 1.001) { best = k; cols = c; rows = r; }
+    }
+    double gap = 12 * s, cw = (grid.w - gap * (cols - 1)) / cols, ch = (grid.h - gap * (rows - 1)) / rows;
+    for (int i = 0; i < L->npanels; i++) {
+        panel *p = &L->panels[i];
+        p->map = figure_map(fig, i);
+        p->title = fig->npanels > 0 && fig->panel_titles ? fig->panel_titles[i] : NULL;
+        rect cell = { grid.x + (i % cols) * (cw + gap), grid.y + (i / cols) * (ch + gap), cw, ch };
+        if (p->title) {
+            cell.y += st->legend_title_size * 1.8 * s;
+            cell.h -= st->legend_title_size * 1.8 * s;
+        }
+        if (fig->npanels > 0 && fig->shared_legend) {
+            p->frame = cell;
+            p->legend = (rect){ 0, 0, 0, 0 };
+        } else {
+            double lh = legend_block(cr, pg, p->map, 0, 0, cell.w * st->legend_width, 0);
+            split_map_legend(pg, cell, lh, &p->frame, &p->legend);
+        }
+        if (p->frame.w < 20 || p->frame.h < 20)
+            return wm_error_set(err, WM_EXIT_USAGE, "the page is too small for the map and its legend");
+        double ext[4];
+        map_extent(fig, p->map, ext);
+        p->tf = fit(ext, p->frame, st->map_padding);
+        furniture(cr, pg, p->map, &p->tf, p->frame, 0, p->obstacles);
+        /* Labels in small multiples would crowd; only a single map has them. */
+        if (fig->npanels <= 1 && place_panel_labels(cr, pg, p, err) != 0) return -1;
+    }
+    L->boundary = outer_boundary(fig->overlay);
+    return 0;
+}
+
+static void free_layout(layout *L)
+{
+    for (int i = 0; i < L->npanels; i++) free(L->panels[i].labels);
+    if (L->boundary) OGR_G_DestroyGeometry(L->boundary);
+}
+
+/* ---- the page ----------------------------------------------------------- */
+
+static void draw_panel(cairo_t *cr, const page *pg, const layout *L, const panel *p)
+{
+    const wm_figure *fig = pg->fig;
+    const wm_style *st = pg->st;
+    double s = pg->s;
+    if (p->title) {
+        set_font(cr, pg, st->legend_title_size * 1.1, 1);
+        set_rgb(cr, st->ink);
+        cairo_move_to(cr, p->frame.x, p->frame.y - st->legend_title_size * 0.7 * s);
+        cairo_show_text(cr, p->title);
+    }
+    cairo_save(cr);
+    cairo_rectangle(cr, p->frame.x, p->frame.y, p->frame.w, p->frame.h);
+    cairo_clip(cr);
+    draw_areas(cr, pg, p->map, &p->tf);
+    if (fig->mute && (fig->nhighlight > 0 || fig->highlight_layer)) mute_others(cr, pg, p->map, &p->tf, p->frame);
+    draw_outlines(cr, pg, p->map, &p->tf, L->boundary);
+    if (p->labels)
+        for (size_t i = 0; i < fig->overlay->n; i++) draw_placed_label(cr, pg, &p->labels[i]);
+    cairo_restore(cr);
+    double obstacles[2][4];
+    furniture(cr, pg, p->map, &p->tf, p->frame, 1, obstacles);
+    if (p->legend.w > 0) {
+        double used = legend_block(cr, pg, p->map, p->legend.x, p->legend.y, p->legend.w, 1);
+        double y = p->legend.y + used;
+        if (fig->notes && *fig->notes && fig->npanels <= 1) {
+            set_font(cr, pg, st->notes_size, 0);
+            set_rgb(cr, st->ink);
+            y += 6 * s + wrap_text(cr, fig->notes, p->legend.x, y + 6 * s + st->notes_size * s, p->legend.w,
+                                   st->notes_size * 1.3 * s, 1);
+        }
+        if (p->numbered) key_table(cr, pg, fig->overlay, p->labels, p->legend.x, y + 10 * s, p->legend.w, 1);
+    }
+}
+
+static void draw_page(cairo_t *cr, const page *pg, const layout *L)
+{
+    const wm_figure *fig = pg->fig;
+    const wm_style *st = pg->st;
+    double s = pg->s;
+    set_rgb(cr, st->background);
     cairo_paint(cr);
 
-    const char *title = fig->title && *fig->title ? fig->title : fig->map->legend_title;
-    set_rgb(cr, INK);
-    set_font(cr, 19 * s, 1);
+    const char *title = fig->title && *fig->title ? fig->title : figure_map(fig, 0)->legend_title;
+    set_rgb(cr, st->ink);
+    set_font(cr, pg, st->title_size, 1);
     cairo_move_to(cr, L->margin, L->title_y);
     cairo_show_text(cr, title);
     if (fig->subtitle && *fig->subtitle) {
-        set_font(cr, 11 * s, 0);
-        set_rgb(cr, MUTED_INK);
+        set_font(cr, pg, st->subtitle_size, 0);
+        set_rgb(cr, st->muted_ink);
         cairo_move_to(cr, L->margin, L->subtitle_y);
         cairo_show_text(cr, fig->subtitle);
     }
+    for (int i = 0; i < L->npanels; i++) draw_panel(cr, pg, L, &L->panels[i]);
+    if (L->shared_legend.w > 0) {
+        double used = legend_block(cr, pg, fig->panels[0], L->shared_legend.x, L->shared_legend.y,
+                                   L->shared_legend.w, 1);
+        if (fig->notes && *fig->notes) {
+            set_font(cr, pg, st->notes_size, 0);
+            set_rgb(cr, st->ink);
+            wrap_text(cr, fig->notes, L->shared_legend.x, L->shared_legend.y + used + 6 * s + st->notes_size * s,
+                      L->shared_legend.w, st->notes_size * 1.3 * s, 1);
+        }
+    }
 
-    cairo_save(cr);
-    cairo_rectangle(cr, L->frame_x, L->frame_y, L->frame_w, L->frame_h);
-    cairo_clip(cr);
-    draw_areas(cr, fig, L);
-    draw_outlines(cr, fig, L);
-    draw_labels(cr, fig, L);
-    cairo_restore(cr);
-    draw_scale_and_north(cr, fig, L);
-    draw_legend(cr, fig, L);
-
-    char attribution[2048];
+    char attribution[4096];
     attribution_text(fig, attribution, sizeof attribution);
-    set_font(cr, 6.5 * s, 0);
-    set_rgb(cr, MUTED_INK);
-    wrap_text(cr, attribution, L->margin, L->footer_y, fig->width_pt - 2 * L->margin, 8.5 * s, 1);
+    set_font(cr, pg, st->attribution_size, 0);
+    set_rgb(cr, st->muted_ink);
+    wrap_text(cr, attribution, L->margin, L->footer_y, fig->width_pt - 2 * L->margin,
+              st->attribution_size * 1.3 * s, 1);
 }
 
-/* ---- output ----------------------------------------------------------- */
+/* ---- output ------------------------------------------------------------- */
 
 typedef struct byte_buffer { unsigned char *data; size_t len, cap; } byte_buffer;
 
@@ -528,15 +878,97 @@ static int write_png_with_dpi(const byte_buffer *png, double dpi, FILE *fp)
     return 0;
 }
 
-static int finish(cairo_surface_t *surface, cairo_t *cr, const char *what, wm_error *err)
+static int write_png(const page *pg, const layout *L, const char *path, const char *tmp, wm_error *err)
 {
+    const wm_figure *fig = pg->fig;
+    double k = fig->dpi / 72.0;
+    int wpx = (int)lround(fig->width_pt * k), hpx = (int)lround(fig->height_pt * k);
+    if ((double)wpx * hpx > 400e6)
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: %dx%d pixels is too large", path, wpx, hpx);
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
+    cairo_t *cr = cairo_create(surface);
+    cairo_scale(cr, (double)wpx / fig->width_pt, (double)hpx / fig->height_pt);
+    draw_page(cr, pg, L);
+    cairo_destroy(cr);
+    byte_buffer png = { 0 };
+    cairo_status_t st = cairo_surface_write_to_png_stream(surface, buffer_write, &png);
+    cairo_surface_destroy(surface);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(png.data);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot encode PNG (%s)", path, cairo_status_to_string(st));
+    }
+    FILE *fp = fopen(tmp, "wb");
+    int rc = fp ? write_png_with_dpi(&png, fig->dpi, fp) : -1;
+    if (fp && fclose(fp) != 0) rc = -1;
+    free(png.data);
+    if (rc != 0) {
+        unlink(tmp);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write the file", path);
+    }
+    return 0;
+}
+
+static int write_vector(const page *pg, const layout *L, wm_format fmt, const char *path, const char *tmp,
+                        wm_error *err)
+{
+    const wm_figure *fig = pg->fig;
+    cairo_surface_t *surface;
+    if (fmt == WM_FORMAT_SVG) {
+        surface = cairo_svg_surface_create(tmp, fig->width_pt, fig->height_pt);
+        cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_2);
+    } else {
+        surface = cairo_pdf_surface_create(tmp, fig->width_pt, fig->height_pt);
+        const wm_choropleth *first = figure_map(fig, 0);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+                                       fig->title && *fig->title ? fig->title : first->legend_title);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, fig->author ? fig->author : "wardmap");
+        char subject[600];
+        snprintf(subject, sizeof subject, "%s%s%s", first->legend_title, first->bivariate ? " by " : "",
+                 first->bivariate ? first->legend_title2 : "");
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject);
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wardmap " WARDMAP_VERSION);
+        /* cairo stamps the clock unless told otherwise; identical inputs
+         * must give identical files, so the date is left out unless
+         * SOURCE_DATE_EPOCH (the reproducible-builds convention) gives one. */
+        char date[32] = "";
+        const char *epoch = getenv("SOURCE_DATE_EPOCH");
+        if (epoch && *epoch) {
+            time_t t = (time_t)strtoll(epoch, NULL, 10);
+            struct tm tm;
+            if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+        }
+        cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    }
+    cairo_t *cr = cairo_create(surface);
+    draw_page(cr, pg, L);
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
     if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surface);
-    if (st != CAIRO_STATUS_SUCCESS)
-        return wm_error_set(err, WM_EXIT_IO, "%s: cannot draw (%s)", what, cairo_status_to_string(st));
+    cairo_surface_destroy(surface);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        unlink(tmp);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", path, cairo_status_to_string(st));
+    }
     return 0;
+}
+
+/* Lay the figure out with a scratch context: the layout (and so label
+ * placement) must not depend on the output format. */
+static int prepare(const wm_figure *fig, page *pg, layout *L, wm_error *err)
+{
+    memset(L, 0, sizeof *L);
+    pg->fig = fig;
+    pg->st = &figure_map(fig, 0)->style;
+    pg->s = fmin(fig->width_pt, fig->height_pt) / 595.0;
+    if (fig->npanels > WM_MAX_PANELS)
+        return wm_error_set(err, WM_EXIT_USAGE, "at most %d panels in one figure", WM_MAX_PANELS);
+    cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
+    cairo_t *cr = cairo_create(scratch);
+    int rc = compute_layout(cr, pg, L, err);
+    cairo_destroy(cr);
+    cairo_surface_destroy(scratch);
+    return rc;
 }
 
 int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err)
@@ -547,88 +979,18 @@ int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err)
     if (fig->width_pt < 72 || fig->height_pt < 72 || fig->width_pt > 14400 || fig->height_pt > 14400)
         return wm_error_set(err, WM_EXIT_USAGE, "%s: page size %.0fx%.0f pt is out of range", path,
                             fig->width_pt, fig->height_pt);
-
+    page pg;
+    layout L;
+    if (prepare(fig, &pg, &L, err) != 0) {
+        free_layout(&L);
+        wm_error_prefix(err, "%s", path);
+        return -1;
+    }
     char tmp[4096];
     snprintf(tmp, sizeof tmp, "%s.tmp%ld", path, (long)getpid());
-
-    /* Measure with a scratch surface: the layout must not depend on the
-     * output format. */
-    cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-    cairo_t *mcr = cairo_create(scratch);
-    layout L;
-    compute_layout(mcr, fig, &L);
-    cairo_destroy(mcr);
-    cairo_surface_destroy(scratch);
-    if (L.frame_w < 20 || L.frame_h < 20)
-        return wm_error_set(err, WM_EXIT_USAGE, "%s: the page is too small for the map and its legend", path);
-
-    int rc = 0;
-    if (fmt == WM_FORMAT_PNG) {
-        double k = fig->dpi / 72.0;
-        int wpx = (int)lround(fig->width_pt * k), hpx = (int)lround(fig->height_pt * k);
-        if ((double)wpx * hpx > 400e6)
-            return wm_error_set(err, WM_EXIT_USAGE, "%s: %dx%d pixels is too large", path, wpx, hpx);
-        cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
-        cairo_t *cr = cairo_create(surface);
-        cairo_scale(cr, (double)wpx / fig->width_pt, (double)hpx / fig->height_pt);
-        draw_page(cr, fig, &L);
-        cairo_destroy(cr);
-        byte_buffer png = { 0 };
-        cairo_status_t st = cairo_surface_write_to_png_stream(surface, buffer_write, &png);
-        cairo_surface_destroy(surface);
-        if (st != CAIRO_STATUS_SUCCESS) {
-            free(png.data);
-            return wm_error_set(err, WM_EXIT_IO, "%s: cannot encode PNG (%s)", path, cairo_status_to_string(st));
-        }
-        FILE *fp = fopen(tmp, "wb");
-        if (!fp) {
-            free(png.data);
-            return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", path, "cannot create file");
-        }
-        rc = write_png_with_dpi(&png, fig->dpi, fp);
-        if (fclose(fp) != 0) rc = -1;
-        free(png.data);
-        if (rc != 0) {
-            unlink(tmp);
-            return wm_error_set(err, WM_EXIT_IO, "%s: cannot write", path);
-        }
-    } else {
-        cairo_surface_t *surface;
-        if (fmt == WM_FORMAT_SVG) {
-            surface = cairo_svg_surface_create(tmp, fig->width_pt, fig->height_pt);
-            cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_2);
-        } else {
-            surface = cairo_pdf_surface_create(tmp, fig->width_pt, fig->height_pt);
-            const char *title = fig->title && *fig->title ? fig->title : fig->map->legend_title;
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, title);
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR,
-                                           fig->author ? fig->author : "wardmap");
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, fig->map->legend_title);
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wardmap " WARDMAP_VERSION);
-            /* cairo stamps the clock unless told otherwise; identical
-             * inputs must give identical files, so the date is left out
-             * unless SOURCE_DATE_EPOCH (the reproducible-builds
-             * convention) gives one. */
-            char date[32] = "";
-            const char *epoch = getenv("SOURCE_DATE_EPOCH");
-            if (epoch && *epoch) {
-                time_t t = (time_t)strtoll(epoch, NULL, 10);
-                struct tm tm;
-                if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
-            }
-            cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
-        }
-        if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-            cairo_surface_destroy(surface);
-            unlink(tmp);
-            return wm_error_set(err, WM_EXIT_IO, "%s: cannot write", path);
-        }
-        cairo_t *cr = cairo_create(surface);
-        draw_page(cr, fig, &L);
-        rc = finish(surface, cr, path, err);
-        cairo_surface_destroy(surface);
-        if (rc != 0) { unlink(tmp); return -1; }
-    }
+    int rc = fmt == WM_FORMAT_PNG ? write_png(&pg, &L, path, tmp, err) : write_vector(&pg, &L, fmt, path, tmp, err);
+    free_layout(&L);
+    if (rc != 0) return -1;
     if (rename(tmp, path) != 0) {
         unlink(tmp);
         return wm_error_set(err, WM_EXIT_IO, "%s: cannot move the finished file into place", path);
@@ -636,14 +998,37 @@ int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err)
     return 0;
 }
 
-int wm_render_map_point(const wm_figure *fig, double x, double y, double *px, double *py)
+int wm_render_map_point(const wm_figure *fig, int panel_index, double x, double y, double *px, double *py)
 {
-    cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
-    cairo_t *cr = cairo_create(scratch);
+    page pg;
     layout L;
-    compute_layout(cr, fig, &L);
-    cairo_destroy(cr);
-    cairo_surface_destroy(scratch);
-    to_page(&L, x, y, px, py);
+    wm_error err;
+    if (prepare(fig, &pg, &L, &err) != 0 || panel_index < 0 || panel_index >= L.npanels) {
+        free_layout(&L);
+        return -1;
+    }
+    to_page(&L.panels[panel_index].tf, x, y, px, py);
+    free_layout(&L);
+    return 0;
+}
+
+int wm_render_label_boxes(const wm_figure *fig, wm_placed_label **out, size_t *n, int *numbered, double legend[4],
+                          wm_error *err)
+{
+    page pg;
+    layout L;
+    *out = NULL;
+    *n = 0;
+    if (prepare(fig, &pg, &L, err) != 0) { free_layout(&L); return -1; }
+    panel *p = &L.panels[0];
+    if (p->labels) {
+        *out = p->labels;
+        *n = fig->overlay->n;
+        p->labels = NULL;
+    }
+    *numbered = p->numbered;
+    legend[0] = p->legend.x; legend[1] = p->legend.y;
+    legend[2] = p->legend.x + p->legend.w; legend[3] = p->legend.y + p->legend.h;
+    free_layout(&L);
     return 0;
 }

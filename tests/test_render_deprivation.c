@@ -91,7 +91,7 @@ int main(void)
         OGRGeometryH p = OGR_G_PointOnSurface(map.layer->features[i].geom);
         if (!p) continue;
         double px, py;
-        wm_render_map_point(&fig, OGR_G_GetX(p, 0), OGR_G_GetY(p, 0), &px, &py);
+        wm_render_map_point(&fig, 0, OGR_G_GetX(p, 0), OGR_G_GetY(p, 0), &px, &py);
         OGR_G_DestroyGeometry(p);
         int x = (int)floor(px * 150 / 72.0), y = (int)floor(py * 150 / 72.0);
         checked++;
