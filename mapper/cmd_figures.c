@@ -1,8 +1,145 @@
+/* wardmap figures: make every item of a recipe (figureset.h). */
+#include "args.h"
 #include "commands.h"
+#include "figureset.h"
+#include "home.h"
+#include "recipe.h"
+#include "store.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define BUNDLED_RECIPE "styles/coventry.recipe"
+
+static const wm_option figures_options[] = {
+    { "out", 0, WM_OPT_VALUE, "DIR", "output directory (default: out, under the current directory)" },
+    { "force", 0, WM_OPT_FLAG, NULL, "remake every item, even those up to date" },
+    { "jobs", 'j', WM_OPT_VALUE, "N", "items made at once (default 2)" },
+    { "dry-run", 'n', WM_OPT_FLAG, NULL, "print each item's wardmap command line and make nothing" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+static const char figures_description[] =
+    "Makes every figure, table, export and ranking a recipe lists (docs/recipe.md), in parallel,\n"
+    "skipping those whose outputs are newer than all their inputs, and writes DIR/index.html\n"
+    "showing them all.  With no RECIPE: the bundled Coventry set (" BUNDLED_RECIPE "), after\n"
+    "building the indicator store if it is missing.  An item that fails does not stop the\n"
+    "others; the exit status is then 5.";
+
+/* Print `s` so that a POSIX shell reads it back as one word. */
+static void shell_word(FILE *fp, const char *s)
+{
+    int plain = *s != '\0';
+    for (const char *p = s; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+%@", *p))
+            plain = 0;
+    if (plain) { fputs(s, fp); return; }
+    fputc('\'', fp);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') fputs("'\\''", fp);
+        else fputc(*p, fp);
+    }
+    fputc('\'', fp);
+}
+
+static int dry_run(const wm_recipe *r, const char *outdir, wm_error *err)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        wm_recipe_job job;
+        if (wm_recipe_job_build(r, &r->sections[i], outdir, &job, err) != 0) return err->code;
+        fputs("wardmap", stdout);
+        for (int k = 0; k < job.argc; k++) {
+            fputc(' ', stdout);
+            shell_word(stdout, job.argv[k]);
+        }
+        fputc('\n', stdout);
+        wm_recipe_job_free(&job);
+    }
+    return 0;
+}
+
+/* Whether an item takes values from the default store. */
+static int uses_default_store(const wm_recipe *r)
+{
+    for (size_t i = 0; i < r->n; i++) {
+        const wm_recipe_section *s = &r->sections[i];
+        if (wm_recipe_find(s, "store")) continue;
+        if (s->kind == WM_RECIPE_RANK || s->kind == WM_RECIPE_TABLE || wm_recipe_find(s, "indicator"))
+            return 1;
+    }
+    return 0;
+}
 
 int wm_cmd_figures(int argc, char **argv, wm_error *err)
 {
-    (void)argc; (void)argv;
-    return wm_error_set(err, WM_EXIT_USAGE, "figures: not implemented yet");
-}
+    wm_args a;
+    if (wm_args_parse(&a, figures_options, argc, argv, 1, err) != 0) {
+        wm_args_free(&a);
+        return WM_EXIT_USAGE;
+    }
+    if (a.help) {
+        wm_args_usage(stdout, "figures", "[RECIPE] [--out DIR] [--force] [--jobs N] [--dry-run]",
+                      figures_description, figures_options);
+        wm_args_free(&a);
+        return 0;
+    }
+    int jobs;
+    if (wm_args_int(&a, "jobs", 2, 1, 64, &jobs, err) != 0) {
+        wm_args_free(&a);
+        return WM_EXIT_USAGE;
+    }
+    char recipe_path[PATH_MAX];
+    if (a.npos > 0) snprintf(recipe_path, sizeof recipe_path, "%s", a.pos[0]);
+    else wm_home_path(BUNDLED_RECIPE, recipe_path, sizeof recipe_path);
+    const char *outdir = wm_args_get(&a, "out", "out");
 
+    wm_recipe *r = wm_recipe_read(recipe_path, err);
+    if (!r) {
+        wm_args_free(&a);
+        return err->code;
+    }
+    int rc = 0;
+    if (wm_args_has(&a, "dry-run")) {
+        rc = dry_run(r, outdir, err);
+        wm_recipe_free(r);
+        wm_args_free(&a);
+        return rc;
+    }
+
+    /* Build the default store before the items start, so that parallel
+     * items never race to build it. */
+    char store[PATH_MAX];
+    wm_store_default_path(store, sizeof store);
+    if (uses_default_store(r)) {
+        wm_store *s = wm_store_open_for_reading(NULL, err);
+        if (!s) {
+            wm_recipe_free(r);
+            wm_args_free(&a);
+            return err->code ? err->code : WM_EXIT_DATA;
+        }
+        wm_store_close(s);
+    }
+
+    /* The binary itself is an input: a new wardmap remakes the figures. */
+    char self[PATH_MAX];
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len > 0) self[len] = '\0';
+
+    wm_figureset_options o = {
+        .outdir = outdir,
+        .force = wm_args_has(&a, "force"),
+        .jobs = jobs,
+        .progress = -1,
+        .log = stderr,
+        .store_path = store,
+        .binary = len > 0 ? self : NULL,
+    };
+    wm_figureset_result res;
+    rc = wm_figureset_run(r, &o, &res, err);
+    wm_figureset_result_free(&res);
+    wm_recipe_free(r);
+    wm_args_free(&a);
+    return rc ? (err->code ? err->code : rc) : 0;
+}

@@ -71,6 +71,7 @@ void wm_recipe_free(wm_recipe *r)
     free(r->sections);
     free(r->title);
     free(r->description);
+    free(r->attribution);
     free(r->path);
     free(r);
 }
@@ -83,7 +84,7 @@ typedef struct parser {
     int line;
     char **cont;           /* value being continued, or NULL */
     int cont_is_flag;
-    int title_line, description_line;
+    int title_line, description_line, attribution_line;
     wm_error *err;
 } parser;
 
@@ -149,9 +150,10 @@ static int parse_document_key(parser *p, char *key, char *value)
     int *line = NULL;
     if (strcmp(key, "title") == 0) { slot = &p->r->title; line = &p->title_line; }
     else if (strcmp(key, "description") == 0) { slot = &p->r->description; line = &p->description_line; }
+    else if (strcmp(key, "attribution") == 0) { slot = &p->r->attribution; line = &p->attribution_line; }
     int rc = 0;
     if (!slot)
-        rc = fail(p, "\"%s\" before the first section (only title and description belong there; "
+        rc = fail(p, "\"%s\" before the first section (only title, description and attribution belong there; "
                      "sections start with [render NAME], [table NAME], ...)", key, NULL);
     else if (!value)
         rc = fail(p, "%s needs a value (%s = ...)", key, key);
@@ -246,7 +248,7 @@ wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
         wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", path ? path : "recipe");
         return NULL;
     }
-    parser p = { r, r->path, 0, NULL, 0, 0, 0, err };
+    parser p = { r, r->path, 0, NULL, 0, 0, 0, 0, err };
     const char *at = text;
     if ((unsigned char)at[0] == 0xEF && (unsigned char)at[1] == 0xBB && (unsigned char)at[2] == 0xBF)
         at += 3;
@@ -466,6 +468,21 @@ int wm_recipe_error_line(const wm_recipe_section *s, const char *message)
             if (!isalnum((unsigned char)after) && after != '-') return s->entries[i].line;
         }
     }
+    /* Else the value the message quotes first ("no column \"X\" (columns:
+     * \"A\", ...)" is about X, not A). */
+    const char *first = NULL;
+    int first_line = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const char *v = s->entries[i].value;
+        if (!v || !*v) continue;
+        size_t len = strlen(v);
+        for (const char *m = strstr(message, v); m; m = strstr(m + 1, v))
+            if (m > message && (m[-1] == '"' || m[-1] == '\'') && (m[len] == '"' || m[len] == '\'')) {
+                if (!first || m < first) { first = m; first_line = s->entries[i].line; }
+                break;
+            }
+    }
+    if (first) return first_line;
     if (strstr(message, "-o ") || strstr(message, "output")) {
         const wm_recipe_entry *e = wm_recipe_find(s, "output");
         if (e) return e->line;

@@ -4,7 +4,9 @@
  * document.  docs/recipe.md is the reference; in short:
  *
  *   # a comment (a line starting with # or ;)
- *   title = Coventry health inequalities        <- document keys first
+ *   title = Coventry health inequalities        <- document keys first:
+ *                                                  title, description,
+ *                                                  attribution
  *
  *   [render deprivation_imd2019]                <- [KIND NAME]
  *   layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
@@ -62,6 +64,7 @@ typedef struct wm_recipe {
     char *path;            /* as given, for messages */
     char *title;           /* document title, or NULL */
     char *description;     /* document description, or NULL */
+    char *attribution;     /* statements for the foot of the index, or NULL */
     size_t n;
     wm_recipe_section *sections;
 } wm_recipe;
@@ -105,7 +108,8 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
 void wm_recipe_job_free(wm_recipe_job *job);
 
 /* The line of the entry a command-line error is about: the line of the
- * key whose "--key" the message quotes, else the section's line. */
+ * key whose "--key" the message quotes, else of the entry whose value it
+ * quotes, else the section's line. */
 int wm_recipe_error_line(const wm_recipe_section *s, const char *message);
 
 #endif

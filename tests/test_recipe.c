@@ -99,6 +99,7 @@ static void test_parse(void)
     CHECK(wm_recipe_error_line(s, "render: unknown option \"--reverse\" (see --help)") == 10);
     CHECK(wm_recipe_error_line(s, "render: option --labels: too many") == 8);
     CHECK(wm_recipe_error_line(s, "something else") == 6);
+    CHECK(wm_recipe_error_line(s, "x.csv: no column \"B\" (columns: \"1 most|2|3 least\", \"A\")") == 12);
     wm_recipe_free(r);
 }
 

@@ -1,0 +1,434 @@
+#include "figure_index.h"
+#include "home.h"
+#include "number.h"
+#include "store.h"
+#include "table.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* An SVG larger than this is linked rather than embedded. */
+#define EMBED_SVG_MAX (8L * 1024 * 1024)
+
+static void esc(FILE *fp, const char *s)
+{
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': fputs("&amp;", fp); break;
+        case '<': fputs("&lt;", fp); break;
+        case '>': fputs("&gt;", fp); break;
+        case '"': fputs("&quot;", fp); break;
+        default: fputc(*s, fp);
+        }
+    }
+}
+
+/* A relative path as an href: escaped, with characters URLs reserve
+ * percent-encoded. */
+static void href(FILE *fp, const char *s)
+{
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        if (c <= ' ' || c == '"' || c == '#' || c == '%' || c == '?' || c == '<' || c == '>' ||
+            c == '&' || c >= 0x7f)
+            fprintf(fp, "%%%02X", c);
+        else
+            fputc(c, fp);
+    }
+}
+
+static const char *ext_of(const char *path)
+{
+    const char *dot = strrchr(path, '.'), *slash = strrchr(path, '/');
+    return dot && (!slash || dot > slash) ? dot + 1 : "";
+}
+
+static int exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+/* The first output with extension `ext` that exists, or -1. */
+static long find_output(const wm_recipe_job *job, const char *ext)
+{
+    for (size_t i = 0; i < job->noutputs; i++)
+        if (strcasecmp(ext_of(job->outputs[i]), ext) == 0 && exists(job->outputs[i])) return (long)i;
+    return -1;
+}
+
+/* Copy SVG text with every id, and every reference to one, given the
+ * prefix: cairo names its glyphs "glyph0-1" in every file, and two SVGs
+ * in one page would otherwise draw each other's glyphs. */
+static void put_svg_prefixed(FILE *fp, const char *svg, const char *prefix)
+{
+    static const char *const marks[] = { " id=\"", "href=\"#", "url(#", NULL };
+    const char *p = svg;
+    while (*p) {
+        int hit = -1;
+        for (int m = 0; marks[m] && hit < 0; m++)
+            if (strncmp(p, marks[m], strlen(marks[m])) == 0) hit = m;
+        if (hit < 0) {
+            fputc(*p++, fp);
+            continue;
+        }
+        fputs(marks[hit], fp);
+        fprintf(fp, "%s-", prefix);
+        p += strlen(marks[hit]);
+    }
+}
+
+static void write_svg_inline(FILE *fp, const char *path, const char *alt, const char *prefix)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in) return;
+    fseek(in, 0, SEEK_END);
+    long size = ftell(in);
+    fseek(in, 0, SEEK_SET);
+    char *buf = size > 0 && size <= EMBED_SVG_MAX ? malloc((size_t)size + 1) : NULL;
+    if (buf && fread(buf, 1, (size_t)size, in) == (size_t)size) {
+        buf[size] = '\0';
+        /* The XML declaration and any DOCTYPE have no place inside HTML. */
+        const char *svg = strstr(buf, "<svg");
+        if (svg) {
+            fputs("<figure class=\"svg\" role=\"img\" aria-label=\"", fp);
+            esc(fp, alt);
+            fputs("\">\n", fp);
+            put_svg_prefixed(fp, svg, prefix);
+            fputs("\n</figure>\n", fp);
+        }
+    }
+    free(buf);
+    fclose(in);
+}
+
+static void write_csv_table(FILE *fp, const char *path)
+{
+    wm_error err;
+    wm_table *t = wm_table_read(path, &err);
+    if (!t) {
+        fputs("<p class=\"failed\">", fp);
+        esc(fp, err.msg);
+        fputs("</p>\n", fp);
+        return;
+    }
+    fputs("<div class=\"table\"><table>\n<thead><tr>", fp);
+    for (int c = 0; c < t->ncols; c++) {
+        fputs("<th>", fp);
+        esc(fp, t->colnames[c]);
+        fputs("</th>", fp);
+    }
+    fputs("</tr></thead>\n<tbody>\n", fp);
+    for (size_t r = 0; r < t->nrows; r++) {
+        fputs("<tr>", fp);
+        for (int c = 0; c < t->ncols; c++) {
+            const char *cell = wm_table_cell(t, r, c);
+            double v;
+            fputs(wm_number_parse(cell, &v) == WM_NUM_VALUE ? "<td class=\"n\">" : "<td>", fp);
+            esc(fp, cell);
+            fputs("</td>", fp);
+        }
+        fputs("</tr>\n", fp);
+    }
+    fputs("</tbody></table></div>\n", fp);
+    wm_table_free(t);
+}
+
+/* Split a Markdown table row "| a | b |" into trimmed cells (in place);
+ * "\|" is a literal bar.  Returns the count. */
+static int md_cells(char *row, char **cells, int max)
+{
+    char *p = row;
+    while (*p == ' ') p++;
+    if (*p == '|') p++;
+    int n = 0;
+    while (*p && n < max) {
+        char *start = p, *w = p;
+        while (*p && *p != '|') {
+            if (*p == '\\' && p[1] == '|') p++;
+            *w++ = *p++;
+        }
+        int last = *p == '\0';
+        if (*p) p++;
+        *w = '\0';
+        while (*start == ' ') start++;
+        size_t len = strlen(start);
+        while (len && (start[len - 1] == ' ' || start[len - 1] == '\r')) start[--len] = '\0';
+        if (last && !*start) break;   /* nothing after the closing bar */
+        cells[n++] = start;
+    }
+    return n;
+}
+
+static int md_separator(char **cells, int n)
+{
+    if (n == 0) return 0;
+    for (int i = 0; i < n; i++)
+        for (const char *c = cells[i]; *c; c++)
+            if (*c != '-' && *c != ':') return 0;
+    return 1;
+}
+
+/* Markdown pipe tables become HTML tables; other lines become
+ * paragraphs.  Only what `wardmap table` and `rank` write is needed. */
+static void write_markdown(FILE *fp, const char *path)
+{
+    FILE *in = fopen(path, "rb");
+    if (!in) return;
+    char line[8192];
+    int in_table = 0, header_done = 0;
+    char *cells[128];
+    while (fgets(line, sizeof line, in)) {
+        line[strcspn(line, "\r\n")] = '\0';
+        const char *s = line;
+        while (*s == ' ') s++;
+        if (*s != '|') {
+            if (in_table) { fputs("</tbody></table></div>\n", fp); in_table = 0; }
+            if (!*s) continue;
+            const char *text = s;
+            int heading = 0;
+            while (*text == '#') { text++; heading = 1; }
+            while (*text == ' ') text++;
+            fputs(heading ? "<h3>" : "<p>", fp);
+            esc(fp, text);
+            fputs(heading ? "</h3>\n" : "</p>\n", fp);
+            continue;
+        }
+        int n = md_cells(line, cells, 128);
+        if (md_separator(cells, n)) continue;
+        if (!in_table) {
+            fputs("<div class=\"table\"><table>\n<thead><tr>", fp);
+            for (int i = 0; i < n; i++) { fputs("<th>", fp); esc(fp, cells[i]); fputs("</th>", fp); }
+            fputs("</tr></thead>\n<tbody>\n", fp);
+            in_table = 1;
+            header_done = 1;
+            continue;
+        }
+        fputs("<tr>", fp);
+        for (int i = 0; i < n; i++) {
+            double v;
+            fputs(wm_number_parse(cells[i], &v) == WM_NUM_VALUE ? "<td class=\"n\">" : "<td>", fp);
+            esc(fp, cells[i]);
+            fputs("</td>", fp);
+        }
+        fputs("</tr>\n", fp);
+    }
+    (void)header_done;
+    if (in_table) fputs("</tbody></table></div>\n", fp);
+    fclose(in);
+}
+
+/* An input file as a reader knows it: relative to the home when inside. */
+static const char *home_relative(const char *path)
+{
+    const char *home = wm_home();
+    size_t n = strlen(home);
+    if (strncmp(path, home, n) == 0 && path[n] == '/') return path + n + 1;
+    return path;
+}
+
+static const wm_indicator_meta *find_meta(const wm_indicator_meta *list, size_t n, const char *id)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(list[i].id, id) == 0) return &list[i];
+    return NULL;
+}
+
+static void write_sources(FILE *fp, const wm_figureset_item *it, const wm_indicator_meta *meta,
+                          size_t nmeta)
+{
+    const wm_recipe_section *s = it->section;
+    int any = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const wm_recipe_entry *e = &s->entries[i];
+        if (!e->value) continue;
+        int is_source = strcmp(e->key, "source") == 0;
+        int is_indicator = strcmp(e->key, "indicator") == 0;
+        if (!is_source && !is_indicator) continue;
+        if (!any) fputs("<ul class=\"sources\">\n", fp);
+        any = 1;
+        fputs("<li>", fp);
+        if (is_source) {
+            esc(fp, e->value);
+        } else {
+            /* "ID[:weight]" in rank; the id is what the store knows. */
+            char id[64];
+            snprintf(id, sizeof id, "%.*s", (int)strcspn(e->value, ":"), e->value);
+            const wm_indicator_meta *m = find_meta(meta, nmeta, id);
+            fputs("Indicator <code>", fp);
+            esc(fp, id);
+            fputs("</code>", fp);
+            if (m) {
+                fputs(": ", fp);
+                esc(fp, m->title);
+                if (m->period[0]) { fputs(" (", fp); esc(fp, m->period); fputs(")", fp); }
+                if (m->publisher[0]) { fputs(", ", fp); esc(fp, m->publisher); }
+                if (m->licence[0]) { fputs(", ", fp); esc(fp, m->licence); }
+                if (m->source_file[0]) {
+                    fputs("; source table <code>", fp);
+                    esc(fp, m->source_file);
+                    fputs("</code>", fp);
+                }
+            }
+        }
+        fputs("</li>\n", fp);
+    }
+    for (size_t i = 0; i < it->job.ninputs; i++) {
+        if (!any) fputs("<ul class=\"sources\">\n", fp);
+        any = 1;
+        fputs("<li>File <code>", fp);
+        esc(fp, home_relative(it->job.inputs[i]));
+        fputs("</code></li>\n", fp);
+    }
+    if (any) fputs("</ul>\n", fp);
+}
+
+static const char *item_title(const wm_figureset_item *it)
+{
+    const char *t = wm_recipe_get(it->section, "title");
+    if (!t || !*t) t = wm_recipe_get(it->section, "legend-title");
+    return t && *t ? t : it->section->name;
+}
+
+static const char *state_word(wm_item_state s)
+{
+    switch (s) {
+    case WM_ITEM_MADE: return "made";
+    case WM_ITEM_UP_TO_DATE: return "up to date";
+    case WM_ITEM_FAILED: return "failed";
+    default: return "not run";
+    }
+}
+
+static void write_item(FILE *fp, const wm_figureset_item *it, const wm_indicator_meta *meta,
+                       size_t nmeta)
+{
+    const wm_recipe_section *s = it->section;
+    const char *title = item_title(it);
+    fprintf(fp, "<section id=\"%s\" class=\"%s\">\n<h2>", s->name, wm_recipe_kind_name(s->kind));
+    esc(fp, title);
+    fputs("</h2>\n", fp);
+    const char *sub = wm_recipe_get(s, "subtitle");
+    if (sub && *sub) { fputs("<p class=\"subtitle\">", fp); esc(fp, sub); fputs("</p>\n", fp); }
+
+    if (it->state == WM_ITEM_FAILED) {
+        fputs("<p class=\"failed\">Not made: ", fp);
+        esc(fp, it->err.msg);
+        fputs("</p>\n", fp);
+    } else {
+        long png = find_output(&it->job, "png"), svg = find_output(&it->job, "svg");
+        if (png >= 0) {
+            fputs("<figure><img src=\"", fp);
+            href(fp, it->job.output_names[png]);
+            fputs("\" alt=\"", fp);
+            esc(fp, title);
+            fputs("\"></figure>\n", fp);
+        } else if (svg >= 0) {
+            write_svg_inline(fp, it->job.outputs[svg], title, s->name);
+        }
+        long csv = find_output(&it->job, "csv"), md = find_output(&it->job, "md");
+        if (csv >= 0) write_csv_table(fp, it->job.outputs[csv]);
+        else if (md >= 0) write_markdown(fp, it->job.outputs[md]);
+    }
+    const char *caption = wm_recipe_get(s, "caption");
+    if (caption && *caption) { fputs("<p class=\"caption\">", fp); esc(fp, caption); fputs("</p>\n", fp); }
+    write_sources(fp, it, meta, nmeta);
+    fputs("<p class=\"files\">", fp);
+    for (size_t i = 0; i < it->job.noutputs; i++) {
+        if (i) fputs(" &middot; ", fp);
+        if (exists(it->job.outputs[i]) && it->state != WM_ITEM_FAILED) {
+            fputs("<a href=\"", fp);
+            href(fp, it->job.output_names[i]);
+            fputs("\">", fp);
+            esc(fp, it->job.output_names[i]);
+            fputs("</a>", fp);
+        } else {
+            esc(fp, it->job.output_names[i]);
+        }
+    }
+    fputs("</p>\n</section>\n", fp);
+}
+
+static const char *style_sheet =
+    "body{font-family:sans-serif;max-width:60em;margin:2em auto;padding:0 1em;color:#222;line-height:1.4}\n"
+    "h1{font-size:1.6em}h2{font-size:1.3em;margin-top:2.5em;border-top:1px solid #ccc;padding-top:1em}\n"
+    "figure{margin:1em 0}figure img,figure svg{max-width:100%;height:auto;border:1px solid #ddd}\n"
+    ".subtitle{color:#555;margin-top:-.5em}.caption{font-style:italic}\n"
+    ".sources{font-size:.9em;color:#444}.files{font-size:.9em}\n"
+    ".failed{color:#a00;font-weight:bold}.state-failed{color:#a00}\n"
+    ".table{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;margin:1em 0}\n"
+    "th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}\n"
+    "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f2f2f2}\n"
+    "footer{margin-top:3em;border-top:1px solid #ccc;font-size:.85em;color:#555}\n";
+
+static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *res,
+                      const wm_indicator_meta *meta, size_t nmeta)
+{
+    const char *title = r->title ? r->title : "Figure set";
+    fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+          "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", fp);
+    esc(fp, title);
+    fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style_sheet);
+    esc(fp, title);
+    fputs("</h1>\n", fp);
+    if (r->description) { fputs("<p>", fp); esc(fp, r->description); fputs("</p>\n", fp); }
+    fputs("<p class=\"files\">Made by wardmap from the recipe <code>", fp);
+    esc(fp, home_relative(r->path));
+    fprintf(fp, "</code>: %zu items", res->n);
+    if (res->failed) fprintf(fp, ", <span class=\"state-failed\">%zu failed</span>", res->failed);
+    fputs(".</p>\n<nav><ol>\n", fp);
+    for (size_t i = 0; i < res->n; i++) {
+        const wm_figureset_item *it = &res->items[i];
+        fprintf(fp, "<li><a href=\"#%s\">", it->section->name);
+        esc(fp, item_title(it));
+        fprintf(fp, "</a> <span class=\"state-%s\">(%s %s)</span></li>\n",
+                it->state == WM_ITEM_FAILED ? "failed" : "ok", wm_recipe_kind_name(it->section->kind),
+                state_word(it->state));
+    }
+    fputs("</ol></nav>\n</header>\n<main>\n", fp);
+    for (size_t i = 0; i < res->n; i++) write_item(fp, &res->items[i], meta, nmeta);
+    fputs("</main>\n", fp);
+    if (r->attribution) {
+        fputs("<footer>\n<p>", fp);
+        esc(fp, r->attribution);
+        fputs("</p>\n</footer>\n", fp);
+    }
+    fputs("</body>\n</html>\n", fp);
+    return ferror(fp) ? -1 : 0;
+}
+
+int wm_figure_index_write(const wm_recipe *r, const wm_figureset_result *res,
+                          const char *outdir, const char *store_path, wm_error *err)
+{
+    wm_indicator_meta *meta = NULL;
+    size_t nmeta = 0;
+    if (store_path && exists(store_path)) {
+        wm_error ignored;
+        if (wm_store_list_indicators(store_path, NULL, 0, &meta, &nmeta, &ignored) != 0) {
+            meta = NULL;   /* sources are then listed by id only */
+            nmeta = 0;
+        }
+    }
+    char path[4096], tmp[4200];
+    snprintf(path, sizeof path, "%s/index.html", outdir);
+    snprintf(tmp, sizeof tmp, "%s/.index.html.%ld.tmp", outdir, (long)getpid());
+    FILE *fp = fopen(tmp, "wb");
+    if (!fp) {
+        free(meta);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", tmp, strerror(errno));
+    }
+    int bad = write_page(fp, r, res, meta, nmeta);
+    bad |= fclose(fp) != 0;
+    free(meta);
+    if (bad || rename(tmp, path) != 0) {
+        int e = errno;
+        unlink(tmp);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", path, strerror(e));
+    }
+    return 0;
+}

@@ -1,0 +1,247 @@
+#include "figureset.h"
+#include "commands.h"
+#include "figure_index.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+int wm_make_dirs(const char *path)
+{
+    char buf[4096];
+    size_t n = strlen(path);
+    if (n == 0) return 0;
+    if (n >= sizeof buf) return -1;
+    memcpy(buf, path, n + 1);
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/') continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+        *p = '/';
+    }
+    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
+    struct stat st;
+    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+static int make_parent_dirs(const char *file)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash || slash == file) return 0;
+    char dir[4096];
+    size_t n = (size_t)(slash - file);
+    if (n >= sizeof dir) return -1;
+    memcpy(dir, file, n);
+    dir[n] = '\0';
+    return wm_make_dirs(dir);
+}
+
+/* Modification time in nanoseconds, or -1 when the file is missing. */
+static long long mtime_ns(const char *path)
+{
+    struct stat st;
+    if (stat(path, &st) != 0) return -1;
+    return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+int wm_figureset_up_to_date(const char *const *inputs, size_t ninputs,
+                            const char *const *outputs, size_t noutputs)
+{
+    long long oldest_out = -1;
+    for (size_t i = 0; i < noutputs; i++) {
+        if (!outputs[i]) continue;
+        long long t = mtime_ns(outputs[i]);
+        if (t < 0) return 0;
+        if (oldest_out < 0 || t < oldest_out) oldest_out = t;
+    }
+    if (oldest_out < 0) return 0;
+    for (size_t i = 0; i < ninputs; i++) {
+        if (!inputs[i]) continue;
+        long long t = mtime_ns(inputs[i]);
+        if (t < 0 || t > oldest_out) return 0;
+    }
+    return 1;
+}
+
+/* ---- the run ---- */
+
+typedef struct runner {
+    const wm_recipe *recipe;
+    const wm_figureset_options *opt;
+    wm_figureset_result *res;
+    pthread_mutex_t lock;
+    size_t next;          /* next item to take */
+    size_t done;          /* items finished */
+    int bar;              /* draw the progress bar */
+} runner;
+
+static void draw_bar(runner *R, const char *last)
+{
+    const int width = 30;
+    size_t n = R->res->n, done = R->done;
+    int filled = n ? (int)(done * (size_t)width / n) : width;
+    char bar[64];
+    for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '-';
+    bar[width] = '\0';
+    fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, done, n, last ? last : "");
+    fflush(stderr);
+}
+
+static void run_item(runner *R, wm_figureset_item *it)
+{
+    const char *const extra[3] = { R->recipe->path, R->opt->store_path, R->opt->binary };
+    size_t nin = it->job.ninputs + 3;
+    const char **inputs = malloc(nin * sizeof *inputs);
+    if (!inputs) {
+        wm_error_set(&it->err, WM_EXIT_DATA, "out of memory");
+        it->state = WM_ITEM_FAILED;
+        return;
+    }
+    for (size_t i = 0; i < it->job.ninputs; i++) inputs[i] = it->job.inputs[i];
+    for (size_t i = 0; i < 3; i++) {
+        /* The store and binary count only when they exist (a recipe need
+         * not use the store at all). */
+        const char *p = extra[i];
+        inputs[it->job.ninputs + i] = p && (i == 0 || mtime_ns(p) >= 0) ? p : NULL;
+    }
+    int fresh = !R->opt->force &&
+                wm_figureset_up_to_date(inputs, nin, (const char *const *)it->job.outputs,
+                                        it->job.noutputs);
+    free(inputs);
+    if (fresh) {
+        it->state = WM_ITEM_UP_TO_DATE;
+        return;
+    }
+    for (size_t i = 0; i < it->job.noutputs; i++)
+        if (make_parent_dirs(it->job.outputs[i]) != 0) {
+            wm_error_set(&it->err, WM_EXIT_IO, "cannot create the directory of %s", it->job.outputs[i]);
+            it->state = WM_ITEM_FAILED;
+            return;
+        }
+    wm_error_clear(&it->err);
+    int rc = wm_command_run(it->job.argc, it->job.argv, &it->err);
+    if (rc == 0) {
+        it->state = WM_ITEM_MADE;
+        return;
+    }
+    if (!it->err.code) it->err.code = rc;
+    if (!it->err.msg[0]) snprintf(it->err.msg, sizeof it->err.msg, "failed (exit status %d)", rc);
+    it->state = WM_ITEM_FAILED;
+}
+
+static void finish_item(runner *R, wm_figureset_item *it)
+{
+    const wm_recipe_section *s = it->section;
+    if (it->state == WM_ITEM_FAILED) {
+        int line = wm_recipe_error_line(s, it->err.msg);
+        wm_error_prefix(&it->err, "%s:%d: [%s %s]", R->recipe->path, line,
+                        wm_recipe_kind_name(s->kind), s->name);
+    }
+    pthread_mutex_lock(&R->lock);
+    R->done++;
+    if (it->state == WM_ITEM_MADE) R->res->made++;
+    else if (it->state == WM_ITEM_UP_TO_DATE) R->res->up_to_date++;
+    else R->res->failed++;
+    if (it->state == WM_ITEM_FAILED && R->opt->log) {
+        if (R->bar) fprintf(stderr, "\r\033[K");
+        fprintf(R->opt->log, "figures: %s\n", it->err.msg);
+        fflush(R->opt->log);
+    }
+    if (R->bar) draw_bar(R, s->name);
+    pthread_mutex_unlock(&R->lock);
+}
+
+static void *worker(void *arg)
+{
+    runner *R = arg;
+    for (;;) {
+        pthread_mutex_lock(&R->lock);
+        size_t i = R->next < R->res->n ? R->next++ : R->res->n;
+        pthread_mutex_unlock(&R->lock);
+        if (i >= R->res->n) break;
+        wm_figureset_item *it = &R->res->items[i];
+        if (it->state == WM_ITEM_PENDING) run_item(R, it);
+        finish_item(R, it);
+    }
+    return NULL;
+}
+
+void wm_figureset_result_free(wm_figureset_result *res)
+{
+    if (!res) return;
+    for (size_t i = 0; i < res->n; i++) wm_recipe_job_free(&res->items[i].job);
+    free(res->items);
+    memset(res, 0, sizeof *res);
+}
+
+int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
+                     wm_figureset_result *res, wm_error *err)
+{
+    memset(res, 0, sizeof *res);
+    wm_figureset_options o = *opt;
+    if (!o.outdir || !*o.outdir) o.outdir = "out";
+    if (o.jobs <= 0) o.jobs = 2;
+    if (wm_make_dirs(o.outdir) != 0)
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot create the output directory (%s)", o.outdir,
+                            strerror(errno));
+    snprintf(res->index_path, sizeof res->index_path, "%s/index.html", o.outdir);
+
+    res->items = calloc(r->n ? r->n : 1, sizeof *res->items);
+    if (!res->items) return wm_error_set(err, WM_EXIT_DATA, "out of memory");
+    res->n = r->n;
+    for (size_t i = 0; i < r->n; i++) {
+        wm_figureset_item *it = &res->items[i];
+        it->section = &r->sections[i];
+        if (wm_recipe_job_build(r, it->section, o.outdir, &it->job, &it->err) != 0)
+            it->state = WM_ITEM_FAILED;   /* reported by finish_item, with the rest */
+    }
+
+    runner R;
+    memset(&R, 0, sizeof R);
+    R.recipe = r;
+    R.opt = &o;
+    R.res = res;
+    R.bar = o.progress < 0 ? isatty(STDERR_FILENO) : o.progress;
+    pthread_mutex_init(&R.lock, NULL);
+    if (R.bar) draw_bar(&R, NULL);
+
+    int nthreads = o.jobs < (int)r->n ? o.jobs : (int)r->n;
+    pthread_t tid[64];
+    if (nthreads > 64) nthreads = 64;
+    int started = 0;
+    for (int t = 1; t < nthreads; t++) {
+        if (pthread_create(&tid[started], NULL, worker, &R) != 0) break;
+        started++;
+    }
+    worker(&R);   /* this thread works too */
+    for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&R.lock);
+    if (R.bar) {
+        fprintf(stderr, "\r\033[K");
+        fprintf(stderr, "figures: %zu made, %zu up to date, %zu failed; %s\n", res->made,
+                res->up_to_date, res->failed, res->index_path);
+    }
+
+    wm_error ierr;
+    wm_error_clear(&ierr);
+    if (wm_figure_index_write(r, res, o.outdir, o.store_path, &ierr) != 0) {
+        if (res->failed)
+            return wm_error_set(err, WM_EXIT_PARTIAL, "%zu of %zu items failed, and %s", res->failed,
+                                res->n, ierr.msg);
+        *err = ierr;
+        return ierr.code ? ierr.code : WM_EXIT_IO;
+    }
+    if (res->failed) {
+        size_t first = 0;
+        while (first < res->n && res->items[first].state != WM_ITEM_FAILED) first++;
+        if (o.log)
+            return wm_error_set(err, WM_EXIT_PARTIAL, "%zu of %zu items failed (listed above); the others are in %s",
+                                res->failed, res->n, res->index_path);
+        return wm_error_set(err, WM_EXIT_PARTIAL, "%zu of %zu items failed (first: %s); the others are in %s",
+                            res->failed, res->n, res->items[first].err.msg, res->index_path);
+    }
+    return 0;
+}

@@ -1,0 +1,77 @@
+/* figureset.h -- make every item of a recipe, and the page that shows them.
+ *
+ * Each recipe section becomes one item: its command line (recipe.h) run
+ * through wm_command_run(), exactly what `wardmap render ...` would do.
+ *
+ *   parallel     items run on `jobs` worker threads (default 2); each
+ *                command reads and writes only its own files;
+ *   up to date   an item is skipped when all its outputs exist and the
+ *                oldest is no older than the newest of its inputs: the
+ *                recipe, every file named in its options, the store and
+ *                the wardmap binary (when given).  `force` runs all;
+ *   failures     a failing item is reported ("recipe:LINE: [name] what
+ *                went wrong") and the others still run; the result is
+ *                WM_EXIT_PARTIAL when anything failed;
+ *   progress     a bar on stderr when it is a terminal, nothing otherwise;
+ *   index        <outdir>/index.html listing every item (figure_index.h).
+ */
+#ifndef WM_FIGURESET_H
+#define WM_FIGURESET_H
+
+#include "error.h"
+#include "recipe.h"
+
+#include <stdio.h>
+
+typedef enum wm_item_state {
+    WM_ITEM_PENDING,
+    WM_ITEM_MADE,
+    WM_ITEM_UP_TO_DATE,
+    WM_ITEM_FAILED
+} wm_item_state;
+
+typedef struct wm_figureset_options {
+    const char *outdir;      /* NULL: "out" */
+    int force;               /* run items even when up to date */
+    int jobs;                /* worker threads; <= 0: 2 */
+    int progress;            /* -1: a bar when stderr is a terminal; 0 never; 1 always */
+    FILE *log;               /* failure lines go here; NULL: silent */
+    const char *store_path;  /* the store, an input of every item (NULL: none) */
+    const char *binary;      /* the wardmap binary, an input of every item (NULL: none) */
+} wm_figureset_options;
+
+typedef struct wm_figureset_item {
+    const wm_recipe_section *section;
+    wm_recipe_job job;
+    wm_item_state state;
+    wm_error err;            /* when FAILED: "recipe:LINE: [name] message" */
+} wm_figureset_item;
+
+typedef struct wm_figureset_result {
+    size_t n;
+    wm_figureset_item *items;     /* in recipe order */
+    size_t made, up_to_date, failed;
+    char index_path[4096];
+} wm_figureset_result;
+
+/* Run every section of `r` and write the index.  Returns 0 when all
+ * items were made or up to date; WM_EXIT_PARTIAL (err says how many
+ * failed) when some failed; another code when nothing could be run
+ * (e.g. the output directory cannot be made) or the index could not be
+ * written.  `res` is filled in every case; free it with
+ * wm_figureset_result_free(). */
+int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
+                     wm_figureset_result *res, wm_error *err);
+
+void wm_figureset_result_free(wm_figureset_result *res);
+
+/* Whether every output exists and none is older than any input (a
+ * missing input makes the item out of date, so the command reports it).
+ * NULL entries are skipped. */
+int wm_figureset_up_to_date(const char *const *inputs, size_t ninputs,
+                            const char *const *outputs, size_t noutputs);
+
+/* Create a directory and its parents (like mkdir -p); 0 on success. */
+int wm_make_dirs(const char *path);
+
+#endif

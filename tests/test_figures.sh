@@ -1,0 +1,154 @@
+#!/bin/bash
+# wardmap figures on a small synthetic recipe (written here) over the
+# bundled layers: one broken figure among good ones (the others are still
+# made, exit status 5), up-to-date skipping, --force, recipe errors at
+# file:line, and the index page.
+set -u
+BIN=${WARDMAP_BIN:?}
+HOME_DIR=${WARDMAP_HOME:?}
+passed=0
+failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-figures-test.XXXXXX")
+trap 'rm -rf "$T"' EXIT
+cd "$T" || exit 1
+
+# A private copy of one input, so touching it is safe.
+cp "$HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" "$T/imd.csv"
+
+cat > synthetic.recipe <<EOF
+# synthetic test recipe
+title = Synthetic test set
+
+[render deciles]
+title = IMD deciles
+layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+key = LSOA11CD
+data = $T/imd.csv
+data-key = LSOA code (2011)
+value = Index of Multiple Deprivation (IMD) Decile
+method = categorical
+breaks = 1,2,3,4,5,6,7,8,9,10
+palette = RdYlBu
+size = 600x450
+caption = Deciles <escaped> & shown.
+output = deciles.png deciles.svg
+
+[render broken]
+title = A figure whose value column does not exist
+layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+data-key = LSOA code (2011)
+value = No such column
+size = 600x450
+output = broken.png
+
+[render ranks]
+title = IMD ranks
+layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+data-key = LSOA code (2011)
+value = Index of Multiple Deprivation (IMD) Rank
+method = quantile
+classes = 5
+size = 600x450
+output = sub/ranks.svg
+
+[render ranks_equal]
+title = IMD ranks, equal intervals
+layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+data-key = LSOA code (2011)
+value = Index of Multiple Deprivation (IMD) Rank
+method = equal
+size = 600x450
+output = ranks_equal.svg
+EOF
+
+# 1. One broken figure: the others are made, the exit status says so.
+"$BIN" figures synthetic.recipe --out out 2> err1.txt
+rc=$?
+check "exit status 5 with a broken figure (got $rc)" test "$rc" -eq 5
+check "deciles.png made" test -s out/deciles.png
+check "deciles.svg made" test -s out/deciles.svg
+check "sub/ranks.svg made" test -s out/sub/ranks.svg
+check "broken.png not made" test ! -e out/broken.png
+check "failure names recipe line of the value key" grep -q "synthetic.recipe:23: \[render broken\]" err1.txt
+check "one line per failure" test "$(grep -c '^figures: ' err1.txt)" -eq 1
+check "no progress bar when stderr is not a terminal" bash -c "! grep -q '\[###' err1.txt"
+check "index.html written" test -s out/index.html
+check "index shows the PNG" grep -q '<img src="deciles.png"' out/index.html
+check "index embeds the SVG of an item without PNG" grep -q '<svg' out/index.html
+check "index escapes captions" grep -q 'Deciles &lt;escaped&gt; &amp; shown.' out/index.html
+check "index reports the failure" grep -q 'class="failed">Not made: .*synthetic.recipe:23' out/index.html
+check "index lists input files as sources" grep -q 'layers/boundaries/coventry_lsoa_2011_E08000026.geojson' out/index.html
+check "index has no external resources" bash -c "! grep -Eqi '(src|href)=\"(https?:)?//' out/index.html"
+check "index has no scripts" bash -c "! grep -qi '<script' out/index.html"
+check "ids in the page are unique (embedded SVGs do not clash)" \
+    test -z "$(grep -o ' id="[^"]*"' out/index.html | sort | uniq -d)"
+
+# 2. Up to date: a second run remakes nothing that is current.
+touch -d '2 seconds ago' marker
+sleep 0.1
+touch marker
+sleep 0.1
+"$BIN" figures synthetic.recipe --out out 2> err2.txt
+rc=$?
+check "second run still reports the broken one (got $rc)" test "$rc" -eq 5
+check "deciles.png not remade" test ! out/deciles.png -nt marker
+check "ranks.svg not remade" test ! out/sub/ranks.svg -nt marker
+
+# 3. A changed input remakes only the items that read it.
+sleep 0.1
+touch imd.csv
+"$BIN" figures synthetic.recipe --out out 2> /dev/null
+check "deciles.png remade after its input changed" test out/deciles.png -nt marker
+check "ranks.svg still not remade" test ! out/sub/ranks.svg -nt marker
+
+# 4. A missing output remakes its item.
+rm out/deciles.svg
+"$BIN" figures synthetic.recipe --out out 2> /dev/null
+check "a deleted output is remade" test -s out/deciles.svg
+
+# 5. --force remakes everything; the recipe is an input of every item.
+touch marker2
+sleep 0.1
+"$BIN" figures synthetic.recipe --out out --force --jobs 1 2> /dev/null
+check "--force remakes ranks.svg" test out/sub/ranks.svg -nt marker2
+touch marker3
+sleep 0.1
+touch synthetic.recipe
+"$BIN" figures synthetic.recipe --out out 2> /dev/null
+check "an edited recipe remakes its items" test out/sub/ranks.svg -nt marker3
+
+# 6. Without the broken item the run succeeds.
+sed '/^\[render broken\]/,/^output = broken.png/d' synthetic.recipe > good.recipe
+"$BIN" figures good.recipe --out out2 2> err6.txt
+rc=$?
+check "a good recipe exits 0 (got $rc; $(cat err6.txt))" test "$rc" -eq 0
+check "a good recipe's index shows no failure" bash -c "! grep -q 'Not made' out2/index.html"
+
+# 7. Recipe errors stop everything, at file:line, exit 2.
+printf '[render a]\noutput = a.png\n\n[chart b]\noutput = b.png\n' > typo.recipe
+"$BIN" figures typo.recipe --out out3 2> err7.txt
+rc=$?
+check "recipe error exits 2 (got $rc)" test "$rc" -eq 2
+check "recipe error at file:line" grep -q 'typo.recipe:4: unknown section kind "chart"' err7.txt
+check "nothing made on a recipe error" test ! -e out3/a.png
+"$BIN" figures no-such.recipe 2> err8.txt
+rc=$?
+check "missing recipe exits 3 (got $rc)" test "$rc" -eq 3
+
+# 8. --dry-run prints the command lines, resolved, and makes nothing.
+"$BIN" figures synthetic.recipe --out out4 --dry-run > dry.txt
+check "dry run prints one line per item" test "$(wc -l < dry.txt)" -eq 4
+check "dry run resolves inputs against the home" grep -q -- "--layer $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson" dry.txt
+check "dry run quotes words with spaces" grep -q -- "--value 'Index of Multiple Deprivation (IMD) Decile'" dry.txt
+check "dry run resolves outputs against --out" grep -q -- "-o out4/deciles.png -o out4/deciles.svg" dry.txt
+check "dry run makes nothing" test ! -e out4/deciles.png
+
+echo "$passed passed, $failed failed"
+test "$failed" -eq 0
