@@ -95,7 +95,17 @@ static int setup_bivariate(const wm_args *a, wm_choropleth *c, wm_error *err)
     if (*source2 && c->nsources < 16) c->sources[c->nsources++] = strdup(source2);
     if (wm_args_has(a, "legend-title2"))
         copy_text(c->legend_title2, sizeof c->legend_title2, wm_args_get(a, "legend-title2", ""));
-    if (wm_classify(c->values2, c->layer->n, WM_CLASS_QUANTILE, 3, NULL, 0, &c->classes2, err) != 0) return -1;
+    /* Tied values (many wards with no LSOA in decile 1, say) can leave
+     * fewer than 3 quantile classes; natural breaks then still give 3
+     * whenever there are 3 distinct values. */
+    wm_class_method m2 = c->classes.method;
+    if (wm_classify(c->values2, c->layer->n, m2, 3, NULL, 0, &c->classes2, err) != 0) return -1;
+    if (c->classes2.n < 3 && m2 == WM_CLASS_QUANTILE &&
+        wm_classify(c->values2, c->layer->n, WM_CLASS_JENKS, 3, NULL, 0, &c->classes2, err) != 0)
+        return -1;
+    if (c->classes.n < 3 && c->classes.method == WM_CLASS_QUANTILE &&
+        wm_classify(c->values, c->layer->n, WM_CLASS_JENKS, 3, NULL, 0, &c->classes, err) != 0)
+        return -1;
     if (c->classes.n != 3 || c->classes2.n != 3)
         return wm_error_set(err, WM_EXIT_DATA, "%s: a bivariate map needs 3 classes of each variable, but ties "
                             "leave %d and %d", c->layer->spec, c->classes.n, c->classes2.n);

@@ -483,7 +483,8 @@ static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map
     set_rgb(cr, st->muted_ink);
     char line[300];
     if (map->has_reference) {
-        snprintf(line, sizeof line, "\u25b6 %s: %.*f", map->reference_label, map->classes.decimals, map->reference);
+        snprintf(line, sizeof line, "\u25b6 %s: %.*f%s", map->reference_label, map->classes.decimals, map->reference,
+                 strcmp(map->unit, "%") == 0 ? "%" : "");
         set_rgb(cr, st->ink);
         y += 2 * s + wrap_text(cr, line, x, y + 8 * s, w, 9.5 * s, draw);
         set_rgb(cr, st->muted_ink);
