@@ -77,13 +77,46 @@ int wm_pole_of_inaccessibility(OGRGeometryH area, double precision, double *x, d
  * `frame` (x0, y0, x1, y1 in points).  `obstacles` holds `nobstacles`
  * rectangles (x0, y0, x1, y1) labels must avoid.  `out` receives n
  * placements in the input order.  Returns 1 if the map switched to
- * numbered mode, 0 if not, -1 on error. */
+ * numbered mode, 0 if not, -1 on error (a missing argument, a scale
+ * that is not positive, an unknown fallback name).
+ *
+ * `style->fallbacks` NULL means "shrink,wrap,leader,number".  Shrinking
+ * goes down in 0.5 pt steps to min_size; wrapping picks the breaks that
+ * make the widest line narrowest.  A leader label lies wholly outside
+ * its area, preferably clear of other areas' poles.  An area with an
+ * empty name or no interior (empty, not a polygon) is WM_LABEL_DROPPED
+ * and takes no number.  In numbered mode every other area gets a number
+ * (1..n by name, ASCII case-insensitive) and a WM_LABEL_NUMBER label;
+ * a number that finds no free spot at all is DROPPED but keeps its
+ * number, so the key table stays complete.  Leader and number labels'
+ * anchors are the poles; the cairo state is saved and restored. */
 int wm_place_labels(cairo_t *cr, const OGRGeometryH *areas, const char *const *names, size_t n,
                     const wm_affine *tf, const wm_label_style *style, const double frame[4],
                     const double (*obstacles)[4], int nobstacles, wm_placed_label *out,
                     wm_error *err);
 
-/* Whether two placed labels' boxes intersect (for tests). */
+/* Whether two placed labels' boxes intersect (overlap with positive
+ * area; a DROPPED label has no box and intersects nothing). */
 int wm_label_boxes_intersect(const wm_placed_label *a, const wm_placed_label *b);
+
+/* How to draw a placed label so drawing matches placement.
+ *
+ * Line i (0-based) is drawn with the label's size and the style's font
+ * and weight, its ink extents (cairo_text_extents) centred on the point
+ * this function gives: x = l->x, and lines stacked 1.2 * size apart
+ * around l->y.  Draw it the way render.c's halo text does:
+ * move_to(cx - (x_bearing + width / 2), cy - (y_bearing + height / 2)).
+ * The box is the union of those ink boxes grown by the halo width. */
+void wm_label_line_centre(const wm_placed_label *l, int i, double *x, double *y);
+
+/* Whether the caller should draw a leader line from the label to its
+ * anchor: always for WM_LABEL_LEADER, and for a number whose box had to
+ * leave its area's pole behind (numbered maps with crowded areas). */
+int wm_label_needs_leader(const wm_placed_label *l);
+
+/* Where a leader line leaves the label: the point of the box edge on the
+ * line from the label's centre to its anchor (the anchor itself if the
+ * box contains it).  The line runs from here to (anchor_x, anchor_y). */
+void wm_label_leader_start(const wm_placed_label *l, double *x, double *y);
 
 #endif
