@@ -1,0 +1,462 @@
+/* Tests for the indicator store (store.h, store_import.h,
+ * indicator_meta.h) on a synthetic study area written here: four small
+ * areas in two zones of one region, and two big areas that straddle the
+ * zones.  Covers the import report, suppression, rejects, replacement,
+ * failed imports leaving the store untouched, spatial links, population
+ * apportionment with its overlay fallback, and the read API. */
+#include "error.h"
+#include "indicator_meta.h"
+#include "layer.h"
+#include "store.h"
+#include "store_import.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *tmp_file(const char *name)
+{
+    static char buf[16][4096];
+    static int slot;
+    char *b = buf[slot++ % 16];
+    snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
+    return b;
+}
+
+static void write_rect_layer(const char *name, int n, const char *const *codes, const double (*box)[4],
+                             const char *extra)
+{
+    char text[8192];
+    size_t used = (size_t)snprintf(text, sizeof text,
+                                   "{\"type\":\"FeatureCollection\",\"crs\":{\"type\":\"name\",\"properties\":"
+                                   "{\"name\":\"urn:ogc:def:crs:EPSG::27700\"}},\"features\":[");
+    for (int i = 0; i < n; i++) {
+        const double *b = box[i];
+        used += (size_t)snprintf(text + used, sizeof text - used,
+                                 "%s{\"type\":\"Feature\",\"properties\":{\"CD\":\"%s\",\"NM\":\"Synthetic %s\"%s},"
+                                 "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%g,%g],[%g,%g],[%g,%g],"
+                                 "[%g,%g],[%g,%g]]]}}",
+                                 i ? "," : "", codes[i], codes[i], extra ? extra : "", b[0], b[1], b[2], b[1], b[2],
+                                 b[3], b[0], b[3], b[0], b[1]);
+    }
+    snprintf(text + used, sizeof text - used, "]}");
+    CHECK(wm_test_write_file(tmp_file(name), text) == 0);
+}
+
+static const char counts_csv[] =
+    "code,name,households,fuel_poor,pct,decile\n"
+    "A1,Area 1,\"1,000\",100,10.0,1\n"
+    "A2,Area 2,500,50,10.0,s\n"
+    "A3,Area 3,200,50,25,3\n"
+    "A3,Area 3 again,200,50,25,3\n"
+    "A4,Area 4,300,12a,4,1\n"
+    ",blank,1,1,1,1\n"
+    "Z9,Elsewhere,1,1,1,1\n";
+
+static const char counts_meta[] =
+    "# synthetic\n"
+    "[source]\n"
+    "table = synthetic_counts.csv\n"
+    "geography = small\n"
+    "code = code\n"
+    "name = name\n"
+    "publisher = Synthetic Office\n"
+    "licence = none: synthetic\n"
+    "period = 2020\n"
+    "family = synthetic\n"
+    "to = zone, region\n"
+    "\n"
+    "[indicator fp]\n"
+    "title = Synthetic fuel poverty\n"
+    "label = FP\n"
+    "unit = %\n"
+    "polarity = higher is worse\n"
+    "value = pct\n"
+    "numerator = fuel_poor\n"
+    "denominator = households\n"
+    "aggregate = ratio\n"
+    "table = yes\n"
+    "\n"
+    "[indicator dec]\n"
+    "title = Synthetic decile\n"
+    "unit = decile\n"
+    "polarity = higher is better\n"
+    "value = decile\n"
+    "\n"
+    "[indicator dec1_share]\n"
+    "title = Synthetic share in decile 1\n"
+    "unit = %\n"
+    "polarity = higher is worse\n"
+    "from = dec\n"
+    "aggregate = share in class\n"
+    "class = 1\n"
+    "\n"
+    "[indicator pct_mean]\n"
+    "title = Synthetic weighted mean\n"
+    "unit = %\n"
+    "polarity = higher is worse\n"
+    "value = pct\n"
+    "aggregate = weighted mean\n"
+    "weight = pop\n";
+
+static void setup(void)
+{
+    const char *small[] = { "A1", "A2", "A3", "A4" };
+    const double small_box[][4] = { { 0, 0, 500, 1000 }, { 500, 0, 1000, 1000 }, { 1000, 0, 1500, 1000 },
+                                    { 1500, 0, 2000, 1000 } };
+    write_rect_layer("synthetic_small.geojson", 4, small, small_box, NULL);
+    const char *big[] = { "B1", "B2" };
+    const double big_box[][4] = { { 0, 0, 1500, 1000 }, { 1500, 0, 2000, 1000 } };
+    write_rect_layer("synthetic_big.geojson", 2, big, big_box, NULL);
+    const char *zone[] = { "T1", "T2" };
+    const double zone_box[][4] = { { 0, 0, 1000, 1000 }, { 1000, 0, 2000, 1000 } };
+    write_rect_layer("synthetic_zone.geojson", 2, zone, zone_box, ",\"REG\":\"R1\",\"REGNM\":\"Synthetic region\"");
+    CHECK(wm_test_write_file(tmp_file("synthetic_small_zone.csv"), "small,zone\r\nA1,T1\r\nA2,T1\r\nA3,T2\r\nA4,T2\r\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_pop.csv"), "code,pop\nA1,100\nA2,100\nA3,200\nA4,s\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_pop.meta"),
+                             "[source]\ntable = synthetic_pop.csv\ngeography = small\ncode = code\nperiod = 2021\n"
+                             "to = zone\n[indicator pop]\ntitle = Synthetic population\nunit = count\n"
+                             "polarity = neutral\nvalue = pop\naggregate = sum\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_bigtable.csv"), "code,num,den,count\nB1,40,400,300\nB2,10,50,60\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_big.meta"),
+                             "[source]\ntable = synthetic_bigtable.csv\ngeography = big\ncode = code\nperiod = 2021\n"
+                             "to = zone, region\n"
+                             "[indicator big_ratio]\ntitle = Synthetic apportioned ratio\nunit = %\n"
+                             "polarity = neutral\nnumerator = num\ndenominator = den\naggregate = ratio\n"
+                             "apportion = pop\n"
+                             "[indicator big_sum]\ntitle = Synthetic overlaid count\nunit = count\n"
+                             "polarity = neutral\nvalue = count\naggregate = sum\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_counts.csv"), counts_csv) == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_counts.meta"), counts_meta) == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic.manifest"),
+                             "[areas small]\nlayer = synthetic_small.geojson\ncode = CD\nname = NM\n"
+                             "[areas big]\nlayer = synthetic_big.geojson\ncode = CD\n"
+                             "[areas zone]\nlayer = synthetic_zone.geojson\ncode = CD\nname = NM\n"
+                             "parent = REG | region\nparent_name = REGNM\n"
+                             "[link small zone]\nlookup = synthetic_small_zone.csv | small | zone\n"
+                             "[link small big]\nmethod = point-on-surface\n"
+                             "[imports]\nmeta = synthetic_pop.meta\nmeta = synthetic_big.meta\n"
+                             "meta = synthetic_counts.meta\n") == 0);
+}
+
+/* One stored value, or NAN; n_areas/n_missing/method when asked. */
+static double stored(sqlite3 *db, const char *id, const char *geo, const char *code, int *n_areas, int *n_missing,
+                     char *method, size_t msize)
+{
+    sqlite3_stmt *q = NULL;
+    double v = NAN;
+    sqlite3_prepare_v2(db,
+                       "SELECT value, n_areas, n_missing, method FROM indicator_values WHERE indicator_id = ? AND "
+                       "geography = ? AND area_code = ?",
+                       -1, &q, NULL);
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, geo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 0) != SQLITE_NULL) v = sqlite3_column_double(q, 0);
+        if (n_areas) *n_areas = sqlite3_column_int(q, 1);
+        if (n_missing) *n_missing = sqlite3_column_int(q, 2);
+        if (method) snprintf(method, msize, "%s", (const char *)sqlite3_column_text(q, 3));
+    } else if (n_areas) {
+        *n_areas = -1;
+    }
+    sqlite3_finalize(q);
+    return v;
+}
+
+static long long scalar(sqlite3 *db, const char *sql)
+{
+    sqlite3_stmt *q = NULL;
+    long long v = -1;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+        v = sqlite3_column_int64(q, 0);
+    sqlite3_finalize(q);
+    return v;
+}
+
+/* A fingerprint of everything in the store. */
+static void fingerprint(sqlite3 *db, char *buf, size_t size)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db,
+                       "SELECT (SELECT count(*) FROM indicator_values) || '/' || (SELECT total(value) FROM "
+                       "indicator_values) || '/' || (SELECT count(*) FROM indicators) || '/' || (SELECT count(*) "
+                       "FROM imports) || '/' || (SELECT count(*) FROM areas) || '/' || (SELECT count(*) FROM "
+                       "area_links)",
+                       -1, &q, NULL);
+    buf[0] = '\0';
+    if (sqlite3_step(q) == SQLITE_ROW) snprintf(buf, size, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+}
+
+static void test_meta_format(void)
+{
+    wm_error err;
+    wm_meta_doc *d = wm_meta_parse("\xEF\xBB\xBF# c\r\n[indicator a_b]\r\ntitle = A = B \r\n  # x\n\nunit=%\n"
+                                   "[imports]\nmeta = x.meta\nmeta = y.meta\n",
+                                   "/some/dir/f.meta", &err);
+    CHECK(d != NULL);
+    if (d) {
+        CHECK(d->n == 2);
+        CHECK_STR(d->sections[0].type, "indicator");
+        CHECK_STR(d->sections[0].name, "a_b");
+        CHECK_STR(wm_meta_get(&d->sections[0], "title"), "A = B");
+        CHECK_STR(wm_meta_get(&d->sections[0], "unit"), "%");
+        CHECK(wm_meta_find(&d->sections[0], "unit")->line == 6);
+        size_t n = 0;
+        const char **all = wm_meta_all(&d->sections[1], "meta", &n);
+        CHECK(n == 2 && strcmp(all[1], "y.meta") == 0);
+        free(all);
+        CHECK_STR(d->dir, "/some/dir");
+        char p[256];
+        CHECK_STR(wm_meta_path(d, "x.csv", p, sizeof p), "/some/dir/x.csv");
+        static const char *const allowed[] = { "title", NULL };
+        CHECK(wm_meta_check(d, &d->sections[0], allowed, NULL, NULL, &err) != 0);
+        CHECK(strstr(err.msg, "/some/dir/f.meta:6: unknown key \"unit\"") != NULL);
+        wm_meta_free(d);
+    }
+    CHECK(wm_meta_parse("[indicator x]\njust words\n", "bad.meta", &err) == NULL);
+    CHECK(strstr(err.msg, "bad.meta:2:") != NULL && err.code == WM_EXIT_DATA);
+    CHECK(wm_meta_parse("[indicator x\n", "bad.meta", &err) == NULL);
+    CHECK(strstr(err.msg, "bad.meta:1:") != NULL);
+    CHECK(wm_meta_parse("[x]\nTitle = y\n", "bad.meta", &err) == NULL);
+    CHECK(strstr(err.msg, "bad.meta:2:") != NULL);
+    char *parts[3];
+    CHECK(wm_meta_split(" a.csv | b c |d ", '|', parts, 3) == 3);
+    CHECK_STR(parts[1], "b c");
+    for (int i = 0; i < 3; i++) free(parts[i]);
+    CHECK(wm_meta_split("a|b|c|d", '|', parts, 3) == -1);
+    CHECK(wm_meta_read(tmp_file("no_such.meta"), &err) == NULL);
+    CHECK(strstr(err.msg, "no such file") != NULL);
+}
+
+static void test_import(void)
+{
+    wm_error err;
+    const char *path = tmp_file("synthetic_store.sqlite");
+    remove(path);
+    wm_store *s = wm_store_open(path, 1, &err);
+    CHECK(s != NULL);
+    if (!s) return;
+    sqlite3 *db = wm_store_db(s);
+    char *report = NULL;
+    size_t rlen = 0;
+    FILE *rf = open_memstream(&report, &rlen);
+    int rc = wm_import_manifest(s, tmp_file("synthetic.manifest"), rf, &err);
+    fclose(rf);
+    CHECK(rc == 0);
+    if (rc != 0) fprintf(stderr, "import: %s\n", err.msg);
+    /* The report: every row accounted for, with reasons. */
+    CHECK(report && strstr(report, "synthetic_counts.csv: 7 rows read, 2 loaded, 1 suppressed, 3 rejected, "
+                                   "1 outside the study area (small)") != NULL);
+    CHECK(report && strstr(report, "line 5: code A3 repeats line 4") != NULL);
+    CHECK(report && strstr(report, "line 6: fuel_poor \"12a\" is not a number") != NULL);
+    CHECK(report && strstr(report, "line 7: empty code") != NULL);
+    CHECK(report && strstr(report, "1 small areas have no row (No data): A4") != NULL);
+    CHECK(report && strstr(report, "link small -> big: 4 areas by point on surface") != NULL);
+    if (wm_test_failed) fprintf(stderr, "%s", report ? report : "");
+    free(report);
+
+    /* Areas, parents and links. */
+    CHECK(scalar(db, "SELECT count(*) FROM areas WHERE geography = 'small'") == 4);
+    CHECK(scalar(db, "SELECT count(*) FROM areas WHERE geography = 'region' AND code = 'R1' AND "
+                     "name = 'Synthetic region'") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_geography = 'small' AND parent_geography = 'big' "
+                     "AND parent_code = 'B1'") == 3);
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_geography = 'zone' AND parent_code = 'R1'") == 2);
+
+    /* Published values as published, thousands separators and all. */
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT denominator, published, status FROM indicator_values WHERE indicator_id = 'fp' "
+                           "AND geography = 'small' AND area_code = 'A1'", -1, &q, NULL);
+    CHECK(sqlite3_step(q) == SQLITE_ROW);
+    CHECK_NEAR(sqlite3_column_double(q, 0), 1000, 0);
+    CHECK_STR((const char *)sqlite3_column_text(q, 1), "10.0");
+    CHECK_STR((const char *)sqlite3_column_text(q, 2), "published");
+    sqlite3_finalize(q);
+    CHECK(scalar(db, "SELECT count(*) FROM indicator_values WHERE indicator_id = 'dec' AND area_code = 'A2' AND "
+                     "value IS NULL AND status = 'suppressed' AND published = 's'") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM indicator_values WHERE indicator_id = 'fp' AND geography = 'small'") == 3);
+
+    /* Ratio of sums: T1 = (100+50)/(1000+500); T2 lacks A4: No data. */
+    int na = 0, nm = 0;
+    char method[700];
+    CHECK_NEAR(stored(db, "fp", "zone", "T1", &na, &nm, method, sizeof method), 10.0, 1e-12);
+    CHECK(na == 2 && nm == 0);
+    CHECK(strstr(method, "ratio of summed numerator") != NULL && strstr(method, "best-fit lookup") != NULL);
+    CHECK(isnan(stored(db, "fp", "zone", "T2", &na, &nm, NULL, 0)));
+    CHECK(na == 1 && nm == 1);
+    CHECK(isnan(stored(db, "fp", "region", "R1", NULL, NULL, NULL, 0)));
+    /* Class share: the suppressed decile of A2 makes T1 No data. */
+    CHECK(isnan(stored(db, "dec1_share", "zone", "T1", NULL, NULL, NULL, 0)));
+    CHECK(isnan(stored(db, "dec1_share", "zone", "T2", &na, &nm, NULL, 0)));   /* A4's row was rejected */
+    CHECK(na == 1 && nm == 1);
+    /* Weighted mean by population: A4 has neither value nor weight. */
+    CHECK_NEAR(stored(db, "pct_mean", "zone", "T1", NULL, NULL, NULL, 0), 10.0, 1e-12);
+    CHECK_NEAR(stored(db, "pct_mean", "zone", "T2", &na, &nm, NULL, 0), 25.0, 1e-12);
+    CHECK(na == 1 && nm == 1);
+
+    /* Apportioned by population through the small areas; B2's only small
+     * area has no population, so B2 is overlaid instead. */
+    CHECK_NEAR(stored(db, "big_ratio", "zone", "T1", NULL, NULL, method, sizeof method), 10.0, 1e-9);
+    CHECK(strstr(method, "apportioned by pop of the small areas") != NULL);
+    CHECK(strstr(method, "area-weighted overlay for 1 big area without pop") != NULL);
+    CHECK_NEAR(stored(db, "big_ratio", "zone", "T2", NULL, NULL, NULL, 0), 30.0 / 250 * 100, 1e-9);
+    CHECK_NEAR(stored(db, "big_ratio", "region", "R1", &na, NULL, NULL, 0), 50.0 / 450 * 100, 1e-9);
+    CHECK(na == 2);
+    /* No apportioning indicator: area-weighted overlay. */
+    CHECK_NEAR(stored(db, "big_sum", "zone", "T1", NULL, NULL, method, sizeof method), 200, 1e-6);
+    CHECK(strstr(method, "area-weighted overlay") != NULL);
+    CHECK_NEAR(stored(db, "big_sum", "zone", "T2", NULL, NULL, NULL, 0), 160, 1e-6);
+    CHECK_NEAR(stored(db, "big_sum", "region", "R1", NULL, NULL, NULL, 0), 360, 1e-6);
+
+    /* Re-import with a changed table: replaced, not added to. */
+    char changed[sizeof counts_csv];
+    snprintf(changed, sizeof changed, "%s", counts_csv);
+    char *at = strstr(changed, "10.0,1\n");
+    memcpy(at - 4, "200", 3);   /* A1 fuel_poor 100 -> 200 */
+    CHECK(wm_test_write_file(tmp_file("synthetic_counts.csv"), changed) == 0);
+    CHECK(wm_import_meta_file(s, tmp_file("synthetic_counts.meta"), NULL, &err) == 0);
+    CHECK_NEAR(stored(db, "fp", "zone", "T1", NULL, NULL, NULL, 0), 250.0 / 1500 * 100, 1e-12);
+    CHECK(scalar(db, "SELECT count(*) FROM indicator_values WHERE indicator_id = 'fp' AND geography = 'small'") == 3);
+    CHECK(scalar(db, "SELECT count(*) FROM indicators WHERE id = 'fp'") == 1);
+
+    /* Failed imports change nothing. */
+    char before[256], after[256];
+    fingerprint(db, before, sizeof before);
+    char bad[sizeof counts_meta + 64];
+    snprintf(bad, sizeof bad, "%s", counts_meta);
+    char *col = strstr(bad, "value = pct\nnumerator");
+    memcpy(col, "value = pcx", 11);
+    CHECK(wm_test_write_file(tmp_file("synthetic_badcol.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badcol.meta"), NULL, &err) != 0);
+    CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "no column \"pcx\"") != NULL);
+    fingerprint(db, after, sizeof after);
+    CHECK_STR(after, before);
+    /* ... even when it fails after replacing values (unknown target). */
+    snprintf(bad, sizeof bad, "%s", counts_meta);
+    memcpy(strstr(bad, "to = zone, region"), "to = zone, nowhe", 16);
+    CHECK(wm_test_write_file(tmp_file("synthetic_badto.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badto.meta"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "no nowhen areas") != NULL);
+    if (!strstr(err.msg, "no nowhen areas")) fprintf(stderr, "got: %s\n", err.msg);
+    fingerprint(db, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK_NEAR(stored(db, "fp", "zone", "T1", NULL, NULL, NULL, 0), 250.0 / 1500 * 100, 1e-12);
+
+    /* Metadata errors name file:line. */
+    snprintf(bad, sizeof bad, "%s", counts_meta);
+    memcpy(strstr(bad, "unit = decile"), "unit = dozen ", 13);
+    CHECK(wm_test_write_file(tmp_file("synthetic_badunit.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badunit.meta"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "synthetic_badunit.meta:26: unit \"dozen\"") != NULL);
+    if (!strstr(err.msg, "synthetic_badunit.meta:26: unit \"dozen\"")) fprintf(stderr, "got: %s\n", err.msg);
+    snprintf(bad, sizeof bad, "%s", counts_meta);
+    memcpy(strstr(bad, "aggregate = ratio"), "agregate = ratio ", 17);
+    CHECK(wm_test_write_file(tmp_file("synthetic_badkey.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badkey.meta"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "synthetic_badkey.meta:21: unknown key \"agregate\"") != NULL);
+    if (!strstr(err.msg, "synthetic_badkey.meta:21: unknown key \"agregate\"")) fprintf(stderr, "got: %s\n", err.msg);
+    CHECK(wm_test_write_file(tmp_file("synthetic_nosource.meta"),
+                             "[indicator x]\ntitle = X\nunit = %\nperiod = 1\npolarity = neutral\nvalue = v\n") == 0);
+    CHECK(wm_import_meta_file(s, tmp_file("synthetic_nosource.meta"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "no [source] section") != NULL);
+    if (!strstr(err.msg, "no [source] section")) fprintf(stderr, "got: %s\n", err.msg);
+    fingerprint(db, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK(wm_test_write_file(tmp_file("synthetic_badlink.manifest"), "[link small]\nmethod = point-on-surface\n") == 0);
+    CHECK(wm_import_manifest(s, tmp_file("synthetic_badlink.manifest"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "synthetic_badlink.manifest:1:") != NULL);
+    wm_store_close(s);
+
+    /* A file that is not a store is refused, and left alone. */
+    CHECK(wm_test_write_file(tmp_file("not_a_store.sqlite"), "hello") == 0);
+    CHECK(wm_store_open(tmp_file("not_a_store.sqlite"), 1, &err) == NULL);
+    CHECK(wm_store_open(tmp_file("missing.sqlite"), 0, &err) == NULL);
+    CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "no such store") != NULL);
+}
+
+static void test_read_api(void)
+{
+    wm_error err;
+    const char *path = tmp_file("synthetic_store.sqlite");
+    wm_layer *zone = wm_layer_read(tmp_file("synthetic_zone.geojson"), "CD", "NM", NULL, &err);
+    CHECK(zone != NULL);
+    if (!zone) return;
+    wm_indicator_meta m;
+    double *v = wm_store_values_for_layer(path, "fp", NULL, "zone", zone, &m, &err);
+    CHECK(v != NULL);
+    if (v) {
+        CHECK_NEAR(v[wm_layer_find(zone, "T1")], 250.0 / 1500 * 100, 1e-12);
+        CHECK(isnan(v[wm_layer_find(zone, "T2")]));
+        CHECK_STR(m.id, "fp");
+        CHECK_STR(m.title, "Synthetic fuel poverty");
+        CHECK_STR(m.label, "FP");
+        CHECK_STR(m.unit, "%");
+        CHECK(m.higher_is_worse == 1);
+        CHECK_STR(m.period, "2020");
+        CHECK_STR(m.geography, "small");
+        CHECK_STR(m.values_geography, "zone");
+        CHECK_STR(m.publisher, "Synthetic Office");
+        CHECK_STR(m.licence, "none: synthetic");
+        CHECK(strstr(m.source_file, "synthetic_counts.csv") != NULL);
+        CHECK(strstr(m.method, "ratio of summed numerator") != NULL);
+        CHECK(strstr(m.report, "1/2 areas have a value") != NULL);
+        free(v);
+    }
+    /* No geography named: the one whose codes match the layer. */
+    v = wm_store_values_for_layer(path, "big_sum", "2021", NULL, zone, &m, &err);
+    CHECK(v && strcmp(m.values_geography, "zone") == 0);
+    free(v);
+    /* Errors: unknown indicator, period, geography. */
+    CHECK(wm_store_values_for_layer(path, "fq", NULL, NULL, zone, &m, &err) == NULL);
+    CHECK(err.code == WM_EXIT_USAGE && strstr(err.msg, "no indicator \"fq\"") != NULL);
+    CHECK(wm_store_values_for_layer(path, "fp", "1999", NULL, zone, &m, &err) == NULL);
+    CHECK(strstr(err.msg, "no period 1999 (periods: 2020") != NULL);
+    CHECK(wm_store_values_for_layer(path, "dec", NULL, "zone", zone, &m, &err) == NULL);
+    CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "it has: small") != NULL);
+    wm_layer_free(zone);
+
+    wm_store_value *vals = NULL;
+    size_t n = 0;
+    CHECK(wm_store_values(path, "big_ratio", NULL, "zone", &vals, &n, NULL, &err) == 0);
+    CHECK(n == 2);
+    if (n == 2) {
+        CHECK_STR(vals[0].area_code, "T1");
+        CHECK_STR(vals[0].area_name, "Synthetic T1");
+        CHECK_NEAR(vals[0].numerator, 20, 1e-9);
+        CHECK_NEAR(vals[0].denominator, 200, 1e-9);
+        CHECK(vals[0].n_areas == 1);
+        CHECK_STR(vals[0].status, "aggregated");
+    }
+    free(vals);
+
+    wm_indicator_meta *list = NULL;
+    CHECK(wm_store_list_indicators(path, "zone", 0, &list, &n, &err) == 0);
+    CHECK(n == 6);   /* pop, big_ratio, big_sum, fp, dec1_share, pct_mean */
+    if (n == 6) {
+        CHECK_STR(list[0].id, "pop");
+        CHECK_STR(list[3].id, "fp");
+        CHECK_STR(list[0].values_geography, "zone");
+    }
+    free(list);
+    CHECK(wm_store_list_indicators(path, "zone", 1, &list, &n, &err) == 0);
+    CHECK(n == 1 && strcmp(list[0].id, "fp") == 0);
+    free(list);
+    CHECK(wm_store_list_indicators(path, NULL, 0, &list, &n, &err) == 0);
+    CHECK(n == 7);
+    free(list);
+}
+
+int main(void)
+{
+    wm_gdal_init();
+    setup();
+    test_meta_format();
+    test_import();
+    test_read_api();
+    return wm_test_summary();
+}
