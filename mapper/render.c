@@ -338,9 +338,9 @@ static void draw_placed_label(cairo_t *cr, const page *pg, const wm_placed_label
     cairo_select_font_face(cr, st->font, CAIRO_FONT_SLANT_NORMAL,
                            st->label_bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, p->size);
-    if (p->mode == WM_LABEL_LEADER) {
-        double ex = fmin(fmax(p->anchor_x, p->box[0]), p->box[2]);
-        double ey = fmin(fmax(p->anchor_y, p->box[1]), p->box[3]);
+    if (wm_label_needs_leader(p)) {
+        double ex, ey;
+        wm_label_leader_start(p, &ex, &ey);
         cairo_move_to(cr, ex, ey);
         cairo_line_to(cr, p->anchor_x, p->anchor_y);
         set_rgb(cr, st->label_colour);
@@ -349,14 +349,13 @@ static void draw_placed_label(cairo_t *cr, const page *pg, const wm_placed_label
         cairo_arc(cr, p->anchor_x, p->anchor_y, 1.2 * pg->s, 0, 2 * M_PI);
         cairo_fill(cr);
     }
-    cairo_font_extents_t fe;
-    cairo_font_extents(cr, &fe);
-    double line_h = fe.ascent + fe.descent;
-    double top = p->y - line_h * p->nlines / 2;
+    /* Each line's ink is centred on the point labels.c measured it at. */
     for (int l = 0; l < p->nlines; l++) {
+        double cx, cy;
         cairo_text_extents_t e;
+        wm_label_line_centre(p, l, &cx, &cy);
         cairo_text_extents(cr, p->lines[l], &e);
-        cairo_move_to(cr, p->x - e.x_advance / 2, top + l * line_h + fe.ascent);
+        cairo_move_to(cr, cx - (e.x_bearing + e.width / 2), cy - (e.y_bearing + e.height / 2));
         cairo_text_path(cr, p->lines[l]);
     }
     cairo_set_source_rgba(cr, st->label_halo.r, st->label_halo.g, st->label_halo.b, 0.9);
@@ -614,25 +613,53 @@ typedef struct layout {
     OGRGeometryH boundary;       /* outer boundary of the overlay, or NULL */
 } layout;
 
-/* Split `area` into a map frame and a legend box according to the
- * style's legend position; `legend_h` is the legend's measured height. */
-static void split_map_legend(const page *pg, rect area, double legend_h, rect *frame, rect *legend)
+static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map, double x, double y,
+                           double w, int draw);
+
+/* Put the legend of `map` beside (or under) the map in `area`.  The
+ * style's position is preferred; the other arrangement (under instead of
+ * beside, or beside instead of under) is taken when it lets the map be
+ * drawn over a quarter larger, as on a portrait page with a wide city.
+ * With `tighten`, the frame shrinks to the map itself (top-aligned,
+ * centred across) so the north arrow and scale bar sit by the map and a
+ * bottom legend directly under it. */
+static void arrange(cairo_t *cr, const page *pg, const wm_choropleth *map, rect area, const double ext[4],
+                    int tighten, rect *frame, rect *legend)
 {
     const wm_style *st = pg->st;
-    double gap = 14 * pg->s;
-    double lw = fmax(area.w * (pg->fig->npanels > 1 ? 0.42 : st->legend_width), 120 * pg->s);
-    if (lw > area.w * 0.5) lw = area.w * 0.5;
-    if (st->legend_position == WM_LEGEND_BOTTOM) {
-        double lh = fmin(legend_h, area.h * 0.45);
-        *legend = (rect){ area.x, area.y + area.h - lh, fmin(area.w, 260 * pg->s), lh };
-        *frame = (rect){ area.x, area.y, area.w, area.h - lh - gap };
-    } else if (st->legend_position == WM_LEGEND_LEFT) {
-        *legend = (rect){ area.x, area.y, lw, area.h };
-        *frame = (rect){ area.x + lw + gap, area.y, area.w - lw - gap, area.h };
-    } else {
-        *legend = (rect){ area.x + area.w - lw, area.y, lw, area.h };
-        *frame = (rect){ area.x, area.y, area.w - lw - gap, area.h };
+    double gap = 14 * pg->s, pad = 1 + 2 * st->map_padding;
+    double ew = fmax((ext[2] - ext[0]) * pad, 1e-9), eh = fmax((ext[3] - ext[1]) * pad, 1e-9);
+    wm_legend_position pref = st->legend_position;
+    wm_legend_position alt = pref == WM_LEGEND_BOTTOM ? WM_LEGEND_RIGHT : WM_LEGEND_BOTTOM;
+    rect f[2], l[2];
+    double k[2];
+    for (int c = 0; c < 2; c++) {
+        wm_legend_position pos = c == 0 ? pref : alt;
+        double lw = fmax(area.w * (pg->fig->npanels > 1 ? 0.42 : st->legend_width), 120 * pg->s);
+        if (lw > area.w * 0.5) lw = area.w * 0.5;
+        if (pos == WM_LEGEND_BOTTOM) {
+            double bw = fmin(area.w, fmax(lw, 260 * pg->s));
+            double lh = fmin(legend_block(cr, pg, map, 0, 0, bw, 0), area.h * 0.45);
+            l[c] = (rect){ area.x, area.y + area.h - lh, bw, lh };
+            f[c] = (rect){ area.x, area.y, area.w, area.h - lh - gap };
+        } else if (pos == WM_LEGEND_LEFT) {
+            l[c] = (rect){ area.x, area.y, lw, area.h };
+            f[c] = (rect){ area.x + lw + gap, area.y, area.w - lw - gap, area.h };
+        } else {
+            l[c] = (rect){ area.x + area.w - lw, area.y, lw, area.h };
+            f[c] = (rect){ area.x, area.y, area.w - lw - gap, area.h };
+        }
+        k[c] = fmin(f[c].w / ew, f[c].h / eh);
     }
+    int c = k[1] > 1.25 * k[0] ? 1 : 0;
+    *frame = f[c];
+    *legend = l[c];
+    if (!tighten || k[c] <= 0) return;
+    double w = ew * k[c], h = eh * k[c];
+    frame->x += (frame->w - w) / 2;
+    frame->w = w;
+    frame->h = h;
+    if ((c == 0 ? pref : alt) == WM_LEGEND_BOTTOM) legend->y = frame->y + frame->h + gap;
 }
 
 static OGRGeometryH outer_boundary(const wm_layer *layer)
@@ -705,10 +732,9 @@ static int compute_layout(cairo_t *cr, const page *pg, layout *L, wm_error *err)
     L->npanels = figure_nmaps(fig);
     rect grid = L->body;
     if (fig->npanels > 0 && fig->shared_legend) {
-        double lh = legend_block(cr, pg, fig->panels[0], 0, 0, 150 * s, 0);
-        rect dummy;
-        split_map_legend(pg, L->body, lh, &grid, &L->shared_legend);
-        (void)dummy;
+        double ext[4];
+        map_extent(fig, fig->panels[0], ext);
+        arrange(cr, pg, fig->panels[0], L->body, ext, 0, &grid, &L->shared_legend);
     }
     /* The grid whose cells give each map the largest scale. */
     int cols = 1, rows = 1;
@@ -734,14 +760,12 @@ static int compute_layout(cairo_t *cr, const page *pg, layout *L, wm_error *err)
         if (fig->npanels > 0 && fig->shared_legend) {
             p->frame = cell;
             p->legend = (rect){ 0, 0, 0, 0 };
-        } else {
-            double lh = legend_block(cr, pg, p->map, 0, 0, cell.w * st->legend_width, 0);
-            split_map_legend(pg, cell, lh, &p->frame, &p->legend);
         }
-        if (p->frame.w < 20 || p->frame.h < 20)
-            return wm_error_set(err, WM_EXIT_USAGE, "the page is too small for the map and its legend");
         double ext[4];
         map_extent(fig, p->map, ext);
+        if (!(fig->npanels > 0 && fig->shared_legend)) arrange(cr, pg, p->map, cell, ext, 1, &p->frame, &p->legend);
+        if (p->frame.w < 20 || p->frame.h < 20)
+            return wm_error_set(err, WM_EXIT_USAGE, "the page is too small for the map and its legend");
         p->tf = fit(ext, p->frame, st->map_padding);
         furniture(cr, pg, p->map, &p->tf, p->frame, 0, p->obstacles);
         /* Labels in small multiples would crowd; only a single map has them. */
