@@ -288,11 +288,18 @@ static void write_sources(FILE *fp, const wm_figureset_item *it, const wm_indica
     if (any) fputs("</ul>\n", fp);
 }
 
-static const char *item_title(const wm_figureset_item *it)
+/* The item's heading: its title, else its legend title, else its name
+ * as words ("ward_indicators" -> "Ward indicators"). */
+static const char *item_title(const wm_figureset_item *it, char *buf, size_t size)
 {
     const char *t = wm_recipe_get(it->section, "title");
     if (!t || !*t) t = wm_recipe_get(it->section, "legend-title");
-    return t && *t ? t : it->section->name;
+    if (t && *t) return t;
+    snprintf(buf, size, "%s", it->section->name);
+    for (char *p = buf; *p; p++)
+        if (*p == '_' || *p == '-') *p = ' ';
+    if (buf[0] >= 'a' && buf[0] <= 'z') buf[0] = (char)(buf[0] - 'a' + 'A');
+    return buf;
 }
 
 static const char *state_word(wm_item_state s)
@@ -309,7 +316,8 @@ static void write_item(FILE *fp, const wm_figureset_item *it, const wm_indicator
                        size_t nmeta)
 {
     const wm_recipe_section *s = it->section;
-    const char *title = item_title(it);
+    char name_words[160];
+    const char *title = item_title(it, name_words, sizeof name_words);
     fprintf(fp, "<section id=\"%s\" class=\"%s\">\n<h2>", s->name, wm_recipe_kind_name(s->kind));
     esc(fp, title);
     fputs("</h2>\n", fp);
@@ -331,9 +339,11 @@ static void write_item(FILE *fp, const wm_figureset_item *it, const wm_indicator
         } else if (svg >= 0) {
             write_svg_inline(fp, it->job.outputs[svg], title, s->name);
         }
+        /* Markdown is written for readers (rounded, worded); CSV for
+         * machines: show the Markdown when both exist. */
         long csv = find_output(&it->job, "csv"), md = find_output(&it->job, "md");
-        if (csv >= 0) write_csv_table(fp, it->job.outputs[csv]);
-        else if (md >= 0) write_markdown(fp, it->job.outputs[md]);
+        if (md >= 0) write_markdown(fp, it->job.outputs[md]);
+        else if (csv >= 0) write_csv_table(fp, it->job.outputs[csv]);
     }
     const char *caption = wm_recipe_get(s, "caption");
     if (caption && *caption) { fputs("<p class=\"caption\">", fp); esc(fp, caption); fputs("</p>\n", fp); }
@@ -384,8 +394,9 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     fputs(".</p>\n<nav><ol>\n", fp);
     for (size_t i = 0; i < res->n; i++) {
         const wm_figureset_item *it = &res->items[i];
+        char name_words[160];
         fprintf(fp, "<li><a href=\"#%s\">", it->section->name);
-        esc(fp, item_title(it));
+        esc(fp, item_title(it, name_words, sizeof name_words));
         fprintf(fp, "</a> <span class=\"state-%s\">(%s %s)</span></li>\n",
                 it->state == WM_ITEM_FAILED ? "failed" : "ok", wm_recipe_kind_name(it->section->kind),
                 state_word(it->state));

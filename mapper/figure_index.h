@@ -6,8 +6,8 @@
  * title, the figure (an <img> of its PNG output, or else its SVG
  * embedded in the page), its caption, its data sources (the `source`
  * options, the stored indicators' publishers, and the input files), its
- * output files, and its tables (a CSV output read through table.h, or
- * else a Markdown pipe table, shown as an HTML table).  An item that
+ * output files, and its table (a Markdown output, written for readers,
+ * or else a CSV output read through table.h, shown as an HTML table).  An item that
  * failed shows its error instead.  The page is written to a temporary
  * name and renamed into place.
  */

@@ -408,6 +408,44 @@ static int add_output(wm_recipe_job *job, const char *outdir, const char *name, 
     return push(&job->argv, nargv, strdup(job->outputs[job->noutputs - 1]));
 }
 
+/* Put the outputs of `output` before those of other keys (a ranking's
+ * map), keeping their order, so that "the first output" is the item's
+ * own.  The argv keeps the recipe's order. */
+static void main_outputs_first(const wm_recipe_section *s, const char *outdir, wm_recipe_job *job)
+{
+    (void)outdir;
+    size_t nmain = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        const wm_recipe_entry *e = &s->entries[i];
+        if (strcmp(e->key, "output") != 0) continue;
+        for (const char *p = e->value; *p;) {
+            while (*p == ' ' || *p == '\t') p++;
+            if (!*p) break;
+            while (*p && *p != ' ' && *p != '\t') p++;
+            nmain++;
+        }
+    }
+    /* Walk the outputs in argv order: those following "-o" are main. */
+    char **outs = malloc((job->noutputs + 1) * sizeof *outs);
+    char **names = malloc((job->noutputs + 1) * sizeof *names);
+    if (!outs || !names) { free(outs); free(names); return; }
+    size_t a = 0, b = nmain, k = 0;
+    for (int i = 1; i < job->argc && k < job->noutputs; i++) {
+        if (strcmp(job->argv[i], job->outputs[k]) != 0) continue;
+        int is_main = strcmp(job->argv[i - 1], "-o") == 0;
+        size_t at = is_main ? a++ : b++;
+        if (at >= job->noutputs) { free(outs); free(names); return; }
+        outs[at] = job->outputs[k];
+        names[at] = job->output_names[k];
+        k++;
+    }
+    if (k != job->noutputs || a != nmain) { free(outs); free(names); return; }
+    memcpy(job->outputs, outs, k * sizeof *outs);
+    memcpy(job->output_names, names, k * sizeof *names);
+    free(outs);
+    free(names);
+}
+
 int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const char *outdir,
                         wm_recipe_job *job, wm_error *err)
 {
@@ -441,11 +479,15 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
             char *full = resolve_input(e->value, in_list(input_keys, e->key), &file);
             bad = push(&job->argv, &n, strdup(opt)) != 0 ||
                   push(&job->argv, &n, full ? full : strdup(e->value)) != 0;
-            if (file && !bad) bad = push(&job->inputs, &job->ninputs, file);
+            int seen = 0;
+            for (size_t t = 0; file && t < job->ninputs; t++)
+                if (strcmp(job->inputs[t], file) == 0) seen = 1;
+            if (file && !bad && !seen) bad = push(&job->inputs, &job->ninputs, file);
             else free(file);
         }
     }
     job->argc = (int)n;
+    if (!bad) main_outputs_first(s, outdir, job);
     if (bad) {
         wm_recipe_job_free(job);
         return wm_error_set(err, WM_EXIT_DATA, "%s:%d: out of memory", r->path, s->line);

@@ -92,10 +92,11 @@ typedef struct wm_recipe_job {
     int argc;
     char **argv;           /* argv[0] is the command; NULL-terminated */
     size_t ninputs;
-    char **inputs;         /* resolved input files (FILE part only), for
-                            * up-to-date checks and the index's sources */
+    char **inputs;         /* resolved input files (FILE part only, each
+                            * once), for up-to-date checks and the index */
     size_t noutputs;
-    char **outputs;        /* resolved output paths */
+    char **outputs;        /* resolved output paths: those of `output`
+                            * first, then those of other keys (`map`) */
     char **output_names;   /* outputs as written (relative to outdir) */
 } wm_recipe_job;
 

@@ -103,6 +103,32 @@ static void test_parse(void)
     wm_recipe_free(r);
 }
 
+static void test_outputs_order(void)
+{
+    /* A ranking's own outputs come first (the index shows them), the map
+     * after; the command line keeps the recipe's order.  A file named
+     * twice is one input. */
+    const char *text = "[rank r]\nmap = m.png\nward-layer = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
+                       "lsoa-layer = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
+                       "output = a.csv a.md\n";
+    wm_error err;
+    wm_recipe *r = wm_recipe_parse(text, "t.recipe", &err);
+    CHECK(r != NULL);
+    if (!r) return;
+    wm_recipe_job job;
+    CHECK(wm_recipe_job_build(r, &r->sections[0], "o", &job, &err) == 0);
+    CHECK(job.noutputs == 3);
+    CHECK_STR(job.outputs[0], "o/a.csv");
+    CHECK_STR(job.outputs[1], "o/a.md");
+    CHECK_STR(job.outputs[2], "o/m.png");
+    CHECK_STR(job.output_names[2], "m.png");
+    CHECK_STR(job.argv[1], "--map");
+    CHECK_STR(job.argv[2], "o/m.png");
+    CHECK(job.ninputs == 1);
+    wm_recipe_job_free(&job);
+    wm_recipe_free(r);
+}
+
 static void test_errors(void)
 {
     CHECK_ERR("[render a]\noutput = a.png\n[figure b]\n",
@@ -151,6 +177,7 @@ static void test_bundled_recipe(void)
 int main(void)
 {
     test_parse();
+    test_outputs_order();
     test_errors();
     test_bundled_recipe();
     return wm_test_summary();
