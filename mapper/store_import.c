@@ -1258,6 +1258,7 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
     free(rcode);
     free(dup_of);
     if (open_set) {
+        area_set_free(&study);
         study.n = ncodes;
         study.code = codes;    /* owned now; not sorted, only iterated */
         codes = NULL;
