@@ -188,6 +188,10 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
     g->tmp = malloc(len);
     snprintf(g->tmp, len, "%s/%s", g->tmpdir, base_of(target));
 
+    /* The temporary file is invisible until the rename and is fsync'ed
+     * before it, so SQLite need not sync after every transaction. */
+    char *sync_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", ""));
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
     CPLErrorReset();
     if (mode == WM_GPKG_APPEND) {
         if (copy_file(target, g->tmp, err) != 0) goto fail;
@@ -210,8 +214,12 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
             goto fail;
         }
     }
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", *sync_was ? sync_was : NULL);
+    CPLFree(sync_was);
     return g;
 fail:
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", *sync_was ? sync_was : NULL);
+    CPLFree(sync_was);
     wm_gpkg_abort(g);
     return NULL;
 }
