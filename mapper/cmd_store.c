@@ -129,10 +129,6 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
     }
     wm_store *s = store_path ? wm_store_open(store_path, 1, err) : wm_store_open_for_reading(NULL, err);
     if (!s) { wm_args_free(&a); return err->code; }
-    if (!store_path)
-        /* The default store now holds the user's own imports: never
-         * rebuild it behind their back (see wm_store_open_for_reading). */
-        sqlite3_exec(wm_store_db(s), "DELETE FROM store_info WHERE key = 'bundled_stamp'", NULL, NULL, NULL);
     if (wm_args_has(&a, "manifest")) rc = wm_import_manifest(s, wm_args_get(&a, "manifest", ""), report, err);
     for (int i = 0; rc == 0 && i < a.npos; i++) {
         const char *p = a.pos[i];
@@ -154,6 +150,10 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
                 rc = wm_import_meta_file(s, meta, report, err);
         }
     }
+    if (rc == 0 && !store_path)
+        /* The default store now holds the user's own imports: never
+         * rebuild it behind their back (see wm_store_open_for_reading). */
+        sqlite3_exec(wm_store_db(s), "DELETE FROM store_info WHERE key = 'bundled_stamp'", NULL, NULL, NULL);
     wm_store_close(s);
     wm_args_free(&a);
     return rc ? (err->code ? err->code : WM_EXIT_DATA) : 0;

@@ -252,7 +252,8 @@ wm_store *wm_store_open_for_reading(const char *path, wm_error *err)
     if (stat(def, &st) == 0) {
         wm_error e;
         wm_store *s = wm_store_open(def, 0, &e);
-        if (s && stored_stamp(s) == bundled_stamp()) return s;
+        /* No stamp: the user has imported into it, so it is theirs. */
+        if (s && (stored_stamp(s) == -2 || stored_stamp(s) == bundled_stamp())) return s;
         wm_store_close(s);   /* stale, or an older schema: rebuild below */
     }
     if (wm_store_build_bundled(def, err) != 0) {

@@ -113,5 +113,18 @@ check "no such store not created" test ! -e "$T/none.sqlite"
 check "table unwritable output: io" status_is 4 "$BIN" table --store "$S" -o "$T/no/such/dir/x.csv"
 check "help" status_is 0 "$BIN" table --help
 
+# 9. The default store (here WARDMAP_STORE) is built when first needed,
+# kept while fresh, and kept for good once the user imports into it.
+D=$T/default/store.sqlite
+WARDMAP_STORE=$D "$BIN" table -f csv --indicator fuel_poverty_2022 >"$T/default.csv"
+check "default store built on first use" test -s "$D"
+check "default store table" test "$(wc -l <"$T/default.csv")" -eq 19
+touch -d '2000-01-01' "$D"
+WARDMAP_STORE=$D "$BIN" indicators >/dev/null
+check "fresh default store not rebuilt" test "$(stat -c %Y "$D")" -eq "$(date -d 2000-01-01 +%s)"
+WARDMAP_STORE=$D "$BIN" import -q "$T/synthetic_next.csv"
+check "user import into the default store" test $? -eq 0
+check "user's indicator listed" grep -q "^synthetic_next " <(WARDMAP_STORE=$D "$BIN" indicators)
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
