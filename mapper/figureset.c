@@ -3,6 +3,7 @@
 #include "figure_index.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,7 @@ typedef struct runner {
     size_t next;          /* next item to take */
     size_t done;          /* items finished */
     int bar;              /* draw the progress bar */
+    FILE *tty;            /* where the bar and failures go while it is drawn */
 } runner;
 
 static void draw_bar(runner *R, const char *last)
@@ -86,8 +88,8 @@ static void draw_bar(runner *R, const char *last)
     char bar[64];
     for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '-';
     bar[width] = '\0';
-    fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, done, n, last ? last : "");
-    fflush(stderr);
+    fprintf(R->tty, "\r\033[K[%s] %zu/%zu %s", bar, done, n, last ? last : "");
+    fflush(R->tty);
 }
 
 static void run_item(runner *R, wm_figureset_item *it)
@@ -146,9 +148,10 @@ static void finish_item(runner *R, wm_figureset_item *it)
     else if (it->state == WM_ITEM_UP_TO_DATE) R->res->up_to_date++;
     else R->res->failed++;
     if (it->state == WM_ITEM_FAILED && R->opt->log) {
-        if (R->bar) fprintf(stderr, "\r\033[K");
-        fprintf(R->opt->log, "figures: %s\n", it->err.msg);
-        fflush(R->opt->log);
+        FILE *log = R->bar && R->opt->log == stderr ? R->tty : R->opt->log;
+        if (R->bar) fprintf(R->tty, "\r\033[K");
+        fprintf(log, "figures: %s\n", it->err.msg);
+        fflush(log);
     }
     if (R->bar) draw_bar(R, s->name);
     pthread_mutex_unlock(&R->lock);
@@ -167,6 +170,53 @@ static void *worker(void *arg)
         finish_item(R, it);
     }
     return NULL;
+}
+
+/* While the bar is drawn, the commands' own messages (join reports,
+ * "wrote ...") would break it up: their stdout and stderr go to
+ * <outdir>/figures.log instead, and the bar and the failure lines to the
+ * terminal through `tty`.  Done before the workers start and undone
+ * after they finish, so no thread writes during the switch. */
+typedef struct console console;
+static void console_restore(console *c);
+
+struct console {
+    int saved_out, saved_err;   /* the original descriptors */
+    FILE *tty;                  /* the terminal, while captured */
+};
+
+static int console_capture(console *c, const char *outdir)
+{
+    char log_path[4200];
+    snprintf(log_path, sizeof log_path, "%s/figures.log", outdir);
+    fflush(stdout);
+    fflush(stderr);
+    int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
+    if (log_fd < 0) return -1;
+    c->saved_out = dup(STDOUT_FILENO);
+    c->saved_err = dup(STDERR_FILENO);
+    int tty_fd = c->saved_err >= 0 ? dup(c->saved_err) : -1;
+    c->tty = tty_fd >= 0 ? fdopen(tty_fd, "w") : NULL;
+    if (!c->tty && tty_fd >= 0) close(tty_fd);
+    int ok = c->saved_out >= 0 && c->saved_err >= 0 && c->tty &&
+             dup2(log_fd, STDOUT_FILENO) >= 0 && dup2(log_fd, STDERR_FILENO) >= 0;
+    close(log_fd);
+    if (!ok) {
+        console_restore(c);
+        return -1;
+    }
+    return 0;
+}
+
+static void console_restore(console *c)
+{
+    fflush(stdout);
+    fflush(stderr);
+    if (c->saved_out >= 0) { dup2(c->saved_out, STDOUT_FILENO); close(c->saved_out); }
+    if (c->saved_err >= 0) { dup2(c->saved_err, STDERR_FILENO); close(c->saved_err); }
+    if (c->tty) fclose(c->tty);
+    c->saved_out = c->saved_err = -1;
+    c->tty = NULL;
 }
 
 void wm_figureset_result_free(wm_figureset_result *res)
@@ -205,6 +255,9 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
     R.opt = &o;
     R.res = res;
     R.bar = o.progress < 0 ? isatty(STDERR_FILENO) : o.progress;
+    R.tty = stderr;
+    console con = { -1, -1, NULL };
+    if (R.bar && console_capture(&con, o.outdir) == 0) R.tty = con.tty;
     pthread_mutex_init(&R.lock, NULL);
     if (R.bar) draw_bar(&R, NULL);
 
@@ -220,10 +273,13 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
     for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
     pthread_mutex_destroy(&R.lock);
     if (R.bar) {
-        fprintf(stderr, "\r\033[K");
-        fprintf(stderr, "figures: %zu made, %zu up to date, %zu failed; %s\n", res->made,
-                res->up_to_date, res->failed, res->index_path);
+        fprintf(R.tty, "\r\033[K");
+        fprintf(R.tty, "figures: %zu made, %zu up to date, %zu failed; %s%s\n", res->made,
+                res->up_to_date, res->failed, res->index_path,
+                con.tty ? " (messages in figures.log)" : "");
+        fflush(R.tty);
     }
+    console_restore(&con);
 
     wm_error ierr;
     wm_error_clear(&ierr);

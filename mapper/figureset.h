@@ -13,6 +13,9 @@
  *                went wrong") and the others still run; the result is
  *                WM_EXIT_PARTIAL when anything failed;
  *   progress     a bar on stderr when it is a terminal, nothing otherwise;
+ *                while the bar is drawn, the commands' own messages (join
+ *                reports) go to <outdir>/figures.log so that it stays
+ *                readable; failure lines still go to the terminal;
  *   index        <outdir>/index.html listing every item (figure_index.h).
  */
 #ifndef WM_FIGURESET_H

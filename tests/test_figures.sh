@@ -150,5 +150,15 @@ check "dry run quotes words with spaces" grep -q -- "--value 'Index of Multiple 
 check "dry run resolves outputs against --out" grep -q -- "-o out4/deciles.png -o out4/deciles.svg" dry.txt
 check "dry run makes nothing" test ! -e out4/deciles.png
 
+# 9. On a terminal: a progress bar, and the commands' messages go to
+# figures.log so the bar stays readable (script(1) supplies the terminal).
+if command -v script > /dev/null; then
+    WARDMAP_BIN="$BIN" script -qec "\"$BIN\" figures good.recipe --out out5" /dev/null < /dev/null > tty.txt 2>&1
+    check "a bar is drawn on a terminal" grep -q '\[##############################\] 3/3' tty.txt
+    check "the summary line ends the bar" grep -q 'figures: 3 made, 0 up to date, 0 failed' tty.txt
+    check "join reports go to figures.log on a terminal" grep -q '^joined 195/195 areas' out5/figures.log
+    check "join reports stay off the terminal" bash -c "! grep -q 'joined 195/195' tty.txt"
+fi
+
 echo "$passed passed, $failed failed"
 test "$failed" -eq 0
