@@ -493,6 +493,17 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
         goto finish;
     }
 
+    if (wm_args_has(&a, "layer-name")) {
+        const char *want = wm_args_get(&a, "layer-name", "");
+        char clean[128];
+        column_name(want, clean, sizeof clean);
+        if (strcmp(clean, want) != 0) {
+            wm_error_set(err, WM_EXIT_USAGE, "export: --layer-name \"%s\": use lower-case letters, digits and _ "
+                         "(e.g. %s)", want, clean);
+            goto finish;
+        }
+    }
+
     if (wm_choropleth_from_args(&a, &map, err) != 0) goto finish;
     if (map.bivariate) {
         wm_error_set(err, WM_EXIT_USAGE, "export: bivariate maps are not exported (a graduated style has one "
@@ -507,15 +518,7 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
     char geography[32], store_geography[32] = "", table[128];
     geography_of_key(L->key_field, geography, sizeof geography);
     layer_name_for(geography, L->spec, table, sizeof table);
-    if (wm_args_has(&a, "layer-name")) {
-        const char *want = wm_args_get(&a, "layer-name", "");
-        column_name(want, table, sizeof table);
-        if (strcmp(table, want) != 0) {
-            wm_error_set(err, WM_EXIT_USAGE, "export: --layer-name \"%s\": use lower-case letters, digits and _ "
-                         "(e.g. %s)", want, table);
-            goto finish;
-        }
-    }
+    if (wm_args_has(&a, "layer-name")) column_name(wm_args_get(&a, "layer-name", ""), table, sizeof table);
 
     /* the store's indicators for the mapped layer: the exact geography the
      * key names, else any vintage of its type */
