@@ -15,6 +15,9 @@ check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-figures-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+# A private store, built from the bundled manifest on first use, so that
+# other tests running at the same time cannot change it under us.
+export WARDMAP_STORE="$T/store.sqlite"
 
 # A private copy of one input, so touching it is safe.
 cp "$HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" "$T/imd.csv"

@@ -15,6 +15,9 @@ check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-coventry-test.XXXXXX")
 trap 'rm -rf "$T"' EXIT
 cd "$T" || exit 1
+# A private store, built from the bundled manifest on first use, so that
+# other tests running at the same time cannot change it under us.
+export WARDMAP_STORE="$T/store.sqlite"
 
 # 1. The whole set, from the bundled recipe, into ./out.
 "$BIN" figures 2> err1.txt
