@@ -42,6 +42,8 @@ for l in "1: wards (Multi Polygon)" "lsoa11 (Multi Polygon)" "lsoa21 (Multi Poly
          "msoa21 (Multi Polygon)" "layer_styles (None)" "indicator_metadata (None)"; do
     check "ogrinfo lists $l" grep -qF "$l" info.txt
 done
+ogrinfo -ro -al -q a.gpkg > /dev/null 2> info_err.txt
+check "ogrinfo reads every feature without a warning ($(head -2 info_err.txt))" [ ! -s info_err.txt ]
 count() { ogrinfo -ro -so a.gpkg "$1" 2>/dev/null | sed -n 's/^Feature Count: //p'; }
 check "18 wards" [ "$(count wards)" = 18 ]
 check "195 LSOAs 2011" [ "$(count lsoa11)" = 195 ]
