@@ -1,552 +1,18 @@
-/* realpath() is X/Open. */
-#define _XOPEN_SOURCE 700
+/* Importing published tables: metadata files ([source], [indicator ID]),
+ * reading the table into source-level values with a report of every
+ * row, then aggregation (store_routes.c); and the entry points of
+ * store_import.h, each one transaction. */
 #include "store_import.h"
-#include "aggregate.h"
-#include "home.h"
+#include "store_internal.h"
 #include "join.h"
-#include "layer.h"
 #include "number.h"
 #include "table.h"
 
-#include <limits.h>
 #include <math.h>
-#include <sqlite3.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-/* ---- Small helpers ---- */
-
-/* A sorted set of area codes of one geography. */
-typedef struct area_set {
-    size_t n;
-    char **code;
-} area_set;
-
-static void area_set_free(area_set *a)
-{
-    for (size_t i = 0; i < a->n; i++) free(a->code[i]);
-    free(a->code);
-    a->code = NULL;
-    a->n = 0;
-}
-
-static long area_find(const area_set *a, const char *code)
-{
-    size_t lo = 0, hi = a->n;
-    while (lo < hi) {
-        size_t mid = lo + (hi - lo) / 2;
-        int c = strcmp(a->code[mid], code);
-        if (c == 0) return (long)mid;
-        if (c < 0) lo = mid + 1; else hi = mid;
-    }
-    return -1;
-}
-
-typedef struct geo_layer {
-    char geography[32];
-    wm_layer *layer;
-} geo_layer;
-
-/* Everything one import needs to carry around. */
-typedef struct ctx {
-    wm_store *s;
-    sqlite3 *db;
-    FILE *log;             /* the report being written (memstream) */
-    char *log_buf;
-    size_t log_len;
-    size_t nlayers;
-    geo_layer *layers;     /* boundary layers read so far, by geography */
-    char now[32];
-    char routes[16][400];  /* routes already described in the report */
-    int nroutes;
-    char line[1024];       /* the report line of the indicator being aggregated */
-} ctx;
-
-/* snprintf that may cut: method texts are for reading, not parsing. */
-static void fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
-static void fmt(char *buf, size_t size, const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    vsnprintf(buf, size, f, ap);
-    va_end(ap);
-}
-
-static void say(ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void say(ctx *c, const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    vfprintf(c->log, fmt, ap);
-    va_end(ap);
-    fputc('\n', c->log);
-}
-
-static int sql_error(ctx *c, wm_error *err, const char *what)
-{
-    return wm_error_set(err, WM_EXIT_IO, "%s: %s: %s", wm_store_path(c->s), what, sqlite3_errmsg(c->db));
-}
-
-static int exec_sql(ctx *c, wm_error *err, const char *sql, ...)
-{
-    /* Arguments are bound as text, in order; NULL binds SQL NULL. */
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_error(c, err, "prepare");
-    va_list ap;
-    va_start(ap, sql);
-    int np = sqlite3_bind_parameter_count(q);
-    for (int i = 1; i <= np; i++) {
-        const char *v = va_arg(ap, const char *);
-        if (v) sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
-        else sqlite3_bind_null(q, i);
-    }
-    va_end(ap);
-    int rc = sqlite3_step(q);
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return sql_error(c, err, "write");
-    return 0;
-}
-
-/* The codes of `geography` held in areas. */
-static int load_areas(ctx *c, const char *geography, area_set *out, wm_error *err)
-{
-    memset(out, 0, sizeof *out);
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT code FROM areas WHERE geography = ? ORDER BY code", -1, &q, NULL) !=
-        SQLITE_OK)
-        return sql_error(c, err, "query");
-    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
-    size_t cap = 64;
-    out->code = malloc(cap * sizeof *out->code);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        if (out->n == cap) { cap *= 2; out->code = realloc(out->code, cap * sizeof *out->code); }
-        out->code[out->n++] = strdup((const char *)sqlite3_column_text(q, 0));
-    }
-    sqlite3_finalize(q);
-    return 0;
-}
-
-/* parent[i] = index in `parents` of the linked parent of child i, or -1.
- * Returns the number of children linked; *method receives the link's
- * method and source ("best-fit lookup (x.csv)") when any. */
-static long load_links(ctx *c, const char *child_geo, const area_set *children, const char *parent_geo,
-                       const area_set *parents, long *parent, char *method, size_t msize)
-{
-    for (size_t i = 0; i < children->n; i++) parent[i] = -1;
-    if (method) method[0] = '\0';
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT child_code, parent_code, method, source FROM area_links "
-                           "WHERE child_geography = ? AND parent_geography = ?",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
-    long linked = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        long ci = area_find(children, (const char *)sqlite3_column_text(q, 0));
-        long pi = area_find(parents, (const char *)sqlite3_column_text(q, 1));
-        if (ci < 0 || pi < 0) continue;
-        parent[ci] = pi;
-        linked++;
-        if (method && !method[0]) {
-            const char *m = (const char *)sqlite3_column_text(q, 2);
-            const char *src = (const char *)sqlite3_column_text(q, 3);
-            if (src && *src) snprintf(method, msize, "%s (%s)", m, src);
-            else snprintf(method, msize, "%s", m);
-        }
-    }
-    sqlite3_finalize(q);
-    return linked;
-}
-
-static int has_links(ctx *c, const char *child_geo, const char *parent_geo)
-{
-    sqlite3_stmt *q = NULL;
-    int yes = 0;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT 1 FROM area_links WHERE child_geography = ? AND parent_geography = ? LIMIT 1",
-                           -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
-        yes = sqlite3_step(q) == SQLITE_ROW;
-    }
-    sqlite3_finalize(q);
-    return yes;
-}
-
-/* The boundary layer of a geography (read once per import). */
-static wm_layer *layer_of(ctx *c, const char *geography, wm_error *err)
-{
-    for (size_t i = 0; i < c->nlayers; i++)
-        if (strcmp(c->layers[i].geography, geography) == 0) return c->layers[i].layer;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT layer, code_field, name_field FROM geographies WHERE geography = ?", -1,
-                           &q, NULL) != SQLITE_OK) {
-        sql_error(c, err, "query");
-        return NULL;
-    }
-    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
-    wm_layer *L = NULL;
-    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
-        char path[PATH_MAX];
-        wm_home_path((const char *)sqlite3_column_text(q, 0), path, sizeof path);
-        const char *name = (const char *)sqlite3_column_text(q, 2);
-        L = wm_layer_read(path, (const char *)sqlite3_column_text(q, 1), name, NULL, err);
-    } else {
-        wm_error_set(err, WM_EXIT_DATA, "geography %s has no boundary layer in the store (an [areas %s] section "
-                     "with layer = ... gives one)", geography, geography);
-    }
-    sqlite3_finalize(q);
-    if (!L) return NULL;
-    c->layers = realloc(c->layers, (c->nlayers + 1) * sizeof *c->layers);
-    snprintf(c->layers[c->nlayers].geography, sizeof c->layers[c->nlayers].geography, "%s", geography);
-    c->layers[c->nlayers].layer = L;
-    c->nlayers++;
-    return L;
-}
-
-static const char *base_name(const char *path)
-{
-    const char *s = strrchr(path, '/');
-    return s ? s + 1 : path;
-}
-
-/* A path as kept in the store: relative to the home when inside it. */
-static void store_relative(const char *path, char *out, size_t size)
-{
-    char real[PATH_MAX], home[PATH_MAX];
-    const char *p = realpath(path, real) ? real : path;
-    const char *h = realpath(wm_home(), home) ? home : wm_home();
-    size_t hl = strlen(h);
-    if (strncmp(p, h, hl) == 0 && p[hl] == '/') snprintf(out, size, "%s", p + hl + 1);
-    else snprintf(out, size, "%s", p);
-}
-
-static const char *count_text(size_t n, char *buf, size_t size) { return wm_format_count(n, buf, size); }
-
-/* ---- [areas GEOGRAPHY] ---- */
-
-static const char *const areas_keys[] = { "layer", "code", "name", "local_names", "parent", "parent_name",
-                                          "notes", NULL };
-static const char *const areas_required[] = { "layer", "code", NULL };
-
-static int valid_geography(const char *g)
-{
-    size_t n = strlen(g);
-    if (n == 0 || n > 24) return 0;
-    for (size_t i = 0; i < n; i++)
-        if (!((g[i] >= 'a' && g[i] <= 'z') || (g[i] >= '0' && g[i] <= '9') || g[i] == '_')) return 0;
-    return 1;
-}
-
-static int import_areas(ctx *c, const wm_meta_doc *d, const wm_meta_section *sec, wm_error *err)
-{
-    if (wm_meta_check(d, sec, areas_keys, NULL, areas_required, err) != 0) return -1;
-    const char *geo = sec->name;
-    if (!valid_geography(geo))
-        return wm_meta_error(d, sec->line, err, "[areas %s]: name the geography by type and vintage, e.g. "
-                             "[areas lsoa11]", geo);
-    char layer_path[PATH_MAX], rel[PATH_MAX];
-    wm_meta_path(d, wm_meta_get(sec, "layer"), layer_path, sizeof layer_path);
-    const char *code_f = wm_meta_get(sec, "code"), *name_f = wm_meta_get(sec, "name");
-    /* Codes and names through OGR as an attribute table; geometry is read
-     * only when a spatial link or overlay needs it. */
-    wm_table *t = wm_table_read(layer_path, err);
-    if (!t) return -1;
-    int rc = -1;
-    int cc = wm_table_require_column(t, code_f, err);
-    int nc = cc >= 0 && name_f ? wm_table_require_column(t, name_f, err) : -1;
-    char *pfield = NULL, *pgeo = NULL;
-    int pc = -1, pnc = -1;
-    const char *parent = wm_meta_get(sec, "parent");
-    wm_table *names = NULL;
-    int names_code = -1, names_name = -1;
-    char *np[3] = { NULL, NULL, NULL };
-    int nnp = 0;
-    if (cc < 0 || (name_f && nc < 0)) goto done;
-    if (parent) {
-        char *pp[2] = { NULL, NULL };
-        int k = wm_meta_split(parent, '|', pp, 2);
-        if (k != 2 || !*pp[0] || !valid_geography(pp[1])) {
-            for (int i = 0; i < k; i++) free(pp[i]);
-            wm_meta_error(d, wm_meta_find(sec, "parent")->line, err,
-                          "parent = FIELD | GEOGRAPHY expected (e.g. parent = LAD25CD | lad25)");
-            goto done;
-        }
-        pfield = pp[0];
-        pgeo = pp[1];
-        if ((pc = wm_table_require_column(t, pfield, err)) < 0) goto done;
-        const char *pn = wm_meta_get(sec, "parent_name");
-        if (pn && (pnc = wm_table_require_column(t, pn, err)) < 0) goto done;
-    }
-    const char *local = wm_meta_get(sec, "local_names");
-    if (local) {
-        nnp = wm_meta_split(local, '|', np, 3);
-        if (nnp != 3) {
-            wm_meta_error(d, wm_meta_find(sec, "local_names")->line, err,
-                          "local_names = FILE | CODE COLUMN | NAME COLUMN expected");
-            goto done;
-        }
-        char p[PATH_MAX];
-        names = wm_table_read(wm_meta_path(d, np[0], p, sizeof p), err);
-        if (!names) goto done;
-        if ((names_code = wm_table_require_column(names, np[1], err)) < 0) goto done;
-        if ((names_name = wm_table_require_column(names, np[2], err)) < 0) goto done;
-    }
-
-    store_relative(layer_path, rel, sizeof rel);
-    if (exec_sql(c, err, "INSERT OR REPLACE INTO geographies VALUES (?, ?, ?, ?)", geo, rel, code_f, name_f) != 0)
-        goto done;
-    if (exec_sql(c, err, "DELETE FROM areas WHERE geography = ?", geo) != 0) goto done;
-    if (exec_sql(c, err, "DELETE FROM area_links WHERE child_geography = ?", geo) != 0) goto done;
-    if (pgeo && exec_sql(c, err, "INSERT OR IGNORE INTO geographies (geography) VALUES (?)", pgeo) != 0) goto done;
-
-    sqlite3_stmt *ins = NULL, *link = NULL, *par = NULL;
-    sqlite3_prepare_v2(c->db, "INSERT INTO areas VALUES (?, ?, ?, ?)", -1, &ins, NULL);
-    sqlite3_prepare_v2(c->db, "INSERT INTO area_links VALUES (?, ?, ?, ?, ?, ?)", -1, &link, NULL);
-    sqlite3_prepare_v2(c->db, "INSERT OR IGNORE INTO areas VALUES (?, ?, ?, NULL)", -1, &par, NULL);
-    char link_method[160];
-    snprintf(link_method, sizeof link_method, "layer field %s", pfield ? pfield : "");
-    size_t nparents = 0, nlocal = 0;
-    rc = 0;
-    for (size_t r = 0; r < t->nrows && rc == 0; r++) {
-        char *code = wm_trimmed_dup(wm_table_cell(t, r, cc));
-        if (!*code) {
-            rc = wm_error_set(err, WM_EXIT_DATA, "%s: feature %zu has an empty %s", layer_path, r + 1, code_f);
-            free(code);
-            break;
-        }
-        const char *lname = NULL;
-        if (names)
-            for (size_t k = 0; k < names->nrows; k++)
-                if (strcmp(wm_table_cell(names, k, names_code), code) == 0) {
-                    lname = wm_table_cell(names, k, names_name);
-                    nlocal++;
-                    break;
-                }
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, geo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, code, -1, SQLITE_TRANSIENT);
-        if (nc >= 0) sqlite3_bind_text(ins, 3, wm_table_cell(t, r, nc), -1, SQLITE_TRANSIENT);
-        else sqlite3_bind_null(ins, 3);
-        if (lname && *lname) sqlite3_bind_text(ins, 4, lname, -1, SQLITE_TRANSIENT);
-        else sqlite3_bind_null(ins, 4);
-        int st = sqlite3_step(ins);
-        if (st == SQLITE_CONSTRAINT) {
-            rc = wm_error_set(err, WM_EXIT_DATA, "%s: two features have %s = %s", layer_path, code_f, code);
-        } else if (st != SQLITE_DONE) {
-            rc = sql_error(c, err, "writing areas");
-        } else if (pc >= 0) {
-            char *pcode = wm_trimmed_dup(wm_table_cell(t, r, pc));
-            if (!*pcode) {
-                rc = wm_error_set(err, WM_EXIT_DATA, "%s: feature %s has an empty %s", layer_path, code, pfield);
-            } else {
-                sqlite3_reset(par);
-                sqlite3_bind_text(par, 1, pgeo, -1, SQLITE_STATIC);
-                sqlite3_bind_text(par, 2, pcode, -1, SQLITE_TRANSIENT);
-                if (pnc >= 0) sqlite3_bind_text(par, 3, wm_table_cell(t, r, pnc), -1, SQLITE_TRANSIENT);
-                else sqlite3_bind_null(par, 3);
-                nparents += sqlite3_step(par) == SQLITE_DONE && sqlite3_changes(c->db) > 0;
-                sqlite3_reset(link);
-                sqlite3_bind_text(link, 1, geo, -1, SQLITE_STATIC);
-                sqlite3_bind_text(link, 2, code, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(link, 3, pgeo, -1, SQLITE_STATIC);
-                sqlite3_bind_text(link, 4, pcode, -1, SQLITE_TRANSIENT);
-                sqlite3_bind_text(link, 5, link_method, -1, SQLITE_STATIC);
-                sqlite3_bind_text(link, 6, base_name(layer_path), -1, SQLITE_STATIC);
-                if (sqlite3_step(link) != SQLITE_DONE) rc = sql_error(c, err, "writing links");
-            }
-            free(pcode);
-        }
-        free(code);
-    }
-    sqlite3_finalize(ins);
-    sqlite3_finalize(link);
-    sqlite3_finalize(par);
-    if (rc == 0) {
-        char b[32];
-        say(c, "areas %s: %s from %s%s", geo, count_text(t->nrows, b, sizeof b), rel,
-            pgeo ? " (with their parent areas)" : "");
-        if (names && nlocal < t->nrows)
-            say(c, "  local names for %zu of %zu areas from %s", nlocal, t->nrows, np[0]);
-    }
-done:
-    free(pfield);
-    free(pgeo);
-    for (int i = 0; i < nnp; i++) free(np[i]);
-    wm_table_free(names);
-    wm_table_free(t);
-    return rc;
-}
-
-/* ---- [link CHILD PARENT] ---- */
-
-static const char *const link_keys[] = { "method", "fallback", "notes", NULL };
-static const char *const link_repeat[] = { "lookup", NULL };
-
-static int import_link(ctx *c, const wm_meta_doc *d, const wm_meta_section *sec, wm_error *err)
-{
-    if (wm_meta_check(d, sec, link_keys, link_repeat, NULL, err) != 0) return -1;
-    char child_geo[32] = "", parent_geo[32] = "";
-    if (sscanf(sec->name, "%31s %31s", child_geo, parent_geo) != 2 || !valid_geography(child_geo) ||
-        !valid_geography(parent_geo))
-        return wm_meta_error(d, sec->line, err, "[link %s]: name two geographies, e.g. [link lsoa11 ward25]",
-                             sec->name);
-    size_t nsteps = 0;
-    const char **lookups = wm_meta_all(sec, "lookup", &nsteps);
-    const char *method = wm_meta_get(sec, "method");
-    const char *fallback = wm_meta_get(sec, "fallback");
-    int spatial = method && strcmp(method, "point-on-surface") == 0;
-    int rc = -1;
-    area_set kids = { 0 }, parents = { 0 };
-    wm_code_map map = { 0 };
-    wm_lookup_step *steps = NULL;
-    char **parts = NULL;
-    long *assign = NULL;
-    char source[1024] = "";
-
-    if (method && !spatial && strcmp(method, "best-fit lookup") != 0) {
-        wm_meta_error(d, wm_meta_find(sec, "method")->line, err,
-                      "method = \"%s\": use \"best-fit lookup\" (with lookup = ...) or \"point-on-surface\"", method);
-        goto done;
-    }
-    if (fallback && strcmp(fallback, "point-on-surface") != 0) {
-        wm_meta_error(d, wm_meta_find(sec, "fallback")->line, err, "fallback can only be \"point-on-surface\"");
-        goto done;
-    }
-    if (!spatial && nsteps == 0) {
-        wm_meta_error(d, sec->line, err, "[link %s] needs lookup = FILE | CHILD COLUMN | PARENT COLUMN, or "
-                      "method = point-on-surface", sec->name);
-        goto done;
-    }
-    if (spatial && nsteps > 0) {
-        wm_meta_error(d, sec->line, err, "[link %s]: give lookups or method = point-on-surface, not both",
-                      sec->name);
-        goto done;
-    }
-    if (load_areas(c, child_geo, &kids, err) != 0 || load_areas(c, parent_geo, &parents, err) != 0) goto done;
-    if (kids.n == 0 || parents.n == 0) {
-        wm_meta_error(d, sec->line, err, "[link %s]: no %s areas in the store (add an [areas %s] section first)",
-                      sec->name, kids.n == 0 ? child_geo : parent_geo, kids.n == 0 ? child_geo : parent_geo);
-        goto done;
-    }
-    assign = malloc((kids.n + 1) * sizeof *assign);
-    for (size_t i = 0; i < kids.n; i++) assign[i] = -1;
-    size_t by_lookup = 0, by_point = 0;
-    if (nsteps > 0) {
-        steps = calloc(nsteps, sizeof *steps);
-        parts = calloc(nsteps * 3, sizeof *parts);
-        size_t used = 0;
-        for (size_t k = 0; k < nsteps; k++) {
-            char *p3[3];
-            if (wm_meta_split(lookups[k], '|', p3, 3) != 3) {
-                wm_meta_error(d, sec->line, err, "[link %s]: lookup = FILE | CHILD COLUMN | PARENT COLUMN expected, "
-                              "found \"%s\"", sec->name, lookups[k]);
-                goto done;
-            }
-            char path[PATH_MAX];
-            parts[3 * k] = strdup(wm_meta_path(d, p3[0], path, sizeof path));
-            parts[3 * k + 1] = p3[1];
-            parts[3 * k + 2] = p3[2];
-            steps[k].file = parts[3 * k];
-            steps[k].child_col = p3[1];
-            steps[k].parent_col = p3[2];
-            used += (size_t)snprintf(source + used, sizeof source - used > 0 ? sizeof source - used : 0, "%s%s",
-                                     k ? " then " : "", p3[0] ? base_name(p3[0]) : "");
-            if (used >= sizeof source) used = sizeof source - 1;
-            free(p3[0]);
-        }
-        if (wm_lookup_chain(steps, (int)nsteps, &map, err) != 0) goto done;
-        for (size_t i = 0; i < kids.n; i++) {
-            const char *p = wm_code_map_get(&map, kids.code[i]);
-            if (!p) continue;
-            long pi = area_find(&parents, p);
-            if (pi < 0) {
-                wm_meta_error(d, sec->line, err, "[link %s]: %s %s maps to %s, which is not a %s area", sec->name,
-                              child_geo, kids.code[i], p, parent_geo);
-                goto done;
-            }
-            assign[i] = pi;
-            by_lookup++;
-        }
-    }
-    if (spatial || (fallback && by_lookup < kids.n)) {
-        wm_layer *cl = layer_of(c, child_geo, err);
-        wm_layer *pl = cl ? layer_of(c, parent_geo, err) : NULL;
-        if (!pl) goto done;
-        long *pos = malloc((cl->n + 1) * sizeof *pos);
-        if (wm_assign_point_on_surface(cl, pl, pos, err) < 0) { free(pos); goto done; }
-        for (size_t f = 0; f < cl->n; f++) {
-            long ki = area_find(&kids, cl->features[f].key);
-            if (ki < 0 || assign[ki] >= 0 || pos[f] < 0) continue;
-            long pi = area_find(&parents, pl->features[pos[f]].key);
-            if (pi >= 0) { assign[ki] = pi; by_point++; }
-        }
-        free(pos);
-    }
-    for (size_t i = 0; i < kids.n; i++)
-        if (assign[i] < 0) {
-            const char *broken = NULL;
-            for (size_t k = 0; k < map.n; k++)
-                if (strcmp(map.child[k], kids.code[i]) == 0) broken = map.broken_at[k];
-            if (broken)
-                wm_meta_error(d, sec->line, err, "[link %s]: %s %s has no parent: the lookups stop at %s", sec->name,
-                              child_geo, kids.code[i], broken);
-            else if (nsteps > 0 && !fallback)
-                wm_meta_error(d, sec->line, err, "[link %s]: %s %s is not in the lookup (add fallback = "
-                              "point-on-surface to place it spatially)", sec->name, child_geo, kids.code[i]);
-            else
-                wm_meta_error(d, sec->line, err, "[link %s]: the point on surface of %s %s lies in no %s area",
-                              sec->name, child_geo, kids.code[i], parent_geo);
-            goto done;
-        }
-
-    if (exec_sql(c, err, "DELETE FROM area_links WHERE child_geography = ? AND parent_geography = ?", child_geo,
-                 parent_geo) != 0)
-        goto done;
-    sqlite3_stmt *ins = NULL;
-    if (sqlite3_prepare_v2(c->db, "INSERT INTO area_links VALUES (?, ?, ?, ?, ?, ?)", -1, &ins, NULL) != SQLITE_OK) {
-        sql_error(c, err, "prepare");
-        goto done;
-    }
-    rc = 0;
-    for (size_t i = 0; i < kids.n && rc == 0; i++) {
-        int looked_up = nsteps > 0 && wm_code_map_get(&map, kids.code[i]) != NULL;
-        sqlite3_reset(ins);
-        sqlite3_bind_text(ins, 1, child_geo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 2, kids.code[i], -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 3, parent_geo, -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 4, parents.code[assign[i]], -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 5, looked_up ? (nsteps > 1 ? "chained lookups" : "best-fit lookup") : "point on surface",
-                          -1, SQLITE_STATIC);
-        if (looked_up) sqlite3_bind_text(ins, 6, source, -1, SQLITE_STATIC);
-        else sqlite3_bind_text(ins, 6, "boundary layers", -1, SQLITE_STATIC);
-        if (sqlite3_step(ins) != SQLITE_DONE) rc = sql_error(c, err, "writing links");
-    }
-    sqlite3_finalize(ins);
-    if (rc == 0) {
-        if (by_lookup)
-            say(c, "link %s -> %s: %zu areas by %s (%s)", child_geo, parent_geo, by_lookup,
-                nsteps > 1 ? "chained lookups" : "best-fit lookup", source);
-        if (by_point)
-            say(c, "link %s -> %s: %zu areas by point on surface in the %s boundaries", child_geo, parent_geo,
-                by_point, parent_geo);
-    }
-done:
-    if (parts)
-        for (size_t k = 0; k < nsteps * 3; k++) free(parts[k]);
-    free(parts);
-    free(steps);
-    free(lookups);
-    free(assign);
-    wm_code_map_free(&map);
-    area_set_free(&kids);
-    area_set_free(&parents);
-    return rc;
-}
 
 /* ---- Metadata files: [source] and [indicator ID] ---- */
 
@@ -563,36 +29,6 @@ static const char *const indicator_required[] = { "title", "unit", "polarity", N
 static const char *const units[] = { "%", "count", "rank", "decile", "score", "rate per 100", NULL };
 static const char *const polarities[] = { "higher is worse", "higher is better", "neutral", NULL };
 
-#define MAX_TARGETS 8
-#define MAX_MINUS 8
-
-typedef struct source_spec {
-    const wm_meta_section *sec;
-    char table[PATH_MAX];
-    const char *table_name;
-    const char *geography, *code_col, *name_col;
-    const char *publisher, *licence, *period, *family, *notes, *to;
-} source_spec;
-
-typedef struct ind_spec {
-    const wm_meta_section *sec;
-    const char *id, *title, *label, *unit, *polarity, *period, *family, *notes, *publisher, *licence;
-    const char *value_col, *num_col, *den_col, *from, *weight, *apportion, *class_text;
-    const char **minus;
-    size_t nminus;
-    wm_agg_method agg;
-    double scale, class_lo, class_hi;
-    int headline;
-    char *to[MAX_TARGETS];
-    int nto;
-    int ci_value, ci_num, ci_den, ci_minus[MAX_MINUS];
-    char geography[32];          /* where its source values are */
-    /* per study area, filled while reading the table */
-    double *value, *num, *den;
-    char **published;
-    const char **status;
-} ind_spec;
-
 static int one_of(const char *v, const char *const *list)
 {
     for (; *list; list++)
@@ -600,14 +36,14 @@ static int one_of(const char *v, const char *const *list)
     return 0;
 }
 
-static int parse_targets(const wm_meta_doc *d, int line, const char *text, ind_spec *ind, wm_error *err)
+static int parse_targets(const wm_meta_doc *d, int line, const char *text, wm_imp_indicator *ind, wm_error *err)
 {
     char *parts[MAX_TARGETS];
     int n = wm_meta_split(text, ',', parts, MAX_TARGETS);
     if (n < 0) return wm_meta_error(d, line, err, "at most %d geographies in \"to\"", MAX_TARGETS);
     int bad = -1;
     for (int i = 0; i < n && bad < 0; i++)
-        if (!valid_geography(parts[i])) bad = i;
+        if (!wm_imp_valid_geography(parts[i])) bad = i;
     if (bad >= 0) {
         wm_meta_error(d, line, err, "\"%s\" is not a geography (e.g. ward25)", parts[bad]);
         for (int i = 0; i < n; i++) free(parts[i]);
@@ -632,21 +68,14 @@ static int parse_class(const char *text, double *lo, double *hi)
     return e2 == end + 1 || *e2 || *hi < *lo ? -1 : 0;
 }
 
-static void free_ind(ind_spec *ind, size_t nareas)
+static void free_ind(wm_imp_indicator *ind)
 {
     for (int i = 0; i < ind->nto; i++) free(ind->to[i]);
     free(ind->minus);
-    if (ind->published)
-        for (size_t k = 0; k < nareas; k++) free(ind->published[k]);
-    free(ind->published);
-    free(ind->value);
-    free(ind->num);
-    free(ind->den);
-    free(ind->status);
 }
 
-static int parse_indicator(const wm_meta_doc *d, const wm_meta_section *sec, const source_spec *src,
-                           ind_spec *ind, wm_error *err)
+static int parse_indicator(const wm_meta_doc *d, const wm_meta_section *sec, const wm_imp_source *src,
+                           wm_imp_indicator *ind, wm_error *err)
 {
     memset(ind, 0, sizeof *ind);
     ind->sec = sec;
@@ -762,10 +191,10 @@ static void add_reason(row_tally *t, const char *fmt, ...)
     va_end(ap);
 }
 
-static int write_indicator_row(ctx *c, const ind_spec *ind, const char *geography, const char *source_file,
+static int write_indicator_row(wm_imp_ctx *c, const wm_imp_indicator *ind, const char *geography, const char *source_file,
                                const char *derived_from, wm_error *err)
 {
-    if (exec_sql(c, err, "DELETE FROM indicator_values WHERE indicator_id = ? AND period = ?", ind->id,
+    if (wm_imp_exec(c, err, "DELETE FROM indicator_values WHERE indicator_id = ? AND period = ?", ind->id,
                  ind->period) != 0)
         return -1;
     /* Keep an indicator's place in lists when it is re-imported. */
@@ -791,7 +220,7 @@ static int write_indicator_row(ctx *c, const ind_spec *ind, const char *geograph
                            "class, notes, headline, seq, imported_at, label) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
                            "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21)",
                            -1, &q, NULL) != SQLITE_OK)
-        return sql_error(c, err, "prepare");
+        return wm_imp_sql_error(c, err, "prepare");
     const char *text[] = { ind->id, ind->period, ind->title, ind->unit, ind->polarity, ind->family, geography,
                            ind->publisher, source_file, ind->licence, wm_agg_method_name(ind->agg) };
     for (int i = 0; i < 11; i++)
@@ -808,321 +237,7 @@ static int write_indicator_row(ctx *c, const ind_spec *ind, const char *geograph
     if (ind->label) sqlite3_bind_text(q, 21, ind->label, -1, SQLITE_STATIC);
     int rc = sqlite3_step(q);
     sqlite3_finalize(q);
-    return rc == SQLITE_DONE ? 0 : sql_error(c, err, "writing indicators");
-}
-
-static sqlite3_stmt *prepare_value_insert(ctx *c)
-{
-    sqlite3_stmt *q = NULL;
-    sqlite3_prepare_v2(c->db, "INSERT INTO indicator_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
-                       NULL);
-    return q;
-}
-
-static void bind_double_or_null(sqlite3_stmt *q, int i, double v)
-{
-    if (isnan(v)) sqlite3_bind_null(q, i);
-    else sqlite3_bind_double(q, i, v);
-}
-
-static int insert_value(ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
-                        const char *code, double value, double num, double den, int n_areas, int n_missing,
-                        const char *status, const char *published, const char *method, wm_error *err)
-{
-    sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, code, -1, SQLITE_STATIC);
-    bind_double_or_null(q, 5, value);
-    bind_double_or_null(q, 6, num);
-    bind_double_or_null(q, 7, den);
-    sqlite3_bind_int(q, 8, n_areas);
-    sqlite3_bind_int(q, 9, n_missing);
-    sqlite3_bind_text(q, 10, status, -1, SQLITE_STATIC);
-    if (published) sqlite3_bind_text(q, 11, published, -1, SQLITE_STATIC);
-    else sqlite3_bind_null(q, 11);
-    sqlite3_bind_text(q, 12, method, -1, SQLITE_STATIC);
-    return sqlite3_step(q) == SQLITE_DONE ? 0 : sql_error(c, err, "writing values");
-}
-
-/* The stored values of (id, period) at `geography` for every area of
- * `areas` (NAN where none).  num/den may be NULL. */
-static int read_source_values(ctx *c, const char *id, const char *period, const char *geography,
-                              const area_set *areas, double *value, double *num, double *den, wm_error *err)
-{
-    for (size_t i = 0; i < areas->n; i++) {
-        value[i] = NAN;
-        if (num) num[i] = NAN;
-        if (den) den[i] = NAN;
-    }
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT area_code, value, numerator, denominator FROM indicator_values "
-                           "WHERE indicator_id = ? AND period = ? AND geography = ?",
-                           -1, &q, NULL) != SQLITE_OK)
-        return sql_error(c, err, "query");
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        long i = area_find(areas, (const char *)sqlite3_column_text(q, 0));
-        if (i < 0) continue;
-        if (sqlite3_column_type(q, 1) != SQLITE_NULL) value[i] = sqlite3_column_double(q, 1);
-        if (num && sqlite3_column_type(q, 2) != SQLITE_NULL) num[i] = sqlite3_column_double(q, 2);
-        if (den && sqlite3_column_type(q, 3) != SQLITE_NULL) den[i] = sqlite3_column_double(q, 3);
-    }
-    sqlite3_finalize(q);
-    return 0;
-}
-
-/* An indicator's geography and latest period (for weights and "from"). */
-static int indicator_home(ctx *c, const char *id, const char *want_period, char *geo, size_t gsize, char *period,
-                          size_t psize)
-{
-    sqlite3_stmt *q = NULL;
-    geo[0] = period[0] = '\0';
-    const char *sql = want_period ? "SELECT geography, period FROM indicators WHERE id = ? AND period = ?"
-                                  : "SELECT geography, period FROM indicators WHERE id = ? ORDER BY period DESC LIMIT 1";
-    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) return -1;
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    if (want_period) sqlite3_bind_text(q, 2, want_period, -1, SQLITE_STATIC);
-    int found = sqlite3_step(q) == SQLITE_ROW;
-    if (found) {
-        snprintf(geo, gsize, "%s", (const char *)sqlite3_column_text(q, 0));
-        snprintf(period, psize, "%s", (const char *)sqlite3_column_text(q, 1));
-    }
-    sqlite3_finalize(q);
-    return found ? 0 : -1;
-}
-
-/* Pairs for source geography -> one target, with the method in words. */
-typedef struct target_pairs {
-    char geography[32];
-    area_set areas;
-    wm_agg_pair *pairs;
-    size_t npairs;
-    char method[400];
-} target_pairs;
-
-/* Pairs from `sg` areas to `tg` areas, trying in turn: a direct link; a
- * link up from an earlier target; apportionment through a finer
- * geography; area overlay. */
-static int make_pairs(ctx *c, const wm_meta_doc *d, const ind_spec *ind, const char *sg, const area_set *src,
-                      const double *src_weight, const char *weight_geo, const char *weight_period,
-                      const target_pairs *done, int ndone, target_pairs *tp, wm_error *err)
-{
-    const char *tg = tp->geography;
-    int weighted = wm_agg_needs_weight(ind->agg);
-    char lm[300];
-    if (has_links(c, sg, tg)) {
-        if (weighted && strcmp(weight_geo, sg) != 0)
-            return wm_meta_error(d, ind->sec->line, err, "[indicator %s]: weight %s is for %s areas but the "
-                                 "values are for %s areas, which link directly to %s", ind->id, ind->weight,
-                                 weight_geo, sg, tg);
-        long *parent = malloc((src->n + 1) * sizeof *parent);
-        load_links(c, sg, src, tg, &tp->areas, parent, lm, sizeof lm);
-        tp->pairs = wm_pairs_whole(src->n, parent, weighted ? src_weight : NULL, &tp->npairs);
-        free(parent);
-        fmt(tp->method, sizeof tp->method, "%s -> %s by %s", sg, tg, lm);
-        return 0;
-    }
-    for (int k = ndone - 1; k >= 0; k--) {
-        if (!has_links(c, done[k].geography, tg)) continue;
-        long *parent = malloc((done[k].areas.n + 1) * sizeof *parent);
-        load_links(c, done[k].geography, &done[k].areas, tg, &tp->areas, parent, lm, sizeof lm);
-        tp->pairs = wm_pairs_compose(done[k].pairs, done[k].npairs, parent, &tp->npairs);
-        free(parent);
-        fmt(tp->method, sizeof tp->method, "%s, then %s -> %s by %s", done[k].method, done[k].geography, tg,
-                 lm);
-        return 0;
-    }
-    /* Through a finer geography: the weight's (weighted methods) or the
-     * apportioning indicator's (sums and ratios). */
-    const char *via_id = weighted ? ind->weight : ind->apportion;
-    char via_geo[32] = "", via_period[32] = "";
-    if (via_id) {
-        if (weighted) {
-            snprintf(via_geo, sizeof via_geo, "%s", weight_geo);
-            snprintf(via_period, sizeof via_period, "%s", weight_period);
-        } else if (indicator_home(c, via_id, NULL, via_geo, sizeof via_geo, via_period, sizeof via_period) != 0) {
-            return wm_meta_error(d, ind->sec->line, err, "[indicator %s]: apportion = %s, which the store does "
-                                 "not hold (import it first)", ind->id, via_id);
-        }
-    }
-    wm_layer *sl = NULL, *tl = NULL;
-    int *fallback = calloc(src->n + 1, sizeof *fallback);
-    size_t nfallback = src->n;
-    for (size_t i = 0; i < src->n; i++) fallback[i] = 1;
-    tp->pairs = NULL;
-    tp->npairs = 0;
-    int rc = 0;
-    if (via_id && strcmp(via_geo, sg) != 0 && has_links(c, via_geo, sg) && has_links(c, via_geo, tg)) {
-        area_set fine;
-        if (load_areas(c, via_geo, &fine, err) != 0) { free(fallback); return -1; }
-        long *fs = malloc((fine.n + 1) * sizeof *fs), *ft = malloc((fine.n + 1) * sizeof *ft);
-        double *fw = malloc((fine.n + 1) * sizeof *fw);
-        char lm2[300];
-        load_links(c, via_geo, &fine, sg, src, fs, lm, sizeof lm);
-        load_links(c, via_geo, &fine, tg, &tp->areas, ft, lm2, sizeof lm2);
-        rc = read_source_values(c, via_id, via_period, via_geo, &fine, fw, NULL, NULL, err);
-        if (rc == 0) {
-            tp->pairs = wm_pairs_through(fine.n, fs, ft, fw, src->n, fallback, &tp->npairs);
-            nfallback = 0;
-            for (size_t i = 0; i < src->n; i++) nfallback += fallback[i] != 0;
-            fmt(tp->method, sizeof tp->method,
-                     "%s -> %s apportioned by %s of the %s areas in each (%s -> %s by %s; %s -> %s by %s)", sg, tg,
-                     via_id, via_geo, via_geo, sg, lm, via_geo, tg, lm2);
-        }
-        free(fs); free(ft); free(fw);
-        area_set_free(&fine);
-        if (rc != 0) { free(fallback); return -1; }
-    } else {
-        fmt(tp->method, sizeof tp->method, "%s -> %s by area-weighted overlay of the boundaries", sg, tg);
-    }
-    if (nfallback > 0) {
-        /* Area-weighted overlay for the sources without population. */
-        sl = layer_of(c, sg, err);
-        tl = sl ? layer_of(c, tg, err) : NULL;
-        if (!tl) {
-            wm_error_prefix(err, "[indicator %s]: %zu %s areas need area overlay onto %s", ind->id, nfallback, sg, tg);
-            free(fallback); free(tp->pairs); tp->pairs = NULL;
-            return -1;
-        }
-        int *use = calloc(sl->n + 1, sizeof *use);
-        for (size_t f = 0; f < sl->n; f++) {
-            long i = area_find(src, sl->features[f].key);
-            use[f] = i >= 0 && fallback[i];
-        }
-        size_t no = 0;
-        wm_agg_pair *ov = wm_pairs_overlay(sl, tl, use, &no, err);
-        free(use);
-        if (!ov) { free(fallback); free(tp->pairs); tp->pairs = NULL; return -1; }
-        tp->pairs = realloc(tp->pairs, (tp->npairs + no + 1) * sizeof *tp->pairs);
-        for (size_t k = 0; k < no; k++) {
-            long si = area_find(src, sl->features[ov[k].src].key);
-            long ti = area_find(&tp->areas, tl->features[ov[k].tgt].key);
-            if (si < 0 || ti < 0) continue;
-            wm_agg_pair p = ov[k];
-            p.src = (size_t)si;
-            p.tgt = (size_t)ti;
-            if (weighted) {
-                if (strcmp(weight_geo, sg) != 0) {
-                    free(ov); free(fallback);
-                    return wm_meta_error(d, ind->sec->line, err, "[indicator %s]: %s area %s has no %s weight to "
-                                         "apportion by, and overlay needs a weight for %s areas", ind->id, sg,
-                                         src->code[si], ind->weight, sg);
-                }
-                p.weight = src_weight[si] * p.fraction;
-            }
-            tp->pairs[tp->npairs++] = p;
-        }
-        free(ov);
-        if (nfallback < src->n) {
-            size_t len = strlen(tp->method);
-            fmt(tp->method + len, sizeof tp->method - len, "; area-weighted overlay for %zu %s area%s without %s",
-                     nfallback, sg, nfallback == 1 ? "" : "s", via_id);
-        }
-    }
-    free(fallback);
-    return 0;
-}
-
-static void describe_method(const ind_spec *ind, char *buf, size_t size)
-{
-    switch (ind->agg) {
-    case WM_AGG_SUM: snprintf(buf, size, "sum of counts"); break;
-    case WM_AGG_RATIO: snprintf(buf, size, "ratio of summed numerator to summed denominator"); break;
-    case WM_AGG_WEIGHTED_MEAN: snprintf(buf, size, "mean weighted by %s", ind->weight); break;
-    case WM_AGG_COUNT_IN_CLASS: snprintf(buf, size, "count of areas in class %s", ind->class_text); break;
-    case WM_AGG_SHARE_IN_CLASS: snprintf(buf, size, "share of areas in class %s", ind->class_text); break;
-    case WM_AGG_WEIGHTED_SHARE_IN_CLASS:
-        snprintf(buf, size, "share of %s in areas in class %s", ind->weight, ind->class_text);
-        break;
-    case WM_AGG_NONE: snprintf(buf, size, "none"); break;
-    }
-}
-
-/* Aggregate one indicator's source values to each of its targets. */
-static int aggregate_indicator(ctx *c, const wm_meta_doc *d, ind_spec *ind, wm_error *err)
-{
-    if (ind->agg == WM_AGG_NONE) return 0;
-    const char *vid = ind->from ? ind->from : ind->id;
-    char sg[32], vperiod[32];
-    if (indicator_home(c, vid, ind->period, sg, sizeof sg, vperiod, sizeof vperiod) != 0)
-        return wm_meta_error(d, ind->sec->line, err, "[indicator %s]: from = %s, which the store does not hold for "
-                             "period %s (import it first)", ind->id, vid, ind->period);
-    area_set src;
-    if (load_areas(c, sg, &src, err) != 0) return -1;
-    size_t n = src.n;
-    double *value = malloc((n + 1) * sizeof *value), *num = malloc((n + 1) * sizeof *num),
-           *den = malloc((n + 1) * sizeof *den), *w = NULL;
-    target_pairs tps[MAX_TARGETS];
-    memset(tps, 0, sizeof tps);
-    int ndone = 0, rc = read_source_values(c, vid, vperiod, sg, &src, value, num, den, err);
-    char wgeo[32] = "", wper[32] = "";
-    if (rc == 0 && ind->weight) {
-        if (indicator_home(c, ind->weight, NULL, wgeo, sizeof wgeo, wper, sizeof wper) != 0) {
-            rc = wm_meta_error(d, ind->sec->line, err, "[indicator %s]: weight = %s, which the store does not hold "
-                               "(import it first)", ind->id, ind->weight);
-        } else {
-            w = malloc((n + 1) * sizeof *w);
-            if (strcmp(wgeo, sg) == 0) rc = read_source_values(c, ind->weight, wper, sg, &src, w, NULL, NULL, err);
-            else for (size_t i = 0; i < n; i++) w[i] = NAN;
-        }
-    }
-    char how[200];
-    describe_method(ind, how, sizeof how);
-    fmt(c->line, sizeof c->line, "  %s (%s): areas with a value:", ind->id, how);
-    sqlite3_stmt *ins = prepare_value_insert(c);
-    for (int t = 0; rc == 0 && t < ind->nto; t++) {
-        target_pairs *tp = &tps[ndone];
-        snprintf(tp->geography, sizeof tp->geography, "%s", ind->to[t]);
-        if ((rc = load_areas(c, tp->geography, &tp->areas, err)) != 0) break;
-        if (tp->areas.n == 0) {
-            rc = wm_meta_error(d, ind->sec->line, err, "[indicator %s]: no %s areas in the store to aggregate to",
-                               ind->id, tp->geography);
-            area_set_free(&tp->areas);
-            break;
-        }
-        ndone++;
-        if ((rc = make_pairs(c, d, ind, sg, &src, w, wgeo, wper, tps, ndone - 1, tp, err)) != 0) break;
-        wm_agg_result *res = malloc((tp->areas.n + 1) * sizeof *res);
-        rc = wm_aggregate(ind->agg, ind->scale, ind->class_lo, ind->class_hi, n, value, num, den, tp->pairs,
-                          tp->npairs, tp->areas.n, res, err);
-        if (rc != 0) wm_error_prefix(err, "[indicator %s] to %s", ind->id, tp->geography);
-        size_t with_value = 0;
-        for (size_t k = 0; rc == 0 && k < tp->areas.n; k++) {
-            char method[700];
-            fmt(method, sizeof method, "%s; %s", how, tp->method);
-            const char *status = isnan(res[k].value) ? "no data" : "aggregated";
-            with_value += !isnan(res[k].value);
-            rc = insert_value(c, ins, ind->id, ind->period, tp->geography, tp->areas.code[k], res[k].value,
-                              res[k].numerator, res[k].denominator, res[k].n_areas, res[k].n_missing, status, NULL,
-                              method, err);
-        }
-        free(res);
-        if (rc == 0) {
-            int seen = 0;
-            for (int r = 0; r < c->nroutes; r++) seen |= strcmp(c->routes[r], tp->method) == 0;
-            if (!seen) {
-                say(c, "  route %s", tp->method);
-                if (c->nroutes < 16) fmt(c->routes[c->nroutes++], sizeof c->routes[0], "%s", tp->method);
-            }
-            size_t l = strlen(c->line);
-            fmt(c->line + l, sizeof c->line - l, "%s %s %zu/%zu", t ? "," : "", tp->geography, with_value,
-                tp->areas.n);
-        }
-    }
-    sqlite3_finalize(ins);
-    if (rc == 0) say(c, "%s", c->line);
-    for (int t = 0; t < ndone; t++) {
-        area_set_free(&tps[t].areas);
-        free(tps[t].pairs);
-    }
-    free(value); free(num); free(den); free(w);
-    area_set_free(&src);
-    return rc;
+    return rc == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing indicators");
 }
 
 typedef struct row_code {
@@ -1145,18 +260,18 @@ static const char *status_of(wm_number_kind k)
 
 /* Read the [source] table and store the source-level values of the
  * indicators that take columns. */
-static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t ninds,
+static int load_table(wm_imp_ctx *c, const wm_imp_source *src, wm_imp_indicator *inds, size_t ninds,
                       wm_error *err)
 {
     wm_table *t = wm_table_read(src->table, err);
     if (!t) return -1;
     int rc = -1;
-    area_set study = { 0 };
+    wm_area_set study = { 0 };
     int cc = wm_table_require_column(t, src->code_col, err);
     int nc = cc >= 0 && src->name_col ? wm_table_require_column(t, src->name_col, err) : -1;
     if (cc < 0 || (src->name_col && nc < 0)) goto done;
     for (size_t i = 0; i < ninds; i++) {
-        ind_spec *ind = &inds[i];
+        wm_imp_indicator *ind = &inds[i];
         ind->ci_value = ind->ci_num = ind->ci_den = -1;
         if (ind->from) continue;
         if (ind->value_col && (ind->ci_value = wm_table_require_column(t, ind->value_col, err)) < 0) goto done;
@@ -1165,9 +280,9 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
         for (size_t k = 0; k < ind->nminus; k++)
             if ((ind->ci_minus[k] = wm_table_require_column(t, ind->minus[k], err)) < 0) goto done;
     }
-    if (load_areas(c, src->geography, &study, err) != 0) goto done;
+    if (wm_imp_load_areas(c, src->geography, &study, err) != 0) goto done;
     int open_set = study.n == 0;   /* no study areas yet: every row makes one */
-    if (open_set && exec_sql(c, err, "INSERT OR IGNORE INTO geographies (geography) VALUES (?)", src->geography) != 0)
+    if (open_set && wm_imp_exec(c, err, "INSERT OR IGNORE INTO geographies (geography) VALUES (?)", src->geography) != 0)
         goto done;
 
     /* Rows that repeat an earlier row's code are rejected: find them by
@@ -1209,7 +324,7 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
             add_reason(&tally, "line %ld: empty %s", line, src->code_col);
             continue;
         }
-        long si = open_set ? (long)ncodes : area_find(&study, code);
+        long si = open_set ? (long)ncodes : wm_imp_area_find(&study, code);
         if (si < 0) { tally.outside++; continue; }
         if (dup_of[r] >= 0) {
             tally.rejected++;
@@ -1219,7 +334,7 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
         /* Every cell this row gives must be a number, or be withheld. */
         int bad = 0, withheld = 0;
         for (size_t i = 0; i < ninds && !bad; i++) {
-            const ind_spec *ind = &inds[i];
+            const wm_imp_indicator *ind = &inds[i];
             int cols[3 + MAX_MINUS], ncols = 0;
             if (ind->ci_value >= 0) cols[ncols++] = ind->ci_value;
             if (ind->ci_num >= 0) cols[ncols++] = ind->ci_num;
@@ -1258,17 +373,17 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
     free(rcode);
     free(dup_of);
     if (open_set) {
-        area_set_free(&study);
+        wm_imp_area_set_free(&study);
         study.n = ncodes;
         study.code = codes;    /* owned now; not sorted, only iterated */
         codes = NULL;
     }
 
-    sqlite3_stmt *ins = prepare_value_insert(c);
+    sqlite3_stmt *ins = wm_imp_prepare_value_insert(c);
     char method[400];
     rc = 0;
     for (size_t i = 0; i < ninds && rc == 0; i++) {
-        ind_spec *ind = &inds[i];
+        wm_imp_indicator *ind = &inds[i];
         if (ind->from) continue;
         if (ind->value_col)
             snprintf(method, sizeof method, "published in %s, column \"%s\"", src->table_name, ind->value_col);
@@ -1304,7 +419,7 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
                 v = dd != 0 ? n / dd * ind->scale : NAN;
                 if (dd == 0) status = "no data";
             }
-            rc = insert_value(c, ins, ind->id, ind->period, src->geography, study.code[a], v, n, dd, 1,
+            rc = wm_imp_insert_value(c, ins, ind->id, ind->period, src->geography, study.code[a], v, n, dd, 1,
                               isnan(v) ? 1 : 0, status, published, method, err);
         }
     }
@@ -1312,12 +427,12 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
 
     if (rc == 0) {
         char b1[32], b2[32], b3[32], b4[32], b5[32];
-        say(c, "%s: %s rows read, %s loaded, %s suppressed, %s rejected, %s outside the study area (%s)",
-            src->table_name, count_text(tally.read, b1, sizeof b1), count_text(tally.loaded, b2, sizeof b2),
-            count_text(tally.suppressed, b3, sizeof b3), count_text(tally.rejected, b4, sizeof b4),
-            count_text(tally.outside, b5, sizeof b5), src->geography);
-        for (size_t k = 0; k < tally.nreasons; k++) say(c, "  rejected %s", tally.reasons[k]);
-        if (tally.rejected > tally.nreasons) say(c, "  ... and %zu more rejected", tally.rejected - tally.nreasons);
+        wm_imp_say(c, "%s: %s rows read, %s loaded, %s suppressed, %s rejected, %s outside the study area (%s)",
+            src->table_name, wm_format_count(tally.read, b1, sizeof b1), wm_format_count(tally.loaded, b2, sizeof b2),
+            wm_format_count(tally.suppressed, b3, sizeof b3), wm_format_count(tally.rejected, b4, sizeof b4),
+            wm_format_count(tally.outside, b5, sizeof b5), src->geography);
+        for (size_t k = 0; k < tally.nreasons; k++) wm_imp_say(c, "  rejected %s", tally.reasons[k]);
+        if (tally.rejected > tally.nreasons) wm_imp_say(c, "  ... and %zu more rejected", tally.rejected - tally.nreasons);
         size_t missing = 0;
         char sample[200] = "";
         for (size_t a = 0; a < study.n; a++)
@@ -1329,7 +444,7 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
                 missing++;
             }
         if (missing)
-            say(c, "  %zu %s areas have no row (No data): %s%s", missing, src->geography, sample,
+            wm_imp_say(c, "  %zu %s areas have no row (No data): %s%s", missing, src->geography, sample,
                 missing > 3 ? ", ..." : "");
         for (size_t i = 0; i < ninds; i++) {
             if (inds[i].from) continue;
@@ -1346,7 +461,7 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
                     }
                 }
             }
-            if (w) say(c, "  %s: %zu areas with a suppressed or empty value (stored as No data)", inds[i].id, w);
+            if (w) wm_imp_say(c, "  %s: %zu areas with a suppressed or empty value (stored as No data)", inds[i].id, w);
         }
     }
     free(row_of);
@@ -1355,12 +470,12 @@ static int load_table(ctx *c, const source_spec *src, ind_spec *inds, size_t nin
         free(codes);
     }
 done:
-    area_set_free(&study);
+    wm_imp_area_set_free(&study);
     wm_table_free(t);
     return rc;
 }
 
-static int import_doc(ctx *c, const wm_meta_doc *d, wm_error *err)
+static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
 {
     const wm_meta_section *src_sec = NULL;
     size_t nind = 0;
@@ -1378,7 +493,7 @@ static int import_doc(ctx *c, const wm_meta_doc *d, wm_error *err)
         }
     }
     if (nind == 0) return wm_meta_error(d, 0, err, "no [indicator ID] section");
-    source_spec src;
+    wm_imp_source src;
     memset(&src, 0, sizeof src);
     if (src_sec) {
         if (wm_meta_check(d, src_sec, source_keys, NULL, source_required, err) != 0) return -1;
@@ -1386,7 +501,7 @@ static int import_doc(ctx *c, const wm_meta_doc *d, wm_error *err)
         src.table_name = wm_meta_get(src_sec, "table");
         wm_meta_path(d, src.table_name, src.table, sizeof src.table);
         src.geography = wm_meta_get(src_sec, "geography");
-        if (!valid_geography(src.geography))
+        if (!wm_imp_valid_geography(src.geography))
             return wm_meta_error(d, wm_meta_find(src_sec, "geography")->line, err,
                                  "geography \"%s\": name it by type and vintage, e.g. lsoa11", src.geography);
         src.code_col = wm_meta_get(src_sec, "code");
@@ -1398,7 +513,7 @@ static int import_doc(ctx *c, const wm_meta_doc *d, wm_error *err)
         src.notes = wm_meta_get(src_sec, "notes");
         src.to = wm_meta_get(src_sec, "to");
     }
-    ind_spec *inds = calloc(nind, sizeof *inds);
+    wm_imp_indicator *inds = calloc(nind, sizeof *inds);
     size_t k = 0;
     int rc = 0;
     for (size_t i = 0; i < d->n && rc == 0; i++) {
@@ -1413,7 +528,7 @@ static int import_doc(ctx *c, const wm_meta_doc *d, wm_error *err)
     }
     char source_rel[PATH_MAX] = "";
     if (rc == 0 && src_sec) {
-        store_relative(src.table, source_rel, sizeof source_rel);
+        wm_imp_store_relative(src.table, source_rel, sizeof source_rel);
         /* Metadata first: it also clears the values an earlier import of
          * the same indicator and period left. */
         for (size_t i = 0; i < nind && rc == 0; i++)
@@ -1423,7 +538,7 @@ static int import_doc(ctx *c, const wm_meta_doc *d, wm_error *err)
     for (size_t i = 0; i < nind && rc == 0; i++) {
         if (!inds[i].from) continue;
         char fgeo[32], fper[32];
-        if (indicator_home(c, inds[i].from, inds[i].period, fgeo, sizeof fgeo, fper, sizeof fper) != 0) {
+        if (wm_imp_indicator_home(c, inds[i].from, inds[i].period, fgeo, sizeof fgeo, fper, sizeof fper) != 0) {
             rc = wm_meta_error(d, inds[i].sec->line, err, "[indicator %s]: from = %s, which the store does not "
                                "hold for period %s (import it first)", inds[i].id, inds[i].from, inds[i].period);
             break;
@@ -1442,15 +557,15 @@ static int import_doc(ctx *c, const wm_meta_doc *d, wm_error *err)
         sqlite3_finalize(q);
         rc = write_indicator_row(c, &inds[i], fgeo, file, inds[i].from, err);
     }
-    for (size_t i = 0; i < nind && rc == 0; i++) rc = aggregate_indicator(c, d, &inds[i], err);
-    for (size_t i = 0; i < nind; i++) free_ind(&inds[i], 0);
+    for (size_t i = 0; i < nind && rc == 0; i++) rc = wm_imp_aggregate_indicator(c, d, &inds[i], err);
+    for (size_t i = 0; i < nind; i++) free_ind(&inds[i]);
     free(inds);
     return rc;
 }
 
 /* ---- Entry points ---- */
 
-static void ctx_open(ctx *c, wm_store *s)
+static void ctx_open(wm_imp_ctx *c, wm_store *s)
 {
     memset(c, 0, sizeof *c);
     c->s = s;
@@ -1463,13 +578,13 @@ static void ctx_open(ctx *c, wm_store *s)
 }
 
 /* Finish: record and print the report on success; roll back on failure. */
-static int ctx_close(ctx *c, int rc, const char *source, FILE *report, wm_error *err)
+static int ctx_close(wm_imp_ctx *c, int rc, const char *source, FILE *report, wm_error *err)
 {
     fflush(c->log);
     if (rc == 0) {
         char rel[PATH_MAX];
-        store_relative(source, rel, sizeof rel);
-        rc = exec_sql(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
+        wm_imp_store_relative(source, rel, sizeof rel);
+        rc = wm_imp_exec(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
                       c->log_buf ? c->log_buf : "");
     }
     if (rc == 0) rc = wm_store_commit(c->s, err);
@@ -1485,9 +600,9 @@ static int ctx_close(ctx *c, int rc, const char *source, FILE *report, wm_error 
 int wm_import_meta_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
 {
     if (wm_store_begin(s, err) != 0) return -1;
-    ctx c;
+    wm_imp_ctx c;
     ctx_open(&c, s);
-    say(&c, "import %s", d->path);
+    wm_imp_say(&c, "import %s", d->path);
     int rc = import_doc(&c, d, err);
     return ctx_close(&c, rc, d->path, report, err);
 }
@@ -1509,16 +624,16 @@ int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *er
     wm_meta_doc *d = wm_meta_read(path, err);
     if (!d) return -1;
     if (wm_store_begin(s, err) != 0) { wm_meta_free(d); return -1; }
-    ctx c;
+    wm_imp_ctx c;
     ctx_open(&c, s);
-    say(&c, "manifest %s", path);
+    wm_imp_say(&c, "manifest %s", path);
     int rc = 0;
     for (size_t i = 0; i < d->n && rc == 0; i++) {
         const wm_meta_section *sec = &d->sections[i];
         if (strcmp(sec->type, "areas") == 0) {
-            rc = import_areas(&c, d, sec, err);
+            rc = wm_imp_areas(&c, d, sec, err);
         } else if (strcmp(sec->type, "link") == 0) {
-            rc = import_link(&c, d, sec, err);
+            rc = wm_imp_link(&c, d, sec, err);
         } else if (strcmp(sec->type, "imports") == 0) {
             rc = wm_meta_check(d, sec, imports_keys, imports_repeat, NULL, err);
             for (size_t k = 0; k < sec->n && rc == 0; k++) {
@@ -1529,7 +644,7 @@ int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *er
                     rc = -1;
                     break;
                 }
-                say(&c, "import %s", sec->kv[k].value);
+                wm_imp_say(&c, "import %s", sec->kv[k].value);
                 rc = import_doc(&c, m, err);
                 wm_meta_free(m);
             }
@@ -1552,3 +667,4 @@ char *wm_import_meta_path_for(const char *table, char *buf, size_t size)
     snprintf(buf, size, "%.*s.meta", (int)stem, table);
     return buf;
 }
+

@@ -1,0 +1,260 @@
+/* The import context: the report, SQL helpers, and the areas, links and
+ * boundary layers as the store holds them (see store_internal.h). */
+/* realpath() is X/Open. */
+#define _XOPEN_SOURCE 700
+#include "store_internal.h"
+#include "home.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void wm_imp_area_set_free(wm_area_set *a)
+{
+    for (size_t i = 0; i < a->n; i++) free(a->code[i]);
+    free(a->code);
+    a->code = NULL;
+    a->n = 0;
+}
+
+long wm_imp_area_find(const wm_area_set *a, const char *code)
+{
+    size_t lo = 0, hi = a->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(a->code[mid], code);
+        if (c == 0) return (long)mid;
+        if (c < 0) lo = mid + 1; else hi = mid;
+    }
+    return -1;
+}
+
+
+
+/* snprintf that may cut: method texts are for reading, not parsing. */
+void wm_imp_fmt(char *buf, size_t size, const char *f, ...)
+{
+    va_list ap;
+    va_start(ap, f);
+    vsnprintf(buf, size, f, ap);
+    va_end(ap);
+}
+
+void wm_imp_say(wm_imp_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->log, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->log);
+}
+
+int wm_imp_sql_error(wm_imp_ctx *c, wm_error *err, const char *what)
+{
+    return wm_error_set(err, WM_EXIT_IO, "%s: %s: %s", wm_store_path(c->s), what, sqlite3_errmsg(c->db));
+}
+
+int wm_imp_exec(wm_imp_ctx *c, wm_error *err, const char *sql, ...)
+{
+    /* Arguments are bound as text, in order; NULL binds SQL NULL. */
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) return wm_imp_sql_error(c, err, "prepare");
+    va_list ap;
+    va_start(ap, sql);
+    int np = sqlite3_bind_parameter_count(q);
+    for (int i = 1; i <= np; i++) {
+        const char *v = va_arg(ap, const char *);
+        if (v) sqlite3_bind_text(q, i, v, -1, SQLITE_TRANSIENT);
+        else sqlite3_bind_null(q, i);
+    }
+    va_end(ap);
+    int rc = sqlite3_step(q);
+    sqlite3_finalize(q);
+    if (rc != SQLITE_DONE && rc != SQLITE_ROW) return wm_imp_sql_error(c, err, "write");
+    return 0;
+}
+
+/* The codes of `geography` held in areas. */
+int wm_imp_load_areas(wm_imp_ctx *c, const char *geography, wm_area_set *out, wm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT code FROM areas WHERE geography = ? ORDER BY code", -1, &q, NULL) !=
+        SQLITE_OK)
+        return wm_imp_sql_error(c, err, "query");
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    size_t cap = 64;
+    out->code = malloc(cap * sizeof *out->code);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (out->n == cap) { cap *= 2; out->code = realloc(out->code, cap * sizeof *out->code); }
+        out->code[out->n++] = strdup((const char *)sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    return 0;
+}
+
+/* parent[i] = index in `parents` of the linked parent of child i, or -1.
+ * Returns the number of children linked; *method receives the link's
+ * method and source ("best-fit lookup (x.csv)") when any. */
+long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *children, const char *parent_geo,
+                       const wm_area_set *parents, long *parent, char *method, size_t msize)
+{
+    for (size_t i = 0; i < children->n; i++) parent[i] = -1;
+    if (method) method[0] = '\0';
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT child_code, parent_code, method, source FROM area_links "
+                           "WHERE child_geography = ? AND parent_geography = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return -1;
+    sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
+    long linked = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        long ci = wm_imp_area_find(children, (const char *)sqlite3_column_text(q, 0));
+        long pi = wm_imp_area_find(parents, (const char *)sqlite3_column_text(q, 1));
+        if (ci < 0 || pi < 0) continue;
+        parent[ci] = pi;
+        linked++;
+        if (method && !method[0]) {
+            const char *m = (const char *)sqlite3_column_text(q, 2);
+            const char *src = (const char *)sqlite3_column_text(q, 3);
+            if (src && *src) snprintf(method, msize, "%s (%s)", m, src);
+            else snprintf(method, msize, "%s", m);
+        }
+    }
+    sqlite3_finalize(q);
+    return linked;
+}
+
+int wm_imp_has_links(wm_imp_ctx *c, const char *child_geo, const char *parent_geo)
+{
+    sqlite3_stmt *q = NULL;
+    int yes = 0;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT 1 FROM area_links WHERE child_geography = ? AND parent_geography = ? LIMIT 1",
+                           -1, &q, NULL) == SQLITE_OK) {
+        sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
+        yes = sqlite3_step(q) == SQLITE_ROW;
+    }
+    sqlite3_finalize(q);
+    return yes;
+}
+
+/* The boundary layer of a geography (read once per import). */
+wm_layer *wm_imp_layer_of(wm_imp_ctx *c, const char *geography, wm_error *err)
+{
+    for (size_t i = 0; i < c->nlayers; i++)
+        if (strcmp(c->layers[i].geography, geography) == 0) return c->layers[i].layer;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c->db, "SELECT layer, code_field, name_field FROM geographies WHERE geography = ?", -1,
+                           &q, NULL) != SQLITE_OK) {
+        wm_imp_sql_error(c, err, "query");
+        return NULL;
+    }
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    wm_layer *L = NULL;
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+        char path[PATH_MAX];
+        wm_home_path((const char *)sqlite3_column_text(q, 0), path, sizeof path);
+        const char *name = (const char *)sqlite3_column_text(q, 2);
+        L = wm_layer_read(path, (const char *)sqlite3_column_text(q, 1), name, NULL, err);
+    } else {
+        wm_error_set(err, WM_EXIT_DATA, "geography %s has no boundary layer in the store (an [areas %s] section "
+                     "with layer = ... gives one)", geography, geography);
+    }
+    sqlite3_finalize(q);
+    if (!L) return NULL;
+    c->layers = realloc(c->layers, (c->nlayers + 1) * sizeof *c->layers);
+    snprintf(c->layers[c->nlayers].geography, sizeof c->layers[c->nlayers].geography, "%s", geography);
+    c->layers[c->nlayers].layer = L;
+    c->nlayers++;
+    return L;
+}
+
+const char *wm_imp_base_name(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s ? s + 1 : path;
+}
+
+/* A path as kept in the store: relative to the home when inside it. */
+void wm_imp_store_relative(const char *path, char *out, size_t size)
+{
+    char real[PATH_MAX], home[PATH_MAX];
+    const char *p = realpath(path, real) ? real : path;
+    const char *h = realpath(wm_home(), home) ? home : wm_home();
+    size_t hl = strlen(h);
+    if (strncmp(p, h, hl) == 0 && p[hl] == '/') snprintf(out, size, "%s", p + hl + 1);
+    else snprintf(out, size, "%s", p);
+}
+
+
+
+int wm_imp_valid_geography(const char *g)
+{
+    size_t n = strlen(g);
+    if (n == 0 || n > 24) return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((g[i] >= 'a' && g[i] <= 'z') || (g[i] >= '0' && g[i] <= '9') || g[i] == '_')) return 0;
+    return 1;
+}
+
+sqlite3_stmt *wm_imp_prepare_value_insert(wm_imp_ctx *c)
+{
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(c->db, "INSERT INTO indicator_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
+                       NULL);
+    return q;
+}
+
+static void bind_double_or_null(sqlite3_stmt *q, int i, double v)
+{
+    if (isnan(v)) sqlite3_bind_null(q, i);
+    else sqlite3_bind_double(q, i, v);
+}
+
+int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
+                        const char *code, double value, double num, double den, int n_areas, int n_missing,
+                        const char *status, const char *published, const char *method, wm_error *err)
+{
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, code, -1, SQLITE_STATIC);
+    bind_double_or_null(q, 5, value);
+    bind_double_or_null(q, 6, num);
+    bind_double_or_null(q, 7, den);
+    sqlite3_bind_int(q, 8, n_areas);
+    sqlite3_bind_int(q, 9, n_missing);
+    sqlite3_bind_text(q, 10, status, -1, SQLITE_STATIC);
+    if (published) sqlite3_bind_text(q, 11, published, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(q, 11);
+    sqlite3_bind_text(q, 12, method, -1, SQLITE_STATIC);
+    return sqlite3_step(q) == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing values");
+}
+
+/* An indicator's geography and latest period (for weights and "from"). */
+int wm_imp_indicator_home(wm_imp_ctx *c, const char *id, const char *want_period, char *geo, size_t gsize, char *period,
+                          size_t psize)
+{
+    sqlite3_stmt *q = NULL;
+    geo[0] = period[0] = '\0';
+    const char *sql = want_period ? "SELECT geography, period FROM indicators WHERE id = ? AND period = ?"
+                                  : "SELECT geography, period FROM indicators WHERE id = ? ORDER BY period DESC LIMIT 1";
+    if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) return -1;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    if (want_period) sqlite3_bind_text(q, 2, want_period, -1, SQLITE_STATIC);
+    int found = sqlite3_step(q) == SQLITE_ROW;
+    if (found) {
+        snprintf(geo, gsize, "%s", (const char *)sqlite3_column_text(q, 0));
+        snprintf(period, psize, "%s", (const char *)sqlite3_column_text(q, 1));
+    }
+    sqlite3_finalize(q);
+    return found ? 0 : -1;
+}
+
+/* Pairs for source geography -> one target, with the method in words. */

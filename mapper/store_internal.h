@@ -1,0 +1,134 @@
+/* store_internal.h -- what the importer's modules share (not a public
+ * contract: store_import.h is).
+ *
+ *   store_context.c   the import context: report, SQL helpers, areas,
+ *                     links and boundary layers as the store holds them;
+ *   store_areas.c     manifest sections [areas G] and [link CHILD PARENT];
+ *   store_routes.c    how one indicator's values reach each target
+ *                     geography (aggregate.h does the arithmetic);
+ *   store_import.c    metadata files, reading tables, the entry points.
+ */
+#ifndef WM_STORE_INTERNAL_H
+#define WM_STORE_INTERNAL_H
+
+#include "aggregate.h"
+#include "error.h"
+#include "indicator_meta.h"
+#include "layer.h"
+#include "store.h"
+
+#include <limits.h>
+#include <sqlite3.h>
+#include <stdio.h>
+
+/* A sorted set of area codes of one geography. */
+typedef struct wm_area_set {
+    size_t n;
+    char **code;
+} wm_area_set;
+
+typedef struct wm_geo_layer {
+    char geography[32];
+    wm_layer *layer;
+} wm_geo_layer;
+
+/* Everything one import needs to carry around. */
+typedef struct wm_imp_ctx {
+    wm_store *s;
+    sqlite3 *db;
+    FILE *log;             /* the report being written (memstream) */
+    char *log_buf;
+    size_t log_len;
+    size_t nlayers;
+    wm_geo_layer *layers;     /* boundary layers read so far, by geography */
+    char now[32];
+    char routes[16][400];  /* routes already described in the report */
+    int nroutes;
+    char line[1024];       /* the report line of the indicator being aggregated */
+} wm_imp_ctx;
+
+/* printf into buf, cutting if need be (method texts are for reading). */
+void wm_imp_fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
+
+/* One line of the import report. */
+void wm_imp_say(wm_imp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Set err from SQLite's last error (WM_EXIT_IO); returns -1. */
+int wm_imp_sql_error(wm_imp_ctx *c, wm_error *err, const char *what);
+
+/* Run one statement; the variable arguments (as many as the statement's
+ * parameters) are bound as text, NULL as SQL NULL. */
+int wm_imp_exec(wm_imp_ctx *c, wm_error *err, const char *sql, ...);
+
+/* The codes of `geography` held in areas, sorted. */
+int wm_imp_load_areas(wm_imp_ctx *c, const char *geography, wm_area_set *out, wm_error *err);
+long wm_imp_area_find(const wm_area_set *a, const char *code);
+void wm_imp_area_set_free(wm_area_set *a);
+
+/* parent[i] = index in `parents` of the parent of child i (-1: none);
+ * returns the number linked.  `method` (may be NULL) receives the link's
+ * method and source, e.g. "best-fit lookup (x.csv)". */
+long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *children, const char *parent_geo,
+                       const wm_area_set *parents, long *parent, char *method, size_t msize);
+int wm_imp_has_links(wm_imp_ctx *c, const char *child_geo, const char *parent_geo);
+
+/* The boundary layer of a geography, read once per import. */
+wm_layer *wm_imp_layer_of(wm_imp_ctx *c, const char *geography, wm_error *err);
+
+/* A geography name: lower-case letters, digits, '_' (e.g. lsoa11). */
+int wm_imp_valid_geography(const char *g);
+
+const char *wm_imp_base_name(const char *path);
+
+/* A path as kept in the store: relative to the home when inside it. */
+void wm_imp_store_relative(const char *path, char *out, size_t size);
+
+/* indicator_values rows: prepare once, insert many. */
+sqlite3_stmt *wm_imp_prepare_value_insert(wm_imp_ctx *c);
+int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
+                        const char *code, double value, double num, double den, int n_areas, int n_missing,
+                        const char *status, const char *published, const char *method, wm_error *err);
+
+/* An indicator's geography and period (`want_period`, or the latest when
+ * NULL); -1 when the store does not hold it. */
+int wm_imp_indicator_home(wm_imp_ctx *c, const char *id, const char *want_period, char *geo, size_t gsize,
+                          char *period, size_t psize);
+
+/* store_areas.c */
+int wm_imp_areas(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec, wm_error *err);
+int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec, wm_error *err);
+
+#define MAX_TARGETS 8
+#define MAX_MINUS 8
+
+/* A metadata file's [source] section. */
+typedef struct wm_imp_source {
+    const wm_meta_section *sec;
+    char table[PATH_MAX];
+    const char *table_name;
+    const char *geography, *code_col, *name_col;
+    const char *publisher, *licence, *period, *family, *notes, *to;
+} wm_imp_source;
+
+/* An [indicator ID] section, checked; ci_* are its column indexes in
+ * the source table (-1: none). */
+typedef struct wm_imp_indicator {
+    const wm_meta_section *sec;
+    const char *id, *title, *label, *unit, *polarity, *period, *family, *notes, *publisher, *licence;
+    const char *value_col, *num_col, *den_col, *from, *weight, *apportion, *class_text;
+    const char **minus;
+    size_t nminus;
+    wm_agg_method agg;
+    double scale, class_lo, class_hi;
+    int headline;
+    char *to[MAX_TARGETS];
+    int nto;
+    int ci_value, ci_num, ci_den, ci_minus[MAX_MINUS];
+    char geography[32];          /* where its source values are */
+} wm_imp_indicator;
+
+/* store_routes.c: aggregate one indicator's source values to each of its
+ * target geographies and store them. */
+int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indicator *ind, wm_error *err);
+
+#endif
