@@ -370,6 +370,24 @@ static void test_import(void)
     CHECK(wm_test_write_file(tmp_file("synthetic_badlink.manifest"), "[link small]\nmethod = point-on-surface\n") == 0);
     CHECK(wm_import_manifest(s, tmp_file("synthetic_badlink.manifest"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "synthetic_badlink.manifest:1:") != NULL);
+
+    /* A lookup that misses an area: an error, unless point on surface
+     * may place it. */
+    CHECK(wm_test_write_file(tmp_file("synthetic_partial.csv"), "small,zone\nA1,T1\nA2,T1\nA3,T2\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_partial.manifest"),
+                             "[link small zone]\nlookup = synthetic_partial.csv | small | zone\n") == 0);
+    CHECK(wm_import_manifest(s, tmp_file("synthetic_partial.manifest"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "small A4 is not in the lookup") != NULL);
+    fingerprint(db, after, sizeof after);
+    CHECK_STR(after, before);
+    CHECK(wm_test_write_file(tmp_file("synthetic_fallback.manifest"),
+                             "[link small zone]\nlookup = synthetic_partial.csv | small | zone\n"
+                             "fallback = point-on-surface\n") == 0);
+    CHECK(wm_import_manifest(s, tmp_file("synthetic_fallback.manifest"), NULL, &err) == 0);
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_geography = 'small' AND parent_geography = "
+                     "'zone' AND method = 'best-fit lookup'") == 3);
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_code = 'A4' AND parent_geography = 'zone' AND "
+                     "parent_code = 'T2' AND method = 'point on surface'") == 1);
     wm_store_close(s);
 
     /* A file that is not a store is refused, and left alone. */
