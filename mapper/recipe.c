@@ -12,8 +12,8 @@ static const char *const kind_names[] = { "render", "export", "table", "rank" };
 
 /* Keys whose value is always an input file (resolved against the home
  * even when missing, so the error names the full path). */
-static const char *const input_keys[] = { "layer", "data", "overlay", "store", "lookup",
-                                          "lsoa-layer", "imd", "ward-layer", NULL };
+static const char *const input_keys[] = { "layer", "data", "data2", "overlay", "highlight-layer",
+                                          "store", "lookup", "lsoa-layer", "imd", "ward-layer", NULL };
 /* Keys whose value is an output file, besides `output`. */
 static const char *const output_keys[] = { "map", "small-areas", NULL };
 
@@ -411,9 +411,8 @@ static int add_output(wm_recipe_job *job, const char *outdir, const char *name, 
 /* Put the outputs of `output` before those of other keys (a ranking's
  * map), keeping their order, so that "the first output" is the item's
  * own.  The argv keeps the recipe's order. */
-static void main_outputs_first(const wm_recipe_section *s, const char *outdir, wm_recipe_job *job)
+static void main_outputs_first(const wm_recipe_section *s, wm_recipe_job *job)
 {
-    (void)outdir;
     size_t nmain = 0;
     for (size_t i = 0; i < s->n; i++) {
         const wm_recipe_entry *e = &s->entries[i];
@@ -487,7 +486,7 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
         }
     }
     job->argc = (int)n;
-    if (!bad) main_outputs_first(s, outdir, job);
+    if (!bad) main_outputs_first(s, job);
     if (bad) {
         wm_recipe_job_free(job);
         return wm_error_set(err, WM_EXIT_DATA, "%s:%d: out of memory", r->path, s->line);

@@ -25,8 +25,9 @@
  * (how repeatable options such as --source are written).
  *
  * Paths: input files are resolved against the wardmap home (home.h):
- * the values of the file keys (layer, data, overlay, store, lookup,
- * lsoa-layer, imd, ward-layer, FILE[:LAYER] allowed) always, and any
+ * the values of the file keys (layer, data, data2, overlay,
+ * highlight-layer, store, lookup, lsoa-layer, imd, ward-layer;
+ * FILE[:LAYER] allowed) always, and any
  * other value that names an existing file under the home.  Outputs
  * (`output`, `map`, `small-areas`) are resolved against the output
  * directory.
