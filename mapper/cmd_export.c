@@ -25,7 +25,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-static const wm_option export_options[] = {
+const wm_option wm_export_options[] = {
     WM_CHOROPLETH_OPTIONS,
     { "output", 'o', WM_OPT_VALUE, "OUT.gpkg", "GeoPackage to write" },
     { "force", 0, WM_OPT_FLAG, NULL, "overwrite an existing file; with --append, replace layers of the same name" },
@@ -456,9 +456,9 @@ static int has_suffix(const char *s, const char *suffix)
 int wm_cmd_export(int argc, char **argv, wm_error *err)
 {
     wm_args a;
-    if (wm_args_parse(&a, export_options, argc, argv, 0, err) != 0) return -1;
+    if (wm_args_parse(&a, wm_export_options, argc, argv, 0, err) != 0) return -1;
     if (a.help) {
-        wm_args_usage(stdout, "export", export_synopsis, export_description, export_options);
+        wm_args_usage(stdout, "export", export_synopsis, export_description, wm_export_options);
         wm_args_free(&a);
         return 0;
     }

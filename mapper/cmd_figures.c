@@ -13,7 +13,7 @@
 
 #define BUNDLED_RECIPE "styles/coventry.recipe"
 
-static const wm_option figures_options[] = {
+const wm_option wm_figures_options[] = {
     { "out", 0, WM_OPT_VALUE, "DIR", "output directory (default: out, under the current directory)" },
     { "force", 0, WM_OPT_FLAG, NULL, "remake every item, even those up to date" },
     { "jobs", 'j', WM_OPT_VALUE, "N", "items made at once (default 2)" },
@@ -75,13 +75,13 @@ static int uses_default_store(const wm_recipe *r)
 int wm_cmd_figures(int argc, char **argv, wm_error *err)
 {
     wm_args a;
-    if (wm_args_parse(&a, figures_options, argc, argv, 1, err) != 0) {
+    if (wm_args_parse(&a, wm_figures_options, argc, argv, 1, err) != 0) {
         wm_args_free(&a);
         return WM_EXIT_USAGE;
     }
     if (a.help) {
         wm_args_usage(stdout, "figures", "[RECIPE] [--out DIR] [--force] [--jobs N] [--dry-run]",
-                      figures_description, figures_options);
+                      figures_description, wm_figures_options);
         wm_args_free(&a);
         return 0;
     }

@@ -32,7 +32,7 @@
 #define DEFAULT_LOOKUP_LSOA "lsoa11_code"
 #define DEFAULT_LOOKUP_WARD "ward17_code"
 
-static const wm_option rank_options[] = {
+const wm_option wm_rank_options[] = {
     { "store", 0, WM_OPT_VALUE, "PATH", "indicator store (default: the bundled store)" },
     { "indicator", 0, WM_OPT_REPEAT, "ID[:WEIGHT]", "indicator to combine, with an optional weight (repeat; default: one headline indicator per family, e.g. deprivation, fuel poverty, child obesity)" },
     { "method", 0, WM_OPT_VALUE, "METHOD", "zscore (mean of z-scores, default), rank (mean of ranks) or quintile (count in the worst quintile)" },
@@ -698,12 +698,12 @@ int wm_cmd_rank(int argc, char **argv, wm_error *err)
     ranking R;
     memset(&R, 0, sizeof R);
     int rc = WM_EXIT_USAGE;
-    if (wm_args_parse(&a, rank_options, argc, argv, 0, err) != 0) goto done;
+    if (wm_args_parse(&a, wm_rank_options, argc, argv, 0, err) != 0) goto done;
     if (a.help) {
         wm_args_usage(stdout, "rank",
                       "[--store PATH] [--indicator ID[:WEIGHT]]... [--method zscore|rank|quintile]\n"
                       "                    [--format csv|markdown] [-o FILE.csv|FILE.md]... [--map OUT.png --top N]",
-                      rank_description, rank_options);
+                      rank_description, wm_rank_options);
         rc = 0;
         goto done;
     }

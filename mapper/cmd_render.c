@@ -11,7 +11,7 @@
 
 static const wm_option choropleth_options[] = { WM_CHOROPLETH_OPTIONS, { NULL, 0, 0, NULL, NULL } };
 
-static const wm_option render_options[] = {
+const wm_option wm_render_options[] = {
     WM_CHOROPLETH_OPTIONS,
     { "title", 0, WM_OPT_VALUE, "TEXT", "figure title (default: the legend title)" },
     { "subtitle", 0, WM_OPT_VALUE, "TEXT", "line under the title" },
@@ -186,9 +186,9 @@ int wm_cmd_render(int argc, char **argv, wm_error *err)
     wm_layer *overlay = NULL, *highlight_layer = NULL;
     char **highlight = NULL;
     int nhighlight = 0, rc = -1;
-    if (wm_args_parse(&a, render_options, argc, argv, 0, err) != 0) goto done;
+    if (wm_args_parse(&a, wm_render_options, argc, argv, 0, err) != 0) goto done;
     if (a.help) {
-        wm_args_usage(stdout, "render", render_synopsis, render_description, render_options);
+        wm_args_usage(stdout, "render", render_synopsis, render_description, wm_render_options);
         rc = 0;
         goto done;
     }

@@ -18,7 +18,7 @@
 
 /* ---- wardmap import ---- */
 
-static const wm_option import_options[] = {
+const wm_option wm_import_options[] = {
     { "store", 0, WM_OPT_VALUE, "PATH", "the store (default: out/store.sqlite under the wardmap home)" },
     { "manifest", 'm', WM_OPT_VALUE, "FILE", "import a manifest: areas, links and the metadata files it lists" },
     { "bundled", 0, WM_OPT_FLAG, NULL, "rebuild the store from the bundled Coventry manifest" },
@@ -101,9 +101,9 @@ static wm_meta_doc *doc_from_flags(const wm_args *a, const char *table, wm_error
 int wm_cmd_import(int argc, char **argv, wm_error *err)
 {
     wm_args a;
-    int rc = wm_args_parse(&a, import_options, argc, argv, WM_MAX_POSITIONAL, err);
+    int rc = wm_args_parse(&a, wm_import_options, argc, argv, WM_MAX_POSITIONAL, err);
     if (rc == 0 && a.help) {
-        wm_args_usage(stdout, "import", import_synopsis, import_description, import_options);
+        wm_args_usage(stdout, "import", import_synopsis, import_description, wm_import_options);
         wm_args_free(&a);
         return 0;
     }
@@ -161,7 +161,7 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
 
 /* ---- wardmap indicators ---- */
 
-static const wm_option indicators_options[] = {
+const wm_option wm_indicators_options[] = {
     { "store", 0, WM_OPT_VALUE, "PATH", "the store (default: out/store.sqlite under the wardmap home)" },
     { "geography", 'g', WM_OPT_VALUE, "GEO", "only indicators with values for this geography (e.g. ward)" },
     { "family", 0, WM_OPT_VALUE, "NAME", "only this family (e.g. deprivation)" },
@@ -206,12 +206,12 @@ static void value_geographies(sqlite3 *db, const char *id, const char *period, c
 int wm_cmd_indicators(int argc, char **argv, wm_error *err)
 {
     wm_args a;
-    int rc = wm_args_parse(&a, indicators_options, argc, argv, 0, err);
+    int rc = wm_args_parse(&a, wm_indicators_options, argc, argv, 0, err);
     if (rc == 0 && a.help) {
         wm_args_usage(stdout, "indicators", "[--store PATH] [--geography GEO] [--family NAME] [--format text|csv]",
                       "Lists the indicators the store holds: id, period, unit, the geographies it has values\n"
                       "for (with counts), title and source file.",
-                      indicators_options);
+                      wm_indicators_options);
         wm_args_free(&a);
         return 0;
     }
@@ -259,7 +259,7 @@ int wm_cmd_indicators(int argc, char **argv, wm_error *err)
 
 /* ---- wardmap table ---- */
 
-static const wm_option table_options[] = {
+const wm_option wm_table_options[] = {
     { "store", 0, WM_OPT_VALUE, "PATH", "the store (default: out/store.sqlite under the wardmap home)" },
     { "geography", 'g', WM_OPT_VALUE, "GEO", "the areas to list (default ward)" },
     { "format", 'f', WM_OPT_VALUE, "csv|markdown", "output format (default markdown, or from -o's extension)" },
@@ -339,7 +339,7 @@ static void md_text(FILE *fp, const char *s)
 int wm_cmd_table(int argc, char **argv, wm_error *err)
 {
     wm_args a;
-    int rc = wm_args_parse(&a, table_options, argc, argv, 0, err);
+    int rc = wm_args_parse(&a, wm_table_options, argc, argv, 0, err);
     if (rc == 0 && a.help) {
         wm_args_usage(stdout, "table",
                       "[--store PATH] [--geography ward] [--format csv|markdown] [-o FILE] [--all]\n"
@@ -347,7 +347,7 @@ int wm_cmd_table(int argc, char **argv, wm_error *err)
                       "Prints or writes the indicator table for a geography: one row per area, one column per\n"
                       "indicator (the headline ones unless --all or --indicator).  Empty cells are No data.\n"
                       "Markdown rounds by unit; CSV keeps ten significant digits.",
-                      table_options);
+                      wm_table_options);
         wm_args_free(&a);
         return 0;
     }

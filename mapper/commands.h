@@ -8,6 +8,7 @@
 #ifndef WM_COMMANDS_H
 #define WM_COMMANDS_H
 
+#include "args.h"
 #include "error.h"
 
 typedef int (*wm_command_fn)(int argc, char **argv, wm_error *err);
@@ -16,6 +17,7 @@ typedef struct wm_command {
     const char *name;
     wm_command_fn run;
     const char *summary;     /* one line for `wardmap --help` */
+    const wm_option *options;/* its option table (recipes check their keys against it) */
 } wm_command;
 
 /* The table of commands, ending with a NULL name. */
@@ -26,6 +28,13 @@ const wm_command *wm_command_find(const char *name);
 
 /* Run a command by name with argv (argv[0] = name). */
 int wm_command_run(int argc, char **argv, wm_error *err);
+
+/* Each command's option table, defined beside the command. */
+extern const wm_option wm_render_options[], wm_figures_options[], wm_import_options[],
+    wm_indicators_options[], wm_table_options[], wm_export_options[], wm_rank_options[];
+
+/* The option named `name` in a command's table, or NULL. */
+const wm_option *wm_command_option(const wm_command *c, const char *name);
 
 int wm_cmd_render(int argc, char **argv, wm_error *err);     /* cmd_render.c */
 int wm_cmd_figures(int argc, char **argv, wm_error *err);    /* cmd_figures.c */

@@ -17,7 +17,7 @@
 
 const char *wm_palette_default_path(void)
 {
-    static char path[4096];
+    static _Thread_local char path[4096];   /* per thread: figures runs items in parallel */
     return wm_home_path("styles/colorbrewer.json", path, sizeof path);
 }
 

@@ -1,4 +1,5 @@
 #include "recipe.h"
+#include "commands.h"
 #include "home.h"
 #include "table.h"
 
@@ -228,10 +229,33 @@ static int parse_continuation(parser *p, const char *s)
     return 0;
 }
 
+/* Every key must be an option of the section's command (or a recipe
+ * key), a flag written alone and a valued option with its value, so a
+ * typo is reported at its line before anything runs. */
+static int check_keys(parser *p, const wm_recipe_section *s)
+{
+    const wm_command *cmd = wm_command_find(wm_recipe_kind_name(s->kind));
+    if (!cmd) return 0;
+    for (size_t j = 0; j < s->n; j++) {
+        const wm_recipe_entry *e = &s->entries[j];
+        if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) continue;
+        const wm_option *o = wm_command_option(cmd, e->key);
+        p->line = e->line;
+        if (!o || strcmp(e->key, "output") == 0)
+            return fail(p, "%s has no option \"%s\" (see wardmap %s --help)", cmd->name, e->key);
+        if (o->kind == WM_OPT_FLAG && e->value)
+            return fail(p, "%s is a flag: write it alone, without \"= ...\"", e->key, NULL);
+        if (o->kind != WM_OPT_FLAG && !e->value)
+            return fail(p, "%s needs a value (%s = ...)", e->key, e->key);
+    }
+    return 0;
+}
+
 static int check_sections(parser *p)
 {
     for (size_t i = 0; i < p->r->n; i++) {
         const wm_recipe_section *s = &p->r->sections[i];
+        if (check_keys(p, s) != 0) return -1;
         if (!wm_recipe_find(s, "output")) {
             p->line = s->line;
             return fail(p, "[%s] has no output (add \"output = NAME.png ...\")", s->name, NULL);

@@ -50,7 +50,7 @@ static void test_parse(void)
         "output = a.png sub/a.svg\r\n"
         "; another comment\r\n"
         "[ table  second ]\n"
-        "title = x # not a comment\n"
+        "geography = x # not a comment\n"
         "output = t.csv\n";
     wm_error err;
     wm_recipe *r = wm_recipe_parse(text, "t.recipe", &err);
@@ -72,7 +72,7 @@ static void test_parse(void)
     CHECK(wm_recipe_get(s, "title") == NULL);
     CHECK(r->sections[1].kind == WM_RECIPE_TABLE);
     CHECK_STR(r->sections[1].name, "second");
-    CHECK_STR(wm_recipe_get(&r->sections[1], "title"), "x # not a comment");
+    CHECK_STR(wm_recipe_get(&r->sections[1], "geography"), "x # not a comment");
 
     /* The command line: inputs against the home, outputs against outdir,
      * flags bare, repeated keys repeated, caption left out. */
@@ -149,6 +149,9 @@ static void test_errors(void)
     CHECK_ERR("[render a]\n--title = x\n", "t.recipe:2: \"--title\" is not an option name");
     CHECK_ERR("[render a]\no = a.png\n", "t.recipe:2: write outputs as \"output = FILE ...\"");
     CHECK_ERR("[render a]\ncaption\n", "t.recipe:2: caption needs a value");
+    CHECK_ERR("[render a]\npalete = Blues\noutput = a.png\n", "t.recipe:2: render has no option \"palete\"");
+    CHECK_ERR("[render a]\nreverse = yes\noutput = a.png\n", "t.recipe:2: reverse is a flag");
+    CHECK_ERR("[table a]\ngeography\noutput = a.csv\n", "t.recipe:2: geography needs a value");
     CHECK_ERR("[render a]\ntitle = x\n[render b]\noutput = b.png\n",
               "t.recipe:1: [a] has no output");
 
