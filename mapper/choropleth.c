@@ -115,6 +115,42 @@ static int setup_bivariate(const wm_args *a, wm_choropleth *c, wm_error *err)
     return 0;
 }
 
+/* The stored value of `indicator` for the area `code` at whichever
+ * geography holds it (the city is "lad", a ward "ward", ...). */
+static int stored_reference(const wm_args *a, const char *indicator, const char *spec, wm_choropleth *c,
+                            wm_error *err)
+{
+    char code[64];
+    const char *colon = strchr(spec, ':');
+    snprintf(code, sizeof code, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
+    static const char *const geographies[] = { "lad", "ward", "msoa", "lsoa", NULL };
+    for (int g = 0; geographies[g]; g++) {
+        wm_store_value *v = NULL;
+        size_t n = 0;
+        wm_error ignore;
+        if (wm_store_values(wm_args_get(a, "store", NULL), indicator, wm_args_get(a, "period", NULL),
+                            geographies[g], &v, &n, NULL, &ignore) != 0)
+            continue;
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(v[i].area_code, code) == 0) {
+                int found = !isnan(v[i].value);
+                if (found) {
+                    c->reference = v[i].value;
+                    copy_text(c->reference_label, sizeof c->reference_label, colon ? colon + 1 : v[i].area_name);
+                    c->has_reference = 1;
+                }
+                free(v);
+                if (!found)
+                    return wm_error_set(err, WM_EXIT_DATA, "--reference-area %s: the store has no value of %s for it",
+                                        code, indicator);
+                return 0;
+            }
+        free(v);
+    }
+    return wm_error_set(err, WM_EXIT_DATA, "--reference-area %s: the store holds no %s value for that area",
+                        code, indicator);
+}
+
 int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -165,6 +201,12 @@ int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err)
     if (!c->values) return -1;
     copy_text(c->field, sizeof c->field,
               has_indicator ? wm_args_get(a, "indicator", "") : wm_args_get(a, "value", ""));
+    if (wm_args_has(a, "reference-area")) {
+        if (!has_indicator)
+            return wm_error_set(err, WM_EXIT_USAGE, "--reference-area needs --indicator (a value from the store)");
+        if (stored_reference(a, wm_args_get(a, "indicator", ""), wm_args_get(a, "reference-area", ""), c, err) != 0)
+            return -1;
+    }
     if (*source) c->sources[c->nsources++] = strdup(source);
 
     if (wm_classify(c->values, c->layer->n, method, k, nbreaks ? breaks : NULL, nbreaks, &c->classes, err) != 0)

@@ -41,6 +41,9 @@
  *   --legend-title2 TEXT   heading of the second variable
  *   --reference V[:TEXT]   mark a reference value (e.g. the England
  *                          average) in the legend
+ *   --reference-area CODE[:TEXT]  the same, with the value the store holds
+ *                          for that area (e.g. E08000026, the city), so no
+ *                          figure is typed into a recipe
  *
  * Bivariate maps colour area i by its class on each variable from a
  * 3 x 3 scheme (Joshua Stevens' purple-blue): low/low light grey, high x
@@ -84,7 +87,8 @@
     { "data2-key", 0, WM_OPT_VALUE, "FIELD", "area-code column of --data2 (default: --data-key)" }, \
     { "indicator2", 0, WM_OPT_VALUE, "ID", "second variable from the store: makes a bivariate map" }, \
     { "legend-title2", 0, WM_OPT_VALUE, "TEXT", "legend heading of the second variable" }, \
-    { "reference", 0, WM_OPT_VALUE, "V[:TEXT]", "mark a reference value in the legend, e.g. 13.4:England" }
+    { "reference", 0, WM_OPT_VALUE, "V[:TEXT]", "mark a reference value in the legend, e.g. 13.4:England" }, \
+    { "reference-area", 0, WM_OPT_VALUE, "CODE[:TEXT]", "mark the stored value of an area (e.g. E08000026) in the legend" }
 
 typedef struct wm_choropleth {
     wm_style style;           /* the look, from --style */
