@@ -1,4 +1,6 @@
 #include "figureset.h"
+#include "home.h"
+#include "render.h"
 #include "commands.h"
 #include "figure_index.h"
 
@@ -227,6 +229,36 @@ void wm_figureset_result_free(wm_figureset_result *res)
     memset(res, 0, sizeof *res);
 }
 
+/* A thumbnail of each render item's PNG in the recipe's gallery folder
+ * (under the home), as <item>.png, for the README.  A thumbnail that
+ * cannot be made is reported but fails nothing: the figures are made. */
+static void write_gallery(const wm_recipe *r, const wm_figureset_result *res, FILE *log)
+{
+    char dir[4096];
+    wm_home_path(r->gallery, dir, sizeof dir);
+    if (wm_make_dirs(dir) != 0) {
+        if (log) fprintf(log, "figures: %s: cannot create the gallery folder\n", dir);
+        return;
+    }
+    for (size_t i = 0; i < res->n; i++) {
+        const wm_figureset_item *it = &res->items[i];
+        if (it->state == WM_ITEM_FAILED || it->section->kind != WM_RECIPE_RENDER) continue;
+        for (size_t k = 0; k < it->job.noutputs; k++) {
+            const char *out = it->job.outputs[k];
+            size_t n = strlen(out);
+            if (n < 4 || strcmp(out + n - 4, ".png") != 0) continue;
+            char thumb[4600];
+            snprintf(thumb, sizeof thumb, "%s/%s.png", dir, it->section->name);
+            const char *in[1] = { out };
+            const char *outs[1] = { thumb };
+            wm_error e;
+            if (!wm_figureset_up_to_date(in, 1, outs, 1) && wm_png_thumbnail(out, thumb, 480, &e) != 0 && log)
+                fprintf(log, "figures: %s\n", e.msg);
+            break;
+        }
+    }
+}
+
 int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
                      wm_figureset_result *res, wm_error *err)
 {
@@ -280,6 +312,8 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
         fflush(R.tty);
     }
     console_restore(&con);
+
+    if (r->gallery) write_gallery(r, res, o.log);
 
     wm_error ierr;
     wm_error_clear(&ierr);

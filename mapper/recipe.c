@@ -73,6 +73,7 @@ void wm_recipe_free(wm_recipe *r)
     free(r->title);
     free(r->description);
     free(r->attribution);
+    free(r->gallery);
     free(r->path);
     free(r);
 }
@@ -85,7 +86,7 @@ typedef struct parser {
     int line;
     char **cont;           /* value being continued, or NULL */
     int cont_is_flag;
-    int title_line, description_line, attribution_line;
+    int title_line, description_line, attribution_line, gallery_line;
     wm_error *err;
 } parser;
 
@@ -152,9 +153,10 @@ static int parse_document_key(parser *p, char *key, char *value)
     if (strcmp(key, "title") == 0) { slot = &p->r->title; line = &p->title_line; }
     else if (strcmp(key, "description") == 0) { slot = &p->r->description; line = &p->description_line; }
     else if (strcmp(key, "attribution") == 0) { slot = &p->r->attribution; line = &p->attribution_line; }
+    else if (strcmp(key, "gallery") == 0) { slot = &p->r->gallery; line = &p->gallery_line; }
     int rc = 0;
     if (!slot)
-        rc = fail(p, "\"%s\" before the first section (only title, description and attribution belong there; "
+        rc = fail(p, "\"%s\" before the first section (only title, description, attribution and gallery belong there; "
                      "sections start with [render NAME], [table NAME], ...)", key, NULL);
     else if (!value)
         rc = fail(p, "%s needs a value (%s = ...)", key, key);
@@ -272,7 +274,7 @@ wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
         wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", path ? path : "recipe");
         return NULL;
     }
-    parser p = { r, r->path, 0, NULL, 0, 0, 0, 0, err };
+    parser p = { r, r->path, 0, NULL, 0, 0, 0, 0, 0, err };
     const char *at = text;
     if ((unsigned char)at[0] == 0xEF && (unsigned char)at[1] == 0xBB && (unsigned char)at[2] == 0xBF)
         at += 3;

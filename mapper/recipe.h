@@ -66,6 +66,7 @@ typedef struct wm_recipe {
     char *title;           /* document title, or NULL */
     char *description;     /* document description, or NULL */
     char *attribution;     /* statements for the foot of the index, or NULL */
+    char *gallery;         /* folder (under the home) for PNG thumbnails, or NULL */
     size_t n;
     wm_recipe_section *sections;
 } wm_recipe;

@@ -378,9 +378,16 @@ static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map
     char heading[700];
     if (map->bivariate)
         snprintf(heading, sizeof heading, "%s (\u2192) and %s (\u2191)", map->legend_title, map->legend_title2);
-    else
-        snprintf(heading, sizeof heading, "%s%s%s%s", map->legend_title, *map->unit ? " (" : "", map->unit,
-                 *map->unit ? ")" : "");
+    else {
+        /* The unit in brackets, unless the heading already names it
+         * ("IMD 2019 decile" needs no "(decile)"). */
+        int named = 0;
+        size_t ul = strlen(map->unit);
+        for (const char *t = map->legend_title; ul && *t && !named; t++) named = strncasecmp(t, map->unit, ul) == 0;
+        int show = *map->unit && !named;
+        snprintf(heading, sizeof heading, "%s%s%s%s", map->legend_title, show ? " (" : "", show ? map->unit : "",
+                 show ? ")" : "");
+    }
     set_rgb(cr, st->ink);
     set_font(cr, pg, st->legend_title_size, 1);
     y += wrap_text(cr, heading, x, y + st->legend_title_size * s, w, st->legend_title_size * 1.25 * s, draw)
@@ -1019,6 +1026,36 @@ int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err)
     if (rename(tmp, path) != 0) {
         unlink(tmp);
         return wm_error_set(err, WM_EXIT_IO, "%s: cannot move the finished file into place", path);
+    }
+    return 0;
+}
+
+int wm_png_thumbnail(const char *src, const char *dst, int width, wm_error *err)
+{
+    cairo_surface_t *img = cairo_image_surface_create_from_png(src);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as PNG", src);
+    }
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    if (width < 16 || width > w) width = w;
+    int th = (int)lround((double)h * width / w);
+    cairo_surface_t *thumb = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, th);
+    cairo_t *cr = cairo_create(thumb);
+    cairo_scale(cr, (double)width / w, (double)th / h);
+    cairo_set_source_surface(cr, img, 0, 0);
+    /* A box filter over the whole footprint: no aliasing of hairlines. */
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    cairo_surface_destroy(img);
+    char tmp[4096];
+    snprintf(tmp, sizeof tmp, "%s.tmp%ld", dst, (long)getpid());
+    cairo_status_t st = cairo_surface_write_to_png(thumb, tmp);
+    cairo_surface_destroy(thumb);
+    if (st != CAIRO_STATUS_SUCCESS || rename(tmp, dst) != 0) {
+        unlink(tmp);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write the thumbnail", dst);
     }
     return 0;
 }

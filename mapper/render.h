@@ -73,6 +73,11 @@ int wm_format_from_path(const char *path, wm_format *out);
 /* Render `fig` to `path` (format from the extension). */
 int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err);
 
+/* Write a PNG thumbnail of the PNG at `src`, `width` pixels wide (its
+ * height keeps the aspect), to `dst` (temporary name, then rename).  For
+ * galleries: a README shows what the figure set looks like. */
+int wm_png_thumbnail(const char *src, const char *dst, int width, wm_error *err);
+
 /* Where the map point (x, y), in the layer's target SRS, lands on the
  * page of `fig`, in points from the top-left corner (for tests and for
  * placing things over a rendered map). */
