@@ -5,19 +5,8 @@
 # data, refusing to overwrite, --force, --append, and exports that fail
 # or are killed midway leaving the target untouched.  The values of
 # synthetic_ward_values.csv are made up here; the ward codes are real.
-set -u
-BIN=${WARDMAP_BIN:?}
-HOME_DIR=${WARDMAP_HOME:?}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+. "$(dirname "$0")/lib.sh" export
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-export-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-export WARDMAP_STORE="$T/store.sqlite"      # built from the bundled manifest on first use
 unset WARDMAP_TEST_FAIL_EXPORT_AFTER
 WARDS="$HOME_DIR/layers/boundaries/coventry_wards_2025_E08000026.geojson"
 
@@ -204,5 +193,4 @@ check "the mapped table column is described in indicator_metadata" [ "$(sql s.gp
 check "--help lists the choropleth options and -o" grep -q -- "--indicator" help.txt
 check "--help lists --append" grep -q -- "--append" help.txt
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

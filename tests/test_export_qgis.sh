@@ -7,22 +7,11 @@
 # with a class colour, labels are on the ward names (tests/qgis_check.py).
 # QGIS missing is a failure, not a skip: .ci/install-deps --test installs it.
 # The values of synthetic_ward_values.csv are made up here.
-set -u
-BIN=${WARDMAP_BIN:?}
-HOME_DIR=${WARDMAP_HOME:?}
+. "$(dirname "$0")/lib.sh" export-qgis
 HERE=$(cd "$(dirname "$0")" && pwd)
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
 
 PY=/usr/bin/python3
 export QT_QPA_PLATFORM=offscreen
-T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-export-qgis.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
-export WARDMAP_STORE="$T/store.sqlite"
 export XDG_RUNTIME_DIR="$T/xdg"
 mkdir -m 700 -p "$XDG_RUNTIME_DIR"
 unset WARDMAP_TEST_FAIL_EXPORT_AFTER
@@ -80,5 +69,4 @@ qgis_check equal.gpkg wards synthetic_value 5 "$(colours Blues 5 1)" WD25NM
 check "export of an LSOA map ($(tail -1 err.txt))" [ $? -eq 0 ]
 qgis_check lsoa.gpkg lsoa11 imd2015_score 7 "$(colours PuBuGn 7 0)" LSOA11NM wards WD25NM
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

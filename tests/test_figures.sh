@@ -3,21 +3,10 @@
 # bundled layers: one broken figure among good ones (the others are still
 # made, exit status 5), up-to-date skipping, --force, recipe errors at
 # file:line, and the index page.
-set -u
-BIN=${WARDMAP_BIN:?}
-HOME_DIR=${WARDMAP_HOME:?}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+. "$(dirname "$0")/lib.sh" figures
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-figures-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
 # A private store, built from the bundled manifest on first use, so that
 # other tests running at the same time cannot change it under us.
-export WARDMAP_STORE="$T/store.sqlite"
 
 # A private copy of one input, so touching it is safe.
 cp "$HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv" "$T/imd.csv"
@@ -163,5 +152,4 @@ if command -v script > /dev/null; then
     check "join reports stay off the terminal" bash -c "! grep -q 'joined 195/195' tty.txt"
 fi
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish

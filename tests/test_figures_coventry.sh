@@ -3,21 +3,10 @@
 # Coventry set, and `wardmap rank` on the bundled store.  Cross-checks the
 # ranking's small-area counts against the IMD file itself and against
 # the store's independently aggregated imd2019_d1_count.
-set -u
-BIN=${WARDMAP_BIN:?}
-HOME_DIR=${WARDMAP_HOME:?}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
+. "$(dirname "$0")/lib.sh" coventry
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-coventry-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
-cd "$T" || exit 1
 # A private store, built from the bundled manifest on first use, so that
 # other tests running at the same time cannot change it under us.
-export WARDMAP_STORE="$T/store.sqlite"
 
 # 1. The whole set, from the bundled recipe, into ./out.
 "$BIN" figures 2> err1.txt
@@ -98,5 +87,4 @@ check "a bad weight is a usage error (rc $rc)" test "$rc" -eq 2
 rc=$?
 check "rank --map draws a map (rc $rc)" test "$rc" -eq 0 -a -s m.svg
 
-echo "$passed passed, $failed failed"
-test "$failed" -eq 0
+finish

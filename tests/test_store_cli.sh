@@ -3,18 +3,8 @@
 # store in one call, the ward table in CSV and Markdown, an import from
 # flags, a failed import that leaves the store as it was (same bytes),
 # and errors with their exit codes.  Synthetic inputs are written here.
-set -u
-BIN=${WARDMAP_BIN:?}
-HOME_DIR=${WARDMAP_HOME:?}
-passed=0
-failed=0
-ok() { passed=$((passed + 1)); }
-bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-check() { local what=$1; shift; if "$@"; then ok; else bad "$what"; fi; }
-status_is() { local want=$1; shift; "$@" >/dev/null 2>"$T/err"; local got=$?; [ "$got" -eq "$want" ] || { echo "exit $got, want $want: $(cat "$T/err")" >&2; return 1; }; }
+. "$(dirname "$0")/lib.sh" store-cli
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-store-test.XXXXXX")
-trap 'rm -rf "$T"' EXIT
 S=$T/store.sqlite
 
 # 1. The bundled store in one call, and the manifest import agree.
@@ -126,5 +116,4 @@ WARDMAP_STORE=$D "$BIN" import -q "$T/synthetic_next.csv"
 check "user import into the default store" test $? -eq 0
 check "user's indicator listed" grep -q "^synthetic_next " <(WARDMAP_STORE=$D "$BIN" indicators)
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish
