@@ -1,6 +1,8 @@
 #include "error.h"
 
+#include <cairo.h>
 #include <cpl_error.h>
+#include <fontconfig/fontconfig.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <stdarg.h>
@@ -61,6 +63,14 @@ void wm_gdal_init(void)
     done = 1;
     GDALAllRegister();
     CPLSetErrorHandler(quiet_handler);
+}
+
+void wm_shutdown(void)
+{
+    GDALDestroyDriverManager();
+    OGRCleanupAll();
+    cairo_debug_reset_static_data();
+    FcFini();
 }
 
 const char *wm_gdal_last_error(void)

@@ -47,6 +47,11 @@ void wm_error_prefix(wm_error *err, const char *fmt, ...)
  * messages; call once at start-up. */
 void wm_gdal_init(void);
 
+/* Release what GDAL, cairo and fontconfig keep for the life of the
+ * process (driver registry, font caches), so that leak checkers such as
+ * valgrind see a clean exit.  Call once, last, from a program's main. */
+void wm_shutdown(void);
+
 /* The last GDAL/OGR error message, or "" when there is none. */
 const char *wm_gdal_last_error(void);
 

@@ -40,6 +40,7 @@ int main(int argc, char **argv)
     wm_error err;
     wm_error_clear(&err);
     int rc = wm_command_run(argc - 1, argv + 1, &err);
+    wm_shutdown();
     if (rc != 0) {
         fprintf(stderr, "wardmap: %s\n", err.msg[0] ? err.msg : "failed");
         return err.code ? err.code : rc;
