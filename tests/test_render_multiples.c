@@ -1,0 +1,162 @@
+/* Small multiples, bivariate maps, highlight and numbered wards, through
+ * the render command and the library calls under it. */
+#include "choropleth.h"
+#include "commands.h"
+#include "labels.h"
+#include "render.h"
+#include "testutil.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const wm_option options[] = { WM_CHOROPLETH_OPTIONS, { NULL, 0, 0, NULL, NULL } };
+
+static int file_size(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 ? (int)st.st_size : -1;
+}
+
+static char lsoa[4096], wards[4096], fp18[4096], fp20[4096];
+
+static void test_shared_legend(void)
+{
+    char out[4096];
+    snprintf(out, sizeof out, "%s/multiples.png", wm_test_tmpdir());
+    char p1[4200], p2[4200];
+    snprintf(p1, sizeof p1, "data=%s;panel-title=2018", fp18);
+    snprintf(p2, sizeof p2, "data=%s;panel-title=2020", fp20);
+    char *argv[] = { "render", "--layer", lsoa, "--data", fp20, "--data-key", "LSOA Code",
+                     "--value", "Proportion of households fuel poor (%)", "--panel", p1, "--panel", p2,
+                     "--shared-legend", "--method", "jenks", "--classes", "5", "--overlay", wards,
+                     "--paper", "A5", "--dpi", "100", "-o", out, NULL };
+    wm_error err;
+    wm_error_clear(&err);
+    int rc = wm_command_run((int)(sizeof argv / sizeof argv[0]) - 1, argv, &err);
+    CHECK(rc == 0);
+    if (rc) fprintf(stderr, "%s\n", err.msg);
+    CHECK(file_size(out) > 10000);
+
+    /* The same panels by hand: pooled classes, per-panel counts. */
+    char *a1[] = { "render", "--layer", lsoa, "--data", fp18, "--data-key", "LSOA Code",
+                   "--value", "Proportion of households fuel poor (%)", NULL };
+    wm_args a;
+    wm_choropleth m;
+    CHECK(wm_args_parse(&a, options, 9, a1, 0, &err) == 0);
+    CHECK(wm_choropleth_from_args(&a, &m, &err) == 0);
+    wm_classes c = m.classes;
+    wm_classes_recount(&c, m.values, m.layer->n);
+    size_t sum = c.nodata;
+    for (int k = 0; k < c.n; k++) sum += c.count[k];
+    CHECK(sum == 195);
+    CHECK(c.total == 195);
+    wm_choropleth_free(&m);
+    wm_args_free(&a);
+}
+
+static void test_bivariate(void)
+{
+    char imd[4096];
+    snprintf(imd, sizeof imd, "%s", wm_test_home_path("layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"));
+    char *argv[] = { "render", "--layer", lsoa, "--data", fp20, "--data-key", "LSOA Code",
+                     "--value", "Proportion of households fuel poor (%)", "--data2", imd,
+                     "--data2-key", "LSOA code (2011)", "--value2", "Index of Multiple Deprivation (IMD) Rank", NULL };
+    wm_args a;
+    wm_error err;
+    wm_choropleth m;
+    CHECK(wm_args_parse(&a, options, 15, argv, 0, &err) == 0);
+    int ok = wm_choropleth_from_args(&a, &m, &err) == 0;
+    CHECK(ok);
+    if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
+    CHECK(m.bivariate);
+    CHECK(m.classes.n == 3 && m.classes2.n == 3);
+    /* Each area's colour is the scheme's cell for its two classes. */
+    int right = 0;
+    for (size_t i = 0; i < m.layer->n; i++) {
+        int x = wm_class_of(&m.classes, m.values[i]), y = wm_class_of(&m.classes2, m.values2[i]);
+        wm_rgb got = wm_choropleth_colour(&m, i), want = m.bivariate_colour[y][x];
+        right += got.r == want.r && got.g == want.g && got.b == want.b;
+    }
+    CHECK(right == 195);
+    wm_rgb low, high;
+    wm_rgb_parse("#e8e8e8", &low);
+    wm_rgb_parse("#3b4994", &high);
+    CHECK_NEAR(m.bivariate_colour[0][0].r, low.r, 1e-9);
+    CHECK_NEAR(m.bivariate_colour[2][2].b, high.b, 1e-9);
+
+    char out[4096];
+    snprintf(out, sizeof out, "%s/bivariate.svg", wm_test_tmpdir());
+    wm_figure fig;
+    memset(&fig, 0, sizeof fig);
+    fig.map = &m;
+    fig.dpi = 100;
+    wm_paper_size("A5", 1, &fig.width_pt, &fig.height_pt);
+    CHECK(wm_render_figure(&fig, out, &err) == 0);
+    CHECK(file_size(out) > 10000);
+    wm_choropleth_free(&m);
+    wm_args_free(&a);
+}
+
+/* A style whose ward names are far too big for the page: the map must
+ * switch to numbered wards, every number placed and none overlapping. */
+static void test_numbered_wards(void)
+{
+    char style[4096];
+    snprintf(style, sizeof style, "%s/huge_labels.style", wm_test_tmpdir());
+    CHECK(wm_test_write_file(style, "[labels]\nsize = 30\nmin-size = 28\nfallbacks = number\n") == 0);
+    char *argv[] = { "render", "--layer", wards, "--data", fp20, "--data-key", "LSOA Code",
+                     "--value", "Proportion of households fuel poor (%)", "--style", style, NULL };
+    wm_args a;
+    wm_error err;
+    wm_choropleth m;
+    CHECK(wm_args_parse(&a, options, 11, argv, 0, &err) == 0);
+    int ok = wm_choropleth_from_args(&a, &m, &err) == 0;
+    CHECK(ok);
+    if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
+    CHECK(m.classes.nodata == 18);   /* LSOA codes match no ward: all No data, never zero */
+    wm_layer *overlay = wm_layer_read(wards, "WD25CD", "WD25NM", NULL, &err);
+    wm_figure fig;
+    memset(&fig, 0, sizeof fig);
+    fig.map = &m;
+    fig.overlay = overlay;
+    fig.overlay_labels = 1;
+    fig.dpi = 100;
+    wm_paper_size("A4", 1, &fig.width_pt, &fig.height_pt);
+    wm_placed_label *labels = NULL;
+    size_t n = 0;
+    int numbered = 0;
+    double legend[4];
+    CHECK(wm_render_label_boxes(&fig, &labels, &n, &numbered, legend, &err) == 0);
+    CHECK(numbered == 1);
+    CHECK(n == 18);
+    int numbers_seen = 0, overlaps = 0;
+    for (size_t i = 0; i < n; i++) {
+        numbers_seen += labels[i].number >= 1 && labels[i].number <= 18;
+        for (size_t j = i + 1; j < n; j++) overlaps += wm_label_boxes_intersect(&labels[i], &labels[j]);
+    }
+    CHECK(numbers_seen == 18);
+    CHECK(overlaps == 0);
+    free(labels);
+    char out[4096];
+    snprintf(out, sizeof out, "%s/numbered.png", wm_test_tmpdir());
+    CHECK(wm_render_figure(&fig, out, &err) == 0);
+    wm_layer_free(overlay);
+    wm_choropleth_free(&m);
+    wm_args_free(&a);
+}
+
+int main(void)
+{
+    wm_gdal_init();
+    snprintf(lsoa, sizeof lsoa, "%s", wm_test_home_path("layers/boundaries/coventry_lsoa_2011_E08000026.geojson"));
+    snprintf(wards, sizeof wards, "%s", wm_test_home_path("layers/boundaries/coventry_wards_2025_E08000026.geojson"));
+    snprintf(fp18, sizeof fp18, "%s", wm_test_home_path("layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2018_lsoa_coventry.csv"));
+    snprintf(fp20, sizeof fp20, "%s", wm_test_home_path("layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2020_lsoa_coventry.csv"));
+    test_shared_legend();
+    test_bivariate();
+    test_numbered_wards();
+    return wm_test_summary();
+}
