@@ -2,6 +2,7 @@
 #include "labels.h"
 
 #include <cairo.h>
+#include <ctype.h>
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
 #include <math.h>
@@ -383,7 +384,13 @@ static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map
          * ("IMD 2019 decile" needs no "(decile)"). */
         int named = 0;
         size_t ul = strlen(map->unit);
-        for (const char *t = map->legend_title; ul && *t && !named; t++) named = strncasecmp(t, map->unit, ul) == 0;
+        const char *title = map->legend_title;
+        for (const char *t = title; ul && *t && !named; t++) {
+            /* A whole word ("decile"), not a sign inside another ("10%"). */
+            int before = t == title || !isalnum((unsigned char)t[-1]);
+            int after = !isalnum((unsigned char)t[ul]) && t[ul] != '%';
+            named = strncasecmp(t, map->unit, ul) == 0 && isalpha((unsigned char)map->unit[0]) && before && after;
+        }
         int show = *map->unit && !named;
         snprintf(heading, sizeof heading, "%s%s%s%s", map->legend_title, show ? " (" : "", show ? map->unit : "",
                  show ? ")" : "");
