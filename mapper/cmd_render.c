@@ -107,10 +107,8 @@ static char **panel_argv(const wm_args *a, const char *spec, int *argc, char **t
     char *copy = strdup(spec), *save = NULL;
     for (char *pair = strtok_r(copy, ";", &save); pair; pair = strtok_r(NULL, ";", &save)) {
         char *eq = strchr(pair, '=');
-        char *key = wm_trimmed_dup(pair);
-        if (eq) key[eq - pair - (strlen(pair) - strlen(pair + strspn(pair, " \t")))] = '\0';
-        char *k2 = wm_trimmed_dup(key);
-        free(key);
+        if (eq) *eq = '\0';
+        char *k2 = wm_trimmed_dup(pair);
         char *val = eq ? wm_trimmed_dup(eq + 1) : NULL;
         if (strcmp(k2, "panel-title") == 0) {
             free(*title);
