@@ -12,36 +12,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-int wm_make_dirs(const char *path)
-{
-    char buf[4096];
-    size_t n = strlen(path);
-    if (n == 0) return 0;
-    if (n >= sizeof buf) return -1;
-    memcpy(buf, path, n + 1);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-        *p = '/';
-    }
-    if (mkdir(buf, 0777) != 0 && errno != EEXIST) return -1;
-    struct stat st;
-    return stat(buf, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
-}
-
-static int make_parent_dirs(const char *file)
-{
-    const char *slash = strrchr(file, '/');
-    if (!slash || slash == file) return 0;
-    char dir[4096];
-    size_t n = (size_t)(slash - file);
-    if (n >= sizeof dir) return -1;
-    memcpy(dir, file, n);
-    dir[n] = '\0';
-    return wm_make_dirs(dir);
-}
-
 /* Modification time in nanoseconds, or -1 when the file is missing. */
 static long long mtime_ns(const char *path)
 {
@@ -120,7 +90,7 @@ static void run_item(runner *R, wm_figureset_item *it)
         return;
     }
     for (size_t i = 0; i < it->job.noutputs; i++)
-        if (make_parent_dirs(it->job.outputs[i]) != 0) {
+        if (wm_make_parent_dirs(it->job.outputs[i]) != 0) {
             wm_error_set(&it->err, WM_EXIT_IO, "cannot create the directory of %s", it->job.outputs[i]);
             it->state = WM_ITEM_FAILED;
             return;

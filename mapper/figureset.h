@@ -74,7 +74,4 @@ void wm_figureset_result_free(wm_figureset_result *res);
 int wm_figureset_up_to_date(const char *const *inputs, size_t ninputs,
                             const char *const *outputs, size_t noutputs);
 
-/* Create a directory and its parents (like mkdir -p); 0 on success. */
-int wm_make_dirs(const char *path);
-
 #endif

@@ -1,4 +1,5 @@
 #include "gpkg.h"
+#include "home.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -48,17 +49,6 @@ static const char *base_of(const char *path)
     return slash ? slash + 1 : path;
 }
 
-/* mkdir -p */
-static int make_dirs(const char *dir)
-{
-    struct stat st;
-    if (stat(dir, &st) == 0) return S_ISDIR(st.st_mode) ? 0 : -1;
-    char *parent = dir_of(dir);
-    int rc = strcmp(parent, dir) != 0 ? make_dirs(parent) : 0;
-    free(parent);
-    if (rc != 0) return -1;
-    return mkdir(dir, 0777) == 0 || errno == EEXIST ? 0 : -1;
-}
 
 static int copy_file(const char *from, const char *to, wm_error *err)
 {
@@ -166,7 +156,7 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
     g->mode = mode;
     g->target = strdup(target);
     char *dir = dir_of(target);
-    if (make_dirs(dir) != 0) {
+    if (wm_make_dirs(dir) != 0) {
         wm_error_set(err, WM_EXIT_IO, "%s: cannot create the directory (%s)", dir, strerror(errno));
         free(dir);
         free_gpkg(g);

@@ -62,25 +62,6 @@ static int sql_fail(wm_store *s, wm_error *err, const char *what)
     return wm_error_set(err, WM_EXIT_DATA, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
 }
 
-static int make_dirs_for(const char *path, wm_error *err)
-{
-    char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash || slash == dir) return 0;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++) {
-        if (*p != '/') continue;
-        *p = '\0';
-        if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-            return wm_error_set(err, WM_EXIT_IO, "%s: cannot create directory: %s", dir, strerror(errno));
-        *p = '/';
-    }
-    if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return wm_error_set(err, WM_EXIT_IO, "%s: cannot create directory: %s", dir, strerror(errno));
-    return 0;
-}
-
 wm_store *wm_store_open(const char *path, int create, wm_error *err)
 {
     struct stat st;
@@ -90,7 +71,10 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err)
                      path, WM_STORE_BUNDLED_MANIFEST);
         return NULL;
     }
-    if (!exists && make_dirs_for(path, err) != 0) return NULL;
+    if (!exists && wm_make_parent_dirs(path) != 0) {
+        wm_error_set(err, WM_EXIT_IO, "%s: cannot create its directory: %s", path, strerror(errno));
+        return NULL;
+    }
     wm_store *s = calloc(1, sizeof *s);
     s->path = strdup(path);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
