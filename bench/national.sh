@@ -7,25 +7,9 @@
 # says how many).
 #
 #   bench/national.sh            (BUILD_DIR overrides the build directory)
-set -euo pipefail
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-root=$(dirname "$here")
-build=${BUILD_DIR:-$root/build-bench}
-shared=${WARDMAP_SHARED:-$root/../shared}
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 layer="$shared/data/boundaries/national/ew_lsoa_2011_bgc.geojson"
 [ -f "$layer" ] || { echo "national.sh: $layer not found (../shared/data is needed)" >&2; exit 3; }
-
-cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-cmake --build "$build" --target wardmap -j2 >/dev/null
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
-
-run() {
-    local label=$1; shift
-    /usr/bin/time -f "%e %M" -o "$out/time" "$@" 2>"$out/stderr" >/dev/null || { cat "$out/stderr" >&2; exit 1; }
-    read -r secs kb < "$out/time"
-    printf '%-34s %8.2f s %9.1f MiB\n' "$label" "$secs" "$(echo "$kb / 1024" | bc -l)"
-}
 
 common=(render --layer "$layer" --key LSOA11CD
         --data "$root/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv"
