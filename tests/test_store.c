@@ -146,24 +146,11 @@ static void setup(void)
 static double stored(sqlite3 *db, const char *id, const char *geo, const char *code, int *n_areas, int *n_missing,
                      char *method, size_t msize)
 {
-    sqlite3_stmt *q = NULL;
-    double v = NAN;
-    sqlite3_prepare_v2(db,
-                       "SELECT value, n_areas, n_missing, method FROM indicator_values WHERE indicator_id = ? AND "
-                       "geography = ? AND area_code = ?",
-                       -1, &q, NULL);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, geo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, code, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 0) != SQLITE_NULL) v = sqlite3_column_double(q, 0);
-        if (n_areas) *n_areas = sqlite3_column_int(q, 1);
-        if (n_missing) *n_missing = sqlite3_column_int(q, 2);
-        if (method) snprintf(method, msize, "%s", (const char *)sqlite3_column_text(q, 3));
-    } else if (n_areas) {
-        *n_areas = -1;
-    }
-    sqlite3_finalize(q);
+    wm_store_value row;
+    double v = wm_test_stored(db, id, geo, code, &row);
+    if (n_areas) *n_areas = row.n_areas;
+    if (n_missing && row.n_areas >= 0) *n_missing = row.n_missing;
+    if (method && row.n_areas >= 0) snprintf(method, msize, "%s", row.method);
     return v;
 }
 

@@ -33,22 +33,11 @@ static char ward_code[NWARDS][16];
 
 static double stored(const char *id, const char *geo, const char *code, double *num, double *den, int *n_areas)
 {
-    sqlite3_stmt *q = NULL;
-    double v = NAN;
-    sqlite3_prepare_v2(db,
-                       "SELECT value, numerator, denominator, n_areas FROM indicator_values WHERE indicator_id = ? "
-                       "AND geography = ? AND area_code = ?",
-                       -1, &q, NULL);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, geo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, code, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
-        if (sqlite3_column_type(q, 0) != SQLITE_NULL) v = sqlite3_column_double(q, 0);
-        if (num) *num = sqlite3_column_type(q, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 1);
-        if (den) *den = sqlite3_column_type(q, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 2);
-        if (n_areas) *n_areas = sqlite3_column_int(q, 3);
-    }
-    sqlite3_finalize(q);
+    wm_store_value row;
+    double v = wm_test_stored(db, id, geo, code, &row);
+    if (num) *num = row.numerator;
+    if (den) *den = row.denominator;
+    if (n_areas && row.n_areas >= 0) *n_areas = row.n_areas;
     return v;
 }
 

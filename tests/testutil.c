@@ -1,5 +1,8 @@
 #include "testutil.h"
 #include "error.h"
+#include "store.h"
+
+#include <sqlite3.h>
 
 #include <math.h>
 #include <stdio.h>
@@ -67,4 +70,37 @@ int wm_test_write_file(const char *path, const char *text)
     size_t n = strlen(text);
     int ok = fwrite(text, 1, n, fp) == n;
     return fclose(fp) == 0 && ok ? 0 : -1;
+}
+
+double wm_test_stored(sqlite3 *db, const char *id, const char *geography, const char *code, wm_store_value *out)
+{
+    sqlite3_stmt *q = NULL;
+    double v = NAN;
+    if (out) {
+        memset(out, 0, sizeof *out);
+        out->value = out->numerator = out->denominator = NAN;
+        out->n_areas = -1;
+    }
+    if (sqlite3_prepare_v2(db,
+                           "SELECT value, numerator, denominator, n_areas, n_missing, method FROM indicator_values "
+                           "WHERE indicator_id = ? AND geography = ? AND area_code = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return v;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) {
+        if (sqlite3_column_type(q, 0) != SQLITE_NULL) v = sqlite3_column_double(q, 0);
+        if (out) {
+            out->value = v;
+            if (sqlite3_column_type(q, 1) != SQLITE_NULL) out->numerator = sqlite3_column_double(q, 1);
+            if (sqlite3_column_type(q, 2) != SQLITE_NULL) out->denominator = sqlite3_column_double(q, 2);
+            out->n_areas = sqlite3_column_int(q, 3);
+            out->n_missing = sqlite3_column_int(q, 4);
+            const unsigned char *m = sqlite3_column_text(q, 5);
+            snprintf(out->method, sizeof out->method, "%s", m ? (const char *)m : "");
+        }
+    }
+    sqlite3_finalize(q);
+    return v;
 }

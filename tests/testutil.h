@@ -27,6 +27,16 @@ const char *wm_test_tmpdir(void);
 /* Write `text` to the file at `path`; returns 0 on success. */
 int wm_test_write_file(const char *path, const char *text);
 
+/* One row of the store's indicator_values table, read with SQL so tests
+ * check what was stored, not what the reading API makes of it.  Returns
+ * the value (NAN when NULL or when there is no row); `out`, if given,
+ * receives numerator, denominator (NAN when NULL), n_areas, n_missing and
+ * method, with n_areas = -1 when there is no row. */
+struct sqlite3;
+struct wm_store_value;
+double wm_test_stored(struct sqlite3 *db, const char *id, const char *geography, const char *code,
+                      struct wm_store_value *out);
+
 #define CHECK(c) wm_test_check(!!(c), #c, __FILE__, __LINE__)
 #define CHECK_NEAR(got, want, tol) wm_test_check_near((got), (want), (tol), #got, __FILE__, __LINE__)
 #define CHECK_STR(got, want) wm_test_check_str((got), (want), #got, __FILE__, __LINE__)
