@@ -87,10 +87,11 @@ void wm_join_report_format(const wm_join_report *r, char *buf, size_t size)
     if (nodata) {
         PUT("; %s areas No data (", wm_format_count(nodata, a, sizeof a));
         const char *sep = "";
-        if (r->areas - r->matched) { PUT("%s%zu no row", sep, r->areas - r->matched); sep = ", "; }
-        if (r->suppressed) { PUT("%s%zu suppressed", sep, r->suppressed); sep = ", "; }
-        if (r->empty) { PUT("%s%zu empty", sep, r->empty); sep = ", "; }
-        if (r->invalid) { PUT("%s%zu not a number, first at %s", sep, r->invalid, r->first_invalid); }
+        if (r->areas - r->matched) { PUT("%s%s no row", sep, wm_format_count(r->areas - r->matched, a, sizeof a)); sep = ", "; }
+        if (r->suppressed) { PUT("%s%s suppressed", sep, wm_format_count(r->suppressed, a, sizeof a)); sep = ", "; }
+        if (r->empty) { PUT("%s%s empty", sep, wm_format_count(r->empty, a, sizeof a)); sep = ", "; }
+        if (r->invalid)
+            PUT("%s%s not a number, first at %s", sep, wm_format_count(r->invalid, a, sizeof a), r->first_invalid);
         PUT(")");
     }
     if (r->n_unmatched_areas) {
