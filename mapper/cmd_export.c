@@ -321,11 +321,11 @@ static int store_geographies(const char *store, store_geo **out, int *n, wm_erro
 
 /* ---- styles ------------------------------------------------------------------ */
 
-static wm_style_alias *aliases_of(const wm_layer *L, const char *geography, const colset *cs, int *n,
+static wm_qgis_alias *aliases_of(const wm_layer *L, const char *geography, const colset *cs, int *n,
                                   char *code_title, char *name_title, size_t size)
 {
     area_titles(geography, code_title, name_title, size);
-    wm_style_alias *al = calloc((size_t)cs->n + 2, sizeof *al);
+    wm_qgis_alias *al = calloc((size_t)cs->n + 2, sizeof *al);
     int k = 0;
     al[k].field = L->key_field;
     al[k++].alias = code_title;
@@ -349,13 +349,13 @@ static int add_outline_style(wm_gpkg *g, const char *table, const wm_layer *L, c
 {
     char code_title[64], name_title[64], outline[8];
     int nal;
-    wm_style_alias *al = aliases_of(L, geography, cs, &nal, code_title, name_title, sizeof code_title);
-    wm_style_hex(map->style.area_outline, outline);
+    wm_qgis_alias *al = aliases_of(L, geography, cs, &nal, code_title, name_title, sizeof code_title);
+    wm_qgis_hex(map->style.area_outline, outline);
     double mm;
     pt_to_mm(map->style.area_outline_width > 0 ? map->style.area_outline_width : 0.5, &mm);
     const char *label = L->name_field ? L->name_field : L->key_field;
-    char *qml = wm_style_qml_outline(label, outline, mm, al, nal);
-    char *sld = wm_style_sld_outline(table, label, outline, mm);
+    char *qml = wm_qgis_qml_outline(label, outline, mm, al, nal);
+    char *sld = wm_qgis_sld_outline(table, label, outline, mm);
     wm_gpkg_style st = { table, "wardmap outlines", qml, sld,
                          "Outlines labelled with the area names; style any indicator column in QGIS "
                          "(Symbology > Graduated) or see indicator_metadata", 1 };
@@ -372,13 +372,13 @@ static int add_map_styles(wm_gpkg *g, const char *table, const wm_choropleth *ma
     const wm_layer *L = map->layer;
     char code_title[64], name_title[64];
     int nal;
-    wm_style_alias *al = aliases_of(L, geography, cs, &nal, code_title, name_title, sizeof code_title);
-    wm_choropleth_style s;
+    wm_qgis_alias *al = aliases_of(L, geography, cs, &nal, code_title, name_title, sizeof code_title);
+    wm_qgis_style s;
     const char *label = L->name_field ? L->name_field : L->key_field;
-    wm_style_from_classes(&s, &map->classes, &map->palette, map->nodata_colour, table, attr, label);
+    wm_qgis_from_classes(&s, &map->classes, &map->palette, map->nodata_colour, table, attr, label);
     snprintf(s.title, sizeof s.title, "%.180s%s%.60s%s", map->legend_title, map->unit[0] ? " (" : "", map->unit,
              map->unit[0] ? ")" : "");
-    wm_style_hex(map->style.area_outline, s.outline_colour);
+    wm_qgis_hex(map->style.area_outline, s.outline_colour);
     pt_to_mm(map->style.area_outline_width > 0 ? map->style.area_outline_width : 0.5, &s.outline_mm);
     s.aliases = al;
     s.naliases = nal;
@@ -400,8 +400,8 @@ static int add_map_styles(wm_gpkg *g, const char *table, const wm_choropleth *ma
              s.title, wm_class_method_name(map->classes.method), attr, map->palette.name, nodata_note,
              *sources ? " Sources: " : "", sources);
 
-    char *qml = wm_style_qml_graduated(&s);
-    char *sld = wm_style_sld(&s);
+    char *qml = wm_qgis_qml_graduated(&s);
+    char *sld = wm_qgis_sld(&s);
     int rc;
     if (!qml || !sld) {
         rc = wm_error_set(err, WM_EXIT_IO, "out of memory");
@@ -411,7 +411,7 @@ static int add_map_styles(wm_gpkg *g, const char *table, const wm_choropleth *ma
     }
     free(qml);
     if (rc == 0 && map->classes.nodata > 0) {
-        char *rules = wm_style_qml_rules(&s);
+        char *rules = wm_qgis_qml_rules(&s);
         wm_gpkg_style st = { table, "wardmap with No data", rules, sld,
                              "The same classes as the default style as a rule-based renderer, with a "
                              "No data rule in grey", 0 };
@@ -573,7 +573,7 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
             int k = wm_class_of(&map.classes, map.values[i]);
             cls[i] = k >= 0 ? k + 1 : NAN;
             label[i] = k >= 0 ? map.classes.label[k] : isnan(map.values[i]) ? "No data" : "Not in any class";
-            wm_style_hex(wm_choropleth_colour(&map, i), hex[i]);
+            wm_qgis_hex(wm_choropleth_colour(&map, i), hex[i]);
             colour[i] = hex[i];
         }
         char base[256], name[280], title[300];

@@ -75,7 +75,7 @@ static void put_esc(buf *b, const char *text)
 
 /* ---- numbers and colours --------------------------------------------------- */
 
-void wm_style_hex(wm_rgb c, char out[8])
+void wm_qgis_hex(wm_rgb c, char out[8])
 {
     double v[3] = { c.r, c.g, c.b };
     int x[3];
@@ -113,15 +113,15 @@ static void number(double v, char out[32])
 }
 
 /* The upper bound of class i as QGIS tests it (lower <= v <= upper). */
-static double qgis_upper(const wm_choropleth_style *s, int i)
+static double qgis_upper(const wm_qgis_style *s, int i)
 {
-    const wm_style_class *c = &s->cls[i];
+    const wm_qgis_class *c = &s->cls[i];
     if (c->single_value) return c->lower;
     if (i == s->n - 1 || !isfinite(c->upper)) return c->upper;
     return nextafter(c->upper, -INFINITY);
 }
 
-const char *wm_style_qgis_method(wm_class_method m)
+const char *wm_qgis_method(wm_class_method m)
 {
     switch (m) {
     case WM_CLASS_QUANTILE: return "Quantile";
@@ -131,7 +131,7 @@ const char *wm_style_qgis_method(wm_class_method m)
     }
 }
 
-void wm_style_from_classes(wm_choropleth_style *s, const wm_classes *classes,
+void wm_qgis_from_classes(wm_qgis_style *s, const wm_classes *classes,
                            const wm_palette *palette, wm_rgb nodata_colour,
                            const char *layer, const char *attr, const char *label_field)
 {
@@ -139,24 +139,24 @@ void wm_style_from_classes(wm_choropleth_style *s, const wm_classes *classes,
     snprintf(s->layer, sizeof s->layer, "%s", layer ? layer : "");
     snprintf(s->attr, sizeof s->attr, "%s", attr ? attr : "");
     snprintf(s->label_field, sizeof s->label_field, "%s", label_field ? label_field : "");
-    snprintf(s->method, sizeof s->method, "%s", wm_style_qgis_method(classes->method));
+    snprintf(s->method, sizeof s->method, "%s", wm_qgis_method(classes->method));
     s->n = classes->n;
     char count[32];
     for (int i = 0; i < classes->n && i < WM_MAX_CLASSES; i++) {
-        wm_style_class *c = &s->cls[i];
+        wm_qgis_class *c = &s->cls[i];
         c->lower = classes->lower[i];
         c->upper = classes->upper[i];
         c->single_value = classes->method == WM_CLASS_CATEGORICAL;
         if (i < palette->n) {
             if (palette->hex[i][0] == '#') lower_hex(c->colour, palette->hex[i]);
-            else wm_style_hex(palette->colour[i], c->colour);
+            else wm_qgis_hex(palette->colour[i], c->colour);
         } else {
-            wm_style_hex(nodata_colour, c->colour);
+            wm_qgis_hex(nodata_colour, c->colour);
         }
         snprintf(c->label, sizeof c->label, "%s (%s)", classes->label[i],
                  wm_format_count(classes->count[i], count, sizeof count));
     }
-    wm_style_hex(nodata_colour, s->nodata_colour);
+    wm_qgis_hex(nodata_colour, s->nodata_colour);
     s->nodata = classes->nodata;
     snprintf(s->nodata_label, sizeof s->nodata_label, "No data (%s)",
              wm_format_count(classes->nodata, count, sizeof count));
@@ -249,7 +249,7 @@ static void qml_labeling(buf *b, const char *field)
     put(b, "  </labeling>\n");
 }
 
-static void qml_aliases(buf *b, const wm_style_alias *aliases, int n)
+static void qml_aliases(buf *b, const wm_qgis_alias *aliases, int n)
 {
     if (!aliases || n <= 0) return;
     put(b, "  <aliases>\n");
@@ -273,7 +273,7 @@ static void qml_tail(buf *b)
 
 /* ---- QML renderers --------------------------------------------------------- */
 
-char *wm_style_qml_graduated(const wm_choropleth_style *s)
+char *wm_qgis_qml_graduated(const wm_qgis_style *s)
 {
     buf b = { 0 };
     char lo[32], hi[32];
@@ -326,7 +326,7 @@ static void expr_field(const char *field, char *out, size_t size)
     out[j] = '\0';
 }
 
-char *wm_style_qml_rules(const wm_choropleth_style *s)
+char *wm_qgis_qml_rules(const wm_qgis_style *s)
 {
     buf b = { 0 };
     char lo[32], hi[32], f[300], filter[800];
@@ -336,7 +336,7 @@ char *wm_style_qml_rules(const wm_choropleth_style *s)
             " enableorderby=\"0\" referencescale=\"-1\">\n");
     put(&b, "    <rules key=\"{wardmap-root}\">\n");
     for (int i = 0; i < s->n; i++) {
-        const wm_style_class *c = &s->cls[i];
+        const wm_qgis_class *c = &s->cls[i];
         number(c->lower, lo);
         number(c->upper, hi);
         int last = i == s->n - 1;
@@ -378,8 +378,8 @@ char *wm_style_qml_rules(const wm_choropleth_style *s)
     return done(&b);
 }
 
-char *wm_style_qml_outline(const char *label_field, const char *outline_colour, double outline_mm,
-                           const wm_style_alias *aliases, int naliases)
+char *wm_qgis_qml_outline(const char *label_field, const char *outline_colour, double outline_mm,
+                           const wm_qgis_alias *aliases, int naliases)
 {
     buf b = { 0 };
     qml_head(&b, label_field && *label_field);
@@ -480,13 +480,13 @@ static void sld_labels(buf *b, const char *field)
            "          </se:TextSymbolizer>\n        </se:Rule>\n");
 }
 
-char *wm_style_sld(const wm_choropleth_style *s)
+char *wm_qgis_sld(const wm_qgis_style *s)
 {
     buf b = { 0 };
     char lo[32], hi[32];
     sld_head(&b, s->layer, s->title);
     for (int i = 0; i < s->n; i++) {
-        const wm_style_class *c = &s->cls[i];
+        const wm_qgis_class *c = &s->cls[i];
         int last = i == s->n - 1;
         number(c->lower, lo);
         number(c->upper, hi);
@@ -525,7 +525,7 @@ char *wm_style_sld(const wm_choropleth_style *s)
     return done(&b);
 }
 
-char *wm_style_sld_outline(const char *layer, const char *label_field, const char *outline_colour,
+char *wm_qgis_sld_outline(const char *layer, const char *label_field, const char *outline_colour,
                            double outline_mm)
 {
     buf b = { 0 };

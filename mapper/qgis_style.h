@@ -30,7 +30,7 @@
  * No data.  A graduated renderer has no NULL class: QGIS draws nothing
  * for a NULL value (and its own break computations would count it as 0,
  * qgis/QGIS #31853).  The graduated QML therefore leaves No data areas
- * unfilled (their labels still show); wm_style_qml_rules() writes the
+ * unfilled (their labels still show); wm_qgis_qml_rules() writes the
  * same classes as a rule-based renderer with a "No data (N)" rule in the
  * neutral No data colour, and the SLD has that rule too.
  */
@@ -46,73 +46,73 @@
  * run its upgrade transforms on the style). */
 #define WM_QML_VERSION "3.22.16-Białowieża"
 
-typedef struct wm_style_class {
+typedef struct wm_qgis_class {
     double lower, upper;      /* wardmap bounds: lower <= v < upper (last: <=) */
     int single_value;         /* categorical: the class is the one value `lower` */
     char colour[8];           /* "#rrggbb", lower case */
     char label[160];          /* legend text, with the count */
-} wm_style_class;
+} wm_qgis_class;
 
-typedef struct wm_style_alias {
+typedef struct wm_qgis_alias {
     const char *field;        /* column name */
     const char *alias;        /* what QGIS shows instead */
-} wm_style_alias;
+} wm_qgis_alias;
 
-typedef struct wm_choropleth_style {
+typedef struct wm_qgis_style {
     char layer[128];          /* layer (table) name, for the SLD */
     char attr[128];           /* the classified column */
     char label_field[128];    /* column labelled on the map ("" = no labels) */
     char title[256];          /* legend title, for the SLD's title */
     char method[24];          /* QGIS classificationMethod id */
     int n;                    /* classes */
-    wm_style_class cls[WM_MAX_CLASSES];
+    wm_qgis_class cls[WM_MAX_CLASSES];
     char nodata_colour[8];    /* "#rrggbb" */
     char nodata_label[64];    /* "No data (3)" */
     size_t nodata;            /* number of No data areas */
     char outline_colour[8];   /* area outlines, "#rrggbb" */
     double outline_mm;        /* outline width in millimetres */
-    const wm_style_alias *aliases;   /* borrowed; may be NULL */
+    const wm_qgis_alias *aliases;   /* borrowed; may be NULL */
     int naliases;
-} wm_choropleth_style;
+} wm_qgis_style;
 
 /* Fill `s` from a classification and its palette (palette->n ==
  * classes->n): colours as published, labels "<class label> (<count>)",
  * the No data colour and label, and the QGIS method id.  `layer`, `attr`
  * and `label_field` (NULL = none) are copied. */
-void wm_style_from_classes(wm_choropleth_style *s, const wm_classes *classes,
+void wm_qgis_from_classes(wm_qgis_style *s, const wm_classes *classes,
                            const wm_palette *palette, wm_rgb nodata_colour,
                            const char *layer, const char *attr, const char *label_field);
 
 /* QGIS's classificationMethod id for a wardmap method: "Quantile",
  * "EqualInterval", "Jenks"; manual and categorical breaks are "Custom"
  * (QGIS's own id for ranges set by hand). */
-const char *wm_style_qgis_method(wm_class_method m);
+const char *wm_qgis_method(wm_class_method m);
 
 /* "#rrggbb" (lower case) for a colour with components in 0..1. */
-void wm_style_hex(wm_rgb c, char out[8]);
+void wm_qgis_hex(wm_rgb c, char out[8]);
 
 /* The QML of a graduated renderer (graduatedSymbol) with labels and
  * aliases.  Returns a malloc'd string; NULL only when out of memory. */
-char *wm_style_qml_graduated(const wm_choropleth_style *s);
+char *wm_qgis_qml_graduated(const wm_qgis_style *s);
 
 /* The same classes as a rule-based renderer (RuleRenderer) with an extra
  * "No data" rule, for clients that should draw No data areas.  Malloc'd. */
-char *wm_style_qml_rules(const wm_choropleth_style *s);
+char *wm_qgis_qml_rules(const wm_qgis_style *s);
 
 /* A QML showing only outlines and labels (single-symbol renderer with no
  * fill) for layers that carry data but no map: `label_field` may be NULL,
  * `aliases` as above.  Malloc'd. */
-char *wm_style_qml_outline(const char *label_field, const char *outline_colour, double outline_mm,
-                           const wm_style_alias *aliases, int naliases);
+char *wm_qgis_qml_outline(const char *label_field, const char *outline_colour, double outline_mm,
+                           const wm_qgis_alias *aliases, int naliases);
 
 /* The SLD 1.1 (Symbology Encoding) version of the graduated style: one
  * rule per class with >= / < filters (== for categorical classes), a
  * PropertyIsNull rule for No data, and a TextSymbolizer on `label_field`.
  * Malloc'd. */
-char *wm_style_sld(const wm_choropleth_style *s);
+char *wm_qgis_sld(const wm_qgis_style *s);
 
-/* SLD for an outline style (see wm_style_qml_outline).  Malloc'd. */
-char *wm_style_sld_outline(const char *layer, const char *label_field, const char *outline_colour,
+/* SLD for an outline style (see wm_qgis_qml_outline).  Malloc'd. */
+char *wm_qgis_sld_outline(const char *layer, const char *label_field, const char *outline_colour,
                            double outline_mm);
 
 /* Escape text for an XML attribute or element (&, <, >, ", ').  Returns

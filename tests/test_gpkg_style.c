@@ -74,20 +74,20 @@ static void test_hand_made_classes(void)
     wm_palette p;
     synthetic_palette(&p, 3);
     wm_rgb grey = { 0.85, 0.85, 0.85 };
-    wm_choropleth_style s;
-    wm_style_from_classes(&s, &c, &p, grey, "syn_layer", "syn_value", "SYN\"NM");
+    wm_qgis_style s;
+    wm_qgis_from_classes(&s, &c, &p, grey, "syn_layer", "syn_value", "SYN\"NM");
     CHECK(s.n == 3);
     CHECK_STR(s.cls[0].colour, "#fafafa");
     CHECK_STR(s.cls[1].label, "10 to < 20 (1,234)");
     CHECK_STR(s.nodata_label, "No data (2)");
     CHECK_STR(s.nodata_colour, "#d9d9d9");
     CHECK_STR(s.method, "Quantile");
-    wm_style_alias al[] = { { "syn_value", "Synthetic value (%)" } };
+    wm_qgis_alias al[] = { { "syn_value", "Synthetic value (%)" } };
     s.aliases = al;
     s.naliases = 1;
     snprintf(s.title, sizeof s.title, "Synthetic title");
 
-    char *q = wm_style_qml_graduated(&s);
+    char *q = wm_qgis_qml_graduated(&s);
     CHECK(q != NULL);
     if (!q) return;
     CHECK(strstr(q, "<qgis version=\"" WM_QML_VERSION "\"") != NULL);
@@ -114,7 +114,7 @@ static void test_hand_made_classes(void)
     CHECK(attr_double(strstr(q, "<range "), "upper") == nextafter(10.0, 0));
     free(q);
 
-    char *r = wm_style_qml_rules(&s);
+    char *r = wm_qgis_qml_rules(&s);
     CHECK(r != NULL);
     if (r) {
         CHECK(strstr(r, "type=\"RuleRenderer\"") != NULL);
@@ -127,7 +127,7 @@ static void test_hand_made_classes(void)
         free(r);
     }
 
-    char *sld = wm_style_sld(&s);
+    char *sld = wm_qgis_sld(&s);
     CHECK(sld != NULL);
     if (sld) {
         CHECK(strncmp(sld, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>", 38) == 0);
@@ -145,7 +145,7 @@ static void test_hand_made_classes(void)
 
     /* no labels when there is no label field */
     s.label_field[0] = '\0';
-    q = wm_style_qml_graduated(&s);
+    q = wm_qgis_qml_graduated(&s);
     CHECK(q && strstr(q, "<labeling") == NULL && strstr(q, "labelsEnabled=\"0\""));
     free(q);
 }
@@ -164,18 +164,18 @@ static void test_manual_and_categorical(void)
     wm_palette p;
     synthetic_palette(&p, 2);
     wm_rgb grey = { 0.85, 0.85, 0.85 };
-    wm_choropleth_style s;
-    wm_style_from_classes(&s, &c, &p, grey, "l", "v", NULL);
+    wm_qgis_style s;
+    wm_qgis_from_classes(&s, &c, &p, grey, "l", "v", NULL);
     CHECK_STR(s.method, "Custom");
-    char *q = wm_style_qml_graduated(&s);
+    char *q = wm_qgis_qml_graduated(&s);
     CHECK(q && strstr(q, "lower=\"-1.7976931348623157e+308\"") && strstr(q, "upper=\"1.7976931348623157e+308\""));
     CHECK(q && qgis_range_of(q, -1e300) == 0 && qgis_range_of(q, 5) == 1 && qgis_range_of(q, 4.9999) == 0);
     CHECK(q && strstr(q, "label=\"\xe2\x89\xa5 5 (0)\""));
     free(q);
-    char *r = wm_style_qml_rules(&s);
+    char *r = wm_qgis_qml_rules(&s);
     CHECK(r && strstr(r, "filter=\"&quot;v&quot; &lt; 5\"") && strstr(r, "filter=\"&quot;v&quot; &gt;= 5\""));
     free(r);
-    char *sld = wm_style_sld(&s);
+    char *sld = wm_qgis_sld(&s);
     /* no No data rule when there is no No data; "< 5" is "not NULL and < 5",
      * ">= 5" a single comparison */
     CHECK(sld && count_of(sld, "<se:Rule>") == 2 && count_of(sld, "<ogc:And>") == 1 &&
@@ -190,12 +190,12 @@ static void test_manual_and_categorical(void)
         snprintf(c.label[i], 64, "%d", i + 1);
     }
     synthetic_palette(&p, 3);
-    wm_style_from_classes(&s, &c, &p, grey, "l", "decile", "NM");
-    q = wm_style_qml_graduated(&s);
+    wm_qgis_from_classes(&s, &c, &p, grey, "l", "decile", "NM");
+    q = wm_qgis_qml_graduated(&s);
     CHECK(q && strstr(q, "lower=\"2\" upper=\"2\""));
     CHECK(q && qgis_range_of(q, 2) == 1 && qgis_range_of(q, 2.5) == -1);
     free(q);
-    sld = wm_style_sld(&s);
+    sld = wm_qgis_sld(&s);
     CHECK(sld && count_of(sld, "<ogc:PropertyIsEqualTo>") == 3 && count_of(sld, "<ogc:And>") == 0);
     free(sld);
 }
@@ -218,9 +218,9 @@ static void test_agrees_with_classify(void)
         wm_palette p;
         synthetic_palette(&p, c.n);
         wm_rgb grey = { 0.85, 0.85, 0.85 };
-        wm_choropleth_style s;
-        wm_style_from_classes(&s, &c, &p, grey, "l", "v", NULL);
-        char *q = wm_style_qml_graduated(&s);
+        wm_qgis_style s;
+        wm_qgis_from_classes(&s, &c, &p, grey, "l", "v", NULL);
+        char *q = wm_qgis_qml_graduated(&s);
         int agree = 1;
         for (int i = 0; i < 40; i++) {
             if (isnan(v[i])) continue;
@@ -234,12 +234,12 @@ static void test_agrees_with_classify(void)
 
 static void test_outline_and_escape(void)
 {
-    wm_style_alias al[] = { { "a<b", "x & y" } };
-    char *q = wm_style_qml_outline("LSOA21NM", "#6e6e6e", 0.2, al, 1);
+    wm_qgis_alias al[] = { { "a<b", "x & y" } };
+    char *q = wm_qgis_qml_outline("LSOA21NM", "#6e6e6e", 0.2, al, 1);
     CHECK(q && strstr(q, "type=\"singleSymbol\"") && strstr(q, "name=\"style\" value=\"no\"") &&
           strstr(q, "fieldName=\"LSOA21NM\"") && strstr(q, "<alias field=\"a&lt;b\" index=\"0\" name=\"x &amp; y\"/>"));
     free(q);
-    char *sld = wm_style_sld_outline("lsoa21", "LSOA21NM", "#6e6e6e", 0.2);
+    char *sld = wm_qgis_sld_outline("lsoa21", "LSOA21NM", "#6e6e6e", 0.2);
     CHECK(sld && count_of(sld, "<se:Rule>") == 2 && strstr(sld, "<ogc:PropertyName>LSOA21NM</ogc:PropertyName>"));
     CHECK(sld && strstr(sld, "PolygonSymbolizer>\n            <se:Stroke>") != NULL);   /* no fill */
     free(sld);
@@ -248,7 +248,7 @@ static void test_outline_and_escape(void)
     free(e);
     char hex[8];
     wm_rgb c = { 1, 0.5, 0 };
-    wm_style_hex(c, hex);
+    wm_qgis_hex(c, hex);
     CHECK_STR(hex, "#ff8000");
 }
 
