@@ -18,7 +18,6 @@
 #include <ctype.h>
 #include <math.h>
 #include <signal.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -281,44 +280,6 @@ static void area_titles(const char *geography, char *code, char *name, size_t si
     }
 }
 
-typedef struct store_geo {
-    char geography[32];
-    char layer[1024];
-    char code_field[64];
-    char name_field[64];
-} store_geo;
-
-/* The store's geographies that have a boundary layer. */
-static int store_geographies(const char *store, store_geo **out, int *n, wm_error *err)
-{
-    *out = NULL;
-    *n = 0;
-    wm_store *s = wm_store_open_for_reading(store, err);
-    if (!s) return -1;
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(wm_store_db(s),
-                           "SELECT geography, layer, code_field, name_field FROM geographies "
-                           "WHERE layer IS NOT NULL AND layer != '' ORDER BY geography", -1, &q, NULL) != SQLITE_OK) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: cannot list the geographies (%s)", wm_store_path(s),
-                     sqlite3_errmsg(wm_store_db(s)));
-        wm_store_close(s);
-        return -1;
-    }
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        *out = realloc(*out, (size_t)(*n + 1) * sizeof **out);
-        store_geo *g = &(*out)[(*n)++];
-        const unsigned char *c[4];
-        for (int i = 0; i < 4; i++) c[i] = sqlite3_column_text(q, i);
-        snprintf(g->geography, sizeof g->geography, "%s", c[0] ? (const char *)c[0] : "");
-        snprintf(g->layer, sizeof g->layer, "%s", c[1] ? (const char *)c[1] : "");
-        snprintf(g->code_field, sizeof g->code_field, "%s", c[2] ? (const char *)c[2] : "");
-        snprintf(g->name_field, sizeof g->name_field, "%s", c[3] ? (const char *)c[3] : "");
-    }
-    sqlite3_finalize(q);
-    wm_store_close(s);
-    return 0;
-}
-
 /* ---- styles ------------------------------------------------------------------ */
 
 static wm_qgis_alias *aliases_of(const wm_layer *L, const char *geography, const colset *cs, int *n,
@@ -469,8 +430,8 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
     memset(&map, 0, sizeof map);
     wm_gpkg *g = NULL;
     colset mapped = { 0 };
-    store_geo *geos = NULL;
-    int ngeos = 0;
+    wm_store_geography *geos = NULL;
+    size_t ngeos = 0;
     written done[16];
     int ndone = 0;
     struct stat st;
@@ -592,7 +553,7 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
     }
 
     /* the other geographies of the store */
-    if (!wm_args_has(&a, "mapped-only") && store_geographies(store, &geos, &ngeos, err) != 0) goto finish;
+    if (!wm_args_has(&a, "mapped-only") && wm_store_boundary_layers(store, &geos, &ngeos, err) != 0) goto finish;
 
     g = wm_gpkg_begin(out, append ? WM_GPKG_APPEND : force ? WM_GPKG_REPLACE : WM_GPKG_NEW, err);
     if (!g) goto finish;
@@ -628,8 +589,8 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
         if (bad) goto finish;
     }
 
-    for (int k = 0; k < ngeos; k++) {
-        const store_geo *sg = &geos[k];
+    for (size_t k = 0; k < ngeos; k++) {
+        const wm_store_geography *sg = &geos[k];
         if (strcmp(sg->geography, store_geography) == 0 || strcmp(sg->geography, geography) == 0) continue;
         char name[128];
         layer_name_for(sg->geography, sg->layer, name, sizeof name);

@@ -184,25 +184,6 @@ static void csv_field(FILE *fp, const char *s)
     }
 }
 
-/* The geographies an indicator has values for, space separated. */
-static void value_geographies(sqlite3 *db, const char *id, const char *period, char *buf, size_t size)
-{
-    sqlite3_stmt *q = NULL;
-    buf[0] = '\0';
-    size_t used = 0;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT geography, count(*) FROM indicator_values WHERE indicator_id = ? AND period = ? "
-                           "GROUP BY geography ORDER BY geography",
-                           -1, &q, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW && used + 40 < size)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s(%d)", used ? " " : "",
-                                 (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1));
-    sqlite3_finalize(q);
-}
-
 int wm_cmd_indicators(int argc, char **argv, wm_error *err)
 {
     wm_args a;
@@ -238,7 +219,7 @@ int wm_cmd_indicators(int argc, char **argv, wm_error *err)
         const wm_indicator_meta *m = &list[i];
         if (family && strcasecmp(family, m->family) != 0) continue;
         char geos[300];
-        value_geographies(wm_store_db(s), m->id, m->period, geos, sizeof geos);
+        wm_store_geographies_held(s, m->id, m->period, geos, sizeof geos);
         if (csv) {
             const char *f[] = { m->id, m->period, m->title, m->unit, m->polarity, m->family, m->geography, geos,
                                 m->aggregation, m->source_file, m->publisher, m->licence };

@@ -360,22 +360,52 @@ int wm_store_match_geography(wm_store *s, const char *indicator_id, const char *
     return 0;
 }
 
-static int geographies_held(wm_store *s, const char *id, const char *period, char *buf, size_t size)
+int wm_store_geographies_held(wm_store *s, const char *id, const char *period, char *buf, size_t size)
 {
     sqlite3_stmt *q = NULL;
     buf[0] = '\0';
     size_t used = 0;
     if (sqlite3_prepare_v2(s->db,
-                           "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? AND period = ? "
-                           "ORDER BY geography",
+                           "SELECT geography, count(*) FROM indicator_values WHERE indicator_id = ? AND period = ? "
+                           "GROUP BY geography ORDER BY geography",
                            -1, &q, NULL) != SQLITE_OK)
         return -1;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW && used + 20 < size)
-        used += (size_t)snprintf(buf + used, size - used, "%s%s", used ? ", " : "",
-                                 (const char *)sqlite3_column_text(q, 0));
+    while (sqlite3_step(q) == SQLITE_ROW && used + 40 < size)
+        used += (size_t)snprintf(buf + used, size - used, "%s%s(%d)", used ? " " : "",
+                                 (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1));
     sqlite3_finalize(q);
+    return 0;
+}
+
+int wm_store_boundary_layers(const char *store_path, wm_store_geography **out, size_t *n, wm_error *err)
+{
+    *out = NULL;
+    *n = 0;
+    wm_store *s = wm_store_open_for_reading(store_path, err);
+    if (!s) return -1;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(s->db,
+                           "SELECT geography, layer, code_field, name_field FROM geographies "
+                           "WHERE layer IS NOT NULL AND layer != '' ORDER BY geography",
+                           -1, &q, NULL) != SQLITE_OK) {
+        int rc = sql_fail(s, err, "cannot list the geographies");
+        wm_store_close(s);
+        return rc;
+    }
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        wm_store_geography *more = realloc(*out, (*n + 1) * sizeof **out);
+        if (!more) break;
+        *out = more;
+        wm_store_geography *g = &(*out)[(*n)++];
+        copy_text(g->geography, sizeof g->geography, sqlite3_column_text(q, 0));
+        copy_text(g->layer, sizeof g->layer, sqlite3_column_text(q, 1));
+        copy_text(g->code_field, sizeof g->code_field, sqlite3_column_text(q, 2));
+        copy_text(g->name_field, sizeof g->name_field, sqlite3_column_text(q, 3));
+    }
+    sqlite3_finalize(q);
+    wm_store_close(s);
     return 0;
 }
 
@@ -437,7 +467,7 @@ int wm_store_values(const char *store_path, const char *indicator_id, const char
     }
     if (rc == 0 && !*geo) {
         char held[200];
-        geographies_held(s, indicator_id, per, held, sizeof held);
+        wm_store_geographies_held(s, indicator_id, per, held, sizeof held);
         rc = wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)",
                           s->path, indicator_id, geography ? geography : "?", held);
     }
@@ -473,7 +503,7 @@ double *wm_store_values_for_layer(const char *store_path, const char *indicator_
         if (wm_store_match_geography(s, indicator_id, geography, geo, sizeof geo, err) != 0) goto done;
         if (!*geo) {
             char held[200];
-            geographies_held(s, indicator_id, per, held, sizeof held);
+            wm_store_geographies_held(s, indicator_id, per, held, sizeof held);
             wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)",
                          s->path, indicator_id, geography, held);
             goto done;
@@ -510,7 +540,7 @@ double *wm_store_values_for_layer(const char *store_path, const char *indicator_
         sqlite3_finalize(q);
         if (!*geo) {
             char held[200];
-            geographies_held(s, indicator_id, per, held, sizeof held);
+            wm_store_geographies_held(s, indicator_id, per, held, sizeof held);
             wm_error_set(err, WM_EXIT_DATA, "%s: no area of %s has a value of %s (it has values for: %s)",
                          s->path, layer->spec, indicator_id, held);
             goto done;

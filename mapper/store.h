@@ -142,6 +142,23 @@ int wm_store_begin(wm_store *s, wm_error *err);
 int wm_store_commit(wm_store *s, wm_error *err);
 void wm_store_rollback(wm_store *s);
 
+/* The geographies indicator `id` (period `period`) has values for,
+ * with their area counts, into buf: "lad25(1) lsoa11(195) ward25(18)". */
+int wm_store_geographies_held(wm_store *s, const char *id, const char *period, char *buf, size_t size);
+
+/* A geography of the store that has a boundary layer, and how to read it. */
+typedef struct wm_store_geography {
+    char geography[32];       /* e.g. "ward25" */
+    char layer[1024];         /* FILE[:LAYER] as imported */
+    char code_field[64];
+    char name_field[64];
+} wm_store_geography;
+
+/* Every geography with a boundary layer (sorted by name), malloc'd; *n
+ * receives the count.  For writers that carry all geographies, such as
+ * the GeoPackage export. */
+int wm_store_boundary_layers(const char *store_path, wm_store_geography **list, size_t *n, wm_error *err);
+
 /* Resolve a geography name ("ward", "ward25") to one the store holds
  * values for, for this indicator (id NULL: any); "" when none.  An
  * ambiguous bare type picks the latest vintage. */
