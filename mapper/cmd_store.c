@@ -279,33 +279,30 @@ typedef struct table_cell {
     int n_areas, present;
 } table_cell;
 
+static int compare_value_code(const void *key, const void *elem)
+{
+    return strcmp((const char *)key, ((const wm_store_value *)elem)->area_code);
+}
+
 /* Fill cells[row] for one indicator at one geography. */
-static int fill_cells(sqlite3 *db, const table_column *col, const char *geo, char **codes, size_t nrows,
+static int fill_cells(wm_store *s, const table_column *col, const char *geo, char **codes, size_t nrows,
                       table_cell *cells, size_t stride)
 {
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(db,
-                           "SELECT area_code, value, numerator, denominator, n_areas FROM indicator_values "
-                           "WHERE indicator_id = ? AND period = ? AND geography = ?",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
-    sqlite3_bind_text(q, 1, col->meta.id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, col->meta.period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, geo, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW) {
-        const char *code = (const char *)sqlite3_column_text(q, 0);
-        for (size_t r = 0; r < nrows; r++) {
-            if (strcmp(codes[r], code) != 0) continue;
-            table_cell *c = &cells[r * stride];
-            c->present = 1;
-            c->value = sqlite3_column_type(q, 1) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 1);
-            c->num = sqlite3_column_type(q, 2) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 2);
-            c->den = sqlite3_column_type(q, 3) == SQLITE_NULL ? NAN : sqlite3_column_double(q, 3);
-            c->n_areas = sqlite3_column_int(q, 4);
-            break;
-        }
+    wm_store_value *v = NULL;
+    size_t n = 0;
+    wm_error ignore;
+    if (wm_store_read_values(s, col->meta.id, col->meta.period, geo, &v, &n, &ignore) != 0) return -1;
+    for (size_t r = 0; r < nrows; r++) {
+        const wm_store_value *hit = bsearch(codes[r], v, n, sizeof *v, compare_value_code);
+        if (!hit) continue;
+        table_cell *c = &cells[r * stride];
+        c->present = 1;
+        c->value = hit->value;
+        c->num = hit->numerator;
+        c->den = hit->denominator;
+        c->n_areas = hit->n_areas;
     }
-    sqlite3_finalize(q);
+    free(v);
     return 0;
 }
 
@@ -435,14 +432,14 @@ int wm_cmd_table(int argc, char **argv, wm_error *err)
         sqlite3_finalize(q);
     }
     for (size_t c = 0; c < ncols; c++) {
-        fill_cells(db, &cols[c], geo, codes, nmain, &cells[c], ncols);
+        fill_cells(s, &cols[c], geo, codes, nmain, &cells[c], ncols);
         if (nrows > nmain) {
             sqlite3_stmt *q = NULL;
             sqlite3_prepare_v2(db, "SELECT DISTINCT parent_geography FROM area_links WHERE child_geography = ?", -1,
                                &q, NULL);
             sqlite3_bind_text(q, 1, geo, -1, SQLITE_STATIC);
             while (sqlite3_step(q) == SQLITE_ROW)
-                fill_cells(db, &cols[c], (const char *)sqlite3_column_text(q, 0), codes + nmain, nrows - nmain,
+                fill_cells(s, &cols[c], (const char *)sqlite3_column_text(q, 0), codes + nmain, nrows - nmain,
                            &cells[nmain * ncols + c], ncols);
             sqlite3_finalize(q);
         }

@@ -410,7 +410,7 @@ int wm_store_boundary_layers(const char *store_path, wm_store_geography **out, s
 }
 
 /* Values of (id, period, geography) into a malloc'd array. */
-static int read_values(wm_store *s, const char *id, const char *period, const char *geography,
+int wm_store_read_values(wm_store *s, const char *id, const char *period, const char *geography,
                        wm_store_value **values, size_t *n, wm_error *err)
 {
     sqlite3_stmt *q = NULL;
@@ -471,7 +471,7 @@ int wm_store_values(const char *store_path, const char *indicator_id, const char
         rc = wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)",
                           s->path, indicator_id, geography ? geography : "?", held);
     }
-    if (rc == 0) rc = read_values(s, indicator_id, per, geo, values, n, err);
+    if (rc == 0) rc = wm_store_read_values(s, indicator_id, per, geo, values, n, err);
     if (rc == 0 && meta) {
         *meta = m;
         snprintf(meta->values_geography, sizeof meta->values_geography, "%s", geo);
@@ -524,7 +524,7 @@ double *wm_store_values_for_layer(const char *store_path, const char *indicator_
             const char *g = (const char *)sqlite3_column_text(q, 0);
             wm_store_value *cand = NULL;
             size_t nc = 0, hits = 0;
-            if (read_values(s, indicator_id, per, g, &cand, &nc, err) != 0) break;
+            if (wm_store_read_values(s, indicator_id, per, g, &cand, &nc, err) != 0) break;
             for (size_t i = 0; i < layer->n; i++) {
                 size_t lo = 0, hi = nc;
                 while (lo < hi) {
@@ -546,7 +546,7 @@ double *wm_store_values_for_layer(const char *store_path, const char *indicator_
             goto done;
         }
     }
-    if (read_values(s, indicator_id, per, geo, &v, &nv, err) != 0) goto done;
+    if (wm_store_read_values(s, indicator_id, per, geo, &v, &nv, err) != 0) goto done;
     out = malloc((layer->n + 1) * sizeof *out);
     size_t matched = 0, with_value = 0, suppressed = 0;
     const char *method = NULL;

@@ -142,6 +142,11 @@ int wm_store_begin(wm_store *s, wm_error *err);
 int wm_store_commit(wm_store *s, wm_error *err);
 void wm_store_rollback(wm_store *s);
 
+/* Every value of (id, period, geography) in an open store, sorted by area
+ * code, malloc'd; *n receives the count (0 is not an error). */
+int wm_store_read_values(wm_store *s, const char *id, const char *period, const char *geography,
+                         wm_store_value **values, size_t *n, wm_error *err);
+
 /* The geographies indicator `id` (period `period`) has values for,
  * with their area counts, into buf: "lad25(1) lsoa11(195) ward25(18)". */
 int wm_store_geographies_held(wm_store *s, const char *id, const char *period, char *buf, size_t size);
