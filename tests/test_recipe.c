@@ -149,7 +149,8 @@ static void test_errors(void)
     CHECK_ERR("[render a]\n--title = x\n", "t.recipe:2: \"--title\" is not an option name");
     CHECK_ERR("[render a]\no = a.png\n", "t.recipe:2: write outputs as \"output = FILE ...\"");
     CHECK_ERR("[render a]\ncaption\n", "t.recipe:2: caption needs a value");
-    CHECK_ERR("[render a]\npalete = Blues\noutput = a.png\n", "t.recipe:2: render has no option \"palete\"");
+    CHECK_ERR("[render a]\npalete = Blues\noutput = a.png\n",
+              "t.recipe:2: render has no option \"palete\" (see wardmap render --help)");
     CHECK_ERR("[render a]\nreverse = yes\noutput = a.png\n", "t.recipe:2: reverse is a flag");
     CHECK_ERR("[table a]\ngeography\noutput = a.csv\n", "t.recipe:2: geography needs a value");
     CHECK_ERR("[render a]\ntitle = x\n[render b]\noutput = b.png\n",

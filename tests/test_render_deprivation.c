@@ -5,7 +5,7 @@
  * pHYs resolution, and that the pixel at each LSOA's interior point has
  * the colour of that LSOA's decile.  SVG and PDF outputs must be accepted
  * by rsvg-convert and pdfinfo. */
-#include "choropleth.h"
+#include "map.h"
 #include "render.h"
 #include "testutil.h"
 
@@ -15,7 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const wm_option options[] = { WM_CHOROPLETH_OPTIONS, { NULL, 0, 0, NULL, NULL } };
+static const wm_option options[] = { WM_MAP_OPTIONS, { NULL, 0, 0, NULL, NULL } };
 
 static int pixel_is(cairo_surface_t *img, int x, int y, wm_rgb c)
 {
@@ -58,8 +58,8 @@ int main(void)
     wm_error err;
     wm_error_clear(&err);
     CHECK(wm_args_parse(&a, options, 17, argv, 0, &err) == 0);
-    wm_choropleth map;
-    int ok = wm_choropleth_from_args(&a, &map, &err) == 0;
+    wm_map map;
+    int ok = wm_map_from_args(&a, &map, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); return wm_test_summary(); }
     CHECK(map.layer->n == 195);
@@ -95,7 +95,7 @@ int main(void)
         OGR_G_DestroyGeometry(p);
         int x = (int)floor(px * 150 / 72.0), y = (int)floor(py * 150 / 72.0);
         checked++;
-        if (x >= 0 && y >= 0 && x < w && y < h && pixel_is(img, x, y, wm_choropleth_colour(&map, i)))
+        if (x >= 0 && y >= 0 && x < w && y < h && pixel_is(img, x, y, wm_map_colour(&map, i)))
             matched++;
         else
             fprintf(stderr, "LSOA %s: pixel (%d,%d) is not its decile colour\n", map.layer->features[i].key, x, y);
@@ -112,7 +112,7 @@ int main(void)
     snprintf(cmd, sizeof cmd, "grep -q '<image' '%s'", svg);
     CHECK(system(cmd) != 0);   /* vector all through: no embedded raster */
 
-    wm_choropleth_free(&map);
+    wm_map_free(&map);
     wm_args_free(&a);
     return wm_test_summary();
 }

@@ -1,7 +1,7 @@
 /* The ward names on every Coventry ward map: at each page size the
  * figures use, no two label boxes intersect, none covers the legend or
  * leaves the map frame, and a label inside its ward stays in it. */
-#include "choropleth.h"
+#include "map.h"
 #include "labels.h"
 #include "render.h"
 #include "testutil.h"
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const wm_option options[] = { WM_CHOROPLETH_OPTIONS, { NULL, 0, 0, NULL, NULL } };
+static const wm_option options[] = { WM_MAP_OPTIONS, { NULL, 0, 0, NULL, NULL } };
 
 static int boxes_overlap(const double a[4], const double b[4])
 {
@@ -62,8 +62,8 @@ int main(void)
     wm_error err;
     wm_error_clear(&err);
     CHECK(wm_args_parse(&a, options, 15, lsoa_argv, 0, &err) == 0);
-    wm_choropleth map;
-    CHECK(wm_choropleth_from_args(&a, &map, &err) == 0);
+    wm_map map;
+    CHECK(wm_map_from_args(&a, &map, &err) == 0);
     wm_layer *overlay = wm_layer_read(wards, "WD25CD", "WD25NM", NULL, &err);
     CHECK(overlay != NULL);
     if (!overlay || !map.layer) return wm_test_summary();
@@ -91,7 +91,7 @@ int main(void)
     fprintf(stderr, "numbered maps: %d\n", numbered);
 
     wm_layer_free(overlay);
-    wm_choropleth_free(&map);
+    wm_map_free(&map);
     wm_args_free(&a);
     return wm_test_summary();
 }

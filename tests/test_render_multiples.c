@@ -1,6 +1,6 @@
 /* Small multiples, bivariate maps, highlight and numbered wards, through
  * the render command and the library calls under it. */
-#include "choropleth.h"
+#include "map.h"
 #include "commands.h"
 #include "labels.h"
 #include "render.h"
@@ -12,7 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const wm_option options[] = { WM_CHOROPLETH_OPTIONS, { NULL, 0, 0, NULL, NULL } };
+static const wm_option options[] = { WM_MAP_OPTIONS, { NULL, 0, 0, NULL, NULL } };
 
 static int file_size(const char *path)
 {
@@ -44,16 +44,16 @@ static void test_shared_legend(void)
     char *a1[] = { "render", "--layer", lsoa, "--data", fp18, "--data-key", "LSOA Code",
                    "--value", "Proportion of households fuel poor (%)", NULL };
     wm_args a;
-    wm_choropleth m;
+    wm_map m;
     CHECK(wm_args_parse(&a, options, 9, a1, 0, &err) == 0);
-    CHECK(wm_choropleth_from_args(&a, &m, &err) == 0);
+    CHECK(wm_map_from_args(&a, &m, &err) == 0);
     wm_classes c = m.classes;
     wm_classes_recount(&c, m.values, m.layer->n);
     size_t sum = c.nodata;
     for (int k = 0; k < c.n; k++) sum += c.count[k];
     CHECK(sum == 195);
     CHECK(c.total == 195);
-    wm_choropleth_free(&m);
+    wm_map_free(&m);
     wm_args_free(&a);
 }
 
@@ -66,9 +66,9 @@ static void test_bivariate(void)
                      "--data2-key", "LSOA code (2011)", "--value2", "Index of Multiple Deprivation (IMD) Rank", NULL };
     wm_args a;
     wm_error err;
-    wm_choropleth m;
+    wm_map m;
     CHECK(wm_args_parse(&a, options, 15, argv, 0, &err) == 0);
-    int ok = wm_choropleth_from_args(&a, &m, &err) == 0;
+    int ok = wm_map_from_args(&a, &m, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
     CHECK(m.bivariate);
@@ -77,7 +77,7 @@ static void test_bivariate(void)
     int right = 0;
     for (size_t i = 0; i < m.layer->n; i++) {
         int x = wm_class_of(&m.classes, m.values[i]), y = wm_class_of(&m.classes2, m.values2[i]);
-        wm_rgb got = wm_choropleth_colour(&m, i), want = m.bivariate_colour[y][x];
+        wm_rgb got = wm_map_colour(&m, i), want = m.bivariate_colour[y][x];
         right += got.r == want.r && got.g == want.g && got.b == want.b;
     }
     CHECK(right == 195);
@@ -96,7 +96,7 @@ static void test_bivariate(void)
     wm_paper_size("A5", 1, &fig.width_pt, &fig.height_pt);
     CHECK(wm_render_figure(&fig, out, &err) == 0);
     CHECK(file_size(out) > 10000);
-    wm_choropleth_free(&m);
+    wm_map_free(&m);
     wm_args_free(&a);
 }
 
@@ -111,9 +111,9 @@ static void test_numbered_wards(void)
                      "--value", "Proportion of households fuel poor (%)", "--style", style, NULL };
     wm_args a;
     wm_error err;
-    wm_choropleth m;
+    wm_map m;
     CHECK(wm_args_parse(&a, options, 11, argv, 0, &err) == 0);
-    int ok = wm_choropleth_from_args(&a, &m, &err) == 0;
+    int ok = wm_map_from_args(&a, &m, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
     CHECK(m.classes.nodata == 18);   /* LSOA codes match no ward: all No data, never zero */
@@ -144,7 +144,7 @@ static void test_numbered_wards(void)
     snprintf(out, sizeof out, "%s/numbered.png", wm_test_tmpdir());
     CHECK(wm_render_figure(&fig, out, &err) == 0);
     wm_layer_free(overlay);
-    wm_choropleth_free(&m);
+    wm_map_free(&m);
     wm_args_free(&a);
 }
 

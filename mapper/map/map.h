@@ -1,4 +1,4 @@
-/* choropleth.h -- the data half of a thematic map, shared by render and
+/* map.h -- the data half of a thematic map (a choropleth), shared by render and
  * export so that a figure and a GeoPackage made with the same options
  * agree class for class.
  *
@@ -9,7 +9,7 @@
  * pipeline's read -> join -> classify -> style steps; drawing it
  * (render.h) or writing it (gpkg export) is the last step.
  *
- * Options (WM_CHOROPLETH_OPTIONS, to put in a command's option table):
+ * Options (WM_MAP_OPTIONS, to put in a command's option table):
  *   --layer FILE[:LAYER]   boundary layer (required)
  *   --key FIELD            its area-code field (default: first field
  *                          ending in CD, e.g. LSOA11CD, WD25CD)
@@ -49,8 +49,8 @@
  * 3 x 3 scheme (Joshua Stevens' purple-blue): low/low light grey, high x
  * teal, high y pink, high/high dark blue.
  */
-#ifndef WM_CHOROPLETH_H
-#define WM_CHOROPLETH_H
+#ifndef WM_MAP_H
+#define WM_MAP_H
 
 #include "args.h"
 #include "classify.h"
@@ -60,7 +60,7 @@
 #include "palette.h"
 #include "style.h"
 
-#define WM_CHOROPLETH_OPTIONS \
+#define WM_MAP_OPTIONS \
     { "layer", 0, WM_OPT_VALUE, "FILE[:LAYER]", "boundary layer, any format GDAL reads" }, \
     { "key", 0, WM_OPT_VALUE, "FIELD", "area-code field of the layer (default: first field ending in CD)" }, \
     { "name-field", 0, WM_OPT_VALUE, "FIELD", "area-name field of the layer (default: first field ending in NM)" }, \
@@ -90,7 +90,7 @@
     { "reference", 0, WM_OPT_VALUE, "V[:TEXT]", "mark a reference value in the legend, e.g. 13.4:England" }, \
     { "reference-area", 0, WM_OPT_VALUE, "CODE[:TEXT]", "mark the stored value of an area (e.g. E08000026) in the legend" }
 
-typedef struct wm_choropleth {
+typedef struct wm_map {
     wm_style style;           /* the look, from --style */
     wm_layer *layer;          /* owned */
     double *values;           /* layer->n values, NAN = No data; owned */
@@ -116,19 +116,19 @@ typedef struct wm_choropleth {
     int has_reference;
     double reference;
     char reference_label[128];
-} wm_choropleth;
+} wm_map;
 
 /* Build a choropleth from parsed options (see above).  Prints nothing;
  * the caller prints join_report and palette_warning. */
-int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err);
+int wm_map_from_args(const wm_args *a, wm_map *c, wm_error *err);
 
 /* The fill colour of area i (its class colour, or the No data colour). */
-wm_rgb wm_choropleth_colour(const wm_choropleth *c, size_t i);
+wm_rgb wm_map_colour(const wm_map *c, size_t i);
 
 /* Whether area i is drawn as No data (no value, or, on a bivariate map,
  * no value of either variable). */
-int wm_choropleth_is_nodata(const wm_choropleth *c, size_t i);
+int wm_map_is_nodata(const wm_map *c, size_t i);
 
-void wm_choropleth_free(wm_choropleth *c);
+void wm_map_free(wm_map *c);
 
 #endif

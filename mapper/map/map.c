@@ -1,4 +1,4 @@
-#include "choropleth.h"
+#include "map.h"
 #include "store.h"
 #include "table.h"
 
@@ -82,7 +82,7 @@ static double *variable_values(const wm_args *a, const wm_layer *layer, const ch
     return v;
 }
 
-static int setup_bivariate(const wm_args *a, wm_choropleth *c, wm_error *err)
+static int setup_bivariate(const wm_args *a, wm_map *c, wm_error *err)
 {
     char unit2[64] = "", source2[512] = "";
     const char *data = wm_args_get(a, "data", NULL);
@@ -117,7 +117,7 @@ static int setup_bivariate(const wm_args *a, wm_choropleth *c, wm_error *err)
 
 /* The stored value of `indicator` for the area `code` at whichever
  * geography holds it (the city is "lad", a ward "ward", ...). */
-static int stored_reference(const wm_args *a, const char *indicator, const char *spec, wm_choropleth *c,
+static int stored_reference(const wm_args *a, const char *indicator, const char *spec, wm_map *c,
                             wm_error *err)
 {
     char code[64];
@@ -151,7 +151,7 @@ static int stored_reference(const wm_args *a, const char *indicator, const char 
                         code, indicator);
 }
 
-int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err)
+int wm_map_from_args(const wm_args *a, wm_map *c, wm_error *err)
 {
     memset(c, 0, sizeof *c);
     if (wm_style_load(wm_args_get(a, "style", NULL), &c->style, err) != 0) return -1;
@@ -240,7 +240,7 @@ int wm_choropleth_from_args(const wm_args *a, wm_choropleth *c, wm_error *err)
     return 0;
 }
 
-wm_rgb wm_choropleth_colour(const wm_choropleth *c, size_t i)
+wm_rgb wm_map_colour(const wm_map *c, size_t i)
 {
     int k = wm_class_of(&c->classes, c->values[i]);
     if (c->bivariate) {
@@ -250,13 +250,13 @@ wm_rgb wm_choropleth_colour(const wm_choropleth *c, size_t i)
     return k >= 0 && k < c->palette.n ? c->palette.colour[k] : c->nodata_colour;
 }
 
-int wm_choropleth_is_nodata(const wm_choropleth *c, size_t i)
+int wm_map_is_nodata(const wm_map *c, size_t i)
 {
     if (wm_class_of(&c->classes, c->values[i]) < 0) return 1;
     return c->bivariate && wm_class_of(&c->classes2, c->values2[i]) < 0;
 }
 
-void wm_choropleth_free(wm_choropleth *c)
+void wm_map_free(wm_map *c)
 {
     if (!c) return;
     wm_layer_free(c->layer);

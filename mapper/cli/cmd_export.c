@@ -8,7 +8,7 @@
  * describes every indicator column; layer_styles holds the QGIS/SLD
  * styles.  gpkg.h makes the write atomic.
  */
-#include "choropleth.h"
+#include "map.h"
 #include "commands.h"
 #include "gpkg.h"
 #include "home.h"
@@ -25,7 +25,7 @@
 #include <sys/stat.h>
 
 const wm_option wm_export_options[] = {
-    WM_CHOROPLETH_OPTIONS,
+    WM_MAP_OPTIONS,
     { "output", 'o', WM_OPT_VALUE, "OUT.gpkg", "GeoPackage to write" },
     { "force", 0, WM_OPT_FLAG, NULL, "overwrite an existing file; with --append, replace layers of the same name" },
     { "append", 0, WM_OPT_FLAG, NULL, "add the layers to an existing GeoPackage, keeping what it holds" },
@@ -306,7 +306,7 @@ static wm_qgis_alias *aliases_of(const wm_layer *L, const char *geography, const
 static void pt_to_mm(double pt, double *mm) { *mm = pt * 25.4 / 72.0; }
 
 static int add_outline_style(wm_gpkg *g, const char *table, const wm_layer *L, const char *geography,
-                             const colset *cs, const wm_choropleth *map, wm_error *err)
+                             const colset *cs, const wm_map *map, wm_error *err)
 {
     char code_title[64], name_title[64], outline[8];
     int nal;
@@ -327,7 +327,7 @@ static int add_outline_style(wm_gpkg *g, const char *table, const wm_layer *L, c
     return rc;
 }
 
-static int add_map_styles(wm_gpkg *g, const char *table, const wm_choropleth *map, const char *geography,
+static int add_map_styles(wm_gpkg *g, const char *table, const wm_map *map, const char *geography,
                           const colset *cs, const char *attr, wm_error *err)
 {
     const wm_layer *L = map->layer;
@@ -426,7 +426,7 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
     const char *out = wm_args_get(&a, "output", NULL);
     int append = wm_args_has(&a, "append"), force = wm_args_has(&a, "force");
     int rc = -1;
-    wm_choropleth map;
+    wm_map map;
     memset(&map, 0, sizeof map);
     wm_gpkg *g = NULL;
     colset mapped = { 0 };
@@ -465,7 +465,7 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
         }
     }
 
-    if (wm_choropleth_from_args(&a, &map, err) != 0) goto finish;
+    if (wm_map_from_args(&a, &map, err) != 0) goto finish;
     if (map.bivariate) {
         wm_error_set(err, WM_EXIT_USAGE, "export: bivariate maps are not exported (a graduated style has one "
                      "variable); export each variable on its own");
@@ -534,7 +534,7 @@ int wm_cmd_export(int argc, char **argv, wm_error *err)
             int k = wm_class_of(&map.classes, map.values[i]);
             cls[i] = k >= 0 ? k + 1 : NAN;
             label[i] = k >= 0 ? map.classes.label[k] : isnan(map.values[i]) ? "No data" : "Not in any class";
-            wm_qgis_hex(wm_choropleth_colour(&map, i), hex[i]);
+            wm_qgis_hex(wm_map_colour(&map, i), hex[i]);
             colour[i] = hex[i];
         }
         char base[256], name[280], title[300];
@@ -655,7 +655,7 @@ finish:
     if (g) wm_gpkg_abort(g);
     free(geos);
     colset_free(&mapped);
-    wm_choropleth_free(&map);
+    wm_map_free(&map);
     wm_args_free(&a);
     return rc;
 }

@@ -243,8 +243,11 @@ static int check_keys(parser *p, const wm_recipe_section *s)
         if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) continue;
         const wm_option *o = wm_command_option(cmd, e->key);
         p->line = e->line;
-        if (!o || strcmp(e->key, "output") == 0)
-            return fail(p, "%s has no option \"%s\" (see wardmap %s --help)", cmd->name, e->key);
+        if (!o || strcmp(e->key, "output") == 0) {
+            char what[160];
+            snprintf(what, sizeof what, "%s has no option \"%s\"", cmd->name, e->key);
+            return fail(p, "%s (see wardmap %s --help)", what, cmd->name);
+        }
         if (o->kind == WM_OPT_FLAG && e->value)
             return fail(p, "%s is a flag: write it alone, without \"= ...\"", e->key, NULL);
         if (o->kind != WM_OPT_FLAG && !e->value)

@@ -1,6 +1,6 @@
 /* wardmap render: one figure -- a choropleth, a bivariate map, or small
  * multiples of several indicators. */
-#include "choropleth.h"
+#include "map.h"
 #include "commands.h"
 #include "render.h"
 
@@ -9,10 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const wm_option choropleth_options[] = { WM_CHOROPLETH_OPTIONS, { NULL, 0, 0, NULL, NULL } };
+static const wm_option map_options[] = { WM_MAP_OPTIONS, { NULL, 0, 0, NULL, NULL } };
 
 const wm_option wm_render_options[] = {
-    WM_CHOROPLETH_OPTIONS,
+    WM_MAP_OPTIONS,
     { "title", 0, WM_OPT_VALUE, "TEXT", "figure title (default: the legend title)" },
     { "subtitle", 0, WM_OPT_VALUE, "TEXT", "line under the title" },
     { "notes", 0, WM_OPT_VALUE, "TEXT", "notes printed under the legend" },
@@ -91,7 +91,7 @@ static char **panel_argv(const wm_args *a, const char *spec, int *argc, char **t
     char **v = malloc((size_t)cap * sizeof *v);
 #define PUSH(s) do { if (n + 1 >= cap) { cap *= 2; v = realloc(v, (size_t)cap * sizeof *v); } v[n++] = strdup(s); } while (0)
     PUSH("render");
-    for (const wm_option *o = choropleth_options; o->name; o++) {
+    for (const wm_option *o = map_options; o->name; o++) {
         int count = 0;
         const char **all = o->kind == WM_OPT_REPEAT ? wm_args_all(a, o->name, &count) : NULL;
         char opt[80];
@@ -138,7 +138,7 @@ static void free_argv(char **v, int n)
 
 /* Classify every panel's values together and give each panel those
  * classes with its own counts. */
-static int share_classes(wm_choropleth **maps, int n, wm_error *err)
+static int share_classes(wm_map **maps, int n, wm_error *err)
 {
     size_t total = 0;
     for (int i = 0; i < n; i++) total += maps[i]->layer->n;
@@ -178,7 +178,7 @@ static int share_classes(wm_choropleth **maps, int n, wm_error *err)
 int wm_cmd_render(int argc, char **argv, wm_error *err)
 {
     wm_args a;
-    wm_choropleth *maps[WM_MAX_PANELS] = { 0 };
+    wm_map *maps[WM_MAX_PANELS] = { 0 };
     char *titles[WM_MAX_PANELS] = { 0 };
     int nmaps = 0, npanels = 0;
     wm_layer *overlay = NULL, *highlight_layer = NULL;
@@ -214,7 +214,7 @@ int wm_cmd_render(int argc, char **argv, wm_error *err)
         const wm_args *use = &a;
         if (npanels) {
             pv = panel_argv(&a, panels[i], &pc, &titles[i]);
-            if (wm_args_parse(&pa, choropleth_options, pc, pv, 0, err) != 0) {
+            if (wm_args_parse(&pa, map_options, pc, pv, 0, err) != 0) {
                 wm_error_prefix(err, "--panel %d", i + 1);
                 wm_args_free(&pa);
                 free_argv(pv, pc);
@@ -222,7 +222,7 @@ int wm_cmd_render(int argc, char **argv, wm_error *err)
             }
             use = &pa;
         }
-        int ok = wm_choropleth_from_args(use, maps[i], err) == 0;
+        int ok = wm_map_from_args(use, maps[i], err) == 0;
         if (npanels) { wm_args_free(&pa); free_argv(pv, pc); }
         if (!ok) {
             if (npanels) wm_error_prefix(err, "--panel %d", i + 1);
@@ -254,7 +254,7 @@ int wm_cmd_render(int argc, char **argv, wm_error *err)
 
     fig.map = maps[0];
     if (npanels) {
-        fig.panels = (const wm_choropleth *const *)maps;
+        fig.panels = (const wm_map *const *)maps;
         fig.panel_titles = (const char *const *)titles;
         fig.npanels = npanels;
         fig.shared_legend = wm_args_has(&a, "shared-legend");
@@ -277,7 +277,7 @@ done:
     wm_layer_free(overlay);
     wm_layer_free(highlight_layer);
     for (int i = 0; i < nmaps; i++) {
-        wm_choropleth_free(maps[i]);
+        wm_map_free(maps[i]);
         free(maps[i]);
         free(titles[i]);
     }

@@ -9,7 +9,7 @@
 #include "style.h"
 #include "classify.h"
 #include "home.h"
-#include "render.h"
+#include "paper.h"
 
 #include <ctype.h>
 #include <dirent.h>

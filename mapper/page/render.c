@@ -18,21 +18,6 @@
 
 /* ---- page and format ------------------------------------------------ */
 
-int wm_paper_size(const char *name, int landscape, double *w, double *h)
-{
-    static const struct { const char *name; double w_mm, h_mm; } papers[] = {
-        { "A3", 297, 420 }, { "A4", 210, 297 }, { "A5", 148, 210 }, { NULL, 0, 0 }
-    };
-    for (int i = 0; papers[i].name; i++)
-        if (strcasecmp(name, papers[i].name) == 0) {
-            double a = papers[i].w_mm * 72.0 / 25.4, b = papers[i].h_mm * 72.0 / 25.4;
-            *w = landscape ? b : a;
-            *h = landscape ? a : b;
-            return 0;
-        }
-    return -1;
-}
-
 int wm_format_from_path(const char *path, wm_format *out)
 {
     const char *dot = strrchr(path, '.');
@@ -133,7 +118,7 @@ static int figure_nmaps(const wm_figure *fig)
     return fig->npanels > 0 ? fig->npanels : 1;
 }
 
-static const wm_choropleth *figure_map(const wm_figure *fig, int i)
+static const wm_map *figure_map(const wm_figure *fig, int i)
 {
     return fig->npanels > 0 ? fig->panels[i] : fig->map;
 }
@@ -147,7 +132,7 @@ static void attribution_text(const wm_figure *fig, char *buf, size_t size)
     int nseen = 0;
     size_t o = (size_t)snprintf(buf, size, "Sources: ");
     for (int m = 0; m < figure_nmaps(fig); m++) {
-        const wm_choropleth *map = figure_map(fig, m);
+        const wm_map *map = figure_map(fig, m);
         if (vintage_year(map->layer) > year) year = vintage_year(map->layer);
         for (int i = 0; i < map->nsources && nseen < 64; i++) {
             int dup = 0;
@@ -228,7 +213,7 @@ static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 }
 
 /* The map extent: the filled layer and the overlay together. */
-static void map_extent(const wm_figure *fig, const wm_choropleth *map, double ext[4])
+static void map_extent(const wm_figure *fig, const wm_map *map, double ext[4])
 {
     const wm_layer *g = map->layer;
     ext[0] = g->minx; ext[1] = g->miny; ext[2] = g->maxx; ext[3] = g->maxy;
@@ -255,16 +240,16 @@ static wm_affine fit(const double ext[4], rect frame, double padding)
 
 /* ---- the map ------------------------------------------------------------ */
 
-static void draw_areas(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf)
+static void draw_areas(cairo_t *cr, const page *pg, const wm_map *map, const wm_affine *tf)
 {
     const wm_style *st = pg->st;
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     for (size_t i = 0; i < map->layer->n; i++) {
         add_geometry(cr, tf, map->layer->features[i].geom);
-        set_rgb(cr, wm_choropleth_colour(map, i));
+        set_rgb(cr, wm_map_colour(map, i));
         cairo_fill_preserve(cr);
-        if (st->nodata_hatch && wm_choropleth_is_nodata(map, i)) {
+        if (st->nodata_hatch && wm_map_is_nodata(map, i)) {
             hatch_path(cr, pg);
             add_geometry(cr, tf, map->layer->features[i].geom);
         }
@@ -277,7 +262,7 @@ static void draw_areas(cairo_t *cr, const page *pg, const wm_choropleth *map, co
 }
 
 /* Wash everything but the highlighted areas towards white. */
-static void mute_others(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf, rect frame)
+static void mute_others(cairo_t *cr, const page *pg, const wm_map *map, const wm_affine *tf, rect frame)
 {
     const wm_figure *fig = pg->fig;
     double opacity = pg->st->mute_opacity > 0 ? pg->st->mute_opacity : 0.6;
@@ -296,7 +281,7 @@ static void mute_others(cairo_t *cr, const page *pg, const wm_choropleth *map, c
     cairo_restore(cr);
 }
 
-static void draw_outlines(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf,
+static void draw_outlines(cairo_t *cr, const page *pg, const wm_map *map, const wm_affine *tf,
                           OGRGeometryH boundary)
 {
     const wm_style *st = pg->st;
@@ -371,7 +356,7 @@ static void draw_placed_label(cairo_t *cr, const page *pg, const wm_placed_label
 
 /* Draw (draw = 1) or measure the legend of `map` at (x, y), width w.
  * Returns its height. */
-static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map, double x, double y,
+static double legend_block(cairo_t *cr, const page *pg, const wm_map *map, double x, double y,
                            double w, int draw)
 {
     const wm_style *st = pg->st;
@@ -444,7 +429,7 @@ static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map
                  map->classes2.label[1], map->classes2.label[2]);
         y += 2 * s + wrap_text(cr, line, x, y + st->legend_text_size * s, w, st->legend_text_size * 1.3 * s, draw);
         size_t nodata = 0;
-        for (size_t i = 0; i < map->layer->n; i++) nodata += (size_t)wm_choropleth_is_nodata(map, i);
+        for (size_t i = 0; i < map->layer->n; i++) nodata += (size_t)wm_map_is_nodata(map, i);
         if (nodata) {
             snprintf(line, sizeof line, "No data (hatched grey): %zu areas", nodata);
             y += 2 * s + wrap_text(cr, line, x, y + st->legend_text_size * s, w, st->legend_text_size * 1.3 * s, draw);
@@ -555,7 +540,7 @@ static double round_length(double target)
 
 /* North arrow (top right) and scale bar (bottom left) of a frame; their
  * boxes go into obstacles[0..1] so labels keep clear of them. */
-static void furniture(cairo_t *cr, const page *pg, const wm_choropleth *map, const wm_affine *tf, rect frame,
+static void furniture(cairo_t *cr, const page *pg, const wm_map *map, const wm_affine *tf, rect frame,
                       int draw, double obstacles[2][4])
 {
     const wm_style *st = pg->st;
@@ -608,7 +593,7 @@ static void furniture(cairo_t *cr, const page *pg, const wm_choropleth *map, con
 /* ---- layout ------------------------------------------------------------- */
 
 typedef struct panel {
-    const wm_choropleth *map;
+    const wm_map *map;
     const char *title;           /* panel heading (small multiples), or NULL */
     rect frame;                  /* the map */
     rect legend;                 /* its legend (w = 0: none, shared legend) */
@@ -627,7 +612,7 @@ typedef struct layout {
     OGRGeometryH boundary;       /* outer boundary of the overlay, or NULL */
 } layout;
 
-static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map, double x, double y,
+static double legend_block(cairo_t *cr, const page *pg, const wm_map *map, double x, double y,
                            double w, int draw);
 
 /* Put the legend of `map` beside (or under) the map in `area`.  The
@@ -637,7 +622,7 @@ static double legend_block(cairo_t *cr, const page *pg, const wm_choropleth *map
  * With `tighten`, the frame shrinks to the map itself (top-aligned,
  * centred across) so the north arrow and scale bar sit by the map and a
  * bottom legend directly under it. */
-static void arrange(cairo_t *cr, const page *pg, const wm_choropleth *map, rect area, const double ext[4],
+static void arrange(cairo_t *cr, const page *pg, const wm_map *map, rect area, const double ext[4],
                     int tighten, rect *frame, rect *legend)
 {
     const wm_style *st = pg->st;
@@ -957,7 +942,7 @@ static int write_vector(const page *pg, const layout *L, wm_format fmt, const ch
         cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_2);
     } else {
         surface = cairo_pdf_surface_create(tmp, fig->width_pt, fig->height_pt);
-        const wm_choropleth *first = figure_map(fig, 0);
+        const wm_map *first = figure_map(fig, 0);
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
                                        fig->title && *fig->title ? fig->title : first->legend_title);
         cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, fig->author ? fig->author : "wardmap");

@@ -35,17 +35,18 @@
 #ifndef WM_RENDER_H
 #define WM_RENDER_H
 
-#include "choropleth.h"
+#include "map.h"
 #include "error.h"
 #include "layer.h"
+#include "paper.h"
 
 typedef enum { WM_FORMAT_PNG, WM_FORMAT_SVG, WM_FORMAT_PDF } wm_format;
 
 #define WM_MAX_PANELS 9
 
 typedef struct wm_figure {
-    const wm_choropleth *map;      /* the map (ignored when npanels > 0) */
-    const wm_choropleth *const *panels;   /* small multiples, or NULL */
+    const wm_map *map;      /* the map (ignored when npanels > 0) */
+    const wm_map *const *panels;   /* small multiples, or NULL */
     const char *const *panel_titles;      /* a heading per panel, or NULL */
     int npanels;                   /* 0 for a single map; at most WM_MAX_PANELS */
     int shared_legend;             /* one legend for all panels */
@@ -62,10 +63,6 @@ typedef struct wm_figure {
     double dpi;                    /* PNG resolution */
     const char *author;            /* PDF metadata, may be NULL */
 } wm_figure;
-
-/* Page sizes: "A3", "A4", "A5" (portrait unless `landscape`).  Returns
- * -1 for an unknown name. */
-int wm_paper_size(const char *name, int landscape, double *width_pt, double *height_pt);
 
 /* The output format implied by a file name's extension; -1 if none. */
 int wm_format_from_path(const char *path, wm_format *out);
