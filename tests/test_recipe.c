@@ -109,7 +109,7 @@ static void test_outputs_order(void)
      * after; the command line keeps the recipe's order.  A file named
      * twice is one input. */
     const char *text = "[rank r]\nmap = m.png\nward-layer = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
-                       "lsoa-layer = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
+                       "store = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
                        "output = a.csv a.md\n";
     wm_error err;
     wm_recipe *r = wm_recipe_parse(text, "t.recipe", &err);

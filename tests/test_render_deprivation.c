@@ -59,14 +59,14 @@ int main(void)
     wm_error_clear(&err);
     CHECK(wm_args_parse(&a, options, 17, argv, 0, &err) == 0);
     wm_map map;
-    int ok = wm_map_from_args(&a, &map, &err) == 0;
+    int ok = wm_test_map_from_args(&a, &map, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); return wm_test_summary(); }
     CHECK(map.layer->n == 195);
     CHECK(map.classes.n == 10);
     CHECK(map.classes.count[0] == 28);      /* 14.4% of 195 in decile 1 */
     CHECK(map.classes.nodata == 0);
-    CHECK(strstr(map.join_report, "joined 195/195 areas; 32,649 table rows unused") != NULL);
+    CHECK(strstr(map.values_report, "joined 195/195 areas; 32,649 table rows unused") != NULL);
 
     wm_figure fig;
     memset(&fig, 0, sizeof fig);

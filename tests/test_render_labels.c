@@ -63,7 +63,7 @@ int main(void)
     wm_error_clear(&err);
     CHECK(wm_args_parse(&a, options, 15, lsoa_argv, 0, &err) == 0);
     wm_map map;
-    CHECK(wm_map_from_args(&a, &map, &err) == 0);
+    CHECK(wm_test_map_from_args(&a, &map, &err) == 0);
     wm_layer *overlay = wm_layer_read(wards, "WD25CD", "WD25NM", NULL, &err);
     CHECK(overlay != NULL);
     if (!overlay || !map.layer) return wm_test_summary();

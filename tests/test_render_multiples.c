@@ -46,7 +46,7 @@ static void test_shared_legend(void)
     wm_args a;
     wm_map m;
     CHECK(wm_args_parse(&a, options, 9, a1, 0, &err) == 0);
-    CHECK(wm_map_from_args(&a, &m, &err) == 0);
+    CHECK(wm_test_map_from_args(&a, &m, &err) == 0);
     wm_classes c = m.classes;
     wm_classes_recount(&c, m.values, m.layer->n);
     size_t sum = c.nodata;
@@ -68,7 +68,7 @@ static void test_bivariate(void)
     wm_error err;
     wm_map m;
     CHECK(wm_args_parse(&a, options, 15, argv, 0, &err) == 0);
-    int ok = wm_map_from_args(&a, &m, &err) == 0;
+    int ok = wm_test_map_from_args(&a, &m, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
     CHECK(m.bivariate);
@@ -113,7 +113,7 @@ static void test_numbered_wards(void)
     wm_error err;
     wm_map m;
     CHECK(wm_args_parse(&a, options, 11, argv, 0, &err) == 0);
-    int ok = wm_map_from_args(&a, &m, &err) == 0;
+    int ok = wm_test_map_from_args(&a, &m, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
     CHECK(m.classes.nodata == 18);   /* LSOA codes match no ward: all No data, never zero */

@@ -391,8 +391,11 @@ static void test_read_api(void)
     wm_layer *zone = wm_layer_read(tmp_file("synthetic_zone.geojson"), "CD", "NM", NULL, &err);
     CHECK(zone != NULL);
     if (!zone) return;
+    wm_store *s = wm_store_open(path, 0, &err);
+    CHECK(s != NULL);
+    if (!s) { wm_layer_free(zone); return; }
     wm_indicator_meta m;
-    double *v = wm_store_values_for_layer(path, "fp", NULL, "zone", zone, &m, &err);
+    double *v = wm_store_values_for_layer(s, "fp", NULL, "zone", zone, &m, &err);
     CHECK(v != NULL);
     if (v) {
         CHECK_NEAR(v[wm_layer_find(zone, "T1")], 250.0 / 1500 * 100, 1e-12);
@@ -413,21 +416,21 @@ static void test_read_api(void)
         free(v);
     }
     /* No geography named: the one whose codes match the layer. */
-    v = wm_store_values_for_layer(path, "big_sum", "2021", NULL, zone, &m, &err);
+    v = wm_store_values_for_layer(s, "big_sum", "2021", NULL, zone, &m, &err);
     CHECK(v && strcmp(m.values_geography, "zone") == 0);
     free(v);
     /* Errors: unknown indicator, period, geography. */
-    CHECK(wm_store_values_for_layer(path, "fq", NULL, NULL, zone, &m, &err) == NULL);
+    CHECK(wm_store_values_for_layer(s, "fq", NULL, NULL, zone, &m, &err) == NULL);
     CHECK(err.code == WM_EXIT_USAGE && strstr(err.msg, "no indicator \"fq\"") != NULL);
-    CHECK(wm_store_values_for_layer(path, "fp", "1999", NULL, zone, &m, &err) == NULL);
+    CHECK(wm_store_values_for_layer(s, "fp", "1999", NULL, zone, &m, &err) == NULL);
     CHECK(strstr(err.msg, "no period 1999 (periods: 2020") != NULL);
-    CHECK(wm_store_values_for_layer(path, "dec", NULL, "zone", zone, &m, &err) == NULL);
+    CHECK(wm_store_values_for_layer(s, "dec", NULL, "zone", zone, &m, &err) == NULL);
     CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "it has: small") != NULL);
     wm_layer_free(zone);
 
     wm_store_value *vals = NULL;
     size_t n = 0;
-    CHECK(wm_store_values(path, "big_ratio", NULL, "zone", &vals, &n, NULL, &err) == 0);
+    CHECK(wm_store_values(s, "big_ratio", NULL, "zone", &vals, &n, NULL, &err) == 0);
     CHECK(n == 2);
     if (n == 2) {
         CHECK_STR(vals[0].area_code, "T1");
@@ -440,7 +443,7 @@ static void test_read_api(void)
     free(vals);
 
     wm_indicator_meta *list = NULL;
-    CHECK(wm_store_list_indicators(path, "zone", 0, &list, &n, &err) == 0);
+    CHECK(wm_store_list_indicators(s, "zone", 0, &list, &n, &err) == 0);
     CHECK(n == 6);   /* pop, big_ratio, big_sum, fp, dec1_share, pct_mean */
     if (n == 6) {
         CHECK_STR(list[0].id, "pop");
@@ -448,12 +451,13 @@ static void test_read_api(void)
         CHECK_STR(list[0].values_geography, "zone");
     }
     free(list);
-    CHECK(wm_store_list_indicators(path, "zone", 1, &list, &n, &err) == 0);
+    CHECK(wm_store_list_indicators(s, "zone", 1, &list, &n, &err) == 0);
     CHECK(n == 1 && strcmp(list[0].id, "fp") == 0);
     free(list);
-    CHECK(wm_store_list_indicators(path, NULL, 0, &list, &n, &err) == 0);
+    CHECK(wm_store_list_indicators(s, NULL, 0, &list, &n, &err) == 0);
     CHECK(n == 7);
     free(list);
+    wm_store_close(s);
 }
 
 int main(void)

@@ -15,6 +15,7 @@
 #include "layer.h"
 #include "number.h"
 #include "store.h"
+#include "store_bundled.h"
 #include "table.h"
 #include "testutil.h"
 
@@ -438,8 +439,11 @@ static void test_values_for_ward_layer(void)
                                  "WD25CD", NULL, NULL, &err);
     CHECK(wd != NULL);
     if (!wd) return;
+    wm_store *s = wm_store_open(store_path, 0, &err);
+    CHECK(s != NULL);
+    if (!s) { wm_layer_free(wd); return; }
     wm_indicator_meta m;
-    double *v = wm_store_values_for_layer(store_path, "fuel_poverty_2020", NULL, "ward", wd, &m, &err);
+    double *v = wm_store_values_for_layer(s, "fuel_poverty_2020", NULL, "ward", wd, &m, &err);
     CHECK(v != NULL);
     if (v) {
         for (size_t i = 0; i < wd->n; i++)
@@ -450,11 +454,12 @@ static void test_values_for_ward_layer(void)
         CHECK(strstr(m.licence, "Open Government Licence") != NULL);
         free(v);
     }
-    v = wm_store_values_for_layer(store_path, "ncmp_year6_obese", NULL, "ward", wd, &m, &err);
+    v = wm_store_values_for_layer(s, "ncmp_year6_obese", NULL, "ward", wd, &m, &err);
     CHECK(v != NULL);
     CHECK(strstr(m.notes, "estimates") != NULL);
     CHECK(strstr(m.method, "apportioned by pop_census2021_0_15") != NULL);
     free(v);
+    wm_store_close(s);
     wm_layer_free(wd);
 }
 

@@ -1,4 +1,5 @@
 #include "testutil.h"
+#include "map.h"
 #include "error.h"
 #include "store.h"
 
@@ -103,4 +104,15 @@ double wm_test_stored(sqlite3 *db, const char *id, const char *geography, const 
     }
     sqlite3_finalize(q);
     return v;
+}
+
+int wm_test_map_from_args(const wm_args *a, wm_map *m, wm_error *err)
+{
+    wm_map_spec spec;
+    memset(m, 0, sizeof *m);
+    if (wm_map_spec_from_args(a, &spec, err) != 0) return -1;
+    wm_store_handle store = { spec.store, NULL };
+    int rc = wm_map_build(&spec, &store, NULL, m, err);
+    wm_store_release(&store);
+    return rc;
 }

@@ -5,6 +5,7 @@
 #include "home.h"
 #include "recipe.h"
 #include "store.h"
+#include "store_bundled.h"
 
 #include <limits.h>
 #include <stdio.h>

@@ -5,6 +5,7 @@
 #include "indicator_meta.h"
 #include "store.h"
 #include "store_import.h"
+#include "store_bundled.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -206,12 +207,13 @@ int wm_cmd_indicators(int argc, char **argv, wm_error *err)
     const char *family = wm_args_get(&a, "family", NULL);
     wm_indicator_meta *list = NULL;
     size_t n = 0;
-    if (wm_store_list_indicators(store_path, wm_args_get(&a, "geography", NULL), 0, &list, &n, err) != 0) {
+    wm_store *s = wm_store_open_for_reading(store_path, err);
+    if (!s) { wm_args_free(&a); return err->code; }
+    if (wm_store_list_indicators(s, wm_args_get(&a, "geography", NULL), 0, &list, &n, err) != 0) {
+        wm_store_close(s);
         wm_args_free(&a);
         return err->code;
     }
-    wm_store *s = wm_store_open_for_reading(store_path, err);
-    if (!s) { free(list); wm_args_free(&a); return err->code; }
     int csv = strcmp(format, "csv") == 0;
     if (csv) printf("id,period,title,unit,polarity,family,geography,values,aggregation,source_file,publisher,licence\n");
     else printf("%-34s %-16s %-7s %-40s %s\n", "id", "period", "unit", "values at (areas)", "title  [source]");
@@ -366,7 +368,7 @@ int wm_cmd_table(int argc, char **argv, wm_error *err)
         rc = wm_error_set(err, WM_EXIT_USAGE, "table: the store has no %s areas", geography);
         goto done;
     }
-    if (wm_store_list_indicators(store_path, geo, !(wm_args_has(&a, "all") || nind > 0), &list, &nlist, err) != 0) {
+    if (wm_store_list_indicators(s, geo, !(wm_args_has(&a, "all") || nind > 0), &list, &nlist, err) != 0) {
         rc = err->code;
         goto done;
     }

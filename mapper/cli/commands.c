@@ -1,4 +1,10 @@
 #include "commands.h"
+#include "figure.h"
+#include "export.h"
+#include "rank.h"
+#include "report.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -36,4 +42,9 @@ int wm_command_run(int argc, char **argv, wm_error *err)
     int rc = c->run(argc, argv, err);
     if (rc != 0 && err && err->code == 0) err->code = rc;
     return rc ? (err && err->code ? err->code : rc) : 0;
+}
+
+void wm_cli_print_report(const wm_report *report)
+{
+    wm_report_print(report, stdout, stderr);
 }

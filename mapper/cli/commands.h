@@ -33,6 +33,11 @@ int wm_command_run(int argc, char **argv, wm_error *err);
 extern const wm_option wm_render_options[], wm_figures_options[], wm_import_options[],
     wm_indicators_options[], wm_table_options[], wm_export_options[], wm_rank_options[];
 
+/* Print an operation's report: notes and warnings on stderr, results
+ * on stdout. */
+struct wm_report;
+void wm_cli_print_report(const struct wm_report *report);
+
 /* The option named `name` in a command's table, or NULL. */
 const wm_option *wm_command_option(const wm_command *c, const char *name);
 

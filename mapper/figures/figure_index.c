@@ -420,10 +420,12 @@ int wm_figure_index_write(const wm_recipe *r, const wm_figureset_result *res,
     size_t nmeta = 0;
     if (store_path && exists(store_path)) {
         wm_error ignored;
-        if (wm_store_list_indicators(store_path, NULL, 0, &meta, &nmeta, &ignored) != 0) {
+        wm_store *s = wm_store_open(store_path, 0, &ignored);
+        if (s && wm_store_list_indicators(s, NULL, 0, &meta, &nmeta, &ignored) != 0) {
             meta = NULL;   /* sources are then listed by id only */
             nmeta = 0;
         }
+        wm_store_close(s);
     }
     char path[4096], tmp[4200];
     snprintf(path, sizeof path, "%s/index.html", outdir);

@@ -2,6 +2,7 @@
 #include "table.h"
 
 #include <cpl_conv.h>
+#include <math.h>
 #include <gdal.h>
 #include <ogr_srs_api.h>
 #include <stdlib.h>
@@ -213,4 +214,39 @@ void wm_layer_free(wm_layer *L)
     free(L->key_field);
     free(L->name_field);
     free(L);
+}
+
+wm_layer *wm_layer_select(const wm_layer *src, const size_t *index, size_t n, const char *const *names,
+                          wm_error *err)
+{
+    wm_layer *L = calloc(1, sizeof *L);
+    if (!L) goto oom;
+    L->spec = strdup(src->spec);
+    L->key_field = strdup(src->key_field);
+    L->name_field = src->name_field ? strdup(src->name_field) : NULL;
+    L->srs = src->srs ? OSRClone(src->srs) : NULL;
+    L->features = calloc(n ? n : 1, sizeof *L->features);
+    if (!L->spec || !L->key_field || !L->features) goto oom;
+    L->minx = L->miny = HUGE_VAL;
+    L->maxx = L->maxy = -HUGE_VAL;
+    for (size_t k = 0; k < n; k++) {
+        const wm_feature *f = &src->features[index[k]];
+        wm_feature *w = &L->features[L->n++];
+        w->key = strdup(f->key);
+        w->name = strdup(names && names[k] ? names[k] : f->name);
+        w->geom = OGR_G_Clone(f->geom);
+        if (!w->key || !w->name || !w->geom) goto oom;
+        OGREnvelope env;
+        OGR_G_GetEnvelope(w->geom, &env);
+        if (env.MinX < L->minx) L->minx = env.MinX;
+        if (env.MinY < L->miny) L->miny = env.MinY;
+        if (env.MaxX > L->maxx) L->maxx = env.MaxX;
+        if (env.MaxY > L->maxy) L->maxy = env.MaxY;
+    }
+    qsort(L->features, L->n, sizeof *L->features, compare_features);
+    return L;
+oom:
+    wm_layer_free(L);
+    wm_error_set(err, WM_EXIT_IO, "%s: out of memory", src->spec);
+    return NULL;
 }

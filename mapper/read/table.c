@@ -8,29 +8,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-void wm_split_layer_spec(const char *spec, char **file, char **layer)
-{
-    *layer = NULL;
-    struct stat st;
-    const char *colon = strrchr(spec, ':');
-    /* A path that exists as written wins over any reading of ':'. */
-    if (!colon || stat(spec, &st) == 0 || colon[1] == '/' || colon[1] == '\\' ||
-        colon[1] == '\0' || (colon == spec + 1)) {
-        *file = strdup(spec);
-        return;
-    }
-    *file = strndup(spec, (size_t)(colon - spec));
-    *layer = strdup(colon + 1);
-}
-
-char *wm_trimmed_dup(const char *s)
-{
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
-    return strndup(s, n);
-}
-
 static const char *skip_bom(const char *s)
 {
     if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)

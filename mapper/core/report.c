@@ -1,0 +1,106 @@
+#include "report.h"
+#include "text.h"
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+void wm_report_init(wm_report *r)
+{
+    if (r) memset(r, 0, sizeof *r);
+}
+
+static void add_line(wm_report *r, wm_report_kind kind, char *text)
+{
+    wm_report_line *more = realloc(r->lines, (r->n + 1) * sizeof *more);
+    if (!more) {
+        free(text);
+        return;
+    }
+    r->lines = more;
+    r->lines[r->n].kind = kind;
+    r->lines[r->n].text = text;
+    r->n++;
+}
+
+void wm_report_add(wm_report *r, wm_report_kind kind, const char *fmt, ...)
+{
+    if (!r) return;
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    va_end(ap);
+    if (len < 0) return;
+    size_t plen = r->prefix ? strlen(r->prefix) : 0;
+    char *text = malloc(plen + (size_t)len + 1);
+    if (!text) return;
+    if (plen) memcpy(text, r->prefix, plen);
+    va_start(ap, fmt);
+    vsnprintf(text + plen, (size_t)len + 1, fmt, ap);
+    va_end(ap);
+    for (char *p = text; *p; p++)
+        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
+    add_line(r, kind, text);
+}
+
+void wm_report_prefix(wm_report *r, const char *prefix)
+{
+    if (!r) return;
+    free(r->prefix);
+    r->prefix = prefix ? strdup(prefix) : NULL;
+}
+
+static void add_input(wm_report *r, const char *file)
+{
+    for (size_t i = 0; i < r->ninputs; i++)
+        if (strcmp(r->inputs[i], file) == 0) return;
+    char **more = realloc(r->inputs, (r->ninputs + 1) * sizeof *more);
+    if (!more) return;
+    r->inputs = more;
+    char *copy = strdup(file);
+    if (copy) r->inputs[r->ninputs++] = copy;
+}
+
+void wm_report_input(wm_report *r, const char *spec)
+{
+    if (!r || !spec) return;
+    char *file = NULL, *layer = NULL;
+    wm_split_layer_spec(spec, &file, &layer);
+    if (file) add_input(r, file);
+    free(file);
+    free(layer);
+}
+
+void wm_report_append(wm_report *to, const wm_report *from)
+{
+    if (!to || !from) return;
+    for (size_t i = 0; i < from->n; i++) {
+        char *copy = strdup(from->lines[i].text);
+        if (copy) add_line(to, from->lines[i].kind, copy);
+    }
+    for (size_t i = 0; i < from->ninputs; i++) add_input(to, from->inputs[i]);
+}
+
+int wm_report_print(const wm_report *r, FILE *out, FILE *err)
+{
+    if (!r) return 0;
+    int bad = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const wm_report_line *l = &r->lines[i];
+        FILE *fp = l->kind == WM_REPORT_RESULT ? out : err;
+        if (!fp) continue;
+        bad |= fprintf(fp, "%s%s\n", l->kind == WM_REPORT_WARNING ? "warning: " : "", l->text) < 0;
+    }
+    return bad ? -1 : 0;
+}
+
+void wm_report_free(wm_report *r)
+{
+    if (!r) return;
+    for (size_t i = 0; i < r->n; i++) free(r->lines[i].text);
+    free(r->lines);
+    for (size_t i = 0; i < r->ninputs; i++) free(r->inputs[i]);
+    free(r->inputs);
+    free(r->prefix);
+    memset(r, 0, sizeof *r);
+}

@@ -1,0 +1,19 @@
+/* text.h -- small text helpers every stage shares.
+ *
+ * One copy of each: the split of a "FILE:LAYER" spec, trimming.
+ */
+#ifndef WM_TEXT_H
+#define WM_TEXT_H
+
+#include <stddef.h>
+
+/* Split "FILE:LAYER" into its parts.  A colon that belongs to the path
+ * (a Windows drive, or a colon followed by '/' ) is not a separator, nor
+ * is any colon of a path that exists as written; the layer part is NULL
+ * when absent.  Returns malloc'd strings. */
+void wm_split_layer_spec(const char *spec, char **file, char **layer);
+
+/* A copy of `s` without leading and trailing spaces, tabs and CR. */
+char *wm_trimmed_dup(const char *s);
+
+#endif
