@@ -1,6 +1,5 @@
 /* wardmap export: one styled GeoPackage (export.h). */
 #include "commands.h"
-#include "export.h"
 
 #include <stdio.h>
 
@@ -22,24 +21,5 @@ static const char export_description[] =
 
 int wm_cmd_export(int argc, char **argv, wm_error *err)
 {
-    wm_args a;
-    if (wm_args_parse(&a, wm_export_options, argc, argv, 0, err) != 0) return -1;
-    if (a.help) {
-        wm_args_usage(stdout, "export", export_synopsis, export_description, wm_export_options);
-        wm_args_free(&a);
-        return 0;
-    }
-    wm_export_spec spec;
-    wm_report report;
-    wm_report_init(&report);
-    int rc = wm_export_spec_from_args(&a, &spec, err);
-    if (rc == 0) {
-        wm_store_handle store = { spec.map.store, NULL };
-        rc = wm_export(&spec, &store, &report, err);
-        wm_store_release(&store);
-    }
-    wm_cli_print_report(&report);
-    wm_report_free(&report);
-    wm_args_free(&a);
-    return rc;
+    return wm_cli_operation("export", export_synopsis, export_description, argc, argv, err);
 }

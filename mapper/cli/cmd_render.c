@@ -1,6 +1,5 @@
 /* wardmap render: one figure (figure.h). */
 #include "commands.h"
-#include "figure.h"
 
 #include <stdio.h>
 
@@ -18,25 +17,5 @@ static const char render_description[] =
 
 int wm_cmd_render(int argc, char **argv, wm_error *err)
 {
-    wm_args a;
-    if (wm_args_parse(&a, wm_render_options, argc, argv, 0, err) != 0) return -1;
-    if (a.help) {
-        wm_args_usage(stdout, "render", render_synopsis, render_description, wm_render_options);
-        wm_args_free(&a);
-        return 0;
-    }
-    wm_render_spec spec;
-    wm_report report;
-    wm_report_init(&report);
-    int rc = wm_render_spec_from_args(&a, &spec, err);
-    if (rc == 0) {
-        wm_store_handle store = { spec.map.store, NULL };
-        rc = wm_render(&spec, &store, &report, err);
-        wm_store_release(&store);
-    }
-    wm_cli_print_report(&report);
-    wm_report_free(&report);
-    wm_render_spec_free(&spec);
-    wm_args_free(&a);
-    return rc;
+    return wm_cli_operation("render", render_synopsis, render_description, argc, argv, err);
 }

@@ -1,7 +1,5 @@
 #include "commands.h"
-#include "figure.h"
-#include "export.h"
-#include "rank.h"
+#include "operation.h"
 #include "report.h"
 
 #include <stdio.h>
@@ -44,7 +42,27 @@ int wm_command_run(int argc, char **argv, wm_error *err)
     return rc ? (err && err->code ? err->code : rc) : 0;
 }
 
-void wm_cli_print_report(const wm_report *report)
+int wm_cli_operation(const char *name, const char *synopsis, const char *description, int argc, char **argv,
+                     wm_error *err)
 {
-    wm_report_print(report, stdout, stderr);
+    const wm_operation *op = wm_operation_find(name);
+    if (!op) return wm_error_set(err, WM_EXIT_USAGE, "unknown operation \"%s\"", name);
+    wm_args a;
+    if (wm_args_parse(&a, op->options, argc, argv, 0, err) != 0) return -1;
+    if (a.help) {
+        wm_args_usage(stdout, name, synopsis, description, op->options);
+        wm_args_free(&a);
+        return 0;
+    }
+    wm_op_result res;
+    wm_op_result_init(&res);
+    int rc = op->run(&a, stdout, &res, err);
+    wm_report_print(&res.report, stdout, stderr);
+    wm_op_result_free(&res);
+    wm_args_free(&a);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc == 0) wm_error_set(err, WM_EXIT_IO, "standard output: cannot write");
+        rc = -1;
+    }
+    return rc;
 }

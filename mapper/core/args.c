@@ -171,9 +171,10 @@ int wm_args_int(const wm_args *a, const char *name, int fallback, int lo, int hi
     char *end;
     errno = 0;
     long x = strtol(v, &end, 10);
-    if (errno || end == v || *end || x < lo || x > hi)
-        return wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a whole number from %d to %d",
-                            name, v, lo, hi);
+    if (errno || end == v || *end || x < lo || x > hi) {
+        wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a whole number from %d to %d", name, v, lo, hi);
+        return wm_error_about(err, name);
+    }
     *out = (int)x;
     return 0;
 }
@@ -184,8 +185,10 @@ int wm_args_double(const wm_args *a, const char *name, double fallback, double *
     if (!v) { *out = fallback; return 0; }
     char *end;
     double x = strtod(v, &end);
-    if (end == v || *end || !isfinite(x))
-        return wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a number", name, v);
+    if (end == v || *end || !isfinite(x)) {
+        wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a number", name, v);
+        return wm_error_about(err, name);
+    }
     *out = x;
     return 0;
 }

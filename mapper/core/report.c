@@ -50,15 +50,32 @@ void wm_report_prefix(wm_report *r, const char *prefix)
     r->prefix = prefix ? strdup(prefix) : NULL;
 }
 
+/* Add `text` to a list of distinct strings. */
+static void add_distinct(char ***list, size_t *n, const char *text)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strcmp((*list)[i], text) == 0) return;
+    char **more = realloc(*list, (*n + 1) * sizeof *more);
+    if (!more) return;
+    *list = more;
+    char *copy = strdup(text);
+    if (copy) (*list)[(*n)++] = copy;
+}
+
 static void add_input(wm_report *r, const char *file)
 {
-    for (size_t i = 0; i < r->ninputs; i++)
-        if (strcmp(r->inputs[i], file) == 0) return;
-    char **more = realloc(r->inputs, (r->ninputs + 1) * sizeof *more);
-    if (!more) return;
-    r->inputs = more;
-    char *copy = strdup(file);
-    if (copy) r->inputs[r->ninputs++] = copy;
+    add_distinct(&r->inputs, &r->ninputs, file);
+}
+
+void wm_report_source(wm_report *r, const char *fmt, ...)
+{
+    if (!r) return;
+    char text[2048];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    add_distinct(&r->sources, &r->nsources, text);
 }
 
 void wm_report_input(wm_report *r, const char *spec)
@@ -79,6 +96,7 @@ void wm_report_append(wm_report *to, const wm_report *from)
         if (copy) add_line(to, from->lines[i].kind, copy);
     }
     for (size_t i = 0; i < from->ninputs; i++) add_input(to, from->inputs[i]);
+    for (size_t i = 0; i < from->nsources; i++) add_distinct(&to->sources, &to->nsources, from->sources[i]);
 }
 
 int wm_report_print(const wm_report *r, FILE *out, FILE *err)
@@ -101,6 +119,8 @@ void wm_report_free(wm_report *r)
     free(r->lines);
     for (size_t i = 0; i < r->ninputs; i++) free(r->inputs[i]);
     free(r->inputs);
+    for (size_t i = 0; i < r->nsources; i++) free(r->sources[i]);
+    free(r->sources);
     free(r->prefix);
     memset(r, 0, sizeof *r);
 }

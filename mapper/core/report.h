@@ -7,8 +7,10 @@
  * stdout; the figure-set runner keeps each item's lines together in its
  * log, so items running in parallel never interleave.
  *
- * A report also records the files an operation read, each once, so a
- * figure set's index names the files actually read.
+ * A report also records the files an operation read and the sources of
+ * its figures (a stored indicator's title, publisher and table; a
+ * source the user named), each once, so a figure set's index names what
+ * was actually used.
  *
  * Every function accepts a NULL report and then does nothing, so an
  * operation called for its result alone needs none.  A report is used by
@@ -36,6 +38,8 @@ typedef struct wm_report {
     wm_report_line *lines;
     size_t ninputs;
     char **inputs;       /* files read, in the order first read */
+    size_t nsources;
+    char **sources;      /* sources of the figures, one line each, in order */
     char *prefix;        /* put before every line added (e.g. a panel's title), or NULL */
 } wm_report;
 
@@ -53,7 +57,10 @@ void wm_report_prefix(wm_report *r, const char *prefix);
 /* Record that the file of `spec` ("FILE" or "FILE:LAYER") was read. */
 void wm_report_input(wm_report *r, const char *spec);
 
-/* Append every line and input of `from` to `to`. */
+/* Record a source line (printf-style), unless it is already there. */
+void wm_report_source(wm_report *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Append every line, input and source of `from` to `to`. */
 void wm_report_append(wm_report *to, const wm_report *from);
 
 /* Print notes and warnings to `err`, results to `out` (either may be

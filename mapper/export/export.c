@@ -399,20 +399,18 @@ int wm_export_spec_from_args(const wm_args *a, wm_export_spec *spec, wm_error *e
     spec->layer_name = wm_args_get(a, "layer-name", NULL);
     const char *out = spec->output;
     struct stat st;
-    if (!out) return wm_error_set(err, WM_EXIT_USAGE, "export: give the GeoPackage to write with -o OUT.gpkg");
+    if (!out) return wm_error_set_about(err, WM_EXIT_USAGE, "output", "export: give the GeoPackage to write with -o OUT.gpkg");
     if (!has_suffix(out, ".gpkg"))
-        return wm_error_set(err, WM_EXIT_USAGE, "export: %s: a GeoPackage file name ends in .gpkg", out);
+        return wm_error_set_about(err, WM_EXIT_USAGE, "output", "export: %s: a GeoPackage file name ends in .gpkg", out);
     if (!spec->append && !spec->force && stat(out, &st) == 0)
-        return wm_error_set(err, WM_EXIT_USAGE,
-                            "export: %s already exists (--force overwrites it, --append adds layers to it)", out);
+        return wm_error_set_about(err, WM_EXIT_USAGE, "output", "export: %s already exists (--force overwrites it, --append adds layers to it)", out);
     if (spec->append && stat(out, &st) != 0)
-        return wm_error_set(err, WM_EXIT_USAGE, "export: %s: no such GeoPackage to --append to", out);
+        return wm_error_set_about(err, WM_EXIT_USAGE, "append", "export: %s: no such GeoPackage to --append to", out);
     if (spec->layer_name) {
         char clean[128];
         column_name(spec->layer_name, clean, sizeof clean);
         if (strcmp(clean, spec->layer_name) != 0)
-            return wm_error_set(err, WM_EXIT_USAGE,
-                                "export: --layer-name \"%s\": use lower-case letters, digits and _ (e.g. %s)",
+            return wm_error_set_about(err, WM_EXIT_USAGE, "layer-name", "export: --layer-name \"%s\": use lower-case letters, digits and _ (e.g. %s)",
                                 spec->layer_name, clean);
     }
     return wm_map_spec_from_args(a, &spec->map, err);

@@ -88,25 +88,27 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
     spec->landscape = -1;
     int nout = 0;
     const char **outputs = wm_args_all(a, "output", &nout);
-    if (nout == 0) return wm_error_set(err, WM_EXIT_USAGE, "render: -o OUT is required");
+    if (nout == 0) return wm_error_set_about(err, WM_EXIT_USAGE, "output", "render: -o OUT is required");
     if (nout > WM_FIGURE_MAX_OUTPUTS)
-        return wm_error_set(err, WM_EXIT_USAGE, "render: at most %d outputs", WM_FIGURE_MAX_OUTPUTS);
+        return wm_error_set_about(err, WM_EXIT_USAGE, "output", "render: at most %d outputs", WM_FIGURE_MAX_OUTPUTS);
     for (int i = 0; i < nout; i++) {
         wm_format f;
         if (wm_format_from_path(outputs[i], &f) != 0)
-            return wm_error_set(err, WM_EXIT_USAGE, "%s: the output must end in .png, .svg or .pdf", outputs[i]);
+            return wm_error_set_about(err, WM_EXIT_USAGE, "output", "%s: the output must end in .png, .svg or .pdf",
+                                      outputs[i]);
         spec->outputs[spec->noutputs++] = outputs[i];
     }
     int npanels = 0;
     const char **panels = wm_args_all(a, "panel", &npanels);
-    if (npanels > WM_MAX_PANELS) return wm_error_set(err, WM_EXIT_USAGE, "render: at most %d panels", WM_MAX_PANELS);
+    if (npanels > WM_MAX_PANELS)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "panel", "render: at most %d panels", WM_MAX_PANELS);
     if (wm_map_spec_from_args(a, &spec->map, err) != 0) return -1;
     for (int i = 0; i < npanels; i++) {
         spec->npanels++;
         if (parse_panel(a, panels[i], &spec->panel_args[i], &spec->panel_title[i], err) != 0 ||
             wm_map_spec_from_args(&spec->panel_args[i], &spec->panel[i], err) != 0) {
             wm_error_prefix(err, "--panel %d", i + 1);
-            return -1;
+            return wm_error_about(err, "panel");
         }
     }
     spec->shared_legend = wm_args_has(a, "shared-legend");
@@ -131,14 +133,15 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
         int w, h;
         char tail;
         if (sscanf(size, "%dx%d%c", &w, &h, &tail) != 2 || w < 100 || h < 100 || w > 20000 || h > 20000)
-            return wm_error_set(err, WM_EXIT_USAGE, "--size \"%s\": use WxH in pixels, e.g. 2480x3508", size);
+            return wm_error_set_about(err, WM_EXIT_USAGE, "size", "--size \"%s\": use WxH in pixels, e.g. 2480x3508",
+                                      size);
         spec->size_px[0] = w;
         spec->size_px[1] = h;
     }
     spec->paper = wm_args_get(a, "paper", NULL);
     double pw, ph;
     if (spec->paper && wm_paper_size(spec->paper, 0, &pw, &ph) != 0)
-        return wm_error_set(err, WM_EXIT_USAGE, "--paper \"%s\": use A3, A4 or A5", spec->paper);
+        return wm_error_set_about(err, WM_EXIT_USAGE, "paper", "--paper \"%s\": use A3, A4 or A5", spec->paper);
     spec->landscape = wm_args_has(a, "landscape") ? 1 : wm_args_has(a, "portrait") ? 0 : -1;
     return 0;
 }
@@ -172,7 +175,10 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
         int bad = wm_map_build(ms, store, report, &maps[i], err) != 0;
         wm_report_prefix(report, NULL);
         if (bad) {
-            if (spec->npanels) wm_error_prefix(err, "--panel %d", i + 1);
+            if (spec->npanels) {
+                wm_error_prefix(err, "--panel %d", i + 1);
+                wm_error_about(err, "panel");
+            }
             goto done;
         }
         list[i] = &maps[i];
@@ -186,12 +192,18 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
                  &fig.height_pt, &fig.dpi);
     if (spec->overlay) {
         overlay = wm_layer_read(spec->overlay, spec->overlay_key, spec->overlay_name_field, spec->map.t_srs, err);
-        if (!overlay) goto done;
+        if (!overlay) {
+            wm_error_about(err, "overlay");
+            goto done;
+        }
         wm_report_input(report, spec->overlay);
     }
     if (spec->highlight_layer) {
         highlight_layer = wm_layer_read(spec->highlight_layer, NULL, NULL, spec->map.t_srs, err);
-        if (!highlight_layer) goto done;
+        if (!highlight_layer) {
+            wm_error_about(err, "highlight-layer");
+            goto done;
+        }
         wm_report_input(report, spec->highlight_layer);
     }
     fig.map = &maps[0];

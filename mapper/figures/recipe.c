@@ -1,5 +1,5 @@
 #include "recipe.h"
-#include "commands.h"
+#include "operation.h"
 #include "home.h"
 #include "table.h"
 
@@ -10,20 +10,6 @@
 #include <sys/stat.h>
 
 static const char *const kind_names[] = { "render", "export", "table", "rank" };
-
-/* Keys whose value is always an input file (resolved against the home
- * even when missing, so the error names the full path). */
-static const char *const input_keys[] = { "layer", "data", "data2", "overlay", "highlight-layer",
-                                          "store", "lookup", "lsoa-layer", "imd", "ward-layer", NULL };
-/* Keys whose value is an output file, besides `output`. */
-static const char *const output_keys[] = { "map", "small-areas", NULL };
-
-static int in_list(const char *const *list, const char *key)
-{
-    for (; *list; list++)
-        if (strcmp(*list, key) == 0) return 1;
-    return 0;
-}
 
 const char *wm_recipe_kind_name(wm_recipe_kind kind)
 {
@@ -236,21 +222,21 @@ static int parse_continuation(parser *p, const char *s)
  * typo is reported at its line before anything runs. */
 static int check_keys(parser *p, const wm_recipe_section *s)
 {
-    const wm_command *cmd = wm_command_find(wm_recipe_kind_name(s->kind));
-    if (!cmd) return 0;
+    const wm_operation *op = wm_operation_find(wm_recipe_kind_name(s->kind));
+    if (!op) return 0;
     for (size_t j = 0; j < s->n; j++) {
         const wm_recipe_entry *e = &s->entries[j];
         if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) continue;
-        const wm_option *o = wm_command_option(cmd, e->key);
+        const wm_option *o = wm_option_find(op->options, e->key);
         p->line = e->line;
-        if (!o || strcmp(e->key, "output") == 0) {
+        if (!o) {
             char what[160];
-            snprintf(what, sizeof what, "%s has no option \"%s\"", cmd->name, e->key);
-            return fail(p, "%s (see wardmap %s --help)", what, cmd->name);
+            snprintf(what, sizeof what, "%s has no option \"%s\"", op->name, e->key);
+            return fail(p, "%s (see wardmap %s --help)", what, op->name);
         }
-        if (o->kind == WM_OPT_FLAG && e->value)
+        if (WM_OPT_KIND(o->kind) == WM_OPT_FLAG && e->value)
             return fail(p, "%s is a flag: write it alone, without \"= ...\"", e->key, NULL);
-        if (o->kind != WM_OPT_FLAG && !e->value)
+        if (WM_OPT_KIND(o->kind) != WM_OPT_FLAG && !e->value)
             return fail(p, "%s needs a value (%s = ...)", e->key, e->key);
     }
     return 0;
@@ -362,7 +348,7 @@ const char *wm_recipe_get(const wm_recipe_section *s, const char *key)
     return e->value ? e->value : "";
 }
 
-/* ---- command lines ---- */
+/* ---- jobs ---- */
 
 static int push(char ***list, size_t *n, char *s)
 {
@@ -416,8 +402,7 @@ static char *resolve_input(const char *value, int always, char **file)
 void wm_recipe_job_free(wm_recipe_job *job)
 {
     if (!job) return;
-    for (int i = 0; i < job->argc; i++) free(job->argv[i]);
-    free(job->argv);
+    wm_args_free(&job->args);
     for (size_t i = 0; i < job->ninputs; i++) free(job->inputs[i]);
     free(job->inputs);
     for (size_t i = 0; i < job->noutputs; i++) {
@@ -429,97 +414,76 @@ void wm_recipe_job_free(wm_recipe_job *job)
     memset(job, 0, sizeof *job);
 }
 
-static int add_output(wm_recipe_job *job, const char *outdir, const char *name, size_t *nargv)
+static int add_output(wm_recipe_job *job, const char *outdir, const char *key, const char *name, wm_error *err)
 {
     size_t nnames = job->noutputs;
-    if (push(&job->output_names, &nnames, strdup(name)) != 0) return -1;
-    if (push(&job->outputs, &job->noutputs, join_path(outdir, name)) != 0) return -1;
-    return push(&job->argv, nargv, strdup(job->outputs[job->noutputs - 1]));
+    if (push(&job->output_names, &nnames, strdup(name)) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory");
+    if (push(&job->outputs, &job->noutputs, join_path(outdir, name)) != 0)
+        return wm_error_set(err, WM_EXIT_DATA, "out of memory");
+    return wm_args_set(&job->args, key, job->outputs[job->noutputs - 1], err);
 }
 
-/* Put the outputs of `output` before those of other keys (a ranking's
- * map), keeping their order, so that "the first output" is the item's
- * own.  The argv keeps the recipe's order. */
-static void main_outputs_first(const wm_recipe_section *s, wm_recipe_job *job)
+/* The option a section's key sets: `output` is the operation's output
+ * option. */
+static const char *option_of_key(const char *key)
 {
-    size_t nmain = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const wm_recipe_entry *e = &s->entries[i];
-        if (strcmp(e->key, "output") != 0) continue;
-        for (const char *p = e->value; *p;) {
-            while (*p == ' ' || *p == '\t') p++;
-            if (!*p) break;
-            while (*p && *p != ' ' && *p != '\t') p++;
-            nmain++;
-        }
-    }
-    /* Walk the outputs in argv order: those following "-o" are main. */
-    char **outs = malloc((job->noutputs + 1) * sizeof *outs);
-    char **names = malloc((job->noutputs + 1) * sizeof *names);
-    if (!outs || !names) { free(outs); free(names); return; }
-    size_t a = 0, b = nmain, k = 0;
-    for (int i = 1; i < job->argc && k < job->noutputs; i++) {
-        if (strcmp(job->argv[i], job->outputs[k]) != 0) continue;
-        int is_main = strcmp(job->argv[i - 1], "-o") == 0;
-        size_t at = is_main ? a++ : b++;
-        if (at >= job->noutputs) { free(outs); free(names); return; }
-        outs[at] = job->outputs[k];
-        names[at] = job->output_names[k];
-        k++;
-    }
-    if (k != job->noutputs || a != nmain) { free(outs); free(names); return; }
-    memcpy(job->outputs, outs, k * sizeof *outs);
-    memcpy(job->output_names, names, k * sizeof *names);
-    free(outs);
-    free(names);
+    return strcmp(key, "output") == 0 ? "output" : key;
 }
 
-int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const char *outdir,
-                        wm_recipe_job *job, wm_error *err)
+int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const char *outdir, wm_recipe_job *job,
+                        wm_error *err)
 {
     memset(job, 0, sizeof *job);
-    size_t n = 0;
-    int bad = push(&job->argv, &n, strdup(kind_names[s->kind]));
-    for (size_t i = 0; i < s->n && !bad; i++) {
-        const wm_recipe_entry *e = &s->entries[i];
-        char opt[80];
-        snprintf(opt, sizeof opt, "--%s", e->key);
-        if (strcmp(e->key, "caption") == 0) continue;
-        if (strcmp(e->key, "output") == 0) {
-            const char *p = e->value;
-            while (*p && !bad) {
-                while (*p == ' ' || *p == '\t') p++;
-                const char *q = p;
-                while (*q && *q != ' ' && *q != '\t') q++;
-                if (q == p) break;
-                char *name = dup_range(p, q);
-                bad = !name || push(&job->argv, &n, strdup("-o")) != 0 ||
-                      add_output(job, outdir, name, &n) != 0;
-                free(name);
-                p = q;
-            }
-        } else if (!e->value) {
-            bad = push(&job->argv, &n, strdup(opt));
-        } else if (in_list(output_keys, e->key)) {
-            bad = push(&job->argv, &n, strdup(opt)) != 0 || add_output(job, outdir, e->value, &n) != 0;
-        } else {
-            char *file = NULL;
-            char *full = resolve_input(e->value, in_list(input_keys, e->key), &file);
-            bad = push(&job->argv, &n, strdup(opt)) != 0 ||
-                  push(&job->argv, &n, full ? full : strdup(e->value)) != 0;
-            int seen = 0;
-            for (size_t t = 0; file && t < job->ninputs; t++)
-                if (strcmp(job->inputs[t], file) == 0) seen = 1;
-            if (file && !bad && !seen) bad = push(&job->inputs, &job->ninputs, file);
-            else free(file);
-        }
-    }
-    job->argc = (int)n;
-    if (!bad) main_outputs_first(s, job);
-    if (bad) {
-        wm_recipe_job_free(job);
+    job->op = wm_operation_find(wm_recipe_kind_name(s->kind));
+    if (!job->op || wm_args_init(&job->args, job->op->options) != 0)
         return wm_error_set(err, WM_EXIT_DATA, "%s:%d: out of memory", r->path, s->line);
-    }
+    /* The section's own outputs (`output`) first, so that "the first
+     * output" is the item's; then the other outputs (a ranking's map). */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < s->n; i++) {
+            const wm_recipe_entry *e = &s->entries[i];
+            if (strcmp(e->key, "caption") == 0) continue;
+            const wm_option *o = wm_option_find(job->op->options, option_of_key(e->key));
+            int is_output = strcmp(e->key, "output") == 0 || (o && (o->kind & WM_OPT_OUTPUT));
+            if (pass == 0 && strcmp(e->key, "output") != 0) continue;
+            if (pass == 1 && strcmp(e->key, "output") == 0) continue;
+            int rc = 0;
+            if (strcmp(e->key, "output") == 0) {
+                /* Space-separated names, each an output of its own. */
+                for (const char *p = e->value; *p && rc == 0;) {
+                    while (*p == ' ' || *p == '\t') p++;
+                    const char *q = p;
+                    while (*q && *q != ' ' && *q != '\t') q++;
+                    if (q == p) break;
+                    char *name = dup_range(p, q);
+                    rc = name ? add_output(job, outdir, "output", name, err) : wm_error_set(err, WM_EXIT_DATA, "out of memory");
+                    free(name);
+                    p = q;
+                }
+            } else if (!e->value) {
+                rc = wm_args_set(&job->args, e->key, NULL, err);
+            } else if (is_output) {
+                rc = add_output(job, outdir, e->key, e->value, err);
+            } else {
+                char *file = NULL;
+                char *full = resolve_input(e->value, o && (o->kind & WM_OPT_INPUT), &file);
+                rc = wm_args_set(&job->args, e->key, full ? full : e->value, err);
+                free(full);
+                int seen = 0;
+                for (size_t t = 0; file && t < job->ninputs; t++)
+                    if (strcmp(job->inputs[t], file) == 0) seen = 1;
+                if (file && rc == 0 && !seen) {
+                    if (push(&job->inputs, &job->ninputs, file) != 0) rc = wm_error_set(err, WM_EXIT_DATA, "out of memory");
+                } else {
+                    free(file);
+                }
+            }
+            if (rc != 0) {
+                wm_error_prefix(err, "%s:%d", r->path, e->line);
+                wm_recipe_job_free(job);
+                return -1;
+            }
+        }
     if (job->noutputs == 0) {
         wm_recipe_job_free(job);
         return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: [%s] has no output", r->path, s->line, s->name);
@@ -527,35 +491,48 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
     return 0;
 }
 
-int wm_recipe_error_line(const wm_recipe_section *s, const char *message)
+int wm_recipe_error_line(const wm_recipe_section *s, const wm_error *err)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        char opt[80];
-        snprintf(opt, sizeof opt, "--%s", s->entries[i].key);
-        size_t len = strlen(opt);
-        for (const char *m = strstr(message, opt); m; m = strstr(m + 1, opt)) {
-            char after = m[len];
-            if (!isalnum((unsigned char)after) && after != '-') return s->entries[i].line;
-        }
-    }
-    /* Else the value the message quotes first ("no column \"X\" (columns:
-     * \"A\", ...)" is about X, not A). */
-    const char *first = NULL;
-    int first_line = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const char *v = s->entries[i].value;
-        if (!v || !*v) continue;
-        size_t len = strlen(v);
-        for (const char *m = strstr(message, v); m; m = strstr(m + 1, v))
-            if (m > message && (m[-1] == '"' || m[-1] == '\'') && (m[len] == '"' || m[len] == '\'')) {
-                if (!first || m < first) { first = m; first_line = s->entries[i].line; }
-                break;
-            }
-    }
-    if (first) return first_line;
-    if (strstr(message, "-o ") || strstr(message, "output")) {
-        const wm_recipe_entry *e = wm_recipe_find(s, "output");
+    if (err && err->option[0]) {
+        const char *key = err->option;
+        const wm_recipe_entry *e = wm_recipe_find(s, key);
+        if (!e && strcmp(key, "output") == 0) e = wm_recipe_find(s, "output");
         if (e) return e->line;
     }
     return s->line;
+}
+
+/* A shell word: quoted when it holds anything a shell would read. */
+static void shell_word(FILE *fp, const char *s)
+{
+    int plain = *s != '\0';
+    for (const char *p = s; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+%@", *p)) plain = 0;
+    if (plain) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('\'', fp);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') fputs("'\\''", fp);
+        else fputc(*p, fp);
+    }
+    fputc('\'', fp);
+}
+
+void wm_recipe_job_print(const wm_recipe_job *job, FILE *fp)
+{
+    fprintf(fp, "wardmap %s", job->op->name);
+    for (int i = 0; i < job->args.nspec; i++) {
+        const wm_option *o = &job->args.spec[i];
+        int n = job->args.count[i];
+        for (int k = 0; k < n; k++) {
+            if (o->short_name) fprintf(fp, " -%c", o->short_name);
+            else fprintf(fp, " --%s", o->name);
+            if (WM_OPT_KIND(o->kind) == WM_OPT_FLAG) continue;
+            fputc(' ', fp);
+            shell_word(fp, WM_OPT_KIND(o->kind) == WM_OPT_REPEAT ? job->args.all[i][k] : job->args.value[i]);
+        }
+    }
+    fputc('\n', fp);
 }

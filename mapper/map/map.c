@@ -57,9 +57,20 @@ typedef struct variable_words {
     char *summary;
 } variable_words;
 
+/* The options that name a variable's parts (second = 1: of the second
+ * variable), for errors a recipe traces back to its lines. */
+static const char *option_of(int second, const char *part)
+{
+    static const char *const names[2][4] = { { "indicator", "data", "data-key", "value" },
+                                             { "indicator2", "data2", "data2-key", "value2" } };
+    int k = strcmp(part, "indicator") == 0 ? 0 : strcmp(part, "data") == 0 ? 1 : strcmp(part, "data-key") == 0 ? 2 : 3;
+    return names[second][k];
+}
+
 static double *variable_values(const wm_map_spec *spec, const wm_map_variable *var, const wm_layer *layer,
                                wm_store_handle *store, wm_report *report, variable_words *w, wm_error *err)
 {
+    int second = var == &spec->var2;
     memset(w, 0, sizeof *w);
     if (var->indicator) {
         wm_store *s = wm_store_get(store, err);
@@ -67,7 +78,12 @@ static double *variable_values(const wm_map_spec *spec, const wm_map_variable *v
         wm_report_input(report, wm_store_path(s));
         wm_indicator_meta meta;
         double *v = wm_store_values_for_layer(s, var->indicator, spec->period, spec->geography, layer, &meta, err);
-        if (!v) return NULL;
+        if (!v) {
+            wm_error_about(err, option_of(second, "indicator"));
+            return NULL;
+        }
+        wm_report_source(report, "Indicator %s: %s (%s), %s, %s; source table %s", meta.id, meta.title, meta.period,
+                         meta.publisher, meta.licence, meta.source_file);
         snprintf(w->title, sizeof w->title, "%s", meta.title);
         snprintf(w->unit, sizeof w->unit, "%s", meta.unit);
         snprintf(w->source, sizeof w->source, "%s (%s), %s", meta.publisher, meta.period, meta.licence);
@@ -75,16 +91,26 @@ static double *variable_values(const wm_map_spec *spec, const wm_map_variable *v
         return v;
     }
     if (!var->data || !var->data_key || !var->value) {
-        wm_error_set(err, WM_EXIT_USAGE, "a table needs --data, --data-key and --value");
+        wm_error_set_about(err, WM_EXIT_USAGE, option_of(second, !var->data ? "data" : !var->data_key ? "data-key" : "value"),
+                           "a table needs --data, --data-key and --value");
         return NULL;
     }
     wm_table *t = wm_table_read(var->data, err);
-    if (!t) return NULL;
+    if (!t) {
+        wm_error_about(err, option_of(second, "data"));
+        return NULL;
+    }
     wm_report_input(report, var->data);
     wm_join_report r;
     double *v = wm_join(layer, t, var->data_key, var->value, &r, err);
+    if (!v) {
+        /* Which option named what the table lacks. */
+        wm_error_about(err, option_of(second, wm_table_column(t, var->data_key) < 0 ? "data-key"
+                                               : wm_table_column(t, var->value) < 0 ? "value" : "data"));
+        wm_table_free(t);
+        return NULL;
+    }
     wm_table_free(t);
-    if (!v) return NULL;
     char line[1024];
     wm_join_report_format(&r, line, sizeof line);
     wm_join_report_free(&r);
@@ -144,13 +170,15 @@ static int stored_reference(const wm_map_spec *spec, wm_store_handle *store, wm_
     if (!s) return -1;
     double v = NAN;
     int rc = wm_store_area_value(s, spec->var.indicator, spec->period, code, &v, name, sizeof name, err);
-    if (rc < 0) return -1;
+    if (rc < 0) return wm_error_about(err, "reference-area");
     if (rc > 0)
-        return wm_error_set(err, WM_EXIT_DATA, "--reference-area %s: the store holds no %s value for that area",
-                            code, spec->var.indicator);
+        return wm_error_set_about(err, WM_EXIT_DATA, "reference-area",
+                                  "--reference-area %s: the store holds no %s value for that area", code,
+                                  spec->var.indicator);
     if (isnan(v))
-        return wm_error_set(err, WM_EXIT_DATA, "--reference-area %s: the store has no value of %s for it", code,
-                            spec->var.indicator);
+        return wm_error_set_about(err, WM_EXIT_DATA, "reference-area",
+                                  "--reference-area %s: the store has no value of %s for it", code,
+                                  spec->var.indicator);
     c->reference = v;
     copy_text(c->reference_label, sizeof c->reference_label, colon ? colon + 1 : name);
     c->has_reference = 1;
@@ -159,7 +187,7 @@ static int stored_reference(const wm_map_spec *spec, wm_store_handle *store, wm_
 
 static int load_style(const wm_map_spec *spec, wm_map *c, wm_error *err)
 {
-    if (wm_style_load(spec->style, &c->style, err) != 0) return -1;
+    if (wm_style_load(spec->style, &c->style, err) != 0) return wm_error_about(err, "style");
     c->nodata_colour = c->style.nodata_fill;
     return 0;
 }
@@ -176,8 +204,8 @@ static int finish_map(const wm_map_spec *spec, wm_map *c, wm_store_handle *store
     int k = spec->classes ? spec->classes : c->style.classes;
     if (wm_classify(c->values, c->layer->n, method, k, spec->nbreaks ? spec->breaks : NULL, spec->nbreaks,
                     &c->classes, err) != 0)
-        return -1;
-    if (spec->labels && apply_labels(&c->classes, spec->labels, err) != 0) return -1;
+        return err->code == WM_EXIT_USAGE ? wm_error_about(err, spec->nbreaks ? "breaks" : "classes") : -1;
+    if (spec->labels && apply_labels(&c->classes, spec->labels, err) != 0) return wm_error_about(err, "labels");
 
     copy_text(c->legend_title, sizeof c->legend_title, title);
     copy_text(c->unit, sizeof c->unit, unit);
@@ -186,7 +214,8 @@ static int finish_map(const wm_map_spec *spec, wm_map *c, wm_store_handle *store
     } else {
         const char *scheme = spec->palette ? spec->palette : c->style.palette;
         c->palette_reversed = spec->reverse;
-        if (wm_palette_load(NULL, scheme, c->classes.n, spec->reverse, &c->palette, err) != 0) return -1;
+        if (wm_palette_load(NULL, scheme, c->classes.n, spec->reverse, &c->palette, err) != 0)
+            return wm_error_about(err, "palette");
         if (c->palette.blind != WM_SUIT_YES) {
             char safe[200] = "";
             wm_palette_suggest_safe(NULL, c->palette.type, c->classes.n, safe, sizeof safe);
@@ -198,8 +227,10 @@ static int finish_map(const wm_map_spec *spec, wm_map *c, wm_store_handle *store
     }
     if (spec->legend_title) copy_text(c->legend_title, sizeof c->legend_title, spec->legend_title);
     if (spec->unit) copy_text(c->unit, sizeof c->unit, spec->unit);
-    for (int i = 0; i < spec->nsources; i++)
+    for (int i = 0; i < spec->nsources; i++) {
         if (add_source(c, spec->sources[i]) != 0) return wm_error_set(err, WM_EXIT_IO, "out of memory");
+        wm_report_source(report, "%s", spec->sources[i]);
+    }
     return 0;
 }
 
@@ -217,7 +248,10 @@ int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *rep
         c->has_reference = 1;
     }
     c->layer = wm_layer_read(spec->layer, spec->key, spec->name_field, spec->t_srs, err);
-    if (!c->layer) goto done;
+    if (!c->layer) {
+        wm_error_about(err, "layer");
+        goto done;
+    }
     wm_report_input(report, spec->layer);
     c->values = variable_values(spec, &spec->var, c->layer, store, report, &w, err);
     if (!c->values) goto done;

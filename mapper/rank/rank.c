@@ -6,6 +6,7 @@
 #include "paper.h"
 #include "render.h"
 #include "store.h"
+#include "text_table.h"
 
 #include <limits.h>
 #include <math.h>
@@ -140,7 +141,7 @@ static int default_indicators(wm_store *store, const char *geography, char ids[]
     return 0;
 }
 
-static int load_indicators(ranking *R, const wm_rank_spec *spec, wm_store *store, wm_error *err)
+static int load_indicators(ranking *R, const wm_rank_spec *spec, wm_store *store, wm_report *report, wm_error *err)
 {
     double weight[WM_RANK_MAX_INDICATORS];
     if (spec->nindicators > 0) {
@@ -164,6 +165,8 @@ static int load_indicators(ranking *R, const wm_rank_spec *spec, wm_store *store
             return wm_error_set(err, WM_EXIT_USAGE,
                                 "rank: indicator %s is %s, so it says nothing about need; leave it out",
                                 R->ids[j], R->meta[j].polarity[0] ? R->meta[j].polarity : "neutral");
+        wm_report_source(report, "Indicator %s: %s (%s), %s, %s; source table %s", R->meta[j].id, R->meta[j].title,
+                         R->meta[j].period, R->meta[j].publisher, R->meta[j].licence, R->meta[j].source_file);
         R->ind[j].id = R->ids[j];
         R->ind[j].polarity = R->meta[j].higher_is_worse ? +1 : -1;
         R->ind[j].weight = weight[j];
@@ -304,17 +307,6 @@ static void fmt_value(char *buf, size_t size, double v, int full)
     else snprintf(buf, size, "%.2f", v);
 }
 
-static void csv_field(FILE *fp, const char *s)
-{
-    if (!strpbrk(s, ",\"\n\r")) { fputs(s, fp); return; }
-    fputc('"', fp);
-    for (; *s; s++) {
-        if (*s == '"') fputc('"', fp);
-        fputc(*s, fp);
-    }
-    fputc('"', fp);
-}
-
 static const char *score_name(wm_need_method m)
 {
     switch (m) {
@@ -325,122 +317,195 @@ static const char *score_name(wm_need_method m)
     return "";
 }
 
-static void write_csv(FILE *fp, const ranking *R)
+/* The ranked table for machines: full precision, one column per figure. */
+static wm_text_table *csv_table(const ranking *R)
 {
     const wm_need_index *x = &R->index;
-    fputs("rank,area_code,area_name", fp);
+    size_t ncols = 3 + 2 * R->k + 5 + (R->small_areas ? 5 : 0);
+    wm_text_table *t = wm_text_table_new(ncols);
+    if (!t) return NULL;
+    size_t c = 0;
+    int bad = 0;
+    bad |= wm_text_table_head(t, c++, "rank", WM_ALIGN_RIGHT);
+    bad |= wm_text_table_head(t, c++, "area_code", WM_ALIGN_LEFT);
+    bad |= wm_text_table_head(t, c++, "area_name", WM_ALIGN_LEFT);
     for (size_t j = 0; j < R->k; j++) {
-        fputc(',', fp); csv_field(fp, R->ids[j]);
-        fputc(',', fp);
         char col[96];
         snprintf(col, sizeof col, "%s_rank", R->ids[j]);
-        csv_field(fp, col);
+        bad |= wm_text_table_head(t, c++, R->ids[j], WM_ALIGN_RIGHT);
+        bad |= wm_text_table_head(t, c++, col, WM_ALIGN_RIGHT);
     }
-    fprintf(fp, ",index_%s,rank_leave_one_out_min,rank_leave_one_out_max,rank_weights_min,rank_weights_max",
-            wm_need_method_name(x->method));
-    if (R->small_areas)
-        fputs(",small_areas,small_areas_decile1,decile1_clusters,decile1_largest_cluster,decile1_contiguous", fp);
-    fputc('\n', fp);
-    for (size_t t = 0; t < R->n; t++) {
-        size_t i = R->order[t];
+    char index_col[64];
+    snprintf(index_col, sizeof index_col, "index_%s", wm_need_method_name(x->method));
+    const char *fixed[] = { index_col, "rank_leave_one_out_min", "rank_leave_one_out_max", "rank_weights_min",
+                            "rank_weights_max", "small_areas", "small_areas_decile1", "decile1_clusters",
+                            "decile1_largest_cluster", "decile1_contiguous" };
+    for (size_t k = 0; k < (R->small_areas ? 10u : 5u); k++) bad |= wm_text_table_head(t, c++, fixed[k], WM_ALIGN_RIGHT);
+    for (size_t r = 0; r < R->n && !bad; r++) {
+        size_t i = R->order[r];
+        long row = wm_text_table_add_row(t);
+        if (row < 0) { bad = 1; break; }
         char b[64];
-        if (x->composite_rank[i]) fprintf(fp, "%d", x->composite_rank[i]);
-        fputc(',', fp); csv_field(fp, R->codes[i]);
-        fputc(',', fp); csv_field(fp, R->names[i]);
+        c = 0;
+        if (x->composite_rank[i]) bad |= wm_text_table_set(t, (size_t)row, c, "%d", x->composite_rank[i]);
+        c++;
+        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->codes[i]);
+        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->names[i]);
         for (size_t j = 0; j < R->k; j++) {
             fmt_value(b, sizeof b, R->values[i * R->k + j], 1);
-            fprintf(fp, ",%s", b);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
             fmt_value(b, sizeof b, x->rank[i * R->k + j], 1);
-            fprintf(fp, ",%s", b);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
         }
         fmt_value(b, sizeof b, x->score[i], 1);
-        fprintf(fp, ",%s", b);
-        if (x->composite_rank[i])
-            fprintf(fp, ",%d,%d,%d,%d", x->loo_min[i], x->loo_max[i], x->weight_min[i], x->weight_max[i]);
-        else
-            fputs(",,,,", fp);
+        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
+        if (x->composite_rank[i]) {
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->loo_min[i]);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->loo_max[i]);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->weight_min[i]);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->weight_max[i]);
+        } else {
+            c += 4;
+        }
         if (R->small_areas) {
             const wm_small_area_ward *w = &R->view.wards[i];
-            fprintf(fp, ",%zu,%zu,%d,%zu,%s", w->areas, w->worst, w->clusters, w->largest,
-                    w->worst == 0 ? "" : wm_small_area_contiguous(w) ? "yes" : "no");
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%zu", w->areas);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%zu", w->worst);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", w->clusters);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%zu", w->largest);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%s",
+                                     w->worst == 0 ? "" : wm_small_area_contiguous(w) ? "yes" : "no");
         }
-        fputc('\n', fp);
     }
+    if (bad) {
+        wm_text_table_free(t);
+        return NULL;
+    }
+    return t;
 }
 
-static void md_text(FILE *fp, const char *s)
-{
-    for (; *s; s++) {
-        if (*s == '|') fputs("\\|", fp);
-        else fputc(*s, fp);
-    }
-}
-
-static void write_markdown(FILE *fp, const ranking *R)
+/* The ranked table for readers: rounded, each indicator with its rank in
+ * brackets, the rank ranges, and notes saying what the columns are. */
+static wm_text_table *markdown_table(const ranking *R)
 {
     const wm_need_index *x = &R->index;
-    fputs("| Rank | Ward | Code |", fp);
+    size_t ncols = 3 + R->k + 3 + (R->small_areas ? 2 : 0);
+    wm_text_table *t = wm_text_table_new(ncols);
+    if (!t) return NULL;
+    size_t c = 0;
+    int bad = 0;
+    bad |= wm_text_table_head(t, c++, "Rank", WM_ALIGN_RIGHT);
+    bad |= wm_text_table_head(t, c++, "Ward", WM_ALIGN_LEFT);
+    bad |= wm_text_table_head(t, c++, "Code", WM_ALIGN_LEFT);
     for (size_t j = 0; j < R->k; j++) {
-        fputc(' ', fp);
-        md_text(fp, R->ids[j]);
-        fputs(" (rank) |", fp);
+        char head[96];
+        snprintf(head, sizeof head, "%s (rank)", R->ids[j]);
+        bad |= wm_text_table_head(t, c++, head, WM_ALIGN_RIGHT);
     }
-    fputs(" Index | Rank range, leaving one out | Rank range, weights x0.5 to x2 |", fp);
-    if (R->small_areas) fputs(" LSOAs in decile 1 | Clusters of them |", fp);
-    fputs("\n|---:|---|---|", fp);
-    for (size_t j = 0; j < R->k; j++) fputs("---:|", fp);
-    fputs("---:|:---:|:---:|", fp);
-    if (R->small_areas) fputs("---:|---|", fp);
-    fputc('\n', fp);
-    for (size_t t = 0; t < R->n; t++) {
-        size_t i = R->order[t];
-        char b[64], r[64];
-        if (x->composite_rank[i]) fprintf(fp, "| %d | ", x->composite_rank[i]);
-        else fputs("| No data | ", fp);
-        md_text(fp, R->names[i]);
-        fputs(" | ", fp);
-        md_text(fp, R->codes[i]);
-        fputs(" |", fp);
+    bad |= wm_text_table_head(t, c++, "Index", WM_ALIGN_RIGHT);
+    bad |= wm_text_table_head(t, c++, "Rank range, leaving one out", WM_ALIGN_CENTRE);
+    bad |= wm_text_table_head(t, c++, "Rank range, weights x0.5 to x2", WM_ALIGN_CENTRE);
+    if (R->small_areas) {
+        bad |= wm_text_table_head(t, c++, "LSOAs in decile 1", WM_ALIGN_RIGHT);
+        bad |= wm_text_table_head(t, c++, "Clusters of them", WM_ALIGN_LEFT);
+    }
+    for (size_t r = 0; r < R->n && !bad; r++) {
+        size_t i = R->order[r];
+        long row = wm_text_table_add_row(t);
+        if (row < 0) { bad = 1; break; }
+        char b[64], k[64];
+        c = 0;
+        if (x->composite_rank[i]) bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->composite_rank[i]);
+        else bad |= wm_text_table_set(t, (size_t)row, c++, "No data");
+        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->names[i]);
+        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->codes[i]);
         for (size_t j = 0; j < R->k; j++) {
             fmt_value(b, sizeof b, R->values[i * R->k + j], 0);
-            fmt_value(r, sizeof r, x->rank[i * R->k + j], 0);
-            if (isnan(R->values[i * R->k + j])) fprintf(fp, " %s |", b);
-            else fprintf(fp, " %s (%s) |", b, r);
+            fmt_value(k, sizeof k, x->rank[i * R->k + j], 0);
+            if (isnan(R->values[i * R->k + j])) bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
+            else bad |= wm_text_table_set(t, (size_t)row, c++, "%s (%s)", b, k);
         }
         fmt_value(b, sizeof b, x->score[i], 0);
         if (x->method == WM_NEED_ZSCORE && !isnan(x->score[i])) snprintf(b, sizeof b, "%.2f", x->score[i]);
-        fprintf(fp, " %s |", b);
-        if (x->composite_rank[i])
-            fprintf(fp, " %d-%d | %d-%d |", x->loo_min[i], x->loo_max[i], x->weight_min[i], x->weight_max[i]);
-        else
-            fputs(" | |", fp);
+        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
+        if (x->composite_rank[i]) {
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%d-%d", x->loo_min[i], x->loo_max[i]);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%d-%d", x->weight_min[i], x->weight_max[i]);
+        } else {
+            c += 2;
+        }
         if (R->small_areas) {
             const wm_small_area_ward *w = &R->view.wards[i];
-            fprintf(fp, " %zu of %zu |", w->worst, w->areas);
-            if (w->worst == 0) fputs(" none |", fp);
-            else if (wm_small_area_contiguous(w)) fputs(" one cluster |", fp);
-            else fprintf(fp, " %d (largest %zu) |", w->clusters, w->largest);
+            bad |= wm_text_table_set(t, (size_t)row, c++, "%zu of %zu", w->worst, w->areas);
+            if (w->worst == 0) bad |= wm_text_table_set(t, (size_t)row, c++, "none");
+            else if (wm_small_area_contiguous(w)) bad |= wm_text_table_set(t, (size_t)row, c++, "one cluster");
+            else bad |= wm_text_table_set(t, (size_t)row, c++, "%d (largest %zu)", w->clusters, w->largest);
         }
-        fputc('\n', fp);
     }
-    fprintf(fp, "\nIndex: %s, method %s. Indicators:", score_name(x->method), wm_need_method_name(x->method));
-    for (size_t j = 0; j < R->k; j++) {
-        fprintf(fp, "%s %s = ", j ? ";" : "", R->ids[j]);
-        md_text(fp, R->meta[j].title);
-        fprintf(fp, " (%s, %s, weight %g)", R->meta[j].period, R->meta[j].polarity, R->ind[j].weight);
+    /* One note: what the index is, and each indicator. */
+    char note[4096];
+    size_t len = (size_t)snprintf(note, sizeof note, "Index: %s, method %s. Indicators:", score_name(x->method),
+                                  wm_need_method_name(x->method));
+    for (size_t j = 0; j < R->k && len < sizeof note; j++) {
+        char title[512];
+        size_t o = 0;
+        for (const char *p = R->meta[j].title; *p && o + 3 < sizeof title; p++) {
+            if (*p == '|') title[o++] = '\\';
+            title[o++] = *p;
+        }
+        title[o] = '\0';
+        len += (size_t)snprintf(note + len, sizeof note - len, "%s %s = %s (%s, %s, weight %g)", j ? ";" : "",
+                                R->ids[j], title, R->meta[j].period, R->meta[j].polarity, R->ind[j].weight);
     }
-    fputs(". Rank 1 = most need; each indicator's rank is in brackets.", fp);
-    if (R->small_areas)
-        fputs(" LSOAs in decile 1: neighbourhoods among the 10% most deprived in England, assigned to "
-              "wards by the best-fit lookup; clusters are groups of adjacent ones.",
-              fp);
-    fputc('\n', fp);
+    if (len < sizeof note)
+        len += (size_t)snprintf(note + len, sizeof note - len, ". Rank 1 = most need; each indicator's rank is in "
+                                "brackets.");
+    if (R->small_areas && len < sizeof note)
+        snprintf(note + len, sizeof note - len,
+                 " LSOAs in decile 1: neighbourhoods among the 10%% most deprived in England, assigned to wards by "
+                 "the best-fit lookup; clusters are groups of adjacent ones.");
+    bad |= wm_text_table_note(t, "%s", note);
+    if (bad) {
+        wm_text_table_free(t);
+        return NULL;
+    }
+    return t;
 }
 
-typedef void (*table_writer)(FILE *, const ranking *);
-
-static int write_file(const char *path, table_writer w, const ranking *R, wm_error *err)
+/* Each ward's most deprived small areas, one row per small area. */
+static wm_text_table *small_areas_table(const ranking *R)
 {
+    wm_text_table *t = wm_text_table_new(6);
+    if (!t) return NULL;
+    const char *head[] = { "ward_code", "ward_name", "ward_rank", "lsoa_code", "cluster", "cluster_size" };
+    int bad = 0;
+    for (size_t c = 0; c < 6; c++) bad |= wm_text_table_head(t, c, head[c], WM_ALIGN_LEFT);
+    for (size_t r = 0; r < R->n && !bad; r++) {
+        size_t i = R->order[r];
+        const wm_small_area_ward *w = &R->view.wards[i];
+        for (size_t s = 0; s < w->worst && !bad; s++) {
+            size_t size = 0;
+            for (size_t u = 0; u < w->worst; u++) size += w->cluster[u] == w->cluster[s];
+            long row = wm_text_table_add_row(t);
+            if (row < 0) { bad = 1; break; }
+            bad |= wm_text_table_set(t, (size_t)row, 0, "%s", R->codes[i]);
+            bad |= wm_text_table_set(t, (size_t)row, 1, "%s", R->names[i]);
+            if (R->index.composite_rank[i]) bad |= wm_text_table_set(t, (size_t)row, 2, "%d", R->index.composite_rank[i]);
+            bad |= wm_text_table_set(t, (size_t)row, 3, "%s", w->codes[s]);
+            bad |= wm_text_table_set(t, (size_t)row, 4, "%d", w->cluster[s]);
+            bad |= wm_text_table_set(t, (size_t)row, 5, "%zu", size);
+        }
+    }
+    if (bad) {
+        wm_text_table_free(t);
+        return NULL;
+    }
+    return t;
+}
+
+static int write_table(const char *path, const wm_text_table *t, int csv, wm_error *err)
+{
+    if (!t) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", path);
     wm_atomic *a = wm_atomic_begin(path, WM_ATOMIC_REPLACE, err);
     if (!a) return -1;
     FILE *fp = wm_atomic_stream(a, err);
@@ -448,28 +513,9 @@ static int write_file(const char *path, table_writer w, const ranking *R, wm_err
         wm_atomic_abort(a);
         return -1;
     }
-    w(fp, R);
+    if (csv) wm_text_table_write_csv(t, fp);
+    else wm_text_table_write_markdown(t, fp);
     return wm_atomic_commit(a, err);
-}
-
-static void write_small_areas_csv(FILE *fp, const ranking *R)
-{
-    fputs("ward_code,ward_name,ward_rank,lsoa_code,cluster,cluster_size\n", fp);
-    for (size_t t = 0; t < R->n; t++) {
-        size_t i = R->order[t];
-        const wm_small_area_ward *w = &R->view.wards[i];
-        for (size_t s = 0; s < w->worst; s++) {
-            size_t size = 0;
-            for (size_t u = 0; u < w->worst; u++) size += w->cluster[u] == w->cluster[s];
-            csv_field(fp, R->codes[i]);
-            fputc(',', fp);
-            csv_field(fp, R->names[i]);
-            if (R->index.composite_rank[i]) fprintf(fp, ",%d,", R->index.composite_rank[i]);
-            else fputs(",,", fp);
-            csv_field(fp, w->codes[s]);
-            fprintf(fp, ",%d,%zu\n", w->cluster[s], size);
-        }
-    }
 }
 
 static int is_ext(const char *path, const char *ext)
@@ -645,26 +691,27 @@ int wm_rank_spec_from_args(const wm_args *a, wm_rank_spec *spec, wm_error *err)
     if (nspec > WM_RANK_MAX_INDICATORS)
         return wm_error_set(err, WM_EXIT_USAGE, "rank: at most %d indicators", WM_RANK_MAX_INDICATORS);
     for (int j = 0; j < nspec; j++)
-        if (parse_indicator(specs[j], spec->ids[j], sizeof spec->ids[j], &spec->weight[j], err) != 0) return -1;
+        if (parse_indicator(specs[j], spec->ids[j], sizeof spec->ids[j], &spec->weight[j], err) != 0)
+            return wm_error_about(err, "indicator");
     spec->nindicators = nspec;
     const char *m = wm_args_get(a, "method", "zscore");
     if (wm_need_method_parse(m, &spec->method) != 0)
-        return wm_error_set(err, WM_EXIT_USAGE, "rank: --method \"%s\": use zscore, rank or quintile", m);
+        return wm_error_set_about(err, WM_EXIT_USAGE, "method", "rank: --method \"%s\": use zscore, rank or quintile", m);
     const char *format = wm_args_get(a, "format", "markdown");
     if (strcmp(format, "csv") != 0 && strcmp(format, "markdown") != 0 && strcmp(format, "md") != 0)
-        return wm_error_set(err, WM_EXIT_USAGE, "rank: --format \"%s\": use csv or markdown", format);
+        return wm_error_set_about(err, WM_EXIT_USAGE, "format", "rank: --format \"%s\": use csv or markdown", format);
     spec->csv = strcmp(format, "csv") == 0;
     if (wm_args_int(a, "top", 5, 1, 1000, &spec->top, err) != 0) return -1;
     spec->geography = wm_args_get(a, "geography", "ward");
     int nout = 0;
     const char **outs = wm_args_all(a, "output", &nout);
-    if (nout > WM_RANK_MAX_OUTPUTS) return wm_error_set(err, WM_EXIT_USAGE, "rank: at most %d -o files", WM_RANK_MAX_OUTPUTS);
+    if (nout > WM_RANK_MAX_OUTPUTS) return wm_error_set_about(err, WM_EXIT_USAGE, "output", "rank: at most %d -o files", WM_RANK_MAX_OUTPUTS);
     for (int i = 0; i < nout; i++) spec->outputs[spec->noutputs++] = outs[i];
     spec->map = wm_args_get(a, "map", NULL);
     if (spec->map) {
         wm_format f;
         if (wm_format_from_path(spec->map, &f) != 0)
-            return wm_error_set(err, WM_EXIT_USAGE, "rank: --map %s: the map must end in .png, .svg or .pdf", spec->map);
+            return wm_error_set_about(err, WM_EXIT_USAGE, "map", "rank: --map %s: the map must end in .png, .svg or .pdf", spec->map);
     }
     spec->title = wm_args_get(a, "title", NULL);
     spec->ward_layer = wm_args_get(a, "ward-layer", NULL);
@@ -675,15 +722,18 @@ int wm_rank_spec_from_args(const wm_args *a, wm_rank_spec *spec, wm_error *err)
     return 0;
 }
 
-int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_report *report, wm_error *err)
+int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_report *report,
+            wm_text_table **display, wm_error *err)
 {
     ranking R;
     memset(&R, 0, sizeof R);
     int rc = -1;
+    wm_text_table *csv = NULL, *md = NULL;
+    if (display) *display = NULL;
     wm_store *store = wm_store_get(handle, err);
     if (!store) return -1;
     wm_report_input(report, wm_store_path(store));
-    if (load_indicators(&R, spec, store, err) != 0) goto done;
+    if (load_indicators(&R, spec, store, report, err) != 0) goto done;
     if (wm_need_index_compute(&R.index, R.values, R.n, R.ind, R.k, spec->method, err) != 0) goto done;
     order_rows(&R);
     if (!R.order) {
@@ -694,20 +744,41 @@ int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_rep
         wm_error_prefix(err, "rank: small-area view (--no-small-areas leaves it out)");
         goto done;
     }
+    csv = csv_table(&R);
+    md = markdown_table(&R);
+    if (!csv || !md) {
+        wm_error_set(err, WM_EXIT_IO, "rank: out of memory");
+        goto done;
+    }
     for (int i = 0; i < spec->noutputs; i++) {
         const char *o = spec->outputs[i];
-        int csv = is_ext(o, "csv") || (!is_ext(o, "md") && spec->csv);
-        if (write_file(o, csv ? write_csv : write_markdown, &R, err) != 0) goto done;
+        int as_csv = is_ext(o, "csv") || (!is_ext(o, "md") && spec->csv);
+        if (write_table(o, as_csv ? csv : md, as_csv, err) != 0) goto done;
     }
     if (spec->noutputs == 0 && !spec->map && !spec->small_areas && out) {
-        if (spec->csv) write_csv(out, &R);
-        else write_markdown(out, &R);
+        if (spec->csv) wm_text_table_write_csv(csv, out);
+        else wm_text_table_write_markdown(md, out);
     }
-    if (spec->small_areas && R.small_areas && write_file(spec->small_areas, write_small_areas_csv, &R, err) != 0)
-        goto done;
+    if (spec->small_areas && R.small_areas) {
+        wm_text_table *sa = small_areas_table(&R);
+        int bad = write_table(spec->small_areas, sa, 1, err) != 0;
+        wm_text_table_free(sa);
+        if (bad) goto done;
+    }
     if (spec->map && draw_map(&R, spec, store, report, err) != 0) goto done;
     rc = 0;
+    if (display) {
+        /* What the readers' table shows, unless only a CSV was asked for. */
+        int want_csv = spec->noutputs > 0;
+        for (int i = 0; i < spec->noutputs; i++)
+            if (!(is_ext(spec->outputs[i], "csv") || (!is_ext(spec->outputs[i], "md") && spec->csv))) want_csv = 0;
+        *display = want_csv ? csv : md;
+        if (want_csv) csv = NULL;
+        else md = NULL;
+    }
 done:
+    wm_text_table_free(csv);
+    wm_text_table_free(md);
     ranking_free(&R);
     return rc;
 }

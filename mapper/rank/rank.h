@@ -19,6 +19,7 @@
 #include "need_index.h"
 #include "report.h"
 #include "store_bundled.h"
+#include "text_table.h"
 
 #include <stdio.h>
 
@@ -51,7 +52,10 @@ int wm_rank_spec_from_args(const wm_args *a, wm_rank_spec *spec, wm_error *err);
 
 /* Rank, write the tables (-o files, or `out` when nothing else is
  * asked for), the small-area CSV and the map.  Files are written
- * atomically. */
-int wm_rank(const wm_rank_spec *spec, wm_store_handle *store, FILE *out, wm_report *report, wm_error *err);
+ * atomically.  `display` (may be NULL) receives the table for readers
+ * (the Markdown one, or the CSV one when only CSV was written), for the
+ * caller to free. */
+int wm_rank(const wm_rank_spec *spec, wm_store_handle *store, FILE *out, wm_report *report,
+            wm_text_table **display, wm_error *err);
 
 #endif

@@ -675,3 +675,46 @@ int wm_store_read_links(wm_store *s, const char *child_geography, const char *pa
     *n = k;
     return 0;
 }
+
+int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm_store_area **areas, size_t *n,
+                        wm_error *err)
+{
+    *areas = NULL;
+    *n = 0;
+    sqlite3_stmt *q = NULL;
+    if (prepare(s,
+                "SELECT code, name, g FROM (SELECT code, name, geography AS g, 0 AS k FROM areas WHERE geography = "
+                "?1 UNION ALL SELECT DISTINCT a.code, a.name, a.geography, 1 FROM area_links l JOIN areas a ON "
+                "a.geography = l.parent_geography AND a.code = l.parent_code WHERE l.child_geography = ?1 AND ?2) "
+                "ORDER BY k, code",
+                &q, err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, with_parents);
+    size_t cap = 0, k = 0;
+    wm_store_area *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (k == cap) {
+            cap = cap ? 2 * cap : 64;
+            wm_store_area *more = realloc(out, cap * sizeof *out);
+            if (!more) {
+                sqlite3_finalize(q);
+                free(out);
+                return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
+            }
+            out = more;
+        }
+        copy_text(out[k].code, sizeof out[k].code, sqlite3_column_text(q, 0));
+        copy_text(out[k].name, sizeof out[k].name, sqlite3_column_text(q, 1));
+        copy_text(out[k].geography, sizeof out[k].geography, sqlite3_column_text(q, 2));
+        k++;
+    }
+    if (finish(s, q, rc, err) != 0) {
+        free(out);
+        return -1;
+    }
+    *areas = out;
+    *n = k;
+    return 0;
+}

@@ -126,6 +126,19 @@ int wm_store_values(wm_store *s, const char *indicator_id, const char *period, c
 int wm_store_area_value(wm_store *s, const char *id, const char *period, const char *code, double *value,
                         char *name, size_t name_size, wm_error *err);
 
+/* An area as the store holds it. */
+typedef struct wm_store_area {
+    char code[32];
+    char name[128];
+    char geography[32];       /* e.g. "ward25" */
+} wm_store_area;
+
+/* The areas of `geography` (an exact name, e.g. ward25) sorted by code,
+ * then, with `with_parents`, every area they are linked to (their local
+ * authority, say) sorted by code; malloc'd, *n receives the count. */
+int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm_store_area **areas, size_t *n,
+                        wm_error *err);
+
 /* How one area nests in a larger one. */
 typedef struct wm_store_link {
     char child[32];           /* area code, e.g. an LSOA */
