@@ -6,6 +6,7 @@
 #include "store.h"
 #include "store_import.h"
 #include "store_bundled.h"
+#include "text.h"
 #include "text_table.h"
 
 #include <errno.h>
@@ -56,12 +57,6 @@ static const char import_description[] =
     "by default the table's name with .meta) or the flags above.  Reports rows read, loaded,\n"
     "suppressed, rejected (with reasons) and outside the study area.  Importing an indicator and\n"
     "period again replaces it; each file is one transaction, so a failed import changes nothing.";
-
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
 
 /* A metadata document made from the flags, for TABLE --id ID. */
 static wm_meta_doc *doc_from_flags(const wm_args *a, const char *table, wm_error *err)
@@ -134,9 +129,9 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
     if (wm_args_has(&a, "manifest")) rc = wm_import_manifest(s, wm_args_get(&a, "manifest", ""), report, err);
     for (int i = 0; rc == 0 && i < a.npos; i++) {
         const char *p = a.pos[i];
-        if (ends_with(p, ".manifest")) {
+        if (wm_has_suffix(p, ".manifest")) {
             rc = wm_import_manifest(s, p, report, err);
-        } else if (ends_with(p, ".meta")) {
+        } else if (wm_has_suffix(p, ".meta")) {
             rc = wm_import_meta_file(s, p, report, err);
         } else if (wm_args_has(&a, "id")) {
             wm_meta_doc *d = doc_from_flags(&a, p, err);

@@ -343,7 +343,8 @@ int wm_atomic_commit_all(wm_atomic *const *list, size_t n, wm_error *err)
     return rc;
 }
 
-int wm_atomic_write(const char *target, const void *data, size_t len, wm_error *err)
+int wm_atomic_write_with(const char *target, void (*write)(FILE *fp, const void *ctx), const void *ctx,
+                         wm_error *err)
 {
     wm_atomic *a = wm_atomic_begin(target, WM_ATOMIC_REPLACE, err);
     if (!a) return -1;
@@ -352,8 +353,23 @@ int wm_atomic_write(const char *target, const void *data, size_t len, wm_error *
         wm_atomic_abort(a);
         return -1;
     }
-    if (len && fwrite(data, 1, len, fp) != len) {
-        /* commit reports the stream's error */
-    }
+    write(fp, ctx);
     return wm_atomic_commit(a, err);
+}
+
+typedef struct bytes {
+    const void *data;
+    size_t len;
+} bytes;
+
+static void write_bytes(FILE *fp, const void *ctx)
+{
+    const bytes *b = ctx;
+    if (b->len) fwrite(b->data, 1, b->len, fp);   /* a short write is a stream error commit reports */
+}
+
+int wm_atomic_write(const char *target, const void *data, size_t len, wm_error *err)
+{
+    bytes b = { data, len };
+    return wm_atomic_write_with(target, write_bytes, &b, err);
 }

@@ -91,4 +91,9 @@ void wm_atomic_abort(wm_atomic *a);
 /* Write `len` bytes to `target` atomically (begin, write, commit). */
 int wm_atomic_write(const char *target, const void *data, size_t len, wm_error *err);
 
+/* Write `target` atomically through `write(fp, ctx)`, whose stream errors
+ * commit reports: the whole file or nothing. */
+int wm_atomic_write_with(const char *target, void (*write)(FILE *fp, const void *ctx), const void *ctx,
+                         wm_error *err);
+
 #endif

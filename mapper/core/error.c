@@ -1,4 +1,5 @@
 #include "error.h"
+#include "text.h"
 
 #include <cairo.h>
 #include <cpl_error.h>
@@ -26,9 +27,7 @@ int wm_error_about(wm_error *err, const char *option)
 static void set_message(wm_error *err, int code, const char *fmt, va_list ap)
 {
     vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    /* Keep the message on one line whatever was quoted into it. */
-    for (char *p = err->msg; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
+    wm_one_line(err->msg);   /* one line, whatever was quoted into it */
     err->code = code;
     err->option[0] = '\0';
 }

@@ -38,8 +38,7 @@ void wm_report_add(wm_report *r, wm_report_kind kind, const char *fmt, ...)
     va_start(ap, fmt);
     vsnprintf(text + plen, (size_t)len + 1, fmt, ap);
     va_end(ap);
-    for (char *p = text; *p; p++)
-        if ((unsigned char)*p < 0x20 || *p == 0x7f) *p = ' ';
+    wm_one_line(text);
     add_line(r, kind, text);
 }
 

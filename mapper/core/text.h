@@ -1,6 +1,7 @@
 /* text.h -- small text helpers every stage shares.
  *
- * One copy of each: the split of a "FILE:LAYER" spec, trimming.
+ * One copy of each: the split of a "FILE:LAYER" spec, trimming, suffix
+ * tests, keeping a message on one line.
  */
 #ifndef WM_TEXT_H
 #define WM_TEXT_H
@@ -15,5 +16,12 @@ void wm_split_layer_spec(const char *spec, char **file, char **layer);
 
 /* A copy of `s` without leading and trailing spaces, tabs and CR. */
 char *wm_trimmed_dup(const char *s);
+
+/* Whether `s` ends with `suffix`, ASCII case-insensitively (".CSV"). */
+int wm_has_suffix(const char *s, const char *suffix);
+
+/* Replace every control character (newline, tab, CR, ...) of `s` with a
+ * space, in place, so a quoted value cannot break a one-line message. */
+void wm_one_line(char *s);
 
 #endif

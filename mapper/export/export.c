@@ -4,6 +4,7 @@
 #include "map.h"
 #include "qgis_style.h"
 #include "store.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <math.h>
@@ -383,12 +384,6 @@ typedef struct written {
     int columns;
 } written;
 
-static int has_suffix(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
 int wm_export_spec_from_args(const wm_args *a, wm_export_spec *spec, wm_error *err)
 {
     memset(spec, 0, sizeof *spec);
@@ -400,7 +395,7 @@ int wm_export_spec_from_args(const wm_args *a, wm_export_spec *spec, wm_error *e
     const char *out = spec->output;
     struct stat st;
     if (!out) return wm_error_set_about(err, WM_EXIT_USAGE, "output", "export: give the GeoPackage to write with -o OUT.gpkg");
-    if (!has_suffix(out, ".gpkg"))
+    if (!wm_has_suffix(out, ".gpkg"))
         return wm_error_set_about(err, WM_EXIT_USAGE, "output", "export: %s: a GeoPackage file name ends in .gpkg", out);
     if (!spec->append && !spec->force && stat(out, &st) == 0)
         return wm_error_set_about(err, WM_EXIT_USAGE, "output", "export: %s already exists (--force overwrites it, --append adds layers to it)", out);

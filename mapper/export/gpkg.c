@@ -51,12 +51,7 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
         return NULL;
     }
     struct stat st;
-    int exists = stat(target, &st) == 0;
-    if (exists && S_ISDIR(st.st_mode)) {
-        wm_error_set(err, WM_EXIT_USAGE, "%s is a directory, not a GeoPackage file", target);
-        return NULL;
-    }
-    if (mode == WM_GPKG_APPEND && !exists) {
+    if (mode == WM_GPKG_APPEND && stat(target, &st) != 0) {
         wm_error_set(err, WM_EXIT_USAGE, "%s: no such GeoPackage to add layers to", target);
         return NULL;
     }

@@ -246,17 +246,21 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     return ferror(fp) ? -1 : 0;
 }
 
+typedef struct page_args {
+    const wm_recipe *r;
+    const wm_figureset_result *res;
+} page_args;
+
+static void write_page_to(FILE *fp, const void *ctx)
+{
+    const page_args *p = ctx;
+    write_page(fp, p->r, p->res);
+}
+
 int wm_figure_index_write(const wm_recipe *r, const wm_figureset_result *res, const char *outdir, wm_error *err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/index.html", outdir);
-    wm_atomic *a = wm_atomic_begin(path, WM_ATOMIC_REPLACE, err);
-    if (!a) return -1;
-    FILE *fp = wm_atomic_stream(a, err);
-    if (!fp) {
-        wm_atomic_abort(a);
-        return -1;
-    }
-    write_page(fp, r, res);
-    return wm_atomic_commit(a, err);
+    page_args p = { r, res };
+    return wm_atomic_write_with(path, write_page_to, &p, err);
 }

@@ -185,10 +185,17 @@ static int stored_reference(const wm_map_spec *spec, wm_store_handle *store, wm_
     return 0;
 }
 
-static int load_style(const wm_map_spec *spec, wm_map *c, wm_error *err)
+/* The look and the reference value, what every map starts with. */
+static int start_map(const wm_map_spec *spec, wm_map *c, wm_error *err)
 {
     if (wm_style_load(spec->style, &c->style, err) != 0) return wm_error_about(err, "style");
     c->nodata_colour = c->style.nodata_fill;
+    if (spec->has_reference) {
+        c->reference = spec->reference;
+        copy_text(c->reference_label, sizeof c->reference_label,
+                  spec->reference_label ? spec->reference_label : "reference");
+        c->has_reference = 1;
+    }
     return 0;
 }
 
@@ -240,13 +247,7 @@ int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *rep
     int rc = -1;
     variable_words w;
     memset(&w, 0, sizeof w);
-    if (load_style(spec, c, err) != 0) goto done;
-    if (spec->has_reference) {
-        c->reference = spec->reference;
-        copy_text(c->reference_label, sizeof c->reference_label,
-                  spec->reference_label ? spec->reference_label : "reference");
-        c->has_reference = 1;
-    }
+    if (start_map(spec, c, err) != 0) goto done;
     c->layer = wm_layer_read(spec->layer, spec->key, spec->name_field, spec->t_srs, err);
     if (!c->layer) {
         wm_error_about(err, "layer");
@@ -278,13 +279,7 @@ int wm_map_from_values(const wm_map_spec *spec, wm_layer *layer, double *values,
     c->layer = layer;
     c->values = values;
     int rc = -1;
-    if (load_style(spec, c, err) != 0) goto done;
-    if (spec->has_reference) {
-        c->reference = spec->reference;
-        copy_text(c->reference_label, sizeof c->reference_label,
-                  spec->reference_label ? spec->reference_label : "reference");
-        c->has_reference = 1;
-    }
+    if (start_map(spec, c, err) != 0) goto done;
     if (values_report && !(c->values_report = strdup(values_report))) {
         wm_error_set(err, WM_EXIT_IO, "out of memory");
         goto done;

@@ -503,19 +503,20 @@ static wm_text_table *small_areas_table(const ranking *R)
     return t;
 }
 
+static void write_csv(FILE *fp, const void *t)
+{
+    wm_text_table_write_csv(t, fp);
+}
+
+static void write_markdown(FILE *fp, const void *t)
+{
+    wm_text_table_write_markdown(t, fp);
+}
+
 static int write_table(const char *path, const wm_text_table *t, int csv, wm_error *err)
 {
     if (!t) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", path);
-    wm_atomic *a = wm_atomic_begin(path, WM_ATOMIC_REPLACE, err);
-    if (!a) return -1;
-    FILE *fp = wm_atomic_stream(a, err);
-    if (!fp) {
-        wm_atomic_abort(a);
-        return -1;
-    }
-    if (csv) wm_text_table_write_csv(t, fp);
-    else wm_text_table_write_markdown(t, fp);
-    return wm_atomic_commit(a, err);
+    return wm_atomic_write_with(path, csv ? write_csv : write_markdown, t, err);
 }
 
 static int is_ext(const char *path, const char *ext)

@@ -1,6 +1,7 @@
 #include "indicator_table.h"
 #include "atomic.h"
 #include "store.h"
+#include "text.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,19 +22,13 @@ const wm_option wm_table_options[] = {
     { NULL, 0, 0, NULL, NULL }
 };
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), m = strlen(suffix);
-    return n >= m && strcasecmp(s + n - m, suffix) == 0;
-}
-
 int wm_table_spec_from_args(const wm_args *a, wm_table_spec *spec, wm_error *err)
 {
     memset(spec, 0, sizeof *spec);
     spec->store = wm_args_get(a, "store", NULL);
     spec->output = wm_args_get(a, "output", NULL);
     const char *format =
-        wm_args_get(a, "format", spec->output && ends_with(spec->output, ".csv") ? "csv" : "markdown");
+        wm_args_get(a, "format", spec->output && wm_has_suffix(spec->output, ".csv") ? "csv" : "markdown");
     if (strcmp(format, "csv") != 0 && strcmp(format, "markdown") != 0 && strcmp(format, "md") != 0)
         return wm_error_set_about(err, WM_EXIT_USAGE, "format", "table: --format is csv or markdown, not \"%s\"", format);
     spec->csv = strcmp(format, "csv") == 0;
@@ -214,6 +209,16 @@ static wm_text_table *make_table(const wm_table_spec *spec, const column *cols, 
     return t;
 }
 
+static void write_csv(FILE *fp, const void *t)
+{
+    wm_text_table_write_csv(t, fp);
+}
+
+static void write_markdown(FILE *fp, const void *t)
+{
+    wm_text_table_write_markdown(t, fp);
+}
+
 int wm_indicator_table(const wm_table_spec *spec, wm_store_handle *handle, FILE *out, wm_report *report,
                        wm_text_table **display, wm_error *err)
 {
@@ -256,15 +261,7 @@ int wm_indicator_table(const wm_table_spec *spec, wm_store_handle *handle, FILE 
         goto done;
     }
     if (spec->output) {
-        wm_atomic *a = wm_atomic_begin(spec->output, WM_ATOMIC_REPLACE, err);
-        FILE *fp = a ? wm_atomic_stream(a, err) : NULL;
-        if (!fp) {
-            wm_atomic_abort(a);
-            goto done;
-        }
-        if (spec->csv) wm_text_table_write_csv(t, fp);
-        else wm_text_table_write_markdown(t, fp);
-        if (wm_atomic_commit(a, err) != 0) goto done;
+        if (wm_atomic_write_with(spec->output, spec->csv ? write_csv : write_markdown, t, err) != 0) goto done;
     } else if (out) {
         if (spec->csv) wm_text_table_write_csv(t, out);
         else wm_text_table_write_markdown(t, out);
