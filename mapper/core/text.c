@@ -1,4 +1,8 @@
 #include "text.h"
+#include "error.h"
+
+#include <errno.h>
+#include <stdio.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -38,4 +42,49 @@ void wm_one_line(char *s)
 {
     for (; *s; s++)
         if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+}
+
+char *wm_read_text_file(const char *path, size_t max_bytes, wm_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        if (errno == ENOENT) wm_error_set(err, WM_EXIT_DATA, "%s: no such file", path);
+        else wm_error_set(err, WM_EXIT_DATA, "%s: cannot open (%s)", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 8192, len = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
+        len += got;
+        if (max_bytes && len > max_bytes) break;
+        if (cap - len < 2) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (!buf || bad) {
+        free(buf);
+        wm_error_set(err, WM_EXIT_DATA, "%s: cannot read", path);
+        return NULL;
+    }
+    if (max_bytes && len > max_bytes) {
+        free(buf);
+        wm_error_set(err, WM_EXIT_DATA, "%s: larger than %zu bytes; not a file of this kind", path, max_bytes);
+        return NULL;
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        free(buf);
+        wm_error_set(err, WM_EXIT_DATA, "%s: not a text file (it holds a NUL byte)", path);
+        return NULL;
+    }
+    return buf;
 }

@@ -24,4 +24,10 @@ int wm_has_suffix(const char *s, const char *suffix);
  * space, in place, so a quoted value cannot break a one-line message. */
 void wm_one_line(char *s);
 
+/* The whole of a text file, NUL-terminated, malloc'd.  Errors
+ * (WM_EXIT_DATA, naming the file): missing or unreadable, larger than
+ * `max_bytes` (0: no limit), or holding a NUL byte (not text). */
+struct wm_error;
+char *wm_read_text_file(const char *path, size_t max_bytes, struct wm_error *err);
+
 #endif

@@ -1,9 +1,11 @@
 #include "recipe.h"
 #include "operation.h"
 #include "home.h"
-#include "table.h"
+#include "sections.h"
+#include "text.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,251 +48,131 @@ static int valid_key(const char *s)
 void wm_recipe_free(wm_recipe *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->n; i++) {
-        wm_recipe_section *s = &r->sections[i];
-        for (size_t j = 0; j < s->n; j++) {
-            free(s->entries[j].key);
-            free(s->entries[j].value);
-        }
-        free(s->entries);
-        free(s->name);
-    }
     free(r->sections);
-    free(r->title);
-    free(r->description);
-    free(r->attribution);
-    free(r->gallery);
-    free(r->path);
+    wm_sections_free(r->doc);
     free(r);
 }
 
-/* Parser state: the current section and the entry a continuation line
- * would extend. */
-typedef struct parser {
-    wm_recipe *r;
-    const char *path;
-    int line;
-    char **cont;           /* value being continued, or NULL */
-    int cont_is_flag;
-    int title_line, description_line, attribution_line, gallery_line;
-    wm_error *err;
-} parser;
-
-static int fail(parser *p, const char *fmt, const char *a, const char *b)
+/* "PATH:LINE: what" as a usage error (a recipe is what the user wrote). */
+static int fail(const wm_recipe *r, int line, wm_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(const wm_recipe *r, int line, wm_error *err, const char *fmt, ...)
 {
-    char what[700];
-    snprintf(what, sizeof what, fmt, a ? a : "", b ? b : "");
-    return wm_error_set(p->err, WM_EXIT_USAGE, "%s:%d: %s", p->path, p->line, what);
+    char what[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s", r->path, line, what);
 }
 
-static int parse_header(parser *p, const char *s)
+/* The document keys before the first section. */
+static int document_keys(wm_recipe *r, const wm_section *sec, wm_error *err)
 {
-    const char *close = strchr(s, ']');
-    if (!close) return fail(p, "section header \"%s\" has no closing ]", s, NULL);
-    const char *after = close + 1;
-    while (*after == ' ' || *after == '\t') after++;
-    if (*after) return fail(p, "text after the section header: \"%s\"", after, NULL);
-    char *inner = dup_range(s + 1, close);
-    if (!inner) return fail(p, "out of memory", NULL, NULL);
-    char *sp = inner;
-    while (*sp && *sp != ' ' && *sp != '\t') sp++;
-    char *kind = dup_range(inner, sp), *name = dup_range(sp, inner + strlen(inner));
-    free(inner);
-    int rc = 0, k = -1;
-    for (int i = 0; i < 4; i++)
-        if (kind && strcmp(kind, kind_names[i]) == 0) k = i;
-    if (!kind || !name)
-        rc = fail(p, "out of memory", NULL, NULL);
-    else if (k < 0)
-        rc = fail(p, "unknown section kind \"%s\" (expected render, export, table or rank)", kind, NULL);
-    else if (!*name)
-        rc = fail(p, "section [%s] needs a name, e.g. [%s deprivation]", kind, kind);
-    else if (!valid_name(name))
-        rc = fail(p, "section name \"%s\" may hold only letters, digits, _ . and -", name, NULL);
-    for (size_t i = 0; rc == 0 && i < p->r->n; i++)
-        if (strcmp(p->r->sections[i].name, name) == 0) {
-            char at[32];
-            snprintf(at, sizeof at, "%d", p->r->sections[i].line);
-            rc = fail(p, "section name \"%s\" is already used at line %s", name, at);
-        }
-    if (rc == 0) {
-        wm_recipe_section *ns = realloc(p->r->sections, (p->r->n + 1) * sizeof *ns);
-        if (!ns) rc = fail(p, "out of memory", NULL, NULL);
-        else {
-            p->r->sections = ns;
-            wm_recipe_section *sec = &ns[p->r->n++];
-            memset(sec, 0, sizeof *sec);
-            sec->kind = (wm_recipe_kind)k;
-            sec->name = name;
-            sec->line = p->line;
-            name = NULL;
-        }
+    static const char *const names[] = { "title", "description", "attribution", "gallery" };
+    const char **slots[] = { &r->title, &r->description, &r->attribution, &r->gallery };
+    int lines[4] = { 0 };
+    for (size_t i = 0; i < sec->n; i++) {
+        const wm_entry *e = &sec->entries[i];
+        int k = 0;
+        while (k < 4 && strcmp(e->key, names[k]) != 0) k++;
+        if (k == 4)
+            return fail(r, e->line, err,
+                        "\"%s\" before the first section (only title, description, attribution and gallery belong "
+                        "there; sections start with [render NAME], [table NAME], ...)",
+                        e->key);
+        if (!e->value || !*e->value) return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
+        if (lines[k]) return fail(r, e->line, err, "%s is already given at line %d", e->key, lines[k]);
+        *slots[k] = e->value;
+        lines[k] = e->line;
     }
-    free(kind);
-    free(name);
-    p->cont = NULL;
-    return rc;
-}
-
-static int parse_document_key(parser *p, char *key, char *value)
-{
-    char **slot = NULL;
-    int *line = NULL;
-    if (strcmp(key, "title") == 0) { slot = &p->r->title; line = &p->title_line; }
-    else if (strcmp(key, "description") == 0) { slot = &p->r->description; line = &p->description_line; }
-    else if (strcmp(key, "attribution") == 0) { slot = &p->r->attribution; line = &p->attribution_line; }
-    else if (strcmp(key, "gallery") == 0) { slot = &p->r->gallery; line = &p->gallery_line; }
-    int rc = 0;
-    if (!slot)
-        rc = fail(p, "\"%s\" before the first section (only title, description, attribution and gallery belong there; "
-                     "sections start with [render NAME], [table NAME], ...)", key, NULL);
-    else if (!value)
-        rc = fail(p, "%s needs a value (%s = ...)", key, key);
-    else if (*slot) {
-        char at[32];
-        snprintf(at, sizeof at, "%d", *line);
-        rc = fail(p, "%s is already given at line %s", key, at);
-    }
-    if (rc) { free(key); free(value); return rc; }
-    *slot = value;
-    *line = p->line;
-    p->cont = slot;
-    p->cont_is_flag = 0;
-    free(key);
     return 0;
 }
 
-static int parse_entry(parser *p, const char *s)
-{
-    const char *eq = strchr(s, '=');
-    char *key = dup_range(s, eq ? eq : s + strlen(s));
-    char *value = eq ? dup_range(eq + 1, eq + 1 + strlen(eq + 1)) : NULL;
-    if (!key || (eq && !value)) { free(key); free(value); return fail(p, "out of memory", NULL, NULL); }
-    int rc = 0;
-    if (!valid_key(key))
-        rc = fail(p, "\"%s\" is not an option name (expected \"key = value\" with a lower-case key "
-                     "such as title, or \"[render NAME]\")", key, NULL);
-    else if (value && !*value)
-        rc = fail(p, "%s has no value (write a flag as the key alone: \"%s\")", key, key);
-    else if (strcmp(key, "o") == 0)
-        rc = fail(p, "write outputs as \"output = FILE ...\"", NULL, NULL);
-    else if (!value && (strcmp(key, "output") == 0 || strcmp(key, "caption") == 0))
-        rc = fail(p, "%s needs a value (%s = ...)", key, key);
-    if (rc) { free(key); free(value); return rc; }
-    if (p->r->n == 0) return parse_document_key(p, key, value);
-
-    wm_recipe_section *sec = &p->r->sections[p->r->n - 1];
-    wm_recipe_entry *ne = realloc(sec->entries, (sec->n + 1) * sizeof *ne);
-    if (!ne) { free(key); free(value); return fail(p, "out of memory", NULL, NULL); }
-    sec->entries = ne;
-    wm_recipe_entry *e = &ne[sec->n++];
-    e->key = key;
-    e->value = value;
-    e->line = p->line;
-    p->cont = &e->value;
-    p->cont_is_flag = value == NULL;
-    return 0;
-}
-
-static int parse_continuation(parser *p, const char *s)
-{
-    if (!p->cont)
-        return fail(p, "indented line continues nothing (only a value continues on the lines after "
-                       "it, each starting with a space)", NULL, NULL);
-    if (p->cont_is_flag)
-        return fail(p, "a flag takes no value, so nothing continues on this line", NULL, NULL);
-    char *more = dup_range(s, s + strlen(s));
-    if (!more) return fail(p, "out of memory", NULL, NULL);
-    size_t a = strlen(*p->cont), b = strlen(more);
-    char *joined = realloc(*p->cont, a + b + 2);
-    if (!joined) { free(more); return fail(p, "out of memory", NULL, NULL); }
-    /* A value joins its lines with a space, except that a line starting
-     * with | extends a list of labels as it is. */
-    if (more[0] == '|' || (a > 0 && joined[a - 1] == '|')) {
-        memcpy(joined + a, more, b + 1);
-    } else {
-        joined[a] = ' ';
-        memcpy(joined + a + 1, more, b + 1);
-    }
-    *p->cont = joined;
-    free(more);
-    return 0;
-}
-
-/* Every key must be an option of the section's command (or a recipe
+/* Every key must be an option of the section's operation (or a recipe
  * key), a flag written alone and a valued option with its value, so a
  * typo is reported at its line before anything runs. */
-static int check_keys(parser *p, const wm_recipe_section *s)
+static int check_entries(const wm_recipe *r, const wm_recipe_section *s, wm_error *err)
 {
     const wm_operation *op = wm_operation_find(wm_recipe_kind_name(s->kind));
-    if (!op) return 0;
     for (size_t j = 0; j < s->n; j++) {
-        const wm_recipe_entry *e = &s->entries[j];
-        if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) continue;
-        const wm_option *o = wm_option_find(op->options, e->key);
-        p->line = e->line;
-        if (!o) {
-            char what[160];
-            snprintf(what, sizeof what, "%s has no option \"%s\"", op->name, e->key);
-            return fail(p, "%s (see wardmap %s --help)", what, op->name);
+        const wm_entry *e = &s->entries[j];
+        if (!valid_key(e->key))
+            return fail(r, e->line, err, "\"%s\" is not an option name (expected \"key = value\" with a lower-case "
+                                         "key such as title, or \"[render NAME]\")", e->key);
+        if (e->value && !*e->value)
+            return fail(r, e->line, err, "%s has no value (write a flag as the key alone: \"%s\")", e->key, e->key);
+        if (strcmp(e->key, "o") == 0) return fail(r, e->line, err, "write outputs as \"output = FILE ...\"");
+        if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) {
+            if (!e->value) return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
+            continue;
         }
+        const wm_option *o = wm_option_find(op->options, e->key);
+        if (!o)
+            return fail(r, e->line, err, "%s has no option \"%s\" (see wardmap %s --help)", op->name, e->key,
+                        op->name);
         if (WM_OPT_KIND(o->kind) == WM_OPT_FLAG && e->value)
-            return fail(p, "%s is a flag: write it alone, without \"= ...\"", e->key, NULL);
+            return fail(r, e->line, err, "%s is a flag: write it alone, without \"= ...\"", e->key);
         if (WM_OPT_KIND(o->kind) != WM_OPT_FLAG && !e->value)
-            return fail(p, "%s needs a value (%s = ...)", e->key, e->key);
+            return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
     }
+    if (!wm_recipe_find(s, "output"))
+        return fail(r, s->line, err, "[%s] has no output (add \"output = NAME.png ...\")", s->name);
     return 0;
 }
 
-static int check_sections(parser *p)
+static int read_sections(wm_recipe *r, wm_error *err)
 {
-    for (size_t i = 0; i < p->r->n; i++) {
-        const wm_recipe_section *s = &p->r->sections[i];
-        if (check_keys(p, s) != 0) return -1;
-        if (!wm_recipe_find(s, "output")) {
-            p->line = s->line;
-            return fail(p, "[%s] has no output (add \"output = NAME.png ...\")", s->name, NULL);
+    r->sections = calloc(r->doc->n ? r->doc->n : 1, sizeof *r->sections);
+    if (!r->sections) return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+    for (size_t i = 0; i < r->doc->n; i++) {
+        const wm_section *sec = &r->doc->sections[i];
+        if (!*sec->type) {
+            if (document_keys(r, sec, err) != 0) return -1;
+            continue;
         }
+        int k = -1;
+        for (int j = 0; j < 4; j++)
+            if (strcmp(sec->type, kind_names[j]) == 0) k = j;
+        if (k < 0)
+            return fail(r, sec->line, err, "unknown section kind \"%s\" (expected render, export, table or rank)",
+                        sec->type);
+        if (!*sec->name)
+            return fail(r, sec->line, err, "section [%s] needs a name, e.g. [%s deprivation]", sec->type, sec->type);
+        if (!valid_name(sec->name))
+            return fail(r, sec->line, err, "section name \"%s\" may hold only letters, digits, _ . and -", sec->name);
+        for (size_t j = 0; j < r->n; j++)
+            if (strcmp(r->sections[j].name, sec->name) == 0)
+                return fail(r, sec->line, err, "section name \"%s\" is already used at line %d", sec->name,
+                            r->sections[j].line);
+        wm_recipe_section *rs = &r->sections[r->n++];
+        rs->kind = (wm_recipe_kind)k;
+        rs->name = sec->name;
+        rs->line = sec->line;
+        rs->n = sec->n;
+        rs->entries = sec->entries;
     }
+    for (size_t i = 0; i < r->n; i++)
+        if (check_entries(r, &r->sections[i], err) != 0) return -1;
     return 0;
 }
 
 wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
 {
-    wm_recipe *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = strdup(path ? path : "recipe"))) {
-        free(r);
-        wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", path ? path : "recipe");
+    wm_sections *doc = wm_sections_parse(text, path ? path : "recipe", err);
+    if (!doc) {
+        err->code = WM_EXIT_USAGE;   /* the shape of what the user wrote */
         return NULL;
     }
-    parser p = { r, r->path, 0, NULL, 0, 0, 0, 0, 0, err };
-    const char *at = text;
-    if ((unsigned char)at[0] == 0xEF && (unsigned char)at[1] == 0xBB && (unsigned char)at[2] == 0xBF)
-        at += 3;
-    int rc = 0;
-    while (*at && rc == 0) {
-        const char *eol = strchr(at, '\n');
-        if (!eol) eol = at + strlen(at);
-        p.line++;
-        char *line = malloc((size_t)(eol - at) + 1);
-        if (!line) { rc = fail(&p, "out of memory", NULL, NULL); break; }
-        memcpy(line, at, (size_t)(eol - at));
-        line[eol - at] = '\0';
-        size_t len = strlen(line);
-        while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
-            line[--len] = '\0';
-        const char *s = line;
-        while (*s == ' ' || *s == '\t') s++;
-        if (!*s) p.cont = NULL;                         /* a blank line ends a value */
-        else if (s != line) rc = parse_continuation(&p, s);
-        else if (*s == '#' || *s == ';') { /* comment */ }
-        else if (*s == '[') rc = parse_header(&p, s);
-        else rc = parse_entry(&p, s);
-        free(line);
-        at = *eol ? eol + 1 : eol;
+    wm_recipe *r = calloc(1, sizeof *r);
+    if (!r) {
+        wm_sections_free(doc);
+        wm_error_set(err, WM_EXIT_DATA, "out of memory");
+        return NULL;
     }
-    if (rc == 0) rc = check_sections(&p);
-    if (rc) {
+    r->doc = doc;
+    r->path = doc->path;
+    if (read_sections(r, err) != 0) {
         wm_recipe_free(r);
         return NULL;
     }
@@ -299,38 +181,10 @@ wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
 
 wm_recipe *wm_recipe_read(const char *path, wm_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: cannot open the recipe", path);
-        return NULL;
-    }
-    size_t cap = 8192, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-        len += got;
-        if (cap - len < 2) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (!buf || bad) {
-        free(buf);
-        wm_error_set(err, WM_EXIT_DATA, "%s: cannot read the recipe", path);
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
-        free(buf);
-        wm_error_set(err, WM_EXIT_DATA, "%s: not a text file (it holds a NUL byte)", path);
-        return NULL;
-    }
-    wm_recipe *r = wm_recipe_parse(buf, path, err);
-    free(buf);
+    char *text = wm_read_text_file(path, 0, err);
+    if (!text) return NULL;
+    wm_recipe *r = wm_recipe_parse(text, path, err);
+    free(text);
     return r;
 }
 

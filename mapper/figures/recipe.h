@@ -31,13 +31,16 @@
  * the home.  Outputs (`output`, and options marked WM_OPT_OUTPUT such as
  * rank's `map`) are resolved against the output directory.
  *
- * Errors name the place: "styles/x.recipe:12: unknown section kind ...".
+ * The text is read by sections.h (comments, continuation lines, flags);
+ * this module gives it its meaning.  Errors name the place:
+ * "styles/x.recipe:12: unknown section kind ...".
  */
 #ifndef WM_RECIPE_H
 #define WM_RECIPE_H
 
 #include "args.h"
 #include "error.h"
+#include "sections.h"
 #include <stddef.h>
 
 typedef enum wm_recipe_kind {
@@ -47,28 +50,26 @@ typedef enum wm_recipe_kind {
     WM_RECIPE_RANK
 } wm_recipe_kind;
 
-typedef struct wm_recipe_entry {
-    char *key;
-    char *value;      /* NULL for a flag */
-    int line;         /* where the key was written */
-} wm_recipe_entry;
+/* An entry: key, value (NULL for a flag) and line (sections.h). */
+typedef wm_entry wm_recipe_entry;
 
 typedef struct wm_recipe_section {
     wm_recipe_kind kind;
-    char *name;       /* [A-Za-z0-9_.-]+, unique in the recipe */
-    int line;         /* of the [KIND NAME] header */
+    const char *name;     /* [A-Za-z0-9_.-]+, unique in the recipe */
+    int line;             /* of the [KIND NAME] header */
     size_t n;
-    wm_recipe_entry *entries;   /* in file order */
+    const wm_recipe_entry *entries;   /* in file order */
 } wm_recipe_section;
 
 typedef struct wm_recipe {
-    char *path;            /* as given, for messages */
-    char *title;           /* document title, or NULL */
-    char *description;     /* document description, or NULL */
-    char *attribution;     /* statements for the foot of the index, or NULL */
-    char *gallery;         /* folder (under the home) for PNG thumbnails, or NULL */
+    const char *path;          /* as given, for messages */
+    const char *title;         /* document title, or NULL */
+    const char *description;   /* document description, or NULL */
+    const char *attribution;   /* statements for the foot of the index, or NULL */
+    const char *gallery;       /* folder (under the home) for PNG thumbnails, or NULL */
     size_t n;
     wm_recipe_section *sections;
+    wm_sections *doc;          /* the text as read (owns every string above) */
 } wm_recipe;
 
 /* Parse recipe text; `path` names it in messages.  Errors are
