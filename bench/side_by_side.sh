@@ -13,13 +13,15 @@
 # default 1.04; 0 draws them fill only), BENCH_CACHE (where mapshaper is
 # installed, default ${XDG_CACHE_HOME:-$HOME/.cache}/wardmap-bench).
 # Images of the last round, raw timings (timings.tsv: round, run, wall s,
-# peak KiB, exit status, load average), versions and each run's stderr go to
-# bench/results/side_by_side/.  About 3 minutes a round on 2 cores, plus
+# peak KiB, exit status, load average, CPU s), versions and each run's
+# stderr go to bench/results/side_by_side/.  About 3 minutes a round on 2 cores, plus
 # set-up (and the first time, apt-get and npm installs).
 #
 # What is measured: each run is one process (or pipeline) timed whole by
 # GNU time: wall time (%e) and peak resident memory (%M); for a pipeline
-# the peak is the max over its processes.  Round r runs every row once,
+# the peak is the max over its processes.  CPU time (user + system, all
+# processes of the run) is printed too: the machine is shared, and when
+# other work loads it, wall times stretch while CPU times stay put.  Round r runs every row once,
 # each wardmap run next to the tool it is compared with, so ratios are
 # taken pair by pair within a round.  Inputs are on local disk and in the
 # page cache (the set-up reads them all), so no run pays a cold read.
@@ -226,7 +228,8 @@ map_opts=(--method categorical --breaks "$breaks" --palette RdYlBu --title "IMD 
 wm_e2e=("$build/wardmap" render --layer "$lsoa" --key LSOA11CD --data "$imd"
         --data-key "LSOA code (2011)" --value "Index of Multiple Deprivation (IMD) Decile" "${map_opts[@]}")
 wm_ro=("$build/wardmap" render --layer "$gpkg:lsoa_imd" --key LSOA11CD --data "$gpkg:lsoa_imd"
-       --data-key LSOA11CD --value imd_decile "${map_opts[@]}")
+       --data-key LSOA11CD --value imd_decile "${map_opts[@]}"
+       --legend-title "Index of Multiple Deprivation (IMD) Decile" --source "Index of Multiple Deprivation (IMD) Decile")
 ms_style=(-style stroke='#ffffff' stroke-width="$outline_px" stroke-opacity=0.75)
 [ "$outline_px" = 0 ] && ms_style=()
 ms=("$mapshaper" -i "$lsoa" -join "$imd" keys='LSOA11CD,LSOA code (2011)'
@@ -241,7 +244,7 @@ mapnik=("$py" "$root/bench/side_by_side/mapnik_map.py" "$gpkg" lsoa_imd imd_deci
 R=$results
 
 # measure ID CMD...  runs CMD once under GNU time, in its own process group,
-# and appends "round id wall peak_kib status load" to timings.tsv (load:
+# and appends "round id wall peak_kib status load cpu" to timings.tsv (load:
 # the 1-minute load average when the run started: other work on the
 # machine slows every run, and shows there).  A pipeline
 # times each of its processes into "$BENCH_TIMES".* as well; the peak is the
@@ -252,20 +255,21 @@ measure() {
     local tf=$out/time.$id load
     rm -f "$tf" "$tf".*
     read -r load _ < /proc/loadavg
-    BENCH_TIMES=$tf /usr/bin/time -f '%e %M' -o "$tf" "$@" </dev/null >"$R/logs/$id.stdout" 2>"$R/logs/$id.stderr" &
+    BENCH_TIMES=$tf /usr/bin/time -f '%e %M %U %S' -o "$tf" "$@" </dev/null >"$R/logs/$id.stdout" 2>"$R/logs/$id.stderr" &
     child=$!
     local status=0
     wait "$child" || status=$?
     child=
-    local wall peak
+    local wall peak cpu
     wall=$(tail -n 1 "$tf" | cut -d' ' -f1)
+    cpu=$(tail -n 1 "$tf" | awk '{ printf "%.2f", $3 + $4 }')
     peak=$(for f in "$tf" "$tf".*; do if [ -f "$f" ]; then tail -n 1 "$f" | cut -d' ' -f2; fi; done | sort -n | tail -n 1)
-    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$id" "$wall" "$peak" "$status" "$load" >> "$R/timings.tsv"
-    printf '  %-18s %7.2f s %6.0f MiB%s\n' "$id" "$wall" "$((peak / 1024))" \
+    printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$round" "$id" "$wall" "$peak" "$status" "$load" "$cpu" >> "$R/timings.tsv"
+    printf '  %-18s %7.2f s %7.2f s CPU %6.0f MiB%s\n' "$id" "$wall" "$cpu" "$((peak / 1024))" \
         "$([ "$status" = 0 ] || echo "  FAILED (exit $status): $(tail -n 1 "$R/logs/$id.stderr")")"
 }
 
-printf 'round\trun\twall_s\tpeak_kib\tstatus\tload1\n' > "$R/timings.tsv"
+printf 'round\trun\twall_s\tpeak_kib\tstatus\tload1\tcpu_s\n' > "$R/timings.tsv"
 echo "running $rounds rounds, interleaved ..."
 for round in $(seq "$rounds"); do
     echo "round $round/$rounds"

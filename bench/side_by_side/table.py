@@ -4,27 +4,29 @@
 
 TIMINGS.tsv has one line per run: round, run id, wall seconds, peak KiB (the
 max RSS over the run's processes), exit status, 1-minute load average when
-the run started.  For each row it prints the
-median wall time and median peak memory over the rounds whose run succeeded,
-and for comparison rows the ratio wardmap/tool computed round by round (both
-runs of the same round) with its median and range, next to the target of
-issue 10 and the figure the issue reported.  It asserts nothing.
+the run started, CPU seconds (user + system).  For each row it prints the
+median wall time, CPU time and peak memory over the rounds whose run
+succeeded, and for comparison rows the ratio wardmap/tool computed round by
+round (both runs of the same round) with its median and range, on wall time
+and on CPU time, next to the target of issue 10 and the figure the issue
+reported.  It asserts nothing.
 """
+import os
 import statistics
 import sys
 
-runs = {}  # id -> {round: (wall, kib)}
+runs = {}  # id -> {round: (wall, kib, cpu)}
 rounds = set()
 loads = []
 with open(sys.argv[1]) as f:
     for line in f:
         if line.startswith("round"):
             continue
-        rnd, rid, wall, kib, status, load = line.rstrip("\n").split("\t")
+        rnd, rid, wall, kib, status, load, cpu = line.rstrip("\n").split("\t")
         rounds.add(rnd)
         loads.append(float(load))
         if status == "0":
-            runs.setdefault(rid, {})[rnd] = (float(wall), int(kib))
+            runs.setdefault(rid, {})[rnd] = (float(wall), int(kib), float(cpu))
 
 # (label, run id, compared with: wardmap run id and "ratio" or "minus", target, issue's figure)
 # A row with a wardmap id compares: "ratio" prints wardmap/tool for the row's
@@ -68,10 +70,17 @@ def fmt(v, spec, suffix=""):
     return "-" if v is None else format(v, spec) + suffix
 
 
-header = "%-42s %3s %8s %9s  %-23s %-18s %s" % (
-    "run", "n", "wall s", "peak MiB", "wardmap/tool [range]", "target (issue 10)", "issue")
+FMT = "%-40s %2s %7s %7s %5s  %-22s %-6s %-17s %s"
+header = FMT % ("run", "n", "wall s", "CPU s", "MiB", "wardmap/tool [range]", "(CPU)", "target (issue 10)", "issue")
 print(header)
 print("-" * len(header))
+
+
+def ratios(a, b, k):
+    """wardmap/tool round by round on field k: a = wardmap's runs, b = the tool's."""
+    return [a[r][k] / b[r][k] for r in sorted(b) if r in a and b[r][k] > 0]
+
+
 for row in rows:
     if row[1] is None:
         print(row[0])
@@ -80,25 +89,29 @@ for row in rows:
     mine = runs.get(rid, {})
     if how == "minus":
         theirs = runs.get(other, {})
-        diffs = [mine[r][0] - theirs[r][0] for r in sorted(mine) if r in theirs]
-        print("%-42s %3d %8s %9s  %-23s %-18s %s" % (
-            label, len(diffs), fmt(med(diffs), "+.2f"), "", "(wall difference)", target, issue))
+        both = [r for r in sorted(mine) if r in theirs]
+        dwall = [mine[r][0] - theirs[r][0] for r in both]
+        dcpu = [mine[r][2] - theirs[r][2] for r in both]
+        print(FMT % (label, len(both), fmt(med(dwall), "+.2f"), fmt(med(dcpu), "+.2f"), "",
+                     "(difference)", "", target, issue))
         continue
-    walls = [w for w, _ in mine.values()]
-    peaks = [k / 1024.0 for _, k in mine.values()]
-    ratio = ""
+    walls = [v[0] for v in mine.values()]
+    peaks = [v[1] / 1024.0 for v in mine.values()]
+    cpus = [v[2] for v in mine.values()]
+    ratio = cpu_ratio = ""
     if how == "ratio":
         wm = runs.get(other, {})
-        pairs = [wm[r][0] / mine[r][0] for r in sorted(mine) if r in wm and mine[r][0] > 0]
-        if pairs:
-            ratio = "%.2fx [%.2f-%.2f]" % (med(pairs), min(pairs), max(pairs))
-        else:
-            ratio = "-"
-    print("%-42s %3d %8s %9s  %-23s %-18s %s" % (
-        label, len(walls), fmt(med(walls), ".2f"), fmt(med(peaks), ".0f"), ratio, target, issue))
+        pairs = ratios(wm, mine, 0)
+        ratio = "%.2fx [%.2f-%.2f]" % (med(pairs), min(pairs), max(pairs)) if pairs else "-"
+        cpu_pairs = ratios(wm, mine, 2)
+        cpu_ratio = "%.2fx" % med(cpu_pairs) if cpu_pairs else "-"
+    print(FMT % (label, len(walls), fmt(med(walls), ".2f"), fmt(med(cpus), ".2f"), fmt(med(peaks), ".0f"),
+                 ratio, cpu_ratio, target, issue))
 failed = sorted({rid for rid in [r[1] for r in rows if r[1]] if len(runs.get(rid, {})) < len(rounds)})
 print("-" * len(header))
-print("%d rounds; medians over the rounds that succeeded (n)." % len(rounds)
+print("%d rounds; medians over the rounds that succeeded (n); MiB: peak memory (max RSS);"
+      " ratios wardmap/tool taken round by round, then the median." % len(rounds)
       + (" Failed in some round: %s (see the logs)." % ", ".join(failed) if failed else ""))
 if loads:
-    print("1-minute load average at the start of the runs: median %.1f, max %.1f" % (med(loads), max(loads)))
+    print("1-minute load average at the start of the runs: median %.1f, max %.1f (%s cores)"
+          % (med(loads), max(loads), os.cpu_count()))
