@@ -14,8 +14,11 @@
 # installed, default ${XDG_CACHE_HOME:-$HOME/.cache}/wardmap-bench).
 # Images of the last round, raw timings (timings.tsv: round, run, wall s,
 # peak KiB, exit status, load average, CPU s), versions and each run's
-# stderr go to bench/results/side_by_side/.  About 3 minutes a round on 2 cores, plus
-# set-up (and the first time, apt-get and npm installs).
+# stderr go to bench/results/side_by_side/.  A round takes about 170 s of
+# CPU: about 3 minutes on an idle 2-core machine (3 rounds and set-up:
+# about 10 min), about 6.5 minutes when other work keeps the load average
+# near 8 (3 rounds: 20 min).  The first run also installs with apt-get and
+# npm (minutes).
 #
 # What is measured: each run is one process (or pipeline) timed whole by
 # GNU time: wall time (%e) and peak resident memory (%M); for a pipeline
