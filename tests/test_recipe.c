@@ -79,8 +79,8 @@ static void test_parse(void)
      * flags set, repeated keys repeated, caption left out. */
     wm_recipe_job job;
     CHECK(wm_recipe_job_build(r, s, "outdir", &job, &err) == 0);
-    char layer[4096];
-    wm_home_path("layers/boundaries/coventry_wards_2025_E08000026.geojson", layer, sizeof layer);
+    /* "t.recipe" is in the current folder, so its inputs are too. */
+    const char *layer = "layers/boundaries/coventry_wards_2025_E08000026.geojson";
     CHECK_STR(job.op->name, "render");
     CHECK_STR(wm_args_get(&job.args, "layer", ""), layer);
     CHECK_STR(wm_args_get(&job.args, "labels", ""), "1 most|2|3 least");
@@ -119,6 +119,46 @@ static void test_parse(void)
     CHECK(wm_recipe_error_line(s, &err) == 6);
     wm_error_set_about(&err, WM_EXIT_DATA, "palette", "no such option in the section");
     CHECK(wm_recipe_error_line(s, &err) == 6);
+    wm_recipe_free(r);
+}
+
+static void test_paths_and_parameters(void)
+{
+    /* Inputs relative to the recipe's folder (normalised); parameters
+     * replaced in every value; outputs kept inside the output folder. */
+    const char *text = "title = Inequalities in ${area_name}$$\n"
+                       "[render r]\nlayer = ../${area_dir}/wards.fgb\nindicator = x\n"
+                       "title = ${area_name} wards\noutput = ${area_code}.png\n"
+                       "[render bad]\nlayer = w.fgb\nindicator = x\noutput = ../out.png\n"
+                       "[render unbound]\nlayer = w.fgb\nindicator = x\ntitle = ${nope}\noutput = u.png\n";
+    wm_error err;
+    wm_recipe *r = wm_recipe_parse(text, "/recipes/set/t.recipe", &err);
+    CHECK(r != NULL);
+    if (!r) return;
+    wm_recipe_param params[] = { { "area_name", "Leicester" }, { "area_code", "E06000016" },
+                                 { "area_dir", "areas/E06000016" } };
+    wm_recipe *copy = wm_recipe_parse(text, "/recipes/set/t.recipe", &err);
+    CHECK(wm_recipe_bind(copy, params, 1, &err) != 0);     /* area_code and area_dir missing */
+    CHECK(strstr(err.msg, "t.recipe:3: unknown parameter ${area_dir} (parameters given: area_name)") != NULL);
+    wm_recipe_free(copy);
+    CHECK(wm_recipe_bind(r, params, 3, &err) != 0);        /* ${nope} */
+    CHECK(strstr(err.msg, ":15: unknown parameter ${nope}") != NULL);
+    wm_recipe_free(r);
+    text = "title = Inequalities in ${area_name}$$\n[render r]\nlayer = ../${area_dir}/wards.fgb\nindicator = x\n"
+           "title = ${area_name} wards\noutput = ${area_code}.png\n"
+           "[render bad]\nlayer = w.fgb\nindicator = x\noutput = ../out.png\n";
+    r = wm_recipe_parse(text, "/recipes/set/t.recipe", &err);
+    CHECK(r && wm_recipe_bind(r, params, 3, &err) == 0);
+    if (!r) return;
+    CHECK_STR(r->title, "Inequalities in Leicester$");
+    wm_recipe_job job;
+    CHECK(wm_recipe_job_build(r, &r->sections[0], "/o", &job, &err) == 0);
+    CHECK_STR(wm_args_get(&job.args, "layer", ""), "/recipes/areas/E06000016/wards.fgb");
+    CHECK_STR(wm_args_get(&job.args, "title", ""), "Leicester wards");
+    CHECK_STR(job.outputs[0], "/o/E06000016.png");
+    wm_recipe_job_free(&job);
+    CHECK(wm_recipe_job_build(r, &r->sections[1], "/o", &job, &err) != 0);
+    CHECK(err.code == WM_EXIT_USAGE && strstr(err.msg, "t.recipe:10") && strstr(err.msg, "outside the output directory"));
     wm_recipe_free(r);
 }
 
@@ -200,6 +240,7 @@ int main(void)
 {
     test_parse();
     test_outputs_order();
+    test_paths_and_parameters();
     test_errors();
     test_bundled_recipe();
     return wm_test_summary();

@@ -88,3 +88,49 @@ char *wm_read_text_file(const char *path, size_t max_bytes, wm_error *err)
     }
     return buf;
 }
+
+char *wm_path_join(const char *dir, const char *rel)
+{
+    size_t n = (dir ? strlen(dir) : 0) + strlen(rel) + 2;
+    char *joined = malloc(n);
+    if (!joined) return NULL;
+    if (rel[0] == '/' || !dir || !*dir) snprintf(joined, n, "%s", rel);
+    else snprintf(joined, n, "%s/%s", dir, rel);
+    /* Walk the components, keeping a stack of where each began. */
+    char *out = malloc(n + 1);
+    if (!out) {
+        free(joined);
+        return NULL;
+    }
+    int absolute = joined[0] == '/';
+    size_t o = 0, kept = 0;   /* kept: components that a ".." may remove */
+    const char *p = joined;
+    if (absolute) out[o++] = '/';
+    while (*p) {
+        while (*p == '/') p++;
+        const char *q = p;
+        while (*q && *q != '/') q++;
+        size_t len = (size_t)(q - p);
+        if (len == 0) break;
+        if (len == 1 && p[0] == '.') {
+            /* nothing */
+        } else if (len == 2 && p[0] == '.' && p[1] == '.' && kept > 0) {
+            /* drop the last component */
+            while (o > (absolute ? 1u : 0u) && out[o - 1] != '/') o--;
+            if (o > (absolute ? 1u : 0u)) o--;
+            kept--;
+        } else if (len == 2 && p[0] == '.' && p[1] == '.' && absolute) {
+            /* ".." above the root stays at the root */
+        } else {
+            if (o > (absolute ? 1u : 0u)) out[o++] = '/';
+            memcpy(out + o, p, len);
+            o += len;
+            if (!(len == 2 && p[0] == '.' && p[1] == '.')) kept++;
+        }
+        p = q;
+    }
+    if (o == 0) out[o++] = '.';
+    out[o] = '\0';
+    free(joined);
+    return out;
+}

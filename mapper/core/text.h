@@ -24,6 +24,11 @@ int wm_has_suffix(const char *s, const char *suffix);
  * space, in place, so a quoted value cannot break a one-line message. */
 void wm_one_line(char *s);
 
+/* `rel` joined to `dir` (kept as it is when absolute), with "." and
+ * "name/.." components removed lexically: "a/b/../c" -> "a/c".
+ * Malloc'd; NULL when out of memory. */
+char *wm_path_join(const char *dir, const char *rel);
+
 /* The whole of a text file, NUL-terminated, malloc'd.  Errors
  * (WM_EXIT_DATA, naming the file): missing or unreadable, larger than
  * `max_bytes` (0: no limit), or holding a NUL byte (not text). */

@@ -2,6 +2,7 @@
 #include "figure_index.h"
 #include "home.h"
 #include "render.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -161,7 +162,9 @@ void wm_figureset_result_free(wm_figureset_result *res)
 static void write_gallery(const wm_recipe *r, const wm_figureset_result *res, FILE *log)
 {
     char dir[4096];
-    wm_home_path(r->gallery, dir, sizeof dir);
+    char *g = wm_path_join(r->doc->dir, r->gallery);
+    snprintf(dir, sizeof dir, "%s", g ? g : r->gallery);
+    free(g);
     if (wm_make_dirs(dir) != 0) {
         if (log) fprintf(log, "figures: %s: cannot create the gallery folder\n", dir);
         return;

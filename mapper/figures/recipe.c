@@ -202,6 +202,81 @@ const char *wm_recipe_get(const wm_recipe_section *s, const char *key)
     return e->value ? e->value : "";
 }
 
+/* ---- parameters ---- */
+
+/* `text` with ${name} replaced by the parameters' values ("$$" is "$"),
+ * malloc'd; NULL with *unknown set to the first name not given. */
+static char *substitute(const char *text, const wm_recipe_param *params, size_t n, const char **unknown,
+                        size_t *unknown_len)
+{
+    size_t cap = strlen(text) + 1, len = 0;
+    char *out = malloc(cap);
+    for (const char *p = text; out && *p;) {
+        const char *value = NULL;
+        size_t skip = 1, vlen = 1;
+        if (p[0] == '$' && p[1] == '$') {
+            value = "$";
+            skip = 2;
+        } else if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+            size_t nlen = strcspn(p + 2, "}");
+            for (size_t i = 0; i < n && !value; i++)
+                if (strlen(params[i].name) == nlen && strncmp(params[i].name, p + 2, nlen) == 0) value = params[i].value;
+            if (!value) {
+                *unknown = p;
+                *unknown_len = nlen + 3;
+                free(out);
+                return NULL;
+            }
+            skip = nlen + 3;
+        }
+        if (value) vlen = strlen(value);
+        if (len + vlen + 1 > cap) {
+            cap = 2 * (len + vlen + 1);
+            char *more = realloc(out, cap);
+            if (!more) {
+                free(out);
+                return NULL;
+            }
+            out = more;
+        }
+        memcpy(out + len, value ? value : p, vlen);
+        len += vlen;
+        p += skip;
+    }
+    if (out) out[len] = '\0';
+    return out;
+}
+
+int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_error *err)
+{
+    for (size_t i = 0; i < r->doc->n; i++) {
+        wm_section *sec = &r->doc->sections[i];
+        for (size_t j = 0; j < sec->n; j++) {
+            wm_entry *e = &sec->entries[j];
+            if (!e->value || !strchr(e->value, '$')) continue;
+            const char *unknown = NULL;
+            size_t ulen = 0;
+            char *v = substitute(e->value, params, n, &unknown, &ulen);
+            if (!v && unknown) {
+                char names[512] = "";
+                size_t o = 0;
+                for (size_t k = 0; k < n && o < sizeof names; k++)
+                    o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", k ? ", " : "", params[k].name);
+                return fail(r, e->line, err, "unknown parameter %.*s (parameters given: %s)", (int)ulen, unknown,
+                            n ? names : "none");
+            }
+            if (!v) return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+            /* The document keys point at the values: move them too. */
+            const char **doc_keys[] = { &r->title, &r->description, &r->attribution, &r->gallery };
+            for (int k = 0; k < 4; k++)
+                if (*doc_keys[k] == e->value) *doc_keys[k] = v;
+            free(e->value);
+            e->value = v;
+        }
+    }
+    return 0;
+}
+
 /* ---- jobs ---- */
 
 static int push(char ***list, size_t *n, char *s)
@@ -215,31 +290,22 @@ static int push(char ***list, size_t *n, char *s)
     return 0;
 }
 
-static char *join_path(const char *dir, const char *rel)
-{
-    if (rel[0] == '/' || !dir || !*dir) return strdup(rel);
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *s = malloc(n);
-    if (s) snprintf(s, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
-    return s;
-}
-
 static int is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Resolve FILE[:LAYER] against the home.  Returns the full value (NULL
- * when it is not a file and `always` is off) and sets *file to the FILE
- * part. */
-static char *resolve_input(const char *value, int always, char **file)
+/* Resolve FILE[:LAYER] against the recipe's folder.  Returns the full
+ * value (NULL when it is not a file and `always` is off) and sets *file
+ * to the FILE part. */
+static char *resolve_input(const char *dir, const char *value, int always, char **file)
 {
     char *f = NULL, *layer = NULL;
     *file = NULL;
     wm_split_layer_spec(value, &f, &layer);
     if (!f) { free(layer); return NULL; }
-    char *full = join_path(wm_home(), f);
+    char *full = wm_path_join(dir, f);
     if (!full || (!always && !is_file(full))) {
         free(f); free(layer); free(full);
         return NULL;
@@ -270,9 +336,16 @@ void wm_recipe_job_free(wm_recipe_job *job)
 
 static int add_output(wm_recipe_job *job, const char *outdir, const char *key, const char *name, wm_error *err)
 {
+    /* Everything a recipe writes stays inside the output directory. */
+    char *inside = wm_path_join("", name);
+    int escapes = !inside || name[0] == '/' || strcmp(inside, "..") == 0 || strncmp(inside, "../", 3) == 0;
+    free(inside);
+    if (escapes)
+        return wm_error_set_about(err, WM_EXIT_USAGE, key, "output \"%s\" would be written outside the output "
+                                  "directory; name it relative to it, without ..", name);
     size_t nnames = job->noutputs;
     if (push(&job->output_names, &nnames, strdup(name)) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory");
-    if (push(&job->outputs, &job->noutputs, join_path(outdir, name)) != 0)
+    if (push(&job->outputs, &job->noutputs, wm_path_join(outdir, name)) != 0)
         return wm_error_set(err, WM_EXIT_DATA, "out of memory");
     return wm_args_set(&job->args, key, job->outputs[job->noutputs - 1], err);
 }
@@ -302,6 +375,13 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
             if (pass == 0 && strcmp(e->key, "output") != 0) continue;
             if (pass == 1 && strcmp(e->key, "output") == 0) continue;
             int rc = 0;
+            const char *param = e->value ? strstr(e->value, "${") : NULL;
+            if (param) {
+                wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s uses the parameter %.*s, which is not given", r->path,
+                             e->line, e->key, (int)(strcspn(param, "}") + 1), param);
+                wm_recipe_job_free(job);
+                return -1;
+            }
             if (strcmp(e->key, "output") == 0) {
                 /* Space-separated names, each an output of its own. */
                 for (const char *p = e->value; *p && rc == 0;) {
@@ -320,7 +400,7 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
                 rc = add_output(job, outdir, e->key, e->value, err);
             } else {
                 char *file = NULL;
-                char *full = resolve_input(e->value, o && (o->kind & WM_OPT_INPUT), &file);
+                char *full = resolve_input(r->doc->dir, e->value, o && (o->kind & WM_OPT_INPUT), &file);
                 rc = wm_args_set(&job->args, e->key, full ? full : e->value, err);
                 free(full);
                 int seen = 0;

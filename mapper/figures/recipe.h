@@ -24,12 +24,14 @@
  * paths, each passed as `-o PATH`).  A key given twice is passed twice
  * (how repeatable options such as --source are written).
  *
- * Paths: input files are resolved against the wardmap home (home.h):
- * the values of the options whose table marks them as input files
+ * Paths: input files are resolved against the recipe's own folder: the
+ * values of the options whose table marks them as input files
  * (WM_OPT_INPUT: layer, data, overlay, store, ...; FILE[:LAYER]
- * allowed) always, and any other value that names an existing file under
- * the home.  Outputs (`output`, and options marked WM_OPT_OUTPUT such as
- * rank's `map`) are resolved against the output directory.
+ * allowed) always, and any other value that names an existing file
+ * there.  Outputs (`output`, and options marked WM_OPT_OUTPUT such as
+ * rank's `map`) are resolved against the output directory and may not
+ * leave it (no absolute names, no ..).  The gallery folder is relative
+ * to the recipe's folder too.
  *
  * The text is read by sections.h (comments, continuation lines, flags);
  * this module gives it its meaning.  Errors name the place:
@@ -75,6 +77,18 @@ typedef struct wm_recipe {
 /* Parse recipe text; `path` names it in messages.  Errors are
  * WM_EXIT_USAGE "PATH:LINE: what is wrong". */
 wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err);
+
+/* A recipe's parameter: ${name} in any value is replaced by `value`,
+ * so one recipe serves every area ("${area_name}", "${area_dir}"). */
+typedef struct wm_recipe_param {
+    const char *name;
+    const char *value;
+} wm_recipe_param;
+
+/* Replace ${name} in every value of the recipe by its parameter ("$$" is
+ * a "$").  A ${name} with no parameter is an error at its line (and one
+ * left unbound fails its item when it is run). */
+int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_error *err);
 
 /* Read and parse the file at `path` (missing file: WM_EXIT_DATA). */
 wm_recipe *wm_recipe_read(const char *path, wm_error *err);
