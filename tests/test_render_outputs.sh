@@ -54,6 +54,7 @@ check "$LINENO" status_is 2 "$bin" render --layer "$lsoa" --bogus
 "$bin" render --layer "$tmp/missing.geojson" --data "$imd" --data-key x --value y -o "$tmp/m.png" 2>"$tmp/err"
 check "$LINENO" test $? -eq 3
 check "$LINENO" grep -q "missing.geojson: no such file" "$tmp/err"
-check "$LINENO" test -z "$(ls "$tmp" | grep -E '\.tmp[0-9]+$')"
+# Nothing temporary is left behind.
+check "$LINENO" test -z "$(ls -A "$tmp" | grep -E '\.tmp[0-9]+$|\.wardmap-')"
 
 finish

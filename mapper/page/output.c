@@ -1,0 +1,265 @@
+/* output.c -- PNG, SVG and PDF files of a laid-out figure, written
+ * through atomic.h: begun under a temporary name, drawn, committed.
+ */
+#include "output.h"
+#include "atomic.h"
+#include "draw.h"
+
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <errno.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <zlib.h>
+
+int wm_format_from_path(const char *path, wm_format *out)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot) return -1;
+    if (strcasecmp(dot, ".png") == 0) *out = WM_FORMAT_PNG;
+    else if (strcasecmp(dot, ".svg") == 0) *out = WM_FORMAT_SVG;
+    else if (strcasecmp(dot, ".pdf") == 0) *out = WM_FORMAT_PDF;
+    else return -1;
+    return 0;
+}
+
+/* ---- streams ---------------------------------------------------------------- */
+
+/* A file cairo writes to, remembering why a write failed. */
+typedef struct sink {
+    FILE *fp;
+    int failed, err;
+} sink;
+
+static void sink_put(sink *k, const void *data, size_t n)
+{
+    if (n == 0 || k->failed) return;
+    if (fwrite(data, 1, n, k->fp) != n) {
+        k->failed = 1;
+        k->err = errno;
+    }
+}
+
+static cairo_status_t sink_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    sink *k = closure;
+    sink_put(k, data, length);
+    return k->failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+static int write_failed(const char *path, const sink *k, cairo_status_t st, wm_error *err)
+{
+    if (k->failed)
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", path, strerror(k->err ? k->err : EIO));
+    return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", path, cairo_status_to_string(st));
+}
+
+typedef struct byte_buffer { unsigned char *data; size_t len, cap; } byte_buffer;
+
+static cairo_status_t buffer_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    byte_buffer *b = closure;
+    if (b->len + length > b->cap) {
+        size_t cap = b->cap ? b->cap : 65536;
+        while (cap < b->len + length) cap *= 2;
+        unsigned char *p = realloc(b->data, cap);
+        if (!p) return CAIRO_STATUS_NO_MEMORY;
+        b->data = p;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, data, length);
+    b->len += length;
+    return CAIRO_STATUS_SUCCESS;
+}
+
+/* ---- PNG ------------------------------------------------------------------- */
+
+static void put_be32(unsigned char *p, uint32_t v)
+{
+    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
+    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+}
+
+/* cairo writes no pHYs chunk; add one after IHDR so the PNG states its
+ * resolution (pixels per metre) and prints at the intended size. */
+static int put_png_with_dpi(const byte_buffer *png, double dpi, sink *k)
+{
+    const size_t ihdr_end = 8 + 8 + 13 + 4;
+    if (png->len < ihdr_end) return -1;
+    unsigned char chunk[4 + 4 + 9 + 4];
+    uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
+    put_be32(chunk, 9);
+    memcpy(chunk + 4, "pHYs", 4);
+    put_be32(chunk + 8, ppm);
+    put_be32(chunk + 12, ppm);
+    chunk[16] = 1;   /* unit: metre */
+    put_be32(chunk + 17, (uint32_t)crc32(0L, chunk + 4, 4 + 9));
+    sink_put(k, png->data, ihdr_end);
+    sink_put(k, chunk, sizeof chunk);
+    sink_put(k, png->data + ihdr_end, png->len - ihdr_end);
+    return k->failed ? -1 : 0;
+}
+
+/* `img` scaled to `width` pixels (the image's own width when `width` is
+ * under 16 or over it), the height keeping the aspect.  A box filter over
+ * the whole footprint: no aliasing of hairlines. */
+static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
+{
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    if (width < 16 || width > w) width = w;
+    int th = (int)lround((double)h * width / w);
+    cairo_surface_t *thumb = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, th);
+    cairo_t *cr = cairo_create(thumb);
+    cairo_scale(cr, (double)width / w, (double)th / h);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_pattern_set_filter(cairo_get_source(cr), CAIRO_FILTER_GOOD);
+    cairo_paint(cr);
+    cairo_destroy(cr);
+    return thumb;
+}
+
+/* A thumbnail of `img` into the file being written by `a`. */
+static int put_thumbnail(cairo_surface_t *img, int width, wm_atomic *a, wm_error *err)
+{
+    FILE *fp = wm_atomic_stream(a, err);
+    if (!fp) return -1;
+    cairo_surface_t *thumb = scaled_copy(img, width);
+    sink k = { fp, 0, 0 };
+    cairo_status_t st = cairo_surface_write_to_png_stream(thumb, sink_write, &k);
+    cairo_surface_destroy(thumb);
+    if (st != CAIRO_STATUS_SUCCESS || k.failed)
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write the thumbnail (%s)", wm_atomic_target(a),
+                            k.failed ? strerror(k.err ? k.err : EIO) : cairo_status_to_string(st));
+    return 0;
+}
+
+static int write_png(const wm_layout *L, const char *path, wm_atomic *a, wm_error *err)
+{
+    double k = L->fig->dpi / 72.0;
+    int wpx = (int)lround(L->width * k), hpx = (int)lround(L->height * k);
+    if ((double)wpx * hpx > 400e6)
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: %dx%d pixels is too large", path, wpx, hpx);
+    FILE *fp = wm_atomic_stream(a, err);
+    if (!fp) return -1;
+    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
+    cairo_t *cr = cairo_create(surface);
+    cairo_scale(cr, (double)wpx / L->width, (double)hpx / L->height);
+    int rc = wm_draw_page(cr, L, err);
+    cairo_destroy(cr);
+    if (rc != 0) {
+        cairo_surface_destroy(surface);
+        wm_error_prefix(err, "%s", path);
+        return -1;
+    }
+    byte_buffer png = { 0 };
+    cairo_status_t st = cairo_surface_write_to_png_stream(surface, buffer_write, &png);
+    cairo_surface_destroy(surface);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        free(png.data);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot encode PNG (%s)", path, cairo_status_to_string(st));
+    }
+    sink out = { fp, 0, 0 };
+    rc = put_png_with_dpi(&png, L->fig->dpi, &out);
+    free(png.data);
+    return rc != 0 ? write_failed(path, &out, CAIRO_STATUS_WRITE_ERROR, err) : 0;
+}
+
+/* ---- PDF and SVG ----------------------------------------------------------- */
+
+static void pdf_metadata(cairo_surface_t *surface, const wm_layout *L)
+{
+    const wm_figure *fig = L->fig;
+    const wm_map *first = L->panel[0].map;
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
+                                   fig->title && *fig->title ? fig->title : first->legend_title);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, fig->author ? fig->author : "wardmap");
+    char subject[600];
+    snprintf(subject, sizeof subject, "%s%s%s", first->legend_title, first->bivariate ? " by " : "",
+             first->bivariate ? first->legend_title2 : "");
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wardmap " WARDMAP_VERSION);
+    /* cairo stamps the clock unless told otherwise; identical inputs
+     * must give identical files, so the date is left out unless
+     * SOURCE_DATE_EPOCH (the reproducible-builds convention) gives one. */
+    char date[32] = "";
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        time_t t = (time_t)strtoll(epoch, NULL, 10);
+        struct tm tm;
+        if (gmtime_r(&t, &tm)) strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    }
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
+}
+
+static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_atomic *a, wm_error *err)
+{
+    FILE *fp = wm_atomic_stream(a, err);
+    if (!fp) return -1;
+    sink out = { fp, 0, 0 };
+    cairo_surface_t *surface;
+    if (fmt == WM_FORMAT_SVG) {
+        surface = cairo_svg_surface_create_for_stream(sink_write, &out, L->width, L->height);
+        cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_2);
+    } else {
+        surface = cairo_pdf_surface_create_for_stream(sink_write, &out, L->width, L->height);
+        pdf_metadata(surface, L);
+    }
+    cairo_t *cr = cairo_create(surface);
+    int rc = wm_draw_page(cr, L, err);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surface);
+    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surface);
+    cairo_surface_destroy(surface);
+    if (rc != 0) {
+        wm_error_prefix(err, "%s", path);
+        return -1;
+    }
+    if (st != CAIRO_STATUS_SUCCESS || out.failed) return write_failed(path, &out, st, err);
+    return 0;
+}
+
+/* ---- the figure's file ------------------------------------------------------ */
+
+int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err)
+{
+    wm_format fmt;
+    if (wm_format_from_path(path, &fmt) != 0)
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: the output must end in .png, .svg or .pdf", path);
+    wm_layout *L = wm_layout_new(fig, err);
+    if (!L) {
+        wm_error_prefix(err, "%s", path);
+        return -1;
+    }
+    wm_atomic *a = wm_atomic_begin(path, WM_ATOMIC_REPLACE, err);
+    int rc = !a ? -1 : fmt == WM_FORMAT_PNG ? write_png(L, path, a, err) : write_vector(L, fmt, path, a, err);
+    wm_layout_free(L);
+    if (rc != 0) {
+        wm_atomic_abort(a);
+        return -1;
+    }
+    return wm_atomic_commit(a, err);
+}
+
+int wm_png_thumbnail(const char *src, const char *dst, int width, wm_error *err)
+{
+    cairo_surface_t *img = cairo_image_surface_create_from_png(src);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as PNG", src);
+    }
+    wm_atomic *a = wm_atomic_begin(dst, WM_ATOMIC_REPLACE, err);
+    int rc = a ? put_thumbnail(img, width, a, err) : -1;
+    cairo_surface_destroy(img);
+    if (rc != 0) {
+        wm_atomic_abort(a);
+        return -1;
+    }
+    return wm_atomic_commit(a, err);
+}
