@@ -1,5 +1,8 @@
-/* output.c -- PNG, SVG and PDF files of a laid-out figure, written
- * through atomic.h: begun under a temporary name, drawn, committed.
+/* output.c -- PNG, SVG and PDF files of a laid-out figure.
+ *
+ * Every file goes through atomic.h: begun under a temporary name, drawn,
+ * and committed with the others of the same figure only when all of them
+ * (thumbnails included) were drawn and written without error.
  */
 #include "output.h"
 #include "atomic.h"
@@ -139,8 +142,9 @@ static int put_thumbnail(cairo_surface_t *img, int width, wm_atomic *a, wm_error
     return 0;
 }
 
-static int write_png(const wm_layout *L, const char *path, wm_atomic *a, wm_error *err)
+static int write_png(const wm_layout *L, const wm_output *o, wm_atomic *a, wm_atomic **thumb, wm_error *err)
 {
+    const char *path = o->path;
     double k = L->fig->dpi / 72.0;
     int wpx = (int)lround(L->width * k), hpx = (int)lround(L->height * k);
     if ((double)wpx * hpx > 400e6)
@@ -148,6 +152,12 @@ static int write_png(const wm_layout *L, const char *path, wm_atomic *a, wm_erro
     FILE *fp = wm_atomic_stream(a, err);
     if (!fp) return -1;
     cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
+    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
+        cairo_status_t st = cairo_surface_status(surface);
+        cairo_surface_destroy(surface);
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot make a %dx%d image (%s)", path, wpx, hpx,
+                            cairo_status_to_string(st));
+    }
     cairo_t *cr = cairo_create(surface);
     cairo_scale(cr, (double)wpx / L->width, (double)hpx / L->height);
     int rc = wm_draw_page(cr, L, err);
@@ -159,15 +169,21 @@ static int write_png(const wm_layout *L, const char *path, wm_atomic *a, wm_erro
     }
     byte_buffer png = { 0 };
     cairo_status_t st = cairo_surface_write_to_png_stream(surface, buffer_write, &png);
-    cairo_surface_destroy(surface);
     if (st != CAIRO_STATUS_SUCCESS) {
         free(png.data);
+        cairo_surface_destroy(surface);
         return wm_error_set(err, WM_EXIT_IO, "%s: cannot encode PNG (%s)", path, cairo_status_to_string(st));
     }
     sink out = { fp, 0, 0 };
     rc = put_png_with_dpi(&png, L->fig->dpi, &out);
     free(png.data);
-    return rc != 0 ? write_failed(path, &out, CAIRO_STATUS_WRITE_ERROR, err) : 0;
+    if (rc != 0) rc = write_failed(path, &out, CAIRO_STATUS_WRITE_ERROR, err);
+    if (rc == 0 && o->thumbnail) {
+        *thumb = wm_atomic_begin(o->thumbnail, WM_ATOMIC_REPLACE, err);
+        rc = *thumb ? put_thumbnail(surface, o->thumbnail_width, *thumb, err) : -1;
+    }
+    cairo_surface_destroy(surface);
+    return rc;
 }
 
 /* ---- PDF and SVG ----------------------------------------------------------- */
@@ -225,26 +241,66 @@ static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_
     return 0;
 }
 
-/* ---- the figure's file ------------------------------------------------------ */
+/* ---- the figure's files ---------------------------------------------------- */
+
+/* Every output names a format; a thumbnail is asked of a PNG only. */
+static int check_outputs(const wm_output *outputs, size_t n, wm_error *err)
+{
+    if (n == 0) return wm_error_set(err, WM_EXIT_USAGE, "no output to write");
+    for (size_t i = 0; i < n; i++) {
+        wm_format fmt;
+        if (!outputs[i].path || wm_format_from_path(outputs[i].path, &fmt) != 0)
+            return wm_error_set(err, WM_EXIT_USAGE, "%s: the output must end in .png, .svg or .pdf",
+                                outputs[i].path ? outputs[i].path : "(none)");
+        if (outputs[i].thumbnail && fmt != WM_FORMAT_PNG)
+            return wm_error_set(err, WM_EXIT_USAGE, "%s: a thumbnail is made from a PNG output, not this one",
+                                outputs[i].path);
+    }
+    return 0;
+}
+
+int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_error *err)
+{
+    if (check_outputs(outputs, n, err) != 0) return -1;
+    /* Each output, then its thumbnail. */
+    wm_atomic **files = calloc(2 * n, sizeof *files);
+    if (!files) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", outputs[0].path);
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        const wm_output *o = &outputs[i];
+        wm_format fmt;
+        wm_format_from_path(o->path, &fmt);
+        files[2 * i] = wm_atomic_begin(o->path, WM_ATOMIC_REPLACE, err);
+        if (!files[2 * i]) rc = -1;
+        else if (fmt == WM_FORMAT_PNG) rc = write_png(L, o, files[2 * i], &files[2 * i + 1], err);
+        else rc = write_vector(L, fmt, o->path, files[2 * i], err);
+    }
+    if (rc == 0) {
+        rc = wm_atomic_commit_all(files, 2 * n, err);
+    } else {
+        for (size_t i = 0; i < 2 * n; i++) wm_atomic_abort(files[i]);
+    }
+    free(files);
+    return rc;
+}
+
+int wm_figure_write(const wm_figure *fig, const wm_output *outputs, size_t n, wm_error *err)
+{
+    if (check_outputs(outputs, n, err) != 0) return -1;
+    wm_layout *L = wm_layout_new(fig, err);
+    if (!L) {
+        wm_error_prefix(err, "%s", outputs[0].path);
+        return -1;
+    }
+    int rc = wm_layout_write(L, outputs, n, err);
+    wm_layout_free(L);
+    return rc;
+}
 
 int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err)
 {
-    wm_format fmt;
-    if (wm_format_from_path(path, &fmt) != 0)
-        return wm_error_set(err, WM_EXIT_USAGE, "%s: the output must end in .png, .svg or .pdf", path);
-    wm_layout *L = wm_layout_new(fig, err);
-    if (!L) {
-        wm_error_prefix(err, "%s", path);
-        return -1;
-    }
-    wm_atomic *a = wm_atomic_begin(path, WM_ATOMIC_REPLACE, err);
-    int rc = !a ? -1 : fmt == WM_FORMAT_PNG ? write_png(L, path, a, err) : write_vector(L, fmt, path, a, err);
-    wm_layout_free(L);
-    if (rc != 0) {
-        wm_atomic_abort(a);
-        return -1;
-    }
-    return wm_atomic_commit(a, err);
+    wm_output o = { path, NULL, 0 };
+    return wm_figure_write(fig, &o, 1, err);
 }
 
 int wm_png_thumbnail(const char *src, const char *dst, int width, wm_error *err)

@@ -1,7 +1,9 @@
-/* output.h -- writing a figure as a PNG, SVG or PDF file.
+/* output.h -- writing a figure as PNG, SVG and PDF files.
  *
- * The figure is laid out (layout.h), drawn (draw.h) onto the format's
- * surface and written.  Formats, by the file name's extension:
+ * One call writes every output of a figure from one layout: the figure
+ * is laid out once (layout.h) and drawn (draw.h) once per output.
+ *
+ * Formats, by the file name's extension:
  *   PNG  an RGB raster of width_pt * dpi / 72 pixels, with a pHYs chunk
  *        stating the DPI so it prints at the intended size;
  *   SVG  vector throughout, text as glyph outlines (SVG 1.2);
@@ -9,15 +11,19 @@
  *        and creator; no clock date unless SOURCE_DATE_EPOCH gives one.
  * The same inputs give byte-identical files.
  *
- * A file is written under a temporary name and moved into place when
- * finished (atomic.h): a failed render never leaves a half-written
- * figure.
+ * All or nothing: every file is written under a temporary name
+ * (atomic.h) and drawn, and only when all have succeeded are they moved
+ * into place together (wm_atomic_commit_all); a failure leaves every
+ * target as it was.
  */
 #ifndef WM_OUTPUT_H
 #define WM_OUTPUT_H
 
 #include "error.h"
 #include "figure.h"
+#include "layout.h"
+
+#include <stddef.h>
 
 typedef enum { WM_FORMAT_PNG, WM_FORMAT_SVG, WM_FORMAT_PDF } wm_format;
 
@@ -25,15 +31,33 @@ typedef enum { WM_FORMAT_PNG, WM_FORMAT_SVG, WM_FORMAT_PDF } wm_format;
  * .pdf, any case); -1 if none. */
 int wm_format_from_path(const char *path, wm_format *out);
 
-/* Lay `fig` out and write it to `path` (format from the extension).
- * Errors name the file: WM_EXIT_USAGE for a name without a known
- * extension, a page the layout refuses (layout.h) or a PNG over 400
- * million pixels; WM_EXIT_IO when the file cannot be written. */
+/* One file to write. */
+typedef struct wm_output {
+    const char *path;            /* the format from its extension */
+    const char *thumbnail;       /* PNG only: also a thumbnail, made from the image in memory, or NULL */
+    int thumbnail_width;         /* its width in pixels (the height keeps the aspect); < 16 or more
+                                    than the image: the image's width */
+} wm_output;
+
+/* Write the `n` outputs of the figure laid out in `L`; thumbnails are
+ * part of the group (all or nothing).  Errors name the file: WM_EXIT_USAGE
+ * for a name without a known extension or a PNG over 400 million pixels,
+ * WM_EXIT_IO when a file cannot be written. */
+int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_error *err);
+
+/* Lay `fig` out once and write its outputs (wm_layout_write).  Layout
+ * errors (layout.h) are prefixed with the first output's name. */
+int wm_figure_write(const wm_figure *fig, const wm_output *outputs, size_t n, wm_error *err);
+
+/* One output: wm_figure_write of { path }.  Kept for callers that write
+ * one file at a time; a figure with several outputs should give them all
+ * to wm_figure_write, which lays the page out once. */
 int wm_render_figure(const wm_figure *fig, const char *path, wm_error *err);
 
 /* Write a thumbnail of the PNG file `src`, `width` pixels wide (its
- * height keeps the aspect), to `dst`.  For galleries: a README shows what
- * the figure set looks like. */
+ * height keeps the aspect), to `dst`.  For galleries of figures already
+ * written; a figure being written gets its thumbnail from memory through
+ * wm_output.thumbnail instead, identical and without reading it back. */
 int wm_png_thumbnail(const char *src, const char *dst, int width, wm_error *err);
 
 #endif
