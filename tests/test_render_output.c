@@ -1,5 +1,8 @@
 /* Writing figures (output.h): one call writes every output of a figure,
- * all or nothing; thumbnails come from the image in memory. */
+ * all or nothing; thumbnails come from the image in memory; text cairo
+ * cannot draw is an error naming the text, and nothing is written; a
+ * drawing error is reported, never a blank figure. */
+#include "draw.h"
 #include "layout.h"
 #include "map.h"
 #include "output.h"
@@ -170,6 +173,78 @@ static void test_thumbnail(void)
     CHECK(wm_png_thumbnail(path_in("t.svg"), path_in("t3.png"), 200, &err) != 0 && err.code == WM_EXIT_DATA);
 }
 
+/* Text cairo cannot draw: an error naming it, and no file. */
+static void test_bad_text(void)
+{
+    wm_figure a;
+    wm_error err;
+    figure_of(&a, &dep, "Fuel pov\xe9rty", "A5");
+    const char *png = path_in("bad.png");
+    CHECK(wm_render_figure(&a, png, &err) != 0);
+    CHECK(err.code == WM_EXIT_USAGE);
+    CHECK_STR(err.msg, "the title \"Fuel pov\\xE9rty\" is not valid UTF-8 (byte 9 is 0xE9); save it as UTF-8");
+    CHECK(!exists(png));
+
+    a.title = "U+FFFE \xef\xbf\xbe is no character";
+    CHECK(wm_render_figure(&a, png, &err) != 0);
+    CHECK(strstr(err.msg, "the title \"U+FFFE") && strstr(err.msg, "noncharacter at byte 8"));
+
+    a.title = "Fuel pov\xc3\xa9rty";   /* the same in UTF-8 draws */
+    CHECK(wm_render_figure(&a, png, &err) == 0);
+    CHECK(exists(png));
+    remove(png);
+
+    /* An area's name in the overlay (Latin-1 from a shapefile's .dbf). */
+    a.title = "Wards";
+    wm_feature *f = &overlay->features[3];
+    char *good = f->name;
+    char bad_name[64];
+    snprintf(bad_name, sizeof bad_name, "Foleshill \xc9" "ast");
+    f->name = bad_name;
+    CHECK(wm_render_figure(&a, path_in("bad.svg"), &err) != 0);
+    CHECK(err.code == WM_EXIT_DATA);
+    char want[600];
+    snprintf(want, sizeof want, "%s: area %s: its name (WD25NM) \"Foleshill \\xC9ast\" is not valid UTF-8 (byte 11 is 0xC9); save it as UTF-8",
+             overlay->spec, f->key);
+    CHECK_STR(err.msg, want);
+    /* Unlabelled, the names are not drawn and do not matter. */
+    a.overlay_labels = 0;
+    CHECK(wm_render_figure(&a, path_in("unlabelled.svg"), &err) == 0);
+    f->name = good;
+    a.overlay_labels = 1;
+    CHECK(!exists(path_in("bad.svg")));
+
+    /* The legend's words come from the data. */
+    char title[256];
+    memcpy(title, dep.legend_title, sizeof title);
+    snprintf(dep.legend_title, sizeof dep.legend_title, "Pr\xe9valence");
+    CHECK(wm_render_figure(&a, path_in("bad.pdf"), &err) != 0);
+    CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "the legend title \"Pr\\xE9valence\" is not valid UTF-8"));
+    memcpy(dep.legend_title, title, sizeof title);
+    CHECK(!exists(path_in("bad.pdf")));
+    CHECK(leftovers() == 0);
+}
+
+/* A context cairo cannot draw on is an error, not a blank figure. */
+static void test_draw_error(void)
+{
+    wm_figure a;
+    figure_of(&a, &dep, "Deprivation", "A5");
+    wm_error err;
+    wm_layout *L = wm_layout_new(&a, &err);
+    CHECK(L != NULL);
+    if (!L) return;
+    cairo_surface_t *s = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 100, 100);
+    cairo_t *cr = cairo_create(s);
+    CHECK(wm_draw_page(cr, L, &err) == 0);
+    cairo_set_dash(cr, (const double[]){ -1 }, 1, 0);   /* puts the context in an error state */
+    CHECK(wm_draw_page(cr, L, &err) != 0);
+    CHECK(strncmp(err.msg, "cannot draw the figure (", 24) == 0);
+    cairo_destroy(cr);
+    cairo_surface_destroy(s);
+    wm_layout_free(L);
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -197,6 +272,8 @@ int main(void)
     test_all_outputs();
     test_all_or_nothing();
     test_thumbnail();
+    test_bad_text();
+    test_draw_error();
     wm_layer_free(overlay);
     wm_map_free(&dep);
     wm_map_free(&fuel);

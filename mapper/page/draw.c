@@ -403,5 +403,10 @@ int wm_draw_page(cairo_t *cr, const wm_layout *L, wm_error *err)
     set_rgb(cr, st->muted_ink);
     draw_block(cr, &pn, &text.attribution);
     wm_page_text_free(&text);
-    return 0;
+
+    cairo_status_t status = cairo_status(cr);
+    if (status == CAIRO_STATUS_SUCCESS) return 0;
+    int bad_text = status == CAIRO_STATUS_INVALID_STRING;
+    return wm_error_set(err, bad_text ? WM_EXIT_DATA : WM_EXIT_IO, "cannot draw the figure (%s)",
+                        cairo_status_to_string(status));
 }

@@ -24,8 +24,9 @@
 
 /* Draw the page of `L` onto `cr`, whose user space must be the page in
  * points (scale the context first for a raster of another resolution).
- * Fails only when out of memory; cairo's own errors stay in the
- * context's status, for the caller to check. */
+ * Then checks the context: a drawing error (cairo stops at the first
+ * one) is reported as "cannot draw the figure (REASON)", WM_EXIT_DATA for
+ * text cairo refused, WM_EXIT_IO otherwise. */
 int wm_draw_page(cairo_t *cr, const wm_layout *L, wm_error *err);
 
 #endif

@@ -25,6 +25,8 @@
 #include <ctype.h>
 #include <math.h>
 #include <ogr_srs_api.h>
+#include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +49,163 @@ static int figure_nmaps(const wm_figure *fig)
 static const wm_map *figure_map(const wm_figure *fig, int i)
 {
     return fig->npanels > 0 ? fig->panels[i] : fig->map;
+}
+
+/* ---- text that cairo can draw ------------------------------------------- */
+
+/* The length of the valid UTF-8 character at `p` that cairo accepts
+ * (no overlong forms, no surrogates, nothing above U+10FFFF, no
+ * noncharacters U+FDD0..U+FDEF, U+xxFFFE, U+xxFFFF), or 0. */
+static size_t utf8_char(const unsigned char *p)
+{
+    uint32_t c = p[0];
+    size_t n;
+    if (c < 0x80) return 1;
+    if (c < 0xC2) return 0;
+    if (c < 0xE0) { n = 2; c &= 0x1F; }
+    else if (c < 0xF0) { n = 3; c &= 0x0F; }
+    else if (c < 0xF5) { n = 4; c &= 0x07; }
+    else return 0;
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) || c > 0x10FFFF) return 0;
+    if ((c & 0xFFFFF800) == 0xD800 || (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE) return 0;
+    return n;
+}
+
+/* Whether `p` starts a well-formed character that is a noncharacter
+ * (valid UTF-8 that cairo still refuses). */
+static int is_noncharacter(const unsigned char *p)
+{
+    size_t n = p[0] >= 0xE0 && p[0] < 0xF0 ? 3 : p[0] >= 0xF0 && p[0] < 0xF5 ? 4 : 0;
+    if (!n) return 0;
+    uint32_t c = p[0] & (n == 3 ? 0x0F : 0x07);
+    for (size_t i = 1; i < n; i++) {
+        if ((p[i] & 0xC0) != 0x80) return 0;
+        c = (c << 6) | (p[i] & 0x3F);
+    }
+    if ((n == 3 && (c < 0x800 || (c & 0xFFFFF800) == 0xD800)) || (n == 4 && (c < 0x10000 || c > 0x10FFFF)))
+        return 0;
+    return (c >= 0xFDD0 && c <= 0xFDEF) || (c & 0xFFFE) == 0xFFFE;
+}
+
+/* `s` for a one-line message: bytes that are not valid UTF-8, and
+ * control characters, as \xNN; at most about `max` bytes, from `from`. */
+static void printable(const char *s, size_t from, size_t max, char *out, size_t size)
+{
+    size_t o = 0;
+    if (from > 0 && size > 4) { memcpy(out, "...", 3); o = 3; }
+    const unsigned char *p = (const unsigned char *)s + from;
+    while (*p && o + 8 < size && (size_t)(p - (const unsigned char *)s) < from + max) {
+        size_t n = utf8_char(p);
+        if (n == 0 || *p < 0x20 || *p == 0x7F) {
+            o += (size_t)snprintf(out + o, size - o, "\\x%02X", *p);
+            p++;
+        } else {
+            memcpy(out + o, p, n);
+            o += n;
+            p += n;
+        }
+    }
+    if (*p && o + 4 < size) { memcpy(out + o, "...", 3); o += 3; }
+    out[o] = '\0';
+}
+
+/* 0 if `text` can be drawn; else an error "WHAT "TEXT" is not ..." */
+static int check_text(const char *text, int code, wm_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+static int check_text(const char *text, int code, wm_error *err, const char *fmt, ...)
+{
+    if (!text) return 0;
+    const unsigned char *p = (const unsigned char *)text;
+    while (*p) {
+        size_t n = utf8_char(p);
+        if (n == 0) break;
+        p += n;
+    }
+    if (!*p) return 0;
+    char what[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    size_t at = (size_t)(p - (const unsigned char *)text), from = at > 40 ? at - 24 : 0;
+    while (from > 0 && (text[from] & 0xC0) == 0x80) from++;
+    char shown[200];
+    printable(text, from, 64, shown, sizeof shown);
+    if (is_noncharacter(p))
+        return wm_error_set(err, code, "%s \"%s\" holds a Unicode noncharacter at byte %zu, which cannot be drawn",
+                            what, shown, at + 1);
+    return wm_error_set(err, code, "%s \"%s\" is not valid UTF-8 (byte %zu is 0x%02X); save it as UTF-8", what,
+                        shown, at + 1, *p);
+}
+
+static int check_map_text(const wm_map *map, int m, int nmaps, int legend, wm_error *err)
+{
+    char which[32] = "";
+    if (nmaps > 1) snprintf(which, sizeof which, " of panel %d", m + 1);
+    if (legend) {
+        if (check_text(map->legend_title, WM_EXIT_DATA, err, "the legend title%s", which)) return -1;
+        if (check_text(map->unit, WM_EXIT_DATA, err, "the unit%s", which)) return -1;
+        if (map->bivariate) {
+            if (check_text(map->legend_title2, WM_EXIT_DATA, err, "the second legend title%s", which)) return -1;
+            for (int k = 0; k < 3 && k < map->classes.n; k++)
+                if (check_text(map->classes.label[k], WM_EXIT_DATA, err, "the label of class %d%s", k + 1, which))
+                    return -1;
+            for (int k = 0; k < 3 && k < map->classes2.n; k++)
+                if (check_text(map->classes2.label[k], WM_EXIT_DATA, err,
+                               "the label of class %d of the second variable%s", k + 1, which))
+                    return -1;
+        } else {
+            for (int k = 0; k < map->classes.n; k++)
+                if (check_text(map->classes.label[k], WM_EXIT_DATA, err, "the label of class %d%s", k + 1, which))
+                    return -1;
+            if (map->has_reference &&
+                check_text(map->reference_label, WM_EXIT_DATA, err, "the reference label%s", which))
+                return -1;
+        }
+    }
+    for (int i = 0; i < map->nsources; i++)
+        if (check_text(map->sources[i], WM_EXIT_DATA, err, "source %d%s", i + 1, which)) return -1;
+    return 0;
+}
+
+int wm_figure_check_text(const wm_figure *fig, wm_error *err)
+{
+    int nmaps = figure_nmaps(fig);
+    /* Without a title, the first map's legend title is the title; it is
+     * checked with that legend. */
+    if (fig->title && *fig->title && check_text(fig->title, WM_EXIT_USAGE, err, "the title")) return -1;
+    if (check_text(fig->subtitle, WM_EXIT_USAGE, err, "the subtitle")) return -1;
+    if (check_text(fig->notes, WM_EXIT_USAGE, err, "the notes")) return -1;
+    for (int m = 0; m < nmaps && m < WM_MAX_PANELS; m++) {
+        const wm_map *map = figure_map(fig, m);
+        if (!map) continue;
+        if (fig->npanels > 0 && fig->panel_titles &&
+            check_text(fig->panel_titles[m], WM_EXIT_USAGE, err, "the heading of panel %d", m + 1))
+            return -1;
+        int legend = !(fig->npanels > 0 && fig->shared_legend) || m == 0;
+        if (check_map_text(map, m, nmaps, legend, err) != 0) return -1;
+    }
+    /* With no sources, the attribution names the value (attribution_text). */
+    int nsources = 0;
+    for (int m = 0; m < nmaps && m < WM_MAX_PANELS; m++) nsources += figure_map(fig, m) ? figure_map(fig, m)->nsources : 0;
+    if (nsources == 0 && fig->map && check_text(fig->map->field, WM_EXIT_DATA, err, "the value's name")) return -1;
+    const wm_layer *o = fig->overlay;
+    if (o && fig->overlay_labels && fig->npanels <= 1)
+        for (size_t i = 0; i < o->n; i++) {
+            const wm_feature *f = &o->features[i];
+            char key[96];
+            printable(f->key ? f->key : "", 0, 40, key, sizeof key);
+            if (check_text(f->name, WM_EXIT_DATA, err, "%s: area %s: its name%s%s%s", o->spec ? o->spec : "overlay",
+                           key, o->name_field ? " (" : "", o->name_field ? o->name_field : "",
+                           o->name_field ? ")" : ""))
+                return -1;
+        }
+    return 0;
 }
 
 /* ---- text --------------------------------------------------------------- */
@@ -741,6 +900,7 @@ wm_layout *wm_layout_new(const wm_figure *fig, wm_error *err)
             wm_error_set(err, WM_EXIT_USAGE, "the figure has no map to draw%s", fig->npanels > 0 ? " in a panel" : "");
             return NULL;
         }
+    if (wm_figure_check_text(fig, err) != 0) return NULL;
     wm_layout *L = calloc(1, sizeof *L);
     if (!L) {
         wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the figure");

@@ -197,10 +197,18 @@ typedef struct wm_layout {
     OGRGeometryH boundary;   /* owned: the overlay's outer boundary, or NULL */
 } wm_layout;
 
-/* Lay `fig` out.  Errors (WM_EXIT_USAGE unless said): a page size outside
- * 72..14400 pt; more than WM_MAX_PANELS panels; a page too small for the
- * map and its legend; label placement's errors (labels.h); out of
- * memory. */
+/* Whether every text the figure would draw is valid UTF-8 that cairo can
+ * draw (cairo stops drawing at the first text that is not).  On failure
+ * the message names the text (the title, a legend label, an area's name
+ * and its layer) and the bad byte: WM_EXIT_USAGE for the figure's own
+ * texts (title, subtitle, notes, panel headings), WM_EXIT_DATA for the
+ * maps' and layers'.  wm_layout_new runs it first. */
+int wm_figure_check_text(const wm_figure *fig, wm_error *err);
+
+/* Lay `fig` out.  Errors (WM_EXIT_USAGE unless said): a text that cannot
+ * be drawn (above); a page size outside 72..14400 pt; more than
+ * WM_MAX_PANELS panels; a page too small for the map and its legend;
+ * label placement's errors (labels.h); out of memory. */
 wm_layout *wm_layout_new(const wm_figure *fig, wm_error *err);
 
 /* NULL is allowed. */

@@ -228,10 +228,9 @@ static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_
     }
     cairo_t *cr = cairo_create(surface);
     int rc = wm_draw_page(cr, L, err);
-    cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
-    if (st == CAIRO_STATUS_SUCCESS) st = cairo_surface_status(surface);
+    cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
     if (rc != 0) {
         wm_error_prefix(err, "%s", path);
@@ -287,6 +286,8 @@ int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_e
 int wm_figure_write(const wm_figure *fig, const wm_output *outputs, size_t n, wm_error *err)
 {
     if (check_outputs(outputs, n, err) != 0) return -1;
+    /* A text cairo cannot draw is named for what it is, not by the file. */
+    if (wm_figure_check_text(fig, err) != 0) return -1;
     wm_layout *L = wm_layout_new(fig, err);
     if (!L) {
         wm_error_prefix(err, "%s", outputs[0].path);

@@ -14,7 +14,8 @@
  * All or nothing: every file is written under a temporary name
  * (atomic.h) and drawn, and only when all have succeeded are they moved
  * into place together (wm_atomic_commit_all); a failure leaves every
- * target as it was.
+ * target as it was.  A drawing error (say, text that is not UTF-8) is an
+ * error, never a blank figure.
  */
 #ifndef WM_OUTPUT_H
 #define WM_OUTPUT_H
@@ -42,11 +43,13 @@ typedef struct wm_output {
 /* Write the `n` outputs of the figure laid out in `L`; thumbnails are
  * part of the group (all or nothing).  Errors name the file: WM_EXIT_USAGE
  * for a name without a known extension or a PNG over 400 million pixels,
+ * WM_EXIT_DATA or WM_EXIT_IO when the figure cannot be drawn (draw.h),
  * WM_EXIT_IO when a file cannot be written. */
 int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_error *err);
 
 /* Lay `fig` out once and write its outputs (wm_layout_write).  Layout
- * errors (layout.h) are prefixed with the first output's name. */
+ * errors about the page are prefixed with the first output's name; a text
+ * that cannot be drawn is named without it (layout.h). */
 int wm_figure_write(const wm_figure *fig, const wm_output *outputs, size_t n, wm_error *err);
 
 /* One output: wm_figure_write of { path }.  Kept for callers that write
