@@ -186,6 +186,112 @@ static int write_png(const wm_layout *L, const wm_output *o, wm_atomic *a, wm_at
     return rc;
 }
 
+/* ---- SVG ------------------------------------------------------------------- */
+
+/* cairo names some SVG elements from process-wide counters: the page
+ * group "surfaceN" (surface ids) and embedded images "imageN".  With
+ * several figures drawn in one process, in sequence or in threads, the
+ * same figure would get other numbers each time; so, on the way to the
+ * file, every such id (after a '"' or '#': id="surface12",
+ * xlink:href="#surface12") is renumbered 1, 2, ... by order of first
+ * appearance, kind by kind.  Every occurrence is mapped, so references
+ * stay right.  Other ids (glyphs, clips, patterns) are numbered per
+ * document by cairo already. */
+static const char *const svg_id_kinds[] = { "surface", "image" };
+#define SVG_ID_KINDS 2
+
+typedef struct svg_ids {
+    sink out;
+    int state;                   /* 0: text; 1: after '"' or '#', matching a kind; 2: in its digits */
+    int kind;
+    char held[48];               /* the kind's name and digits, not yet written */
+    size_t nheld, ndigits;
+    unsigned long long *seen[SVG_ID_KINDS];   /* the original numbers, in order of appearance */
+    size_t nseen[SVG_ID_KINDS], cap[SVG_ID_KINDS];
+} svg_ids;
+
+/* Write what is held: renumbered when it is a whole id. */
+static void ids_release(svg_ids *f)
+{
+    if (f->state == 2 && f->ndigits > 0) {
+        const char *name = svg_id_kinds[f->kind];
+        size_t nl = strlen(name), k = (size_t)f->kind;
+        f->held[f->nheld] = '\0';
+        unsigned long long old = strtoull(f->held + nl, NULL, 10);
+        size_t i = 0;
+        while (i < f->nseen[k] && f->seen[k][i] != old) i++;
+        if (i == f->nseen[k]) {
+            if (f->nseen[k] == f->cap[k]) {
+                size_t cap = f->cap[k] ? 2 * f->cap[k] : 8;
+                unsigned long long *p = realloc(f->seen[k], cap * sizeof *p);
+                if (!p) {
+                    f->out.failed = 1;
+                    f->out.err = ENOMEM;
+                    return;
+                }
+                f->seen[k] = p;
+                f->cap[k] = cap;
+            }
+            f->seen[k][f->nseen[k]++] = old;
+        }
+        char id[64];
+        int n = snprintf(id, sizeof id, "%s%zu", name, i + 1);
+        sink_put(&f->out, id, (size_t)n);
+    } else {
+        sink_put(&f->out, f->held, f->nheld);
+    }
+    f->nheld = f->ndigits = 0;
+    f->state = 0;
+}
+
+static cairo_status_t svg_write(void *closure, const unsigned char *data, unsigned int length)
+{
+    svg_ids *f = closure;
+    size_t i = 0;
+    while (i < length && !f->out.failed) {
+        unsigned char c = data[i];
+        if (f->state == 0) {
+            size_t j = i;
+            while (j < length && data[j] != '"' && data[j] != '#') j++;
+            int found = j < length;
+            if (found) j++;
+            sink_put(&f->out, data + i, j - i);
+            i = j;
+            if (found) f->state = 1;
+        } else if (f->state == 1) {
+            int match = -1;
+            for (int k = 0; k < SVG_ID_KINDS; k++) {
+                const char *name = svg_id_kinds[k];
+                if (strlen(name) > f->nheld && name[f->nheld] == (char)c && strncmp(name, f->held, f->nheld) == 0)
+                    match = k;
+            }
+            if (match < 0) {
+                ids_release(f);   /* not an id: c is read again as text */
+                continue;
+            }
+            f->held[f->nheld++] = (char)c;
+            i++;
+            if (f->nheld == strlen(svg_id_kinds[match])) {
+                f->state = 2;
+                f->kind = match;
+            }
+        } else if (c >= '0' && c <= '9' && f->ndigits < 18) {
+            f->held[f->nheld++] = (char)c;
+            f->ndigits++;
+            i++;
+        } else {
+            ids_release(f);       /* the id ends; c is read again as text */
+        }
+    }
+    return f->out.failed ? CAIRO_STATUS_WRITE_ERROR : CAIRO_STATUS_SUCCESS;
+}
+
+static void ids_finish(svg_ids *f)
+{
+    if (f->state != 0) ids_release(f);
+    for (int k = 0; k < SVG_ID_KINDS; k++) free(f->seen[k]);
+}
+
 /* ---- PDF and SVG ----------------------------------------------------------- */
 
 static void pdf_metadata(cairo_surface_t *surface, const wm_layout *L)
@@ -217,13 +323,16 @@ static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_
 {
     FILE *fp = wm_atomic_stream(a, err);
     if (!fp) return -1;
-    sink out = { fp, 0, 0 };
+    svg_ids ids;
+    memset(&ids, 0, sizeof ids);
+    ids.out.fp = fp;
+    sink pdf = { fp, 0, 0 };
     cairo_surface_t *surface;
     if (fmt == WM_FORMAT_SVG) {
-        surface = cairo_svg_surface_create_for_stream(sink_write, &out, L->width, L->height);
+        surface = cairo_svg_surface_create_for_stream(svg_write, &ids, L->width, L->height);
         cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_2);
     } else {
-        surface = cairo_pdf_surface_create_for_stream(sink_write, &out, L->width, L->height);
+        surface = cairo_pdf_surface_create_for_stream(sink_write, &pdf, L->width, L->height);
         pdf_metadata(surface, L);
     }
     cairo_t *cr = cairo_create(surface);
@@ -232,11 +341,13 @@ static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
+    if (fmt == WM_FORMAT_SVG) ids_finish(&ids);
+    const sink *out = fmt == WM_FORMAT_SVG ? &ids.out : &pdf;
     if (rc != 0) {
         wm_error_prefix(err, "%s", path);
         return -1;
     }
-    if (st != CAIRO_STATUS_SUCCESS || out.failed) return write_failed(path, &out, st, err);
+    if (st != CAIRO_STATUS_SUCCESS || out->failed) return write_failed(path, out, st, err);
     return 0;
 }
 

@@ -6,7 +6,10 @@
  * Formats, by the file name's extension:
  *   PNG  an RGB raster of width_pt * dpi / 72 pixels, with a pHYs chunk
  *        stating the DPI so it prints at the intended size;
- *   SVG  vector throughout, text as glyph outlines (SVG 1.2);
+ *   SVG  vector throughout, text as glyph outlines (SVG 1.2); the ids
+ *        cairo numbers from a process-wide counter ("surface123") are
+ *        renumbered in order of appearance, so a figure's SVG is the same
+ *        whatever else the process drew before (or beside it, in threads);
  *   PDF  vector, fonts embedded as subsets, with title, author, subject
  *        and creator; no clock date unless SOURCE_DATE_EPOCH gives one.
  * The same inputs give byte-identical files.
