@@ -6,7 +6,9 @@
  * the colour of that LSOA's decile.  SVG and PDF outputs must be accepted
  * by rsvg-convert and pdfinfo. */
 #include "map.h"
-#include "render.h"
+#include "layout.h"
+#include "output.h"
+#include "paper.h"
 #include "testutil.h"
 
 #include <cairo.h>
@@ -86,12 +88,15 @@ int main(void)
     CHECK(w == 1754 && h == 1240);
     CHECK(png_phys_ppm(png) == lround(150 / 0.0254));
 
+    wm_layout *L = wm_layout_new(&fig, &err);
+    CHECK(L != NULL);
+    if (!L) return wm_test_summary();
     int matched = 0, checked = 0;
     for (size_t i = 0; i < map.layer->n; i++) {
         OGRGeometryH p = OGR_G_PointOnSurface(map.layer->features[i].geom);
         if (!p) continue;
         double px, py;
-        wm_render_map_point(&fig, 0, OGR_G_GetX(p, 0), OGR_G_GetY(p, 0), &px, &py);
+        wm_layout_to_page(&L->panel[0], OGR_G_GetX(p, 0), OGR_G_GetY(p, 0), &px, &py);
         OGR_G_DestroyGeometry(p);
         int x = (int)floor(px * 150 / 72.0), y = (int)floor(py * 150 / 72.0);
         checked++;
@@ -103,6 +108,7 @@ int main(void)
     CHECK(checked == 195);
     CHECK(matched == 195);
     cairo_surface_destroy(img);
+    wm_layout_free(L);
 
     char cmd[16384];
     snprintf(cmd, sizeof cmd, "rsvg-convert -o '%s.png' '%s'", svg, svg);
