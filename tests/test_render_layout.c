@@ -33,7 +33,7 @@ static int build(wm_map *m, wm_args *a, char **argv, int argc)
 {
     wm_error err;
     wm_error_clear(&err);
-    if (wm_args_parse(a, options, argc, argv, 0, &err) != 0 || wm_map_from_args(a, m, &err) != 0) {
+    if (wm_args_parse(a, options, argc, argv, 0, &err) != 0 || wm_test_map_from_args(a, m, &err) != 0) {
         fprintf(stderr, "%s\n", err.msg);
         return -1;
     }

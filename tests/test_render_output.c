@@ -291,8 +291,8 @@ int main(void)
                    "--value", "Proportion of households fuel poor (%)", "--method", "jenks", NULL };
     wm_error err;
     wm_error_clear(&err);
-    int ok = wm_args_parse(&dep_args, options, 15, a1, 0, &err) == 0 && wm_map_from_args(&dep_args, &dep, &err) == 0 &&
-             wm_args_parse(&fuel_args, options, 11, a2, 0, &err) == 0 && wm_map_from_args(&fuel_args, &fuel, &err) == 0 &&
+    int ok = wm_args_parse(&dep_args, options, 15, a1, 0, &err) == 0 && wm_test_map_from_args(&dep_args, &dep, &err) == 0 &&
+             wm_args_parse(&fuel_args, options, 11, a2, 0, &err) == 0 && wm_test_map_from_args(&fuel_args, &fuel, &err) == 0 &&
              (overlay = wm_layer_read(wards, "WD25CD", "WD25NM", NULL, &err)) != NULL;
     CHECK(ok);
     if (!ok) {

@@ -1,7 +1,7 @@
 #include "figureset.h"
 #include "figure_index.h"
 #include "home.h"
-#include "render.h"
+#include "output.h"
 #include "text.h"
 
 #include <errno.h>
@@ -64,6 +64,21 @@ static void draw_bar(runner *R, const char *last)
     fflush(stderr);
 }
 
+/* The gallery thumbnail of a render item that writes a PNG:
+ * <gallery>/<item>.png, made from the image in memory as the figure is
+ * written (output.h).  "" when the item has none. */
+static void gallery_thumbnail(const wm_recipe *r, const wm_figureset_item *it, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!r->gallery || it->section->kind != WM_RECIPE_RENDER) return;
+    int png = 0;
+    for (size_t k = 0; k < it->job.noutputs && !png; k++) png = wm_has_suffix(it->job.outputs[k], ".png");
+    if (!png) return;
+    char *dir = wm_path_join(r->doc->dir, r->gallery);
+    if (dir) snprintf(out, size, "%s/%s.png", dir, it->section->name);
+    free(dir);
+}
+
 static void run_item(runner *R, wm_figureset_item *it)
 {
     const char *const extra[3] = { R->recipe->path, R->opt->store_path, R->opt->binary };
@@ -81,10 +96,26 @@ static void run_item(runner *R, wm_figureset_item *it)
         const char *p = extra[i];
         inputs[it->job.ninputs + i] = p && (i == 0 || mtime_ns(p) >= 0) ? p : NULL;
     }
-    int fresh = !R->opt->force &&
-                wm_figureset_up_to_date(inputs, nin, (const char *const *)it->job.outputs,
-                                        it->job.noutputs);
+    /* The outputs, and the item's gallery thumbnail when it has one. */
+    char thumb[4600];
+    gallery_thumbnail(R->recipe, it, thumb, sizeof thumb);
+    const char **outputs = malloc((it->job.noutputs + 1) * sizeof *outputs);
+    if (!outputs) {
+        free(inputs);
+        wm_error_set(&it->err, WM_EXIT_DATA, "out of memory");
+        it->state = WM_ITEM_FAILED;
+        return;
+    }
+    for (size_t i = 0; i < it->job.noutputs; i++) outputs[i] = it->job.outputs[i];
+    outputs[it->job.noutputs] = thumb[0] ? thumb : NULL;
+    int fresh = !R->opt->force && wm_figureset_up_to_date(inputs, nin, outputs, it->job.noutputs + 1);
     free(inputs);
+    free(outputs);
+    if (thumb[0] && !wm_args_has(&it->job.args, "thumbnail") &&
+        wm_args_set(&it->job.args, "thumbnail", thumb, &it->err) != 0) {
+        it->state = WM_ITEM_FAILED;
+        return;
+    }
     if (fresh) {
         it->state = WM_ITEM_UP_TO_DATE;
         return;
@@ -156,38 +187,6 @@ void wm_figureset_result_free(wm_figureset_result *res)
     memset(res, 0, sizeof *res);
 }
 
-/* A thumbnail of each render item's PNG in the recipe's gallery folder
- * (under the home), as <item>.png, for the README.  A thumbnail that
- * cannot be made is reported but fails nothing: the figures are made. */
-static void write_gallery(const wm_recipe *r, const wm_figureset_result *res, FILE *log)
-{
-    char dir[4096];
-    char *g = wm_path_join(r->doc->dir, r->gallery);
-    snprintf(dir, sizeof dir, "%s", g ? g : r->gallery);
-    free(g);
-    if (wm_make_dirs(dir) != 0) {
-        if (log) fprintf(log, "figures: %s: cannot create the gallery folder\n", dir);
-        return;
-    }
-    for (size_t i = 0; i < res->n; i++) {
-        const wm_figureset_item *it = &res->items[i];
-        if (it->state == WM_ITEM_FAILED || it->section->kind != WM_RECIPE_RENDER) continue;
-        for (size_t k = 0; k < it->job.noutputs; k++) {
-            const char *out = it->job.outputs[k];
-            size_t n = strlen(out);
-            if (n < 4 || strcmp(out + n - 4, ".png") != 0) continue;
-            char thumb[4600];
-            snprintf(thumb, sizeof thumb, "%s/%s.png", dir, it->section->name);
-            const char *in[1] = { out };
-            const char *outs[1] = { thumb };
-            wm_error e;
-            if (!wm_figureset_up_to_date(in, 1, outs, 1) && wm_png_thumbnail(out, thumb, 480, &e) != 0 && log)
-                fprintf(log, "figures: %s\n", e.msg);
-            break;
-        }
-    }
-}
-
 int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
                      wm_figureset_result *res, wm_error *err)
 {
@@ -241,8 +240,6 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
         fflush(stderr);
         fclose(R.messages);
     }
-
-    if (r->gallery) write_gallery(r, res, o.log);
 
     wm_error ierr;
     wm_error_clear(&ierr);

@@ -1,6 +1,6 @@
 #include "operation.h"
 #include "export.h"
-#include "figure.h"
+#include "render.h"
 #include "indicator_table.h"
 #include "rank.h"
 

@@ -4,7 +4,7 @@
 #include "layer.h"
 #include "map.h"
 #include "paper.h"
-#include "render.h"
+#include "output.h"
 #include "store.h"
 #include "text_table.h"
 

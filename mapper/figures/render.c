@@ -1,4 +1,4 @@
-#include "figure.h"
+#include "render.h"
 #include "map.h"
 #include "paper.h"
 #include "text.h"
@@ -29,6 +29,7 @@ const wm_option wm_render_options[] = {
     { "portrait", 0, WM_OPT_FLAG, NULL, "paper in portrait orientation" },
     { "dpi", 0, WM_OPT_VALUE, "N", "resolution of PNG output (default from the style: 200)" },
     { "output", 'o', WM_OPT_REPEAT | WM_OPT_OUTPUT, "OUT", "output file: .png, .svg or .pdf (repeat for several)" },
+    { "thumbnail", 0, WM_OPT_VALUE | WM_OPT_OUTPUT, "OUT.png", "also a 480-pixel-wide thumbnail of the first PNG output (for galleries)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -143,6 +144,15 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
     if (spec->paper && wm_paper_size(spec->paper, 0, &pw, &ph) != 0)
         return wm_error_set_about(err, WM_EXIT_USAGE, "paper", "--paper \"%s\": use A3, A4 or A5", spec->paper);
     spec->landscape = wm_args_has(a, "landscape") ? 1 : wm_args_has(a, "portrait") ? 0 : -1;
+    spec->thumbnail = wm_args_get(a, "thumbnail", NULL);
+    if (spec->thumbnail) {
+        int png = 0;
+        for (int i = 0; i < spec->noutputs && !png; i++) {
+            wm_format f;
+            png = wm_format_from_path(spec->outputs[i], &f) == 0 && f == WM_FORMAT_PNG;
+        }
+        if (!png) return wm_error_set_about(err, WM_EXIT_USAGE, "thumbnail", "--thumbnail needs a .png output");
+    }
     return 0;
 }
 
@@ -222,8 +232,20 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     fig.notes = spec->notes;
     fig.highlight = (const char *const *)spec->highlight;
     fig.nhighlight = spec->nhighlight;
-    for (int i = 0; i < spec->noutputs; i++)
-        if (wm_render_figure(&fig, spec->outputs[i], err) != 0) goto done;
+    /* Laid out once; every output written, all or nothing. */
+    wm_output outs[WM_FIGURE_MAX_OUTPUTS];
+    int thumbnail_given = 0;
+    for (int i = 0; i < spec->noutputs; i++) {
+        wm_format f;
+        outs[i] = (wm_output){ spec->outputs[i], NULL, 0 };
+        if (spec->thumbnail && !thumbnail_given && wm_format_from_path(spec->outputs[i], &f) == 0 &&
+            f == WM_FORMAT_PNG) {
+            outs[i].thumbnail = spec->thumbnail;
+            outs[i].thumbnail_width = 480;
+            thumbnail_given = 1;
+        }
+    }
+    if (wm_figure_write(&fig, outs, (size_t)spec->noutputs, err) != 0) goto done;
     rc = 0;
 done:
     wm_layer_free(overlay);

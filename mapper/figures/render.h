@@ -13,13 +13,14 @@
  * Options: WM_MAP_OPTIONS and those of wm_render_options[] (see
  * `wardmap render --help`).
  */
-#ifndef WM_FIGURE_H
-#define WM_FIGURE_H
+#ifndef WM_RENDER_OP_H
+#define WM_RENDER_OP_H
 
 #include "args.h"
 #include "error.h"
 #include "map_spec.h"
-#include "render.h"
+#include "figure.h"
+#include "output.h"
 #include "report.h"
 #include "store_bundled.h"
 
@@ -47,6 +48,7 @@ typedef struct wm_render_spec {
     int dpi;                               /* 0: the style's */
     int noutputs;
     const char *outputs[WM_FIGURE_MAX_OUTPUTS];
+    const char *thumbnail;                 /* a thumbnail of the first PNG, or NULL */
 } wm_render_spec;
 
 /* Parse and check the options: output names, panels, page size.
