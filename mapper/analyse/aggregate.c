@@ -346,7 +346,28 @@ static void reset(wm_agg_method m, wm_agg_result *r)
 {
     memset(r, 0, sizeof *r);
     r->value = NAN;
+    r->coverage = NAN;
     r->denominator = m == WM_AGG_SUM ? NAN : 0;
+}
+
+/* Coverage sums of one target: in weights (or denominators) and in areas. */
+typedef struct cover_sums {
+    double w_all, w_have, a_all, a_have;
+    int w_unknown;
+} cover_sums;
+
+/* The coverage weight of a pair: its weight for weighted methods, the
+ * source's share of denominator for a ratio; NAN when there is none. */
+static double cover_weight(wm_agg_method m, const wm_agg_pair *p, const double *den)
+{
+    if (wm_agg_needs_weight(m)) return p->weight;
+    if (m == WM_AGG_RATIO) return p->fraction * den[p->src];
+    return NAN;
+}
+
+static int weighs_coverage(wm_agg_method m)
+{
+    return wm_agg_needs_weight(m) || m == WM_AGG_RATIO;
 }
 
 int wm_aggregate(wm_agg_method method, double scale, double class_lo, double class_hi,
@@ -358,17 +379,24 @@ int wm_aggregate(wm_agg_method method, double scale, double class_lo, double cla
     if (method == WM_AGG_NONE) return 0;
     if (method == WM_AGG_RATIO && (!num || !den))
         return wm_error_set(err, WM_EXIT_DATA, "ratio aggregation needs numerators and denominators");
+    cover_sums *cs = calloc(ntgt + 1, sizeof *cs);
     for (size_t k = 0; k < npairs; k++) {
         const wm_agg_pair *p = &pairs[k];
-        if (p->src >= nsrc || p->tgt >= ntgt)
+        if (p->src >= nsrc || p->tgt >= ntgt) {
+            free(cs);
             return wm_error_set(err, WM_EXIT_DATA, "aggregation pair %zu refers to no area", k);
+        }
         wm_agg_result *r = &out[p->tgt];
         if (p->overlay) r->overlay = 1;
+        if (p->fraction != 1) r->split = 1;
+        int before = r->n_areas;
         double x = value ? value[p->src] : NAN;
-        if (wm_agg_needs_whole_areas(method) && p->fraction != 1)
+        if (wm_agg_needs_whole_areas(method) && p->fraction != 1) {
+            free(cs);
             return wm_error_set(err, WM_EXIT_DATA,
                                 "%s needs each source area wholly in one target (source %zu is split %.3f)",
                                 wm_agg_method_name(method), p->src, p->fraction);
+        }
         switch (method) {
         case WM_AGG_SUM:
             if (isnan(x)) { r->n_missing++; break; }
@@ -385,9 +413,11 @@ int wm_aggregate(wm_agg_method method, double scale, double class_lo, double cla
         }
         case WM_AGG_WEIGHTED_MEAN:
             if (isnan(x)) { r->n_missing++; break; }
-            if (isnan(p->weight))
+            if (isnan(p->weight)) {
+                free(cs);
                 return wm_error_set(err, WM_EXIT_DATA, "weighted mean: source %zu has a value but no weight",
                                     p->src);
+            }
             r->numerator += p->weight * x;
             r->denominator += p->weight;
             r->n_areas++;
@@ -401,9 +431,11 @@ int wm_aggregate(wm_agg_method method, double scale, double class_lo, double cla
             break;
         case WM_AGG_WEIGHTED_SHARE_IN_CLASS:
             if (isnan(x)) { r->n_missing++; break; }
-            if (isnan(p->weight))
+            if (isnan(p->weight)) {
+                free(cs);
                 return wm_error_set(err, WM_EXIT_DATA,
                                     "weighted share: source %zu has a value but no weight", p->src);
+            }
             if (x >= class_lo && x <= class_hi) r->numerator += p->weight;
             r->denominator += p->weight;
             r->n_areas++;
@@ -411,8 +443,31 @@ int wm_aggregate(wm_agg_method method, double scale, double class_lo, double cla
         case WM_AGG_NONE:
             break;
         }
+        /* Coverage: did this pair's source contribute? */
+        cover_sums *c = &cs[p->tgt];
+        int have = r->n_areas > before;
+        double w = cover_weight(method, p, den);
+        if (isnan(w)) c->w_unknown = 1;
+        else {
+            c->w_all += w;
+            if (have) c->w_have += w;
+        }
+        c->a_all += p->fraction;
+        if (have) c->a_have += p->fraction;
     }
-    for (size_t t = 0; t < ntgt; t++) finish(method, scale, &out[t]);
+    for (size_t t = 0; t < ntgt; t++) {
+        finish(method, scale, &out[t]);
+        const cover_sums *c = &cs[t];
+        if (weighs_coverage(method) && !c->w_unknown && c->w_all > 0) {
+            out[t].coverage = c->w_have / c->w_all;
+            out[t].coverage_by_weight = 1;
+        } else if (c->a_all > 0) {
+            out[t].coverage = c->a_have / c->a_all;
+        }
+        /* Whole within rounding: a sum of fractions that adds up to all. */
+        if (fabs(out[t].coverage - 1) < 1e-12) out[t].coverage = 1;
+    }
+    free(cs);
     return 0;
 }
 

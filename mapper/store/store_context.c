@@ -205,8 +205,11 @@ int wm_imp_valid_geography(const char *g)
 sqlite3_stmt *wm_imp_prepare_value_insert(wm_imp_ctx *c)
 {
     sqlite3_stmt *q = NULL;
-    sqlite3_prepare_v2(c->db, "INSERT INTO indicator_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
-                       NULL);
+    sqlite3_prepare_v2(c->db,
+                       "INSERT INTO indicator_values (indicator_id, period, geography, area_code, value, numerator, "
+                       "denominator, n_areas, n_missing, status, published, method, coverage, estimate) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       -1, &q, NULL);
     return q;
 }
 
@@ -218,7 +221,8 @@ static void bind_double_or_null(sqlite3_stmt *q, int i, double v)
 
 int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
                         const char *code, double value, double num, double den, int n_areas, int n_missing,
-                        const char *status, const char *published, const char *method, wm_error *err)
+                        const char *status, const char *published, const char *method, double coverage,
+                        const char *estimate, wm_error *err)
 {
     sqlite3_reset(q);
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -234,6 +238,9 @@ int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const ch
     if (published) sqlite3_bind_text(q, 11, published, -1, SQLITE_STATIC);
     else sqlite3_bind_null(q, 11);
     sqlite3_bind_text(q, 12, method, -1, SQLITE_STATIC);
+    bind_double_or_null(q, 13, coverage);
+    if (estimate) sqlite3_bind_text(q, 14, estimate, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(q, 14);
     return sqlite3_step(q) == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing values");
 }
 
