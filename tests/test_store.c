@@ -730,6 +730,69 @@ static void test_apportioned_estimates(void)
     free(vals);
 }
 
+/* follow = ...: one membership across vintages, driven by a change table
+ * with U, S and M rows; splits settled by weight; where it differs from a
+ * published lookup is reported. */
+static void test_follow(void)
+{
+    const char *old[] = { "O1", "O2", "O3", "O4" };
+    const char *nw[] = { "N1", "N2", "N3", "N4" };
+    const double box4[][4] = { { 0, 0, 500, 1000 }, { 500, 0, 1000, 1000 }, { 1000, 0, 1500, 1000 },
+                               { 1500, 0, 2000, 1000 } };
+    write_rect_layer("fol_old.geojson", 4, old, box4, NULL);
+    write_rect_layer("fol_new.geojson", 4, nw, box4, NULL);
+    const char *zz[] = { "Z1", "Z2" };
+    const double box2[][4] = { { 0, 0, 1000, 1000 }, { 1000, 0, 2000, 1000 } };
+    write_rect_layer("fol_zn.geojson", 2, zz, box2, NULL);
+    CHECK(wm_test_write_file(tmp_file("fol_new_zn.csv"), "new,zn\nN1,Z1\nN2,Z1\nN3,Z2\nN4,Z2\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("fol_changes.csv"),
+                             "old,new,change\nO1,N1,U\nO2,N2,S\nO2,N3,S\nO3,N4,M\nO4,N4,M\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("fol_weights.csv"), "new,people\nN1,5\nN2,10\nN3,30\nN4,7\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("fol_old_zn.csv"), "old,zn\nO1,Z1\nO2,Z1\nO3,Z2\nO4,Z1\n") == 0);
+    const char *areas = "[areas old]\nlayer = fol_old.geojson\ncode = CD\n"
+                        "[areas new]\nlayer = fol_new.geojson\ncode = CD\n"
+                        "[areas zn]\nlayer = fol_zn.geojson\ncode = CD\n"
+                        "[link new zn]\nlookup = fol_new_zn.csv | new | zn\n";
+    char text[2048];
+    snprintf(text, sizeof text, "%s[link old zn]\nfollow = new | fol_changes.csv | old | new | change\n"
+             "split_by = fol_weights.csv | new | people\nlookup = fol_old_zn.csv | old | zn\n", areas);
+    CHECK(wm_test_write_file(tmp_file("fol.manifest"), text) == 0);
+    wm_error err;
+    const char *path = tmp_file("fol_store.sqlite");
+    remove(path);
+    wm_store *s = wm_store_open(path, 1, &err);
+    CHECK(s != NULL);
+    if (!s) return;
+    sqlite3 *db = wm_store_db(s);
+    char *report = NULL;
+    size_t rlen = 0;
+    FILE *rf = open_memstream(&report, &rlen);
+    int rc = wm_import_manifest(s, tmp_file("fol.manifest"), rf, &err);
+    fclose(rf);
+    CHECK(rc == 0);
+    if (rc) fprintf(stderr, "follow: %s\n", err.msg);
+    CHECK(report && strstr(report, "link old -> zn: 4 areas follow their new areas (1 U unchanged, 1 S split, "
+                                   "2 M merged, 0 X irregular)") != NULL);
+    CHECK(report && strstr(report, "2 old areas in another zn than the lookup fol_old_zn.csv gives: O2: Z1 in the "
+                                   "lookup, Z2 here; O4: Z1 in the lookup, Z2 here") != NULL);
+    if (wm_test_failed) fprintf(stderr, "%s", report ? report : "");
+    free(report);
+    /* U follows its area; S goes where most of its weight is (30 of 40);
+     * M (many to one) follows the area it merged into. */
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_geography = 'old' AND parent_geography = 'zn' AND "
+                     "((child_code = 'O1' AND parent_code = 'Z1' AND method LIKE '%follows new N1 (U: unchanged)') OR "
+                     "(child_code = 'O2' AND parent_code = 'Z2' AND method LIKE '%most people (30 of 40) (S: split)')"
+                     " OR (child_code IN ('O3', 'O4') AND parent_code = 'Z2' AND method LIKE '%(M: merged)'))") == 4);
+    /* A split without weights cannot be settled: an error, nothing changed. */
+    snprintf(text, sizeof text, "[link old zn]\nfollow = new | fol_changes.csv | old | new | change\n");
+    CHECK(wm_test_write_file(tmp_file("fol_noweight.manifest"), text) == 0);
+    CHECK(wm_import_manifest(s, tmp_file("fol_noweight.manifest"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "old O2 became new areas in 2 zn areas; give split_by") != NULL);
+    if (!strstr(err.msg, "give split_by")) fprintf(stderr, "got: %s\n", err.msg);
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_code = 'O2' AND parent_code = 'Z2'") == 1);
+    wm_store_close(s);
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -739,5 +802,6 @@ int main(void)
     test_read_api();
     test_apportioned_estimates();
     test_coverage_intervals();
+    test_follow();
     return wm_test_summary();
 }

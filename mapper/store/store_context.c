@@ -111,18 +111,30 @@ long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *
     sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
     long linked = 0;
+    char first[400] = "";
+    int mixed = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
         long ci = wm_imp_area_find(children, (const char *)sqlite3_column_text(q, 0));
         long pi = wm_imp_area_find(parents, (const char *)sqlite3_column_text(q, 1));
         if (ci < 0 || pi < 0) continue;
         parent[ci] = pi;
         linked++;
+        const char *m = (const char *)sqlite3_column_text(q, 2);
         if (method && !method[0]) {
-            const char *m = (const char *)sqlite3_column_text(q, 2);
             const char *src = (const char *)sqlite3_column_text(q, 3);
+            snprintf(first, sizeof first, "%s", m);
             if (src && *src) snprintf(method, msize, "%s (%s)", m, src);
             else snprintf(method, msize, "%s", m);
+        } else if (method && strcmp(m, first) != 0) {
+            mixed = 1;
         }
+    }
+    /* Links made one by one (follow = ...) carry their own words after a
+     * colon: the route names what they share ("one membership with lsoa21"). */
+    if (method && mixed) {
+        const char *colon = strchr(method, ':'), *paren = strrchr(method, '(');
+        if (colon && paren && paren > colon)
+            memmove((char *)colon, paren - 1, strlen(paren - 1) + 1);
     }
     sqlite3_finalize(q);
     return linked;
