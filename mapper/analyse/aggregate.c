@@ -60,8 +60,10 @@ static int cmp_str(const void *key, const void *elem)
     return strcmp((const char *)key, ((const code_pair *)elem)->child);
 }
 
-/* Read one lookup step into pairs sorted by child, one per child. */
-static code_pair *read_step(const wm_lookup_step *st, size_t *n, wm_error *err)
+/* Read one lookup step into pairs sorted by child, one per child; with
+ * `multi`, a child may have several parents (a merged area in a change
+ * table: the chain settles it). */
+static code_pair *read_step(const wm_lookup_step *st, int multi, size_t *n, wm_error *err)
 {
     wm_table *t = wm_table_read(st->file, err);
     if (!t) return NULL;
@@ -84,7 +86,14 @@ static code_pair *read_step(const wm_lookup_step *st, size_t *n, wm_error *err)
     size_t out = 0;
     for (size_t i = 0; i < k; i++) {
         if (out > 0 && strcmp(p[out - 1].child, p[i].child) == 0) {
-            if (strcmp(p[out - 1].parent, p[i].parent) != 0) {
+            int seen = 0;
+            for (size_t j = out; j-- > 0 && strcmp(p[j].child, p[i].child) == 0;)
+                seen |= strcmp(p[j].parent, p[i].parent) == 0;
+            if (multi && !seen) {
+                p[out++] = p[i];
+                continue;
+            }
+            if (!seen) {
                 wm_error_set(err, WM_EXIT_DATA,
                              "%s:%ld: %s maps to %s here but to %s at line %ld (a lookup must give one parent)",
                              st->file, p[i].line, p[i].child, p[i].parent, p[out - 1].parent, p[out - 1].line);
@@ -115,11 +124,11 @@ int wm_lookup_chain(const wm_lookup_step *steps, int nsteps, wm_code_map *out, w
     memset(out, 0, sizeof *out);
     if (nsteps < 1) return wm_error_set(err, WM_EXIT_USAGE, "a lookup chain needs at least one table");
     size_t n = 0;
-    code_pair *cur = read_step(&steps[0], &n, err);
+    code_pair *cur = read_step(&steps[0], nsteps > 1, &n, err);
     if (!cur) return -1;
     for (int s = 1; s < nsteps; s++) {
         size_t m = 0;
-        code_pair *next = read_step(&steps[s], &m, err);
+        code_pair *next = read_step(&steps[s], 0, &m, err);
         if (!next) { free_pairs(cur, n); return -1; }
         for (size_t i = 0; i < n; i++) {
             if (!cur[i].parent) continue;
@@ -134,6 +143,29 @@ int wm_lookup_chain(const wm_lookup_step *steps, int nsteps, wm_code_map *out, w
         }
         free_pairs(next, m);
     }
+    /* A child the first step gave several parents (a merge) must reach one
+     * parent at the end of the chain. */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k > 0 && strcmp(cur[k - 1].child, cur[i].child) == 0) {
+            code_pair *a = &cur[k - 1], *b = &cur[i];
+            if ((a->parent == NULL) != (b->parent == NULL) ||
+                (a->parent && strcmp(a->parent, b->parent) != 0)) {
+                wm_error_set(err, WM_EXIT_DATA,
+                             "%s:%ld and line %ld: %s has two parents in this step and they lead to %s and %s",
+                             steps[0].file, a->line, b->line, a->child, a->parent ? a->parent : a->broken,
+                             b->parent ? b->parent : b->broken);
+                for (size_t j = 0; j < k; j++) { free(cur[j].child); free(cur[j].parent); free(cur[j].broken); }
+                for (size_t j = i; j < n; j++) { free(cur[j].child); free(cur[j].parent); free(cur[j].broken); }
+                free(cur);
+                return -1;
+            }
+            free(b->child); free(b->parent); free(b->broken);
+            continue;
+        }
+        cur[k++] = cur[i];
+    }
+    n = k;
     out->n = n;
     out->child = malloc((n + 1) * sizeof *out->child);
     out->parent = malloc((n + 1) * sizeof *out->parent);
