@@ -17,6 +17,7 @@
 #include "store.h"
 #include "table.h"
 #include "testutil.h"
+#include "raw_files.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -41,79 +42,6 @@ static double stored(const char *id, const char *geo, const char *code, double *
     return v;
 }
 
-static double round_to(double v, int decimals)
-{
-    double f = pow(10, decimals);
-    return round(v * f) / f;
-}
-
-/* ---- Raw files, read here with table.h and number.h only ---- */
-
-static wm_table *raw(const char *rel)
-{
-    wm_error err;
-    wm_table *t = wm_table_read(wm_test_home_path(rel), &err);
-    if (!t) fprintf(stderr, "%s\n", err.msg);
-    CHECK(t != NULL);
-    return t;
-}
-
-static int col(const wm_table *t, const char *name)
-{
-    wm_error err;
-    int c = wm_table_require_column(t, name, &err);
-    if (c < 0) fprintf(stderr, "%s\n", err.msg);
-    CHECK(c >= 0);
-    return c;
-}
-
-/* Row whose column `c` is `code`, or -1. */
-static long find_row(const wm_table *t, int c, const char *code)
-{
-    for (size_t r = 0; r < t->nrows; r++)
-        if (strcmp(wm_table_cell(t, r, c), code) == 0) return (long)r;
-    return -1;
-}
-
-static double num_at(const wm_table *t, long r, int c)
-{
-    double v = NAN;
-    if (r < 0 || wm_number_parse(wm_table_cell(t, (size_t)r, c), &v) != WM_NUM_VALUE) return NAN;
-    return v;
-}
-
-/* The LSOA 2011 -> ward lookup as parallel arrays. */
-typedef struct lookup { size_t n; const char **child, **parent; wm_table *t; } lookup;
-
-static lookup read_lookup(const char *rel, const char *child, const char *parent)
-{
-    lookup l = { 0 };
-    l.t = raw(rel);
-    if (!l.t) return l;
-    int cc = col(l.t, child), pc = col(l.t, parent);
-    l.n = l.t->nrows;
-    l.child = malloc(l.n * sizeof *l.child);
-    l.parent = malloc(l.n * sizeof *l.parent);
-    for (size_t r = 0; r < l.n; r++) {
-        l.child[r] = wm_table_cell(l.t, r, cc);
-        l.parent[r] = wm_table_cell(l.t, r, pc);
-    }
-    return l;
-}
-
-static const char *lookup_get(const lookup *l, const char *child)
-{
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->child[i], child) == 0) return l->parent[i];
-    return NULL;
-}
-
-static void free_lookup(lookup *l)
-{
-    free(l->child);
-    free(l->parent);
-    wm_table_free(l->t);
-}
 
 /* The ward of each 2011 LSOA under one membership across vintages, made
  * here from the raw files: the 2021 LSOAs it became (ONS LSOA 2011 -> 2021

@@ -1,0 +1,275 @@
+/* The bundled Coventry store on issue 12's checks: the current data and
+ * what each number covers and claims.  Every figure is computed here by
+ * hand from the raw files in layers/ (raw_files.h: table.h and number.h
+ * only) and compared with the store, then with the published figures:
+ *
+ *   IMD 2025: 36 of 203 LSOAs in England's most deprived decile (File 10:
+ *   0.1773); the population-weighted IMD score 27.528 (File 10), from the
+ *   mid-2022 denominators of File 7; ward decile-1 LSOA counts: Foleshill
+ *   10 of 13, Henley 5 of 13, Binley and Willenhall 4 of 11, 5 wards none;
+ *   for an authority without File 7 the Census 2021 population weighs. */
+#include "error.h"
+#include "layer.h"
+#include "number.h"
+#include "store.h"
+#include "store_import.h"
+#include "table.h"
+#include "testutil.h"
+#include "raw_files.h"
+
+#include <math.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NWARDS 18
+#define COVENTRY "E08000026"
+
+static sqlite3 *db;
+static char store_path[4096];
+static char ward_code[NWARDS][16], ward_name[NWARDS][64];
+
+static const char *ward_named(const char *name)
+{
+    for (int w = 0; w < NWARDS; w++)
+        if (strcmp(ward_name[w], name) == 0) return ward_code[w];
+    CHECK(!"no such ward");
+    return "";
+}
+
+static double stored(const char *id, const char *geo, const char *code, wm_store_value *row)
+{
+    wm_store_value tmp;
+    return wm_test_stored(db, id, geo, code, row ? row : &tmp);
+}
+
+static const char *indicator_text(const char *id, const char *column)
+{
+    static char out[4][600];
+    static int slot;
+    char *o = out[slot++ % 4];
+    o[0] = '\0';
+    char sql[200];
+    snprintf(sql, sizeof sql, "SELECT %s FROM indicators WHERE id = ?", column);
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, sql, -1, &q, NULL);
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+        snprintf(o, 600, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    return o;
+}
+
+/* ---- IMD 2025 ---- */
+
+static void test_imd2025(void)
+{
+    lookup lw = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    wm_table *f1 = raw("layers/indicators/imd2025/File_1_IoD2025_Index_of_Multiple_Deprivation.csv");
+    wm_table *f7 = raw("layers/indicators/imd2025/File_7_IoD2025_All_Ranks_Scores_Deciles_Population_Denominators_"
+                       "coventry.csv");
+    wm_table *sc = raw("layers/indicators/imd2025/imd2025_england_lsoa21_scores_humaniverse.csv");
+    wm_table *f10 = raw("layers/indicators/imd2025/indices_of_deprivation_2025_lad_trafforddatalab.csv");
+    if (!lw.t || !f1 || !f7 || !sc || !f10) goto done;
+    int c1 = col(f1, "LSOA code (2021)"),
+        d1 = col(f1, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA");
+    int c7 = col(f7, "LSOA code (2021)"), s7 = col(f7, "Index of Multiple Deprivation (IMD) Score"),
+        p7 = col(f7, "Total population: mid 2022"),
+        w7 = col(f7, "Working age population 18-66 (for use with Employment Deprivation Domain): mid 2022");
+    int cs = col(sc, "lsoa21_code"), es = col(sc, "Employment_score"), inc = col(sc, "Income_decile");
+
+    /* The city: every LSOA of the 2024 lookup. */
+    double n = 0, in1 = 0, in12 = 0, pop = 0, popx = 0, pop1 = 0, wpop = 0, wpopx = 0, inc1 = 0;
+    for (size_t i = 0; i < lw.n; i++) {
+        long r1 = find_row(f1, c1, lw.child[i]), r7 = find_row(f7, c7, lw.child[i]),
+             rs = find_row(sc, cs, lw.child[i]);
+        double dec = num_at(f1, r1, d1), p = num_at(f7, r7, p7), wp = num_at(f7, r7, w7);
+        n++;
+        in1 += dec == 1;
+        in12 += dec <= 2;
+        pop += p;
+        popx += p * num_at(f7, r7, s7);
+        pop1 += dec == 1 ? p : 0;
+        wpop += wp;
+        wpopx += wp * num_at(sc, rs, es);
+        inc1 += num_at(sc, rs, inc) == 1;
+    }
+    CHECK(n == 203);
+    CHECK(in1 == 36);                                   /* published: 36 of 203 */
+    wm_store_value v;
+    CHECK_NEAR(stored("imd2025_d1_count", "lad25", COVENTRY, NULL), in1, 0);
+    CHECK_NEAR(stored("imd2025_d1_share", "lad25", COVENTRY, &v), in1 / n * 100, 1e-9);
+    CHECK_NEAR(v.numerator, 36, 0);
+    CHECK_NEAR(v.denominator, 203, 0);
+    CHECK_NEAR(stored("imd2025_d12_count", "lad25", COVENTRY, NULL), in12, 0);
+    CHECK(in12 == 63);
+    CHECK_NEAR(stored("imd2025_income_d1_count", "lad25", COVENTRY, NULL), inc1, 0);
+    /* File 10 as published: 0.1773 of LSOAs, average score 27.528. */
+    long r10 = -1;
+    int a10 = col(f10, "area_code"), i10 = col(f10, "index_domain"), sc10 = col(f10, "average_score"),
+        pb10 = col(f10, "proportion_bottom_decile");
+    for (size_t r = 0; r < f10->nrows; r++)
+        if (strcmp(wm_table_cell(f10, r, a10), COVENTRY) == 0 &&
+            strcmp(wm_table_cell(f10, r, i10), "Index of Multiple Deprivation") == 0)
+            r10 = (long)r;
+    CHECK(r10 >= 0);
+    CHECK_NEAR(num_at(f10, r10, pb10), 0.1773, 0);
+    CHECK_NEAR(round_to(in1 / n, 4), num_at(f10, r10, pb10), 1e-12);
+    CHECK_NEAR(stored("imd2025_d1_share_published", "lad25", COVENTRY, NULL), 17.73, 1e-9);
+    CHECK_NEAR(num_at(f10, r10, sc10), 27.528, 0);
+    double score = stored("imd2025_score", "lad25", COVENTRY, &v);
+    CHECK_NEAR(score, popx / pop, 1e-9);
+    CHECK_NEAR(v.denominator, 352889, 0);               /* File 7: Coventry mid-2022 total */
+    CHECK_NEAR(round_to(score, 3), 27.528, 1e-12);
+    CHECK_NEAR(round_to(score, 3), stored("imd2025_score_published", "lad25", COVENTRY, NULL), 1e-12);
+    CHECK_NEAR(stored("imd2025_d1_pop_share", "lad25", COVENTRY, NULL), pop1 / pop * 100, 1e-9);
+    /* Which population weighs each figure is recorded. */
+    CHECK_STR(indicator_text("imd2025_score", "weight"), "pop_mid2022");
+    CHECK_STR(indicator_text("imd2025_score", "weight_choices"), "pop_mid2022, pop_census2021");
+    CHECK_STR(indicator_text("imd2025_d1_pop_share", "weight"), "pop_mid2022");
+    /* The employment domain by the working-age population, as File 10. */
+    CHECK_STR(indicator_text("imd2025_employment_score", "weight"), "pop_mid2022_18_66");
+    CHECK_NEAR(stored("imd2025_employment_score", "lad25", COVENTRY, NULL), wpopx / wpop, 1e-9);
+    /* Every domain: the city's weighted score and decile-1 count against
+     * File 10's average score and share (x 203). */
+    static const char *const dom[][2] = { { "income", "Income Deprivation" },
+                                          { "employment", "Employment Deprivation" },
+                                          { "education", "Education, Skills and Training Deprivation" },
+                                          { "health", "Health Deprivation and Disability" },
+                                          { "crime", "Crime" },
+                                          { "housing", "Barriers to Housing and Services" },
+                                          { "living_env", "Living Environment Deprivation" } };
+    static const int d1_published[] = { 35, 30, 20, 42, 26, 1, 15 };   /* ../shared provenance 7b */
+    for (int k = 0; k < 7; k++) {
+        char id[64];
+        snprintf(id, sizeof id, "imd2025_%s_score", dom[k][0]);
+        double ours = stored(id, "lad25", COVENTRY, NULL);
+        snprintf(id, sizeof id, "imd2025_%s_score_published", dom[k][0]);
+        double pub = stored(id, "lad25", COVENTRY, NULL);
+        CHECK_NEAR(round_to(ours, 3), pub, 1e-12);
+        snprintf(id, sizeof id, "imd2025_%s_d1_count", dom[k][0]);
+        double cnt = stored(id, "lad25", COVENTRY, NULL);
+        CHECK_NEAR(cnt, d1_published[k], 0);
+        snprintf(id, sizeof id, "imd2025_%s_d1_share_published", dom[k][0]);
+        CHECK_NEAR(round_to(cnt / 203 * 100, 2), round_to(stored(id, "lad25", COVENTRY, NULL), 2), 1e-9);
+    }
+
+    /* Wards: by hand from File 1 and File 7 through the 2024 lookup. */
+    int none = 0;
+    for (int w = 0; w < NWARDS; w++) {
+        double wn = 0, w1 = 0, wp = 0, wpx = 0, wp1 = 0;
+        for (size_t i = 0; i < lw.n; i++) {
+            if (strcmp(lw.parent[i], ward_code[w]) != 0) continue;
+            long r1 = find_row(f1, c1, lw.child[i]), r7 = find_row(f7, c7, lw.child[i]);
+            double dec = num_at(f1, r1, d1), p = num_at(f7, r7, p7);
+            wn++;
+            w1 += dec == 1;
+            wp += p;
+            wpx += p * num_at(f7, r7, s7);
+            wp1 += dec == 1 ? p : 0;
+        }
+        none += w1 == 0;
+        CHECK_NEAR(stored("imd2025_d1_count", "ward25", ward_code[w], &v), w1, 0);
+        CHECK_NEAR(v.denominator, wn, 0);
+        CHECK_NEAR(stored("imd2025_score", "ward25", ward_code[w], NULL), wpx / wp, 1e-9);
+        CHECK_NEAR(stored("imd2025_d1_pop_share", "ward25", ward_code[w], NULL), wp1 / wp * 100, 1e-9);
+    }
+    CHECK(none == 5);
+    /* The issue's ward figures. */
+    static const struct { const char *ward; double in1, n; } wards[] = {
+        { "Foleshill", 10, 13 }, { "Henley", 5, 13 }, { "Binley and Willenhall", 4, 11 } };
+    for (int k = 0; k < 3; k++) {
+        CHECK_NEAR(stored("imd2025_d1_count", "ward25", ward_named(wards[k].ward), &v), wards[k].in1, 0);
+        CHECK_NEAR(v.denominator, wards[k].n, 0);
+    }
+done:
+    free_lookup(&lw);
+    wm_table_free(f1);
+    wm_table_free(f7);
+    wm_table_free(sc);
+    wm_table_free(f10);
+}
+
+/* Another authority has no File 7 rows: the Census 2021 population weighs
+ * instead, and the store says so.  A small study of Coventry's LSOAs and
+ * wards without File 7 stands in for it. */
+static void test_imd2025_weight_fallback(void)
+{
+    char manifest[4096], text[8192];
+    snprintf(manifest, sizeof manifest, "%s/no_file7.manifest", wm_test_tmpdir());
+    const char *home = wm_test_home_path("layers");
+    snprintf(text, sizeof text,
+             "[areas ward25]\nlayer = %s/boundaries/coventry_wards_2025_E08000026.geojson\ncode = WD25CD\n"
+             "name = WD25NM\nparent = LAD25CD | lad25\n"
+             "[areas lsoa21]\nlayer = %s/boundaries/coventry_lsoa_2021_E08000026.geojson\ncode = LSOA21CD\n"
+             "[link lsoa21 ward25]\nlookup = %s/lookups/coventry_lsoa21_ward24_lad24.csv | lsoa21_code | ward24_code\n"
+             "[imports]\nmeta = %s/indicators/population/census21_lsoa21_pop_age6.meta\n"
+             "meta = %s/indicators/imd2025/File_1_IoD2025_Index_of_Multiple_Deprivation.meta\n",
+             home, home, home, home, home);
+    CHECK(wm_test_write_file(manifest, text) == 0);
+    char path[4096];
+    snprintf(path, sizeof path, "%s/no_file7.sqlite", wm_test_tmpdir());
+    remove(path);
+    wm_error err;
+    wm_store *s = wm_store_open(path, 1, &err);
+    CHECK(s != NULL);
+    if (!s) return;
+
+    int irc = wm_import_manifest(s, manifest, NULL, &err);
+    CHECK(irc == 0);
+    if (irc) fprintf(stderr, "import: %s\n", err.msg);
+    sqlite3 *d = wm_store_db(s);
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(d, "SELECT weight FROM indicators WHERE id = 'imd2025_d1_pop_share'", -1, &q, NULL);
+    CHECK(sqlite3_step(q) == SQLITE_ROW && strcmp((const char *)sqlite3_column_text(q, 0), "pop_census2021") == 0);
+    sqlite3_finalize(q);
+    /* By hand: Census 2021 residents of the decile-1 LSOAs over all. */
+    wm_table *f1 = raw("layers/indicators/imd2025/File_1_IoD2025_Index_of_Multiple_Deprivation.csv");
+    wm_table *pop = raw("layers/indicators/population/census21_lsoa21_pop_age6.csv");
+    lookup lw = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    if (f1 && pop && lw.t) {
+        int c1 = col(f1, "LSOA code (2021)"),
+            d1 = col(f1, "Index of Multiple Deprivation (IMD) Decile (where 1 is most deprived 10% of LSOA");
+        int pc = col(pop, "lsoa21_code"), pt = col(pop, "usual_residents_total");
+        double all = 0, in1 = 0;
+        for (size_t i = 0; i < lw.n; i++) {
+            double p = num_at(pop, find_row(pop, pc, lw.child[i]), pt);
+            all += p;
+            if (num_at(f1, find_row(f1, c1, lw.child[i]), d1) == 1) in1 += p;
+        }
+        CHECK_NEAR(wm_test_stored(d, "imd2025_d1_pop_share", "lad25", COVENTRY, NULL), in1 / all * 100, 1e-9);
+    }
+    wm_table_free(f1);
+    wm_table_free(pop);
+    free_lookup(&lw);
+    wm_store_close(s);
+}
+
+int main(void)
+{
+    wm_gdal_init();
+    wm_error err;
+    snprintf(store_path, sizeof store_path, "%s/coventry.sqlite", wm_test_tmpdir());
+    int rc = wm_store_build_bundled(store_path, &err);
+    CHECK(rc == 0);
+    if (rc != 0) {
+        fprintf(stderr, "build: %s\n", err.msg);
+        return wm_test_summary();
+    }
+    CHECK(sqlite3_open_v2(store_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT code, name FROM areas WHERE geography = 'ward25' ORDER BY code", -1, &q, NULL);
+    int nw = 0;
+    while (sqlite3_step(q) == SQLITE_ROW && nw < NWARDS) {
+        snprintf(ward_code[nw], sizeof ward_code[0], "%s", (const char *)sqlite3_column_text(q, 0));
+        snprintf(ward_name[nw++], sizeof ward_name[0], "%s", (const char *)sqlite3_column_text(q, 1));
+    }
+    sqlite3_finalize(q);
+    CHECK(nw == NWARDS);
+
+    test_imd2025();
+    test_imd2025_weight_fallback();
+    sqlite3_close(db);
+    return wm_test_summary();
+}
