@@ -34,7 +34,7 @@ check "table csv: Coventry total row" \
 check "table csv: St Michael's quoted name kept" grep -q "^E05001228,St Michael's," "$T/wards.csv"
 "$BIN" table --store "$S" >"$T/wards.md"
 check "markdown table: 18 ward rows" test "$(grep -c '^| E050' "$T/wards.md")" -eq 18
-check "markdown: all four families" grep -q "IMD 2019: % LSOAs in most deprived 10% (%) .*Fuel poverty 2020 (%) .*Not White British (%) .*Year 6 obese (estimate) (%)" "$T/wards.md"
+check "markdown: all four families" grep -q "IMD 2019: % LSOAs in most deprived 10% (%) .*Fuel poverty 2020 (%) .*Not White British (%) .*Year 6 obese 2015/16-17/18 (estimate) (%)" "$T/wards.md"
 check "markdown: sources listed" grep -q "Fuel poverty 2020: Households in fuel poverty" "$T/wards.md"
 check "markdown: Foleshill row" grep -q "^| E05001222 | Foleshill | 58.3 |" "$T/wards.md"
 "$BIN" table --store "$S" --geography msoa21 --indicator eth_not_white_british -f csv >"$T/msoa.csv"

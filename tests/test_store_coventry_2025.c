@@ -7,7 +7,12 @@
  *   0.1773); the population-weighted IMD score 27.528 (File 10), from the
  *   mid-2022 denominators of File 7; ward decile-1 LSOA counts: Foleshill
  *   10 of 13, Henley 5 of 13, Binley and Willenhall 4 of 11, 5 wards none;
- *   for an authority without File 7 the Census 2021 population weighs. */
+ *   for an authority without File 7 the Census 2021 population weighs;
+ *
+ *   NCMP as the strategy quotes it: 22.0% of Reception and 41.1% of Year 6
+ *   children overweight including obese, 2021/22; every NCMP value's label
+ *   and title carry its period; the 2015/16-2017/18 Year 6 city counts
+ *   with their Wilson interval, higher than England. */
 #include "error.h"
 #include "layer.h"
 #include "number.h"
@@ -246,6 +251,96 @@ static void test_imd2025_weight_fallback(void)
     wm_store_close(s);
 }
 
+/* ---- NCMP as the strategy quotes it ---- */
+
+static void test_ncmp(void)
+{
+    wm_table *t = raw("layers/indicators/ncmp/ncmp_la_overweight_2021-22_ons_subnational.csv");
+    if (t) {
+        int cc = col(t, "unique"), ic = col(t, "Indicator"), pc = col(t, "Period"), vc = col(t, "real");
+        double rec = NAN, y6 = NAN;
+        for (size_t r = 0; r < t->nrows; r++) {
+            if (strcmp(wm_table_cell(t, r, cc), COVENTRY) != 0 || strcmp(wm_table_cell(t, r, pc), "2021/22") != 0)
+                continue;
+            if (strstr(wm_table_cell(t, r, ic), "reception")) rec = num_at(t, (long)r, vc);
+            if (strstr(wm_table_cell(t, r, ic), "Year 6")) y6 = num_at(t, (long)r, vc);
+        }
+        CHECK_NEAR(round_to(rec, 1), 22.0, 1e-9);        /* the strategy: around 22% */
+        CHECK_NEAR(round_to(y6, 1), 41.1, 1e-9);         /* and 41.1% */
+        wm_store_value v;
+        CHECK_NEAR(stored("ncmp_reception_overweight_2021_22", "lad25", COVENTRY, &v), rec, 0);
+        CHECK(!v.estimate && v.coverage == 1 && isnan(v.lower95));   /* published rate, no counts */
+        CHECK_NEAR(stored("ncmp_year6_overweight_2021_22", "lad25", COVENTRY, NULL), y6, 0);
+        CHECK_STR(indicator_text("ncmp_year6_overweight_2021_22", "period"), "2021/22");
+        CHECK_STR(indicator_text("ncmp_year6_overweight_2021_22", "filter"),
+                  "Period = 2021/22; Indicator = Overweight children at Year 6 age (aged 10 to 11 years)");
+    }
+    wm_table_free(t);
+    t = raw("layers/indicators/ncmp/ncmp_la_obesity_2022-23_ons_subnational.csv");
+    if (t) {
+        int cc = col(t, "unique"), ic = col(t, "Indicator"), vc = col(t, "real");
+        for (size_t r = 0; r < t->nrows; r++) {
+            if (strcmp(wm_table_cell(t, r, cc), COVENTRY) != 0) continue;
+            const char *id = strstr(wm_table_cell(t, r, ic), "reception") ? "ncmp_reception_obese_2022_23"
+                                                                          : "ncmp_year6_obese_2022_23";
+            CHECK_NEAR(stored(id, "lad25", COVENTRY, NULL), num_at(t, (long)r, vc), 0);
+        }
+        CHECK_NEAR(round_to(stored("ncmp_year6_obese_2022_23", "lad25", COVENTRY, NULL), 2), 25.58, 1e-9);
+    }
+    wm_table_free(t);
+    /* The 2015/16-2017/18 Reception estimate (22.7%) sits near "22%": its
+     * label and title name its period, so it never passes for 2021/22.
+     * Every NCMP indicator names its period in both. */
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT id, period, title, COALESCE(label, '') FROM indicators WHERE family = 'child obesity'",
+                       -1, &q, NULL);
+    int n = 0;
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(q, 0), *period = (const char *)sqlite3_column_text(q, 1),
+                   *title = (const char *)sqlite3_column_text(q, 2), *label = (const char *)sqlite3_column_text(q, 3);
+        /* 2015/16-2017/18 is written 2015/16-17/18 in the short labels. */
+        const char *short_period = strcmp(period, "2015/16-2017/18") == 0 ? "2015/16-17/18" : period;
+        if (!strstr(title, period) || !strstr(label, short_period))
+            fprintf(stderr, "%s: period %s missing from \"%s\" / \"%s\"\n", id, period, title, label);
+        CHECK(strstr(title, period) != NULL);
+        CHECK(strstr(label, short_period) != NULL);
+        n++;
+    }
+    sqlite3_finalize(q);
+    CHECK(n == 10);
+    CHECK(strstr(indicator_text("ncmp_reception_overweight", "label"), "2015/16-17/18") != NULL);
+    CHECK(strstr(indicator_text("ncmp_reception_overweight", "label"), "estimate") != NULL);
+    /* Year 6 obese, 2015/16-2017/18 counts: 2,732 of 11,567 in Coventry,
+     * 335,300 of 1,677,641 in England; Coventry is higher (Wilson, 95%). */
+    t = raw("layers/indicators/ncmp/ncmp_la_year6_obese_counts_2015-16_to_2017-18.csv");
+    if (t) {
+        int cc = col(t, "Area code"), nc = col(t, "Numerator"), dc = col(t, "Denominator");
+        long rc = find_row(t, cc, COVENTRY), re = find_row(t, cc, "E92000001");
+        double x = num_at(t, rc, nc), n = num_at(t, rc, dc), ex = num_at(t, re, nc), en = num_at(t, re, dc);
+        CHECK(x == 2732 && n == 11567 && ex == 335300 && en == 1677641);
+        double z = 1.959963984540054, root = z * sqrt(z * z + 4 * x * (1 - x / n));
+        double lo = (2 * x + z * z - root) / 2 / (n + z * z) * 100, hi = (2 * x + z * z + root) / 2 / (n + z * z) * 100;
+        wm_store_value v;
+        CHECK_NEAR(stored("ncmp_year6_obese_la", "lad25", COVENTRY, &v), x / n * 100, 1e-9);
+        CHECK_NEAR(v.lower95, lo, 1e-9);
+        CHECK_NEAR(v.upper95, hi, 1e-9);
+        CHECK_STR(v.ci_method, "Wilson score");
+        CHECK_NEAR(stored("ncmp_year6_obese_la", "ctry", "E92000001", NULL), ex / en * 100, 1e-9);
+        CHECK(lo > ex / en * 100);
+        CHECK_STR(v.compare_england, "higher");
+        CHECK_STR(v.compare_authority, "not compared");
+    }
+    wm_table_free(t);
+    /* The MSOA-based estimates: flagged, without intervals, at every level. */
+    wm_store_value v;
+    stored("ncmp_year6_obese", "lad25", COVENTRY, &v);
+    CHECK(v.estimate && strcmp(v.estimate_note, "estimated from msoa11 values") == 0 && isnan(v.lower95));
+    for (int w = 0; w < NWARDS; w++) {
+        stored("ncmp_year6_obese", "ward25", ward_code[w], &v);
+        CHECK(v.estimate && isnan(v.lower95) && strcmp(v.compare_authority, "not compared") == 0);
+    }
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -270,6 +365,7 @@ int main(void)
 
     test_imd2025();
     test_imd2025_weight_fallback();
+    test_ncmp();
     sqlite3_close(db);
     return wm_test_summary();
 }
