@@ -22,7 +22,7 @@ check "report: NCMP suppressed rows" grep -q "42 rows read, 40 loaded, 2 suppres
 check "indicators lists fuel_poverty_2020" grep -q "^fuel_poverty_2020 .*lad25(1) lsoa11(195) ward25(18)" "$T/ind.txt"
 check "indicators lists 2 NCMP LA rows" test "$(grep -c '_la ' "$T/ind.txt")" -eq 2
 "$BIN" indicators --store "$S" --geography ward --family "fuel poverty" --format csv >"$T/ind.csv"
-check "indicators csv: header + 2" test "$(wc -l <"$T/ind.csv")" -eq 3
+check "indicators csv: header + 5 (2018 to 2022 data)" test "$(wc -l <"$T/ind.csv")" -eq 6
 
 # 3. table: CSV with components and the city total, Markdown by default.
 "$BIN" table --store "$S" --geography ward --format csv -o "$T/wards.csv" --total --components \

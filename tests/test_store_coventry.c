@@ -545,6 +545,10 @@ int main(void)
     test_deprivation_by_hand();
     lookup m11 = membership_lsoa11();
     lookup w21 = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    fuel_by_hand("fuel_poverty_2018", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2018_lsoa_coventry.csv",
+                 &m11);
+    fuel_by_hand("fuel_poverty_2019", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2019_lsoa_coventry.csv",
+                 &m11);
     fuel_by_hand("fuel_poverty_2020", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2020_lsoa_coventry.csv",
                  &m11);
     fuel_by_hand("fuel_poverty_2022", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2022_lsoa_coventry.csv",

@@ -12,7 +12,12 @@
  *   NCMP as the strategy quotes it: 22.0% of Reception and 41.1% of Year 6
  *   children overweight including obese, 2021/22; every NCMP value's label
  *   and title carry its period; the 2015/16-2017/18 Year 6 city counts
- *   with their Wilson interval, higher than England. */
+ *   with their Wilson interval, higher than England;
+ *
+ *   fuel poverty over time, city values from the raw files: 2018 16,512 of
+ *   136,174 (LIHC, and labelled so), 2019 25,844 of 137,650, 2020 28,208 of
+ *   138,952, 2021 28,525 of 137,313, 2022 30,886 of 138,897; modelled at
+ *   source, so estimates without intervals. */
 #include "error.h"
 #include "layer.h"
 #include "number.h"
@@ -341,6 +346,75 @@ static void test_ncmp(void)
     }
 }
 
+/* ---- Fuel poverty over time ---- */
+
+static void test_fuel_poverty_series(void)
+{
+    static const struct { int year; const char *geo; double poor, households; } published[] = {
+        { 2018, "lsoa11", 16512, 136174 }, { 2019, "lsoa11", 25844, 137650 }, { 2020, "lsoa11", 28208, 138952 },
+        { 2021, "lsoa21", 28525, 137313 }, { 2022, "lsoa21", 30886, 138897 } };
+    for (int k = 0; k < 5; k++) {
+        char rel[200], id[64];
+        snprintf(rel, sizeof rel, "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_%d_lsoa_coventry.csv",
+                 published[k].year);
+        snprintf(id, sizeof id, "fuel_poverty_%d", published[k].year);
+        wm_table *t = raw(rel);
+        if (!t) continue;
+        int hh = col(t, "Number of households"), fp = col(t, "Number of households in fuel poverty");
+        double poor = 0, all = 0;
+        for (size_t r = 0; r < t->nrows; r++) {
+            poor += num_at(t, (long)r, fp);
+            all += num_at(t, (long)r, hh);
+        }
+        CHECK_NEAR(poor, published[k].poor, 0);
+        CHECK_NEAR(all, published[k].households, 0);
+        wm_store_value v;
+        CHECK_NEAR(stored(id, "lad25", COVENTRY, &v), poor / all * 100, 1e-9);
+        CHECK_NEAR(v.numerator, poor, 0);
+        CHECK_NEAR(v.denominator, all, 0);
+        CHECK(v.n_areas == (int)t->nrows && v.coverage == 1);
+        /* Modelled by DESNZ: an estimate, with no interval, everywhere. */
+        CHECK(v.estimate && strcmp(v.estimate_note, "modelled at source") == 0 && isnan(v.lower95));
+        CHECK_STR(v.compare_authority, "not compared");
+        CHECK_STR(indicator_text(id, "geography"), published[k].geo);
+        CHECK_STR(indicator_text(id, "estimate"), "modelled");
+        CHECK_STR(indicator_text(id, "interval"), "");
+        sqlite3_stmt *q = NULL;
+        sqlite3_prepare_v2(db, "SELECT count(*) FROM indicator_values WHERE indicator_id = ? AND (estimate IS NULL "
+                               "OR lower95 IS NOT NULL)", -1, &q, NULL);
+        sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+        CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0);
+        sqlite3_finalize(q);
+        wm_table_free(t);
+    }
+    /* 2018 is LIHC, not LILEE: said in title, label and notes. */
+    CHECK(strstr(indicator_text("fuel_poverty_2018", "title"), "LIHC") != NULL);
+    CHECK(strstr(indicator_text("fuel_poverty_2018", "title"), "not comparable") != NULL);
+    CHECK(strstr(indicator_text("fuel_poverty_2018", "label"), "LIHC") != NULL);
+    CHECK(strstr(indicator_text("fuel_poverty_2018", "notes"), "LIHC") != NULL);
+    CHECK(strstr(indicator_text("fuel_poverty_2019", "title"), "LILEE") != NULL);
+    /* Wards, by hand: 2021 data through the 2024 lookup. */
+    lookup lw = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    wm_table *t = raw("layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2021_lsoa_coventry.csv");
+    if (lw.t && t) {
+        int cc = col(t, "LSOA Code"), hh = col(t, "Number of households"),
+            fp = col(t, "Number of households in fuel poverty");
+        for (int w = 0; w < NWARDS; w++) {
+            double poor = 0, all = 0;
+            for (size_t r = 0; r < t->nrows; r++) {
+                const char *ward = lookup_get(&lw, wm_table_cell(t, r, cc));
+                CHECK(ward != NULL);
+                if (!ward || strcmp(ward, ward_code[w]) != 0) continue;
+                poor += num_at(t, (long)r, fp);
+                all += num_at(t, (long)r, hh);
+            }
+            CHECK_NEAR(stored("fuel_poverty_2021", "ward25", ward_code[w], NULL), poor / all * 100, 1e-9);
+        }
+    }
+    wm_table_free(t);
+    free_lookup(&lw);
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -366,6 +440,7 @@ int main(void)
     test_imd2025();
     test_imd2025_weight_fallback();
     test_ncmp();
+    test_fuel_poverty_series();
     sqlite3_close(db);
     return wm_test_summary();
 }
