@@ -17,7 +17,16 @@
  *   fuel poverty over time, city values from the raw files: 2018 16,512 of
  *   136,174 (LIHC, and labelled so), 2019 25,844 of 137,650, 2020 28,208 of
  *   138,952, 2021 28,525 of 137,313, 2022 30,886 of 138,897; modelled at
- *   source, so estimates without intervals. */
+ *   source, so estimates without intervals;
+ *
+ *   Census 2021 ethnic group by LSOA: each ward's counted share with its
+ *   Wilson interval and its comparison with Coventry and England, all made
+ *   here by hand (Coventry 345,318 residents; non-White 34.48%; Foleshill
+ *   Asian 44.9%), beside the MSOA-apportioned "not White British" estimate;
+ *
+ *   coverage: Wainbody's Reception obese figure rests on 1 of its 3 MSOAs,
+ *   which hold about 17% of its children (Census 2021, 0-15); Earlsdon's
+ *   on 3 of 4 (88%). */
 #include "error.h"
 #include "layer.h"
 #include "number.h"
@@ -415,6 +424,150 @@ static void test_fuel_poverty_series(void)
     free_lookup(&lw);
 }
 
+/* ---- Census 2021 ethnic group by LSOA: counted shares, intervals, comparisons ---- */
+
+static const char *by_hand_comparison(double lo, double hi, double bench)
+{
+    return bench < lo ? "higher" : bench > hi ? "lower" : "similar";
+}
+
+static void test_ethnicity_counted(void)
+{
+    lookup lw = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    wm_table *t = raw("layers/indicators/census2021_lsoa/ts021_lsoa21_highlevel_EW_humaniverse.csv");
+    if (!lw.t || !t) goto done;
+    int cc = col(t, "lsoa21_code"), tot = col(t, "Ethnic group: Total: All usual residents"),
+        asian = col(t, "Ethnic group: Asian, Asian British or Asian Welsh"), white = col(t, "Ethnic group: White");
+    /* England: every English LSOA row (E01...), Welsh rows left out. */
+    double e_all = 0, e_asian = 0;
+    size_t e_rows = 0;
+    for (size_t r = 0; r < t->nrows; r++)
+        if (strncmp(wm_table_cell(t, r, cc), "E01", 3) == 0) {
+            e_all += num_at(t, (long)r, tot);
+            e_asian += num_at(t, (long)r, asian);
+            e_rows++;
+        }
+    CHECK(e_rows == 33755);
+    wm_store_value v;
+    CHECK_NEAR(stored("eth_lsoa_asian", "ctry", "E92000001", &v), e_asian / e_all * 100, 1e-9);
+    CHECK_NEAR(v.denominator, e_all, 0);
+    double england = e_asian / e_all * 100;
+    /* Coventry: its 203 LSOAs. */
+    double c_all = 0, c_asian = 0, c_white = 0;
+    for (size_t i = 0; i < lw.n; i++) {
+        long r = find_row(t, cc, lw.child[i]);
+        c_all += num_at(t, r, tot);
+        c_asian += num_at(t, r, asian);
+        c_white += num_at(t, r, white);
+    }
+    CHECK_NEAR(c_all, 345318, 0);                        /* shared provenance 8 */
+    CHECK_NEAR(round_to((c_all - c_white) / c_all * 100, 2), 34.48, 1e-9);
+    CHECK_NEAR(stored("eth_lsoa_not_white", "lad25", COVENTRY, NULL), (c_all - c_white) / c_all * 100, 1e-9);
+    double city = stored("eth_lsoa_asian", "lad25", COVENTRY, &v);
+    CHECK_NEAR(city, c_asian / c_all * 100, 1e-9);
+    /* Wilson limits by hand (z for 95% and 99.8%). */
+    const double z95 = 1.959963984540054, z998 = 3.090232306167813;
+#define WILSON(x, n, z, sign) ((2 * (x) + (z) * (z) sign (z) * sqrt((z) * (z) + 4 * (x) * (1 - (x) / (n)))) / 2 / \
+                               ((n) + (z) * (z)) * 100)
+    CHECK_NEAR(v.lower95, WILSON(c_asian, c_all, z95, -), 1e-9);
+    CHECK_STR(v.compare_england, by_hand_comparison(v.lower95, v.upper95, england));
+    CHECK_STR(v.compare_england, "higher");
+    int higher = 0;
+    for (int w = 0; w < NWARDS; w++) {
+        double all = 0, x = 0;
+        for (size_t i = 0; i < lw.n; i++) {
+            if (strcmp(lw.parent[i], ward_code[w]) != 0) continue;
+            long r = find_row(t, cc, lw.child[i]);
+            all += num_at(t, r, tot);
+            x += num_at(t, r, asian);
+        }
+        CHECK_NEAR(stored("eth_lsoa_asian", "ward25", ward_code[w], &v), x / all * 100, 1e-9);
+        CHECK(!v.estimate && v.coverage == 1);
+        double lo = WILSON(x, all, z95, -), hi = WILSON(x, all, z95, +);
+        CHECK_NEAR(v.lower95, lo, 1e-9);
+        CHECK_NEAR(v.upper95, hi, 1e-9);
+        CHECK_NEAR(v.lower998, WILSON(x, all, z998, -), 1e-9);
+        CHECK_NEAR(v.upper998, WILSON(x, all, z998, +), 1e-9);
+        CHECK_STR(v.ci_method, "Wilson score");
+        CHECK_STR(v.compare_authority, by_hand_comparison(lo, hi, city));
+        CHECK_STR(v.compare_england, by_hand_comparison(lo, hi, england));
+        higher += strcmp(v.compare_authority, "higher") == 0;
+    }
+#undef WILSON
+    /* Foleshill: 10,092 of 22,483 residents Asian (44.9%), higher than the
+     * city (18.5%) and England (9.6%). */
+    CHECK_NEAR(round_to(stored("eth_lsoa_asian", "ward25", ward_named("Foleshill"), &v), 1), 44.9, 1e-9);
+    CHECK_STR(v.compare_authority, "higher");
+    CHECK_STR(v.compare_england, "higher");
+    printf("Asian residents (Census 2021, LSOA counts): %d of 18 wards significantly higher than Coventry\n", higher);
+    /* Beside it, the MSOA-apportioned "not White British" estimate: flagged
+     * at ward level, without interval; the city's is a sum of whole MSOAs,
+     * a count again, with one. */
+    stored("eth_not_white_british", "ward25", ward_named("Foleshill"), &v);
+    CHECK(v.estimate && strcmp(v.estimate_note, "apportioned from msoa21") == 0 && isnan(v.lower95));
+    stored("eth_not_white_british", "lad25", COVENTRY, &v);
+    CHECK(!v.estimate && !isnan(v.lower95) && strcmp(v.ci_method, "Wilson score") == 0);
+done:
+    wm_table_free(t);
+    free_lookup(&lw);
+}
+
+/* ---- Coverage ---- */
+
+static void test_coverage(void)
+{
+    /* Children (0-15, Census 2021) of each ward's LSOAs, and of those whose
+     * MSOA (2021 LSOA -> 2011 LSOA -> MSOA) has a Reception obese rate. */
+    lookup lw = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    lookup l21 = read_lookup("layers/lookups/coventry_lsoa11_lsoa21_lad22.csv", "lsoa21_code", "lsoa11_code");
+    lookup l11 = read_lookup("layers/lookups/lsoa11_msoa11_UK.csv", "lsoa11_code", "msoa11_code");
+    wm_table *pop = raw("layers/indicators/population/census21_lsoa21_pop_age6.csv");
+    wm_table *ncmp = raw("layers/indicators/ncmp/ncmp_msoa11_coventry_2015-16_to_2017-18.csv");
+    if (!lw.t || !l21.t || !l11.t || !pop || !ncmp) goto done;
+    int pc = col(pop, "lsoa21_code"), p15 = col(pop, "Aged 15 years and under");
+    int mc = col(ncmp, "MSOA code"), rc = col(ncmp, "2015/16_2017/18_reception_obese_rate");
+    for (int w = 0; w < NWARDS; w++) {
+        double kids = 0, covered = 0;
+        for (size_t i = 0; i < lw.n; i++) {
+            if (strcmp(lw.parent[i], ward_code[w]) != 0) continue;
+            const char *msoa = lookup_get(&l11, lookup_get(&l21, lw.child[i]));
+            double k = num_at(pop, find_row(pop, pc, lw.child[i]), p15);
+            kids += k;
+            if (!isnan(num_at(ncmp, find_row(ncmp, mc, msoa), rc))) covered += k;
+        }
+        wm_store_value v;
+        stored("ncmp_reception_obese", "ward25", ward_code[w], &v);
+        CHECK_NEAR(v.coverage, covered / kids, 1e-12);
+    }
+    wm_store_value v;
+    stored("ncmp_reception_obese", "ward25", ward_named("Wainbody"), &v);
+    CHECK(v.n_areas == 1 && v.n_missing == 2);
+    CHECK_NEAR(round_to(v.coverage * 100, 0), 17, 1e-9);     /* 354 of 2,075 children */
+    CHECK(v.coverage < 0.5);
+    CHECK(v.estimate && strcmp(v.estimate_note, "apportioned from msoa11") == 0);
+    stored("ncmp_reception_obese", "ward25", ward_named("Earlsdon"), &v);
+    CHECK(v.n_areas == 3 && v.n_missing == 1);
+    CHECK_NEAR(round_to(v.coverage * 100, 0), 88, 1e-9);
+    CHECK(strstr(indicator_text("ncmp_reception_obese", "coverage_basis"), "pop_census2021_0_15") != NULL);
+    /* Year 6 obese has no suppressed MSOA: every ward fully covered. */
+    for (int w = 0; w < NWARDS; w++) {
+        stored("ncmp_year6_obese", "ward25", ward_code[w], &v);
+        CHECK(v.coverage == 1);
+    }
+    /* Coverage is stored for every aggregated value. */
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM indicator_values WHERE status IN ('aggregated', 'no data') AND "
+                           "coverage IS NULL", -1, &q, NULL);
+    CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 0);
+    sqlite3_finalize(q);
+done:
+    free_lookup(&lw);
+    free_lookup(&l21);
+    free_lookup(&l11);
+    wm_table_free(pop);
+    wm_table_free(ncmp);
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -441,6 +594,8 @@ int main(void)
     test_imd2025_weight_fallback();
     test_ncmp();
     test_fuel_poverty_series();
+    test_ethnicity_counted();
+    test_coverage();
     sqlite3_close(db);
     return wm_test_summary();
 }
