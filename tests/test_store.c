@@ -689,19 +689,31 @@ static void test_coverage_intervals(void)
     CHECK(v.n_missing == 1 && isnan(v.lower95));
     CHECK(scalar(db, "SELECT count(*) FROM indicators WHERE id = 'grp_mean' AND weight = 'popb' AND "
                      "weight_choices = 'popa, popb' AND coverage_basis LIKE 'popb: Population B%'") == 1);
-    wm_indicator_meta m;
+    CHECK(scalar(db, "SELECT count(*) FROM indicators WHERE id = 'smk' AND interval = 'Wilson score' AND "
+                     "compare_level = 99.8 AND filter = 'period = 2023; measure = smokers'") == 1);
+    /* The reading API returns the new fields. */
     wm_store_value *vals = NULL;
     size_t n = 0;
+    CHECK(wm_store_read_values(s, "grp_mean", "2021", "zn", &vals, &n, &err) == 0);
+    CHECK(n == 2);
+    if (n == 2) {
+        CHECK_NEAR(vals[0].coverage, 100.0 / 150, 1e-12);
+        CHECK(!vals[0].estimate && isnan(vals[0].lower95));
+    }
+    free(vals);
+    CHECK(wm_store_read_values(s, "smk", "2023", "zn", &vals, &n, &err) == 0);
+    CHECK(n == 2);
+    if (n == 2) {
+        wm_ci_wilson(550, 3000, 0.998, &lo, &hi);
+        CHECK_NEAR(vals[1].lower998, lo * 100, 1e-9);
+        CHECK_STR(vals[1].ci_method, "Wilson score");
+        CHECK_STR(vals[1].compare_england, "higher");
+    }
+    free(vals);
+    CHECK(wm_store_read_values(s, "grp_modelled", "2021", "zn", &vals, &n, &err) == 0);
+    CHECK(n == 2 && vals[1].estimate && strcmp(vals[1].estimate_note, "modelled at source") == 0);
+    free(vals);
     wm_store_close(s);
-    CHECK(wm_store_values(path, "grp_mean", NULL, "zn", &vals, &n, &m, &err) == 0);
-    CHECK(n == 2 && strcmp(m.weight, "popb") == 0 && strstr(m.coverage_basis, "popb") == m.coverage_basis);
-    if (n == 2) CHECK_NEAR(vals[0].coverage, 100.0 / 150, 1e-12);
-    free(vals);
-    CHECK(wm_store_values(path, "smk", NULL, "zn", &vals, &n, &m, &err) == 0);
-    CHECK_STR(m.interval, "Wilson score");
-    CHECK_NEAR(m.compare_level, 99.8, 0);
-    CHECK_STR(m.filter, "period = 2023; measure = smokers");
-    free(vals);
 }
 
 /* Apportioned values are estimates without intervals; their sum over
@@ -709,17 +721,20 @@ static void test_coverage_intervals(void)
 static void test_apportioned_estimates(void)
 {
     wm_error err;
-    const char *path = tmp_file("synthetic_store.sqlite");
+    wm_store *s = wm_store_open(tmp_file("synthetic_store.sqlite"), 0, &err);
+    CHECK(s != NULL);
+    if (!s) return;
     wm_store_value *vals = NULL;
     size_t n = 0;
-    CHECK(wm_store_values(path, "big_ratio", NULL, "zone", &vals, &n, NULL, &err) == 0);
+    CHECK(wm_store_read_values(s, "big_ratio", "2021", "zone", &vals, &n, &err) == 0);
+    CHECK(n == 2);
     for (size_t i = 0; i < n; i++) {
         CHECK(vals[i].estimate);
         CHECK_STR(vals[i].estimate_note, "apportioned from big");
         CHECK(isnan(vals[i].lower95));
     }
     free(vals);
-    CHECK(wm_store_values(path, "big_ratio", NULL, "region", &vals, &n, NULL, &err) == 0);
+    CHECK(wm_store_read_values(s, "big_ratio", "2021", "region", &vals, &n, &err) == 0);
     CHECK(n == 1);
     if (n == 1) {
         double lo, hi;
@@ -728,6 +743,7 @@ static void test_apportioned_estimates(void)
         CHECK_NEAR(vals[0].lower95, lo * 100, 1e-9);
     }
     free(vals);
+    wm_store_close(s);
 }
 
 /* follow = ...: one membership across vintages, driven by a change table
