@@ -169,6 +169,22 @@ static void test_lookup_chain(void)
     CHECK(err.code == WM_EXIT_DATA);
     CHECK(strstr(err.msg, "synthetic_ambiguous.csv:4") != NULL);
     CHECK(strstr(err.msg, "line 2") != NULL);
+    /* In a chain, a child the first step gives two parents (a merged LSOA
+     * in a change table) is fine when both lead to one parent ... */
+    CHECK(wm_test_write_file(tmp_file("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC6,M1\nC6,M2\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_merge2.csv"), "mid,parent\nM1,P1\nM2,P2\nM3,P1\n") == 0);
+    wm_lookup_step merge[2] = { { tmp_file("synthetic_merge.csv"), "child", "mid" },
+                                { tmp_file("synthetic_merge2.csv"), "mid", "parent" } };
+    CHECK(wm_lookup_chain(merge, 2, &m, &err) != 0);
+    /* ... and an error naming the lines when they lead apart (C6). */
+    CHECK(strstr(err.msg, "synthetic_merge.csv:4 and line 5: C6 has two parents") != NULL);
+    if (!strstr(err.msg, "C6 has two parents")) fprintf(stderr, "got: %s\n", err.msg);
+    CHECK(wm_test_write_file(tmp_file("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC7,M2\n") == 0);
+    CHECK(wm_lookup_chain(merge, 2, &m, &err) == 0);
+    CHECK(m.n == 2);
+    CHECK_STR(wm_code_map_get(&m, "C5"), "P1");
+    CHECK_STR(wm_code_map_get(&m, "C7"), "P2");
+    wm_code_map_free(&m);
     /* A missing column names the columns there are. */
     wm_lookup_step nocol = { tmp_file("synthetic_step2.csv"), "mid", "ward" };
     CHECK(wm_lookup_chain(&nocol, 1, &m, &err) != 0);

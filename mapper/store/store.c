@@ -38,11 +38,23 @@ static const char schema_sql[] =
     "  source_file TEXT, licence TEXT, aggregation TEXT NOT NULL, scale REAL,\n"
     "  derived_from TEXT, weight TEXT, apportion TEXT, class TEXT, notes TEXT,\n"
     "  headline INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL, imported_at TEXT,\n"
+    "  estimate TEXT,                    -- 'modelled' (at source), 'aggregates' (every aggregate), NULL\n"
+    "  interval TEXT,                    -- 'Wilson score', 'Byar' or NULL: how intervals are made\n"
+    "  compare_level REAL,               -- confidence (95 or 99.8) of the comparisons\n"
+    "  coverage_basis TEXT,              -- what coverage is measured in\n"
+    "  filter TEXT,                      -- the rows taken from a long table: 'COLUMN = VALUE; ...'\n"
+    "  weight_choices TEXT,              -- the weights allowed, in order (weight: the one used)\n"
     "  PRIMARY KEY (id, period));\n"
     "CREATE TABLE indicator_values (\n"
     "  indicator_id TEXT NOT NULL, period TEXT NOT NULL, geography TEXT NOT NULL,\n"
     "  area_code TEXT NOT NULL, value REAL, numerator REAL, denominator REAL,\n"
     "  n_areas INTEGER, n_missing INTEGER, status TEXT NOT NULL, published TEXT, method TEXT,\n"
+    "  coverage REAL,                    -- share (0-1) of the area held by sources with a value\n"
+    "  estimate TEXT,                    -- why the value is an estimate, NULL when it is not\n"
+    "  lower95 REAL, upper95 REAL, lower998 REAL, upper998 REAL,   -- confidence limits\n"
+    "  ci_method TEXT,                   -- 'Wilson score', 'Byar', 'exact Poisson' or NULL\n"
+    "  compare_authority TEXT NOT NULL DEFAULT 'not compared',   -- higher, similar, lower\n"
+    "  compare_england TEXT NOT NULL DEFAULT 'not compared',\n"
     "  PRIMARY KEY (indicator_id, period, geography, area_code)) WITHOUT ROWID;\n"
     "CREATE TABLE imports (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, source TEXT NOT NULL,\n"
     "  report TEXT NOT NULL);\n";
@@ -192,7 +204,8 @@ static int load_meta(wm_store *s, const char *id, const char *period, wm_indicat
     sqlite3_stmt *q = NULL;
     if (prepare(s,
                 "SELECT id, period, title, unit, polarity, family, geography, publisher, "
-                "source_file, licence, aggregation, notes, COALESCE(label, id) FROM indicators "
+                "source_file, licence, aggregation, notes, COALESCE(label, id), weight, estimate, "
+                "interval, compare_level, coverage_basis, filter FROM indicators "
                 "WHERE id = ? AND period = ?",
                 &q, err) != 0)
         return -1;
@@ -214,6 +227,12 @@ static int load_meta(wm_store *s, const char *id, const char *period, wm_indicat
         copy_text(m->aggregation, sizeof m->aggregation, sqlite3_column_text(q, 10));
         copy_text(m->notes, sizeof m->notes, sqlite3_column_text(q, 11));
         copy_text(m->label, sizeof m->label, sqlite3_column_text(q, 12));
+        copy_text(m->weight, sizeof m->weight, sqlite3_column_text(q, 13));
+        copy_text(m->estimate, sizeof m->estimate, sqlite3_column_text(q, 14));
+        copy_text(m->interval, sizeof m->interval, sqlite3_column_text(q, 15));
+        m->compare_level = column_double(q, 16);
+        copy_text(m->coverage_basis, sizeof m->coverage_basis, sqlite3_column_text(q, 17));
+        copy_text(m->filter, sizeof m->filter, sqlite3_column_text(q, 18));
         m->higher_is_worse = strcmp(m->polarity, "higher is worse") == 0    ? 1
                              : strcmp(m->polarity, "higher is better") == 0 ? 0
                                                                             : -1;
@@ -366,8 +385,10 @@ int wm_store_read_values(wm_store *s, const char *id, const char *period, const 
     sqlite3_stmt *q = NULL;
     if (prepare(s,
                 "SELECT v.area_code, a.name, v.value, v.numerator, v.denominator, v.n_areas, v.n_missing, v.status, "
-                "v.method FROM indicator_values v LEFT JOIN areas a ON a.geography = v.geography AND a.code = "
-                "v.area_code WHERE v.indicator_id = ? AND v.period = ? AND v.geography = ? ORDER BY v.area_code",
+                "v.method, v.coverage, v.estimate, v.lower95, v.upper95, v.lower998, v.upper998, v.ci_method, "
+                "v.compare_authority, v.compare_england FROM indicator_values v LEFT JOIN areas a ON "
+                "a.geography = v.geography AND a.code = v.area_code WHERE v.indicator_id = ? AND v.period = ? "
+                "AND v.geography = ? ORDER BY v.area_code",
                 &q, err) != 0)
         return -1;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
@@ -394,6 +415,16 @@ int wm_store_read_values(wm_store *s, const char *id, const char *period, const 
         x->n_missing = sqlite3_column_int(q, 6);
         copy_text(x->status, sizeof x->status, sqlite3_column_text(q, 7));
         copy_text(x->method, sizeof x->method, sqlite3_column_text(q, 8));
+        x->coverage = column_double(q, 9);
+        copy_text(x->estimate_note, sizeof x->estimate_note, sqlite3_column_text(q, 10));
+        x->estimate = x->estimate_note[0] != '\0';
+        x->lower95 = column_double(q, 11);
+        x->upper95 = column_double(q, 12);
+        x->lower998 = column_double(q, 13);
+        x->upper998 = column_double(q, 14);
+        copy_text(x->ci_method, sizeof x->ci_method, sqlite3_column_text(q, 15));
+        copy_text(x->compare_authority, sizeof x->compare_authority, sqlite3_column_text(q, 16));
+        copy_text(x->compare_england, sizeof x->compare_england, sqlite3_column_text(q, 17));
     }
     if (rc == SQLITE_NOMEM) {
         sqlite3_finalize(q);

@@ -28,7 +28,7 @@
 #include <stddef.h>
 
 /* Schema version, kept in PRAGMA user_version. */
-#define WM_STORE_SCHEMA 1
+#define WM_STORE_SCHEMA 2
 
 /* Everything a figure, table or export needs to say about an indicator.
  * Fixed-size strings so callers need no free function; longer texts
@@ -48,6 +48,14 @@ typedef struct wm_indicator_meta {
     char licence[128];
     char aggregation[64];     /* "ratio of sums", "population-weighted mean", ... or "none" */
     char notes[512];          /* caveats, e.g. how an estimate was made; may be "" */
+    char weight[64];          /* the indicator that weights a weighted method (the one chosen when the
+                                 metadata allows several, e.g. "pop_mid2022"); "" for none */
+    char estimate[16];        /* "modelled" (every value modelled at source), "aggregates" (every
+                                 aggregated value is an estimate) or ""; see also each value's estimate */
+    char interval[16];        /* "Wilson score", "Byar" or "": how confidence intervals were made */
+    double compare_level;     /* confidence of the stored comparisons: 95 or 99.8 (NAN: none) */
+    char coverage_basis[160]; /* what each value's coverage is measured in, e.g. "pop_census2021_0_15" */
+    char filter[256];         /* rows taken from a long table, e.g. "Indicator = ...; Period = 2021/22" */
     /* Filled by wm_store_values_for_layer() only: */
     char values_geography[32];/* geography the values were taken at, e.g. "ward25" */
     char method[512];         /* how those values were made (from the first area with a value) */
@@ -109,6 +117,18 @@ typedef struct wm_store_value {
     int n_missing;            /* source areas that had no value */
     char status[16];          /* "published", "computed", "aggregated", "suppressed", "empty", "no data" */
     char method[512];
+    /* What the value covers and claims (docs/store.md, "Coverage, estimates and intervals"): */
+    double coverage;          /* share 0-1 of the area held by the source areas with a value, measured in
+                                 the indicator's coverage_basis; 1 for a published value, NAN unknown */
+    int estimate;             /* 1: an estimate (modelled at source, or apportioned from areas that do
+                                 not nest); such values have no interval */
+    char estimate_note[64];   /* why, e.g. "modelled at source", "apportioned from msoa11"; "" */
+    double lower95, upper95;  /* 95% confidence limits, in the value's unit; NAN: none */
+    double lower998, upper998;/* 99.8% confidence limits */
+    char ci_method[16];       /* "Wilson score", "Byar", "exact Poisson" or "" */
+    char compare_authority[16]; /* against the local authority's value: "higher", "similar", "lower"
+                                   or "not compared" (Fingertips: the benchmark outside the interval) */
+    char compare_england[16];   /* against England's value, where the store holds it */
 } wm_store_value;
 
 /* Every value of an indicator at one geography (sorted by area code),
