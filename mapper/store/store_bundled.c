@@ -35,7 +35,7 @@ static long long bundled_stamp(void)
         if (strcmp(d->sections[i].type, "imports") != 0) continue;
         for (size_t k = 0; k < d->sections[i].n; k++) {
             char p[PATH_MAX];
-            wm_meta_path(d, d->sections[i].kv[k].value, p, sizeof p);
+            wm_meta_path(d, d->sections[i].entries[k].value, p, sizeof p);
             if (stat(p, &st) == 0 && (long long)st.st_mtime > stamp) stamp = (long long)st.st_mtime;
         }
     }

@@ -271,12 +271,12 @@ static int parse_indicator(const wm_meta_doc *d, const wm_meta_section *sec, con
             ind->where[ind->nwhere++].ci = -1;
         }
     for (size_t i = 0; i < sec->n; i++) {
-        if (strcmp(sec->kv[i].key, "where") != 0) continue;
-        if (ind->nwhere == MAX_WHERE) return wm_meta_error(d, sec->kv[i].line, err, "at most %d where", MAX_WHERE);
+        if (strcmp(sec->entries[i].key, "where") != 0) continue;
+        if (ind->nwhere == MAX_WHERE) return wm_meta_error(d, sec->entries[i].line, err, "at most %d where", MAX_WHERE);
         if (ind->from)
-            return wm_meta_error(d, sec->kv[i].line, err, "[indicator %s]: \"from\" takes another indicator's "
+            return wm_meta_error(d, sec->entries[i].line, err, "[indicator %s]: \"from\" takes another indicator's "
                                  "values; where filters table rows", ind->id);
-        if (parse_where(d, &sec->kv[i], &ind->where[ind->nwhere], err) != 0) return -1;
+        if (parse_where(d, &sec->entries[i], &ind->where[ind->nwhere], err) != 0) return -1;
         ind->nwhere++;
     }
     size_t used = 0;
@@ -771,7 +771,7 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
         } else if (strcmp(s->type, "indicator") == 0) {
             nind++;
         } else {
-            return wm_meta_error(d, s->line ? s->line : (s->n ? s->kv[0].line : 0), err,
+            return wm_meta_error(d, s->line ? s->line : (s->n ? s->entries[0].line : 0), err,
                                  "%s%s%s is not a section of a metadata file (use [source] and [indicator ID])",
                                  s->line ? "[" : "keys before any section", s->type, s->line ? "]" : "");
         }
@@ -805,12 +805,12 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
         if ((src.england_row && !*src.england_row) || (src.england_sum && !*src.england_sum))
             return wm_meta_error(d, src_sec->line, err, "england_row / england_sum need a code");
         for (size_t i = 0; i < src_sec->n; i++) {
-            if (strcmp(src_sec->kv[i].key, "where") != 0) continue;
+            if (strcmp(src_sec->entries[i].key, "where") != 0) continue;
             if (src.nwhere == MAX_WHERE) {
                 free_where(src.where, src.nwhere);
-                return wm_meta_error(d, src_sec->kv[i].line, err, "at most %d where", MAX_WHERE);
+                return wm_meta_error(d, src_sec->entries[i].line, err, "at most %d where", MAX_WHERE);
             }
-            if (parse_where(d, &src_sec->kv[i], &src.where[src.nwhere], err) != 0) {
+            if (parse_where(d, &src_sec->entries[i], &src.where[src.nwhere], err) != 0) {
                 free_where(src.where, src.nwhere);
                 return -1;
             }
@@ -944,18 +944,18 @@ int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *er
             rc = wm_meta_check(d, sec, imports_keys, imports_repeat, NULL, err);
             for (size_t k = 0; k < sec->n && rc == 0; k++) {
                 char mp[PATH_MAX];
-                wm_meta_doc *m = wm_meta_read(wm_meta_path(d, sec->kv[k].value, mp, sizeof mp), err);
+                wm_meta_doc *m = wm_meta_read(wm_meta_path(d, sec->entries[k].value, mp, sizeof mp), err);
                 if (!m) {
-                    wm_error_prefix(err, "%s:%d", d->path, sec->kv[k].line);
+                    wm_error_prefix(err, "%s:%d", d->path, sec->entries[k].line);
                     rc = -1;
                     break;
                 }
-                wm_imp_say(&c, "import %s", sec->kv[k].value);
+                wm_imp_say(&c, "import %s", sec->entries[k].value);
                 rc = import_doc(&c, m, err);
                 wm_meta_free(m);
             }
         } else {
-            rc = wm_meta_error(d, sec->line ? sec->line : (sec->n ? sec->kv[0].line : 0), err,
+            rc = wm_meta_error(d, sec->line ? sec->line : (sec->n ? sec->entries[0].line : 0), err,
                                "%s%s%s is not a manifest section (use [areas G], [link CHILD PARENT], [imports])",
                                sec->line ? "[" : "keys before any section", sec->type, sec->line ? "]" : "");
         }
