@@ -402,16 +402,19 @@ static int weighs_coverage(wm_agg_method m)
     return wm_agg_needs_weight(m) || m == WM_AGG_RATIO;
 }
 
-int wm_aggregate(wm_agg_method method, double scale, double class_lo, double class_hi,
-                 size_t nsrc, const double *value, const double *num, const double *den,
-                 const wm_agg_pair *pairs, size_t npairs, size_t ntgt, wm_agg_result *out,
-                 wm_error *err)
+int wm_aggregate(const wm_agg_rule *rule, const wm_agg_sources *src, const wm_agg_pair *pairs, size_t npairs,
+                 size_t ntgt, wm_agg_result *out, wm_error *err)
 {
+    wm_agg_method method = rule->method;
+    double scale = rule->scale, class_lo = rule->class_lo, class_hi = rule->class_hi;
+    size_t nsrc = src->n;
+    const double *value = src->value, *num = src->num, *den = src->den;
     for (size_t t = 0; t < ntgt; t++) reset(method, &out[t]);
     if (method == WM_AGG_NONE) return 0;
     if (method == WM_AGG_RATIO && (!num || !den))
         return wm_error_set(err, WM_EXIT_DATA, "ratio aggregation needs numerators and denominators");
     cover_sums *cs = calloc(ntgt + 1, sizeof *cs);
+    if (!cs) return wm_error_set(err, WM_EXIT_IO, "out of memory");
     for (size_t k = 0; k < npairs; k++) {
         const wm_agg_pair *p = &pairs[k];
         if (p->src >= nsrc || p->tgt >= ntgt) {

@@ -155,16 +155,27 @@ typedef struct wm_agg_result {
                                fraction) */
 } wm_agg_result;
 
-/* Aggregate source values into `ntgt` targets.  Per source: `value`
- * (the count for sum, the x of a mean or class), `num` and `den` (ratio;
- * may be NULL otherwise), NAN = missing.  `scale` multiplies ratios;
- * [class_lo, class_hi] is the class (inclusive).  Errors (WM_EXIT_DATA):
- * a class method given a fractional pair, a weighted method given a pair
- * without weight when its source has a value. */
-int wm_aggregate(wm_agg_method method, double scale, double class_lo, double class_hi,
-                 size_t nsrc, const double *value, const double *num, const double *den,
-                 const wm_agg_pair *pairs, size_t npairs, size_t ntgt, wm_agg_result *out,
-                 wm_error *err);
+/* How sources combine into a target: the method, the scale of ratios
+ * and the class [class_lo, class_hi] (inclusive) of class methods. */
+typedef struct wm_agg_rule {
+    wm_agg_method method;
+    double scale;
+    double class_lo, class_hi;
+} wm_agg_rule;
+
+/* The source areas' values: per source `value` (the count for sum, the x
+ * of a mean or class), `num` and `den` (ratio; may be NULL otherwise),
+ * NAN = missing. */
+typedef struct wm_agg_sources {
+    size_t n;
+    const double *value, *num, *den;
+} wm_agg_sources;
+
+/* Aggregate the sources into `ntgt` targets through `pairs`.  Errors
+ * (WM_EXIT_DATA): a class method given a fractional pair, a weighted
+ * method given a pair without weight when its source has a value. */
+int wm_aggregate(const wm_agg_rule *rule, const wm_agg_sources *src, const wm_agg_pair *pairs, size_t npairs,
+                 size_t ntgt, wm_agg_result *out, wm_error *err);
 
 /* Carry pairs one level up (wards to their local authority): pair
  * (s, t) becomes (s, parent[t]) (dropped when parent[t] < 0), and pairs

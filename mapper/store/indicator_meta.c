@@ -12,6 +12,7 @@ static char *dup_range(const char *s, size_t n)
     while (n && (*s == ' ' || *s == '\t')) { s++; n--; }
     while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
     char *r = malloc(n + 1);
+    if (!r) return NULL;
     memcpy(r, s, n);
     r[n] = '\0';
     return r;
@@ -102,6 +103,7 @@ const char **wm_meta_all(const wm_meta_section *s, const char *key, size_t *n)
 {
     const char **out = malloc((s->n + 1) * sizeof *out);
     *n = 0;
+    if (!out) return NULL;
     for (size_t i = 0; i < s->n; i++)
         if (strcmp(s->entries[i].key, key) == 0) out[(*n)++] = s->entries[i].value;
     out[*n] = NULL;
@@ -161,7 +163,11 @@ int wm_meta_split(const char *value, char sep, char **parts, int max)
             while (n > 0) free(parts[--n]);
             return -1;
         }
-        parts[n++] = dup_range(p, len);
+        if (!(parts[n] = dup_range(p, len))) {
+            while (n > 0) free(parts[--n]);
+            return -1;
+        }
+        n++;
         if (!q) break;
         p = q + 1;
     }

@@ -52,7 +52,7 @@ const char *wm_meta_get(const wm_meta_section *s, const char *key);
 const wm_meta_kv *wm_meta_find(const wm_meta_section *s, const char *key);
 
 /* Every value of `key`, in order, into a malloc'd array (*n entries). */
-const char **wm_meta_all(const wm_meta_section *s, const char *key, size_t *n);
+const char **wm_meta_all(const wm_meta_section *s, const char *key, size_t *n);   /* NULL: out of memory */
 
 /* Check `s` against the keys it may hold: `allowed` and `repeatable`
  * are NULL-terminated lists (`repeatable` may be NULL).  An unknown key
@@ -73,7 +73,7 @@ char *wm_meta_path(const wm_meta_doc *d, const char *name, char *buf, size_t siz
 /* Split "A | B | C" at `sep` into trimmed malloc'd parts; returns the
  * count, or -1 (nothing allocated) when there are more than `max`.
  * Free each part. */
-int wm_meta_split(const char *value, char sep, char **parts, int max);
+int wm_meta_split(const char *value, char sep, char **parts, int max);   /* -1 also when out of memory */
 
 void wm_meta_free(wm_meta_doc *d);
 

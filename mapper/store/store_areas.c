@@ -376,6 +376,7 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
                              sec->name);
     size_t nsteps = 0;
     const char **lookups = wm_meta_all(sec, "lookup", &nsteps);
+    if (!lookups) return wm_meta_error(d, sec->line, err, "out of memory");
     const char *method = wm_meta_get(sec, "method");
     const char *fallback = wm_meta_get(sec, "fallback");
     const char *follow = wm_meta_get(sec, "follow");

@@ -231,27 +231,24 @@ static void bind_double_or_null(sqlite3_stmt *q, int i, double v)
     else sqlite3_bind_double(q, i, v);
 }
 
-int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
-                        const char *code, double value, double num, double den, int n_areas, int n_missing,
-                        const char *status, const char *published, const char *method, double coverage,
-                        const char *estimate, wm_error *err)
+int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const wm_imp_row *row, wm_error *err)
 {
     sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, code, -1, SQLITE_STATIC);
-    bind_double_or_null(q, 5, value);
-    bind_double_or_null(q, 6, num);
-    bind_double_or_null(q, 7, den);
-    sqlite3_bind_int(q, 8, n_areas);
-    sqlite3_bind_int(q, 9, n_missing);
-    sqlite3_bind_text(q, 10, status, -1, SQLITE_STATIC);
-    if (published) sqlite3_bind_text(q, 11, published, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, row->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, row->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, row->geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, row->code, -1, SQLITE_STATIC);
+    bind_double_or_null(q, 5, row->value);
+    bind_double_or_null(q, 6, row->num);
+    bind_double_or_null(q, 7, row->den);
+    sqlite3_bind_int(q, 8, row->n_areas);
+    sqlite3_bind_int(q, 9, row->n_missing);
+    sqlite3_bind_text(q, 10, row->status, -1, SQLITE_STATIC);
+    if (row->published) sqlite3_bind_text(q, 11, row->published, -1, SQLITE_STATIC);
     else sqlite3_bind_null(q, 11);
-    sqlite3_bind_text(q, 12, method, -1, SQLITE_STATIC);
-    bind_double_or_null(q, 13, coverage);
-    if (estimate) sqlite3_bind_text(q, 14, estimate, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 12, row->method, -1, SQLITE_STATIC);
+    bind_double_or_null(q, 13, row->coverage);
+    if (row->estimate) sqlite3_bind_text(q, 14, row->estimate, -1, SQLITE_STATIC);
     else sqlite3_bind_null(q, 14);
     return sqlite3_step(q) == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing values");
 }

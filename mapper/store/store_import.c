@@ -161,6 +161,7 @@ static int parse_indicator(const wm_meta_doc *d, const wm_meta_section *sec, con
     ind->class_text = GET("class", NULL);
     ind->estimate = GET("estimate", src ? src->estimate : NULL);
     ind->minus = wm_meta_all(sec, "numerator_minus", &ind->nminus);
+    if (!ind->minus) return wm_meta_error(d, sec->line, err, "out of memory");
     const char *headline = GET("table", "no");
     const char *agg = GET("aggregate", "none");
     const char *to = GET("to", src ? src->to : NULL);
@@ -611,17 +612,17 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
         for (size_t a = 0; a < study.n && rc == 0; a++) {
             if (row_of[a] < 0) continue;
             row_value x = read_row_value(t, (size_t)row_of[a], ind);
-            rc = wm_imp_insert_value(c, ins, ind->id, ind->period, src->geography, study.code[a], x.v, x.n, x.d, 1,
-                                     isnan(x.v) ? 1 : 0, x.status, x.published, method, isnan(x.v) ? 0 : 1,
-                                     estimate, err);
+            wm_imp_row row = { ind->id, ind->period, src->geography, study.code[a], x.v, x.n, x.d, 1,
+                               isnan(x.v) ? 1 : 0, x.status, x.published, method, isnan(x.v) ? 0 : 1, estimate };
+            rc = wm_imp_insert_value(c, ins, &row, err);
         }
         if (rc == 0 && england >= 0) {
             row_value x = read_row_value(t, (size_t)england, ind);
             char em[600];
             wm_imp_fmt(em, sizeof em, "England benchmark: the row %s; %s", src->england_row, method);
-            rc = wm_imp_insert_value(c, ins, ind->id, ind->period, WM_ENGLAND_GEOGRAPHY, src->england_row, x.v, x.n,
-                                     x.d, 1, isnan(x.v) ? 1 : 0, x.status, x.published, em, isnan(x.v) ? 0 : 1,
-                                     estimate, err);
+            wm_imp_row row = { ind->id, ind->period, WM_ENGLAND_GEOGRAPHY, src->england_row, x.v, x.n, x.d, 1,
+                               isnan(x.v) ? 1 : 0, x.status, x.published, em, isnan(x.v) ? 0 : 1, estimate };
+            rc = wm_imp_insert_value(c, ins, &row, err);
         } else if (rc == 0 && prefix_len && nsummed > 0 && ind->ci_num >= 0) {
             /* Counts only: a sum of rates or scores is no figure. */
             double sn = 0, sd = 0;
@@ -637,9 +638,10 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
             char em[600], b[32];
             wm_imp_fmt(em, sizeof em, "England benchmark: sum of the %s rows whose code starts with %s; %s",
                        wm_format_count((size_t)have, b, sizeof b), src->england_sum, method);
-            rc = wm_imp_insert_value(c, ins, ind->id, ind->period, WM_ENGLAND_GEOGRAPHY, WM_ENGLAND_CODE, v, sn, sd,
-                                     have, missing, isnan(v) ? "no data" : "computed", NULL, em,
-                                     (double)have / (have + missing), estimate, err);
+            wm_imp_row row = { ind->id, ind->period, WM_ENGLAND_GEOGRAPHY, WM_ENGLAND_CODE, v, sn, sd, have, missing,
+                               isnan(v) ? "no data" : "computed", NULL, em, (double)have / (have + missing),
+                               estimate };
+            rc = wm_imp_insert_value(c, ins, &row, err);
         }
     }
     sqlite3_finalize(ins);
@@ -733,6 +735,11 @@ static int load_table(wm_imp_ctx *c, const wm_imp_source *src, wm_imp_indicator 
     rc = 0;
     size_t *order = malloc((ninds + 1) * sizeof *order), n = 0;
     char *done_flag = calloc(ninds + 1, 1);
+    wm_imp_indicator *tmp = malloc((ninds + 1) * sizeof *tmp);
+    if (!order || !done_flag || !tmp) {
+        rc = wm_error_set(err, WM_EXIT_IO, "%s: out of memory", src->table);
+        goto release;
+    }
     for (size_t i = 0; i < ninds; i++) {
         if (inds[i].from || done_flag[i]) continue;
         for (size_t j = i; j < ninds; j++)
@@ -742,7 +749,6 @@ static int load_table(wm_imp_ctx *c, const wm_imp_source *src, wm_imp_indicator 
             }
     }
     /* Load group by group, on a reordered copy (same structs, moved). */
-    wm_imp_indicator *tmp = malloc((n + 1) * sizeof *tmp);
     for (size_t i = 0; i < n; i++) tmp[i] = inds[order[i]];
     for (size_t g = 0; g < n && rc == 0;) {
         size_t e = g + 1;
@@ -751,6 +757,7 @@ static int load_table(wm_imp_ctx *c, const wm_imp_source *src, wm_imp_indicator 
         g = e;
     }
     for (size_t i = 0; i < n; i++) inds[order[i]] = tmp[i];
+release:
     free(tmp);
     free(order);
     free(done_flag);

@@ -89,10 +89,20 @@ void wm_imp_store_relative(const char *path, char *out, size_t size);
  * `estimate` why the value is an estimate (NULL: it is not).  Intervals
  * and comparisons are added afterwards (wm_imp_intervals). */
 sqlite3_stmt *wm_imp_prepare_value_insert(wm_imp_ctx *c);
-int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
-                        const char *code, double value, double num, double den, int n_areas, int n_missing,
-                        const char *status, const char *published, const char *method, double coverage,
-                        const char *estimate, wm_error *err);
+/* One indicator_values row: the value of an indicator (id, period) for
+ * one area (geography, code), with what it was made from. */
+typedef struct wm_imp_row {
+    const char *id, *period, *geography, *code;
+    double value, num, den;        /* NAN: No data / not applicable */
+    int n_areas, n_missing;        /* source areas that contributed / had none */
+    const char *status;            /* "published", "aggregated", ... */
+    const char *published;         /* the cell as published, or NULL */
+    const char *method;            /* how the value was made */
+    double coverage;               /* share of the area the sources cover, 0..1 */
+    const char *estimate;          /* why it is an estimate, or NULL */
+} wm_imp_row;
+
+int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const wm_imp_row *row, wm_error *err);
 
 /* An indicator's geography and period (`want_period`, or the latest when
  * NULL); -1 when the store does not hold it. */

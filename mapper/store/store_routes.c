@@ -306,8 +306,9 @@ int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indic
         ndone++;
         if ((rc = make_pairs(c, d, ind, sg, &src, w, wgeo, wper, tps, ndone - 1, tp, err)) != 0) break;
         wm_agg_result *res = malloc((tp->areas.n + 1) * sizeof *res);
-        rc = wm_aggregate(ind->agg, ind->scale, ind->class_lo, ind->class_hi, n, value, num, den, tp->pairs,
-                          tp->npairs, tp->areas.n, res, err);
+        wm_agg_rule rule = { ind->agg, ind->scale, ind->class_lo, ind->class_hi };
+        wm_agg_sources sources = { n, value, num, den };
+        rc = wm_aggregate(&rule, &sources, tp->pairs, tp->npairs, tp->areas.n, res, err);
         if (rc != 0) wm_error_prefix(err, "[indicator %s] to %s", ind->id, tp->geography);
         size_t with_value = 0;
         for (size_t k = 0; rc == 0 && k < tp->areas.n; k++) {
@@ -321,9 +322,10 @@ int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indic
             else if (aggregates) wm_imp_fmt(note, sizeof note, "estimated from %s values", sg);
             const char *status = isnan(r->value) ? "no data" : "aggregated";
             with_value += !isnan(r->value);
-            rc = wm_imp_insert_value(c, ins, ind->id, ind->period, tp->geography, tp->areas.code[k], r->value,
-                                     r->numerator, r->denominator, r->n_areas, r->n_missing, status, NULL, method,
-                                     r->coverage, note[0] ? note : NULL, err);
+            wm_imp_row row = { ind->id, ind->period, tp->geography, tp->areas.code[k], r->value, r->numerator,
+                               r->denominator, r->n_areas, r->n_missing, status, NULL, method, r->coverage,
+                               note[0] ? note : NULL };
+            rc = wm_imp_insert_value(c, ins, &row, err);
         }
         free(res);
         if (rc == 0) {
