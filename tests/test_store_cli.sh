@@ -30,7 +30,9 @@ check "indicators csv: header + 5 (2018 to 2022 data)" test "$(wc -l <"$T/ind.cs
 check "table csv written" test -s "$T/wards.csv"
 check "table csv: header + 18 wards + Coventry" test "$(wc -l <"$T/wards.csv")" -eq 20
 check "table csv: Coventry total row" \
-    grep -q "^E08000026,Coventry,14.35897436,28,195,195,20.30053544,28208,138952,195,44.72250778,154438,345325,42$" "$T/wards.csv"
+    grep -q "^E08000026,Coventry,14.35897436,28,195,195,20.30053544,estimate: modelled at source,28208,138952,195,44.72250778,[0-9.]*,[0-9.]*,,154438,345325,42$" "$T/wards.csv"
+check "table csv: the city's not-White-British share has its 95% limits" \
+    grep -q "^area_code,area_name,.*,eth_not_white_british,eth_not_white_british_lower95,eth_not_white_british_upper95," "$T/wards.csv"
 check "table csv: St Michael's quoted name kept" grep -q "^E05001228,St Michael's," "$T/wards.csv"
 "$BIN" table --store "$S" >"$T/wards.md"
 check "markdown table: 18 ward rows" test "$(grep -c '^| E050' "$T/wards.md")" -eq 18

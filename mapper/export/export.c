@@ -156,8 +156,78 @@ static int same_values(const double *a, const double *b, size_t n)
 
 /* Every stored indicator of `geography` as a column of `L`.  Returns the
  * number of columns added, or -1. */
+/* The columns that say what an indicator's values cover and claim, where
+ * they apply: confidence limits, comparisons, coverage and flags (store.h). */
+static void add_claim_columns(colset *cs, const wm_layer *L, const char *col, const char *title,
+                              const wm_store_value *d, double threshold)
+{
+    size_t n = L->n;
+    int interval = 0, vs_auth = 0, vs_eng = 0, partial = 0, flag = 0;
+    for (size_t i = 0; i < n; i++) {
+        int has_value = !isnan(d[i].value);
+        interval |= !isnan(d[i].lower95);
+        vs_auth |= *d[i].compare_authority && strcmp(d[i].compare_authority, "not compared") != 0;
+        vs_eng |= *d[i].compare_england && strcmp(d[i].compare_england, "not compared") != 0;
+        partial |= has_value && !isnan(d[i].coverage) && d[i].coverage < 1 - 1e-12;
+        flag |= has_value && (d[i].estimate || (!isnan(d[i].coverage) && d[i].coverage * 100 < threshold));
+    }
+    char base[256], name[280], t[600];
+    if (interval) {
+        double *lo = own(cs, malloc((n ? n : 1) * sizeof *lo)), *hi = own(cs, malloc((n ? n : 1) * sizeof *hi));
+        for (size_t i = 0; i < n; i++) {
+            lo[i] = d[i].lower95;
+            hi[i] = d[i].upper95;
+        }
+        snprintf(base, sizeof base, "%s_lower95", col);
+        unique_name(cs, L, base, name, sizeof name);
+        snprintf(t, sizeof t, "%.400s: lower 95%% confidence limit", title);
+        add_column(cs, name, t, NULL, WM_GPKG_REAL, NULL)->num = lo;
+        snprintf(base, sizeof base, "%s_upper95", col);
+        unique_name(cs, L, base, name, sizeof name);
+        snprintf(t, sizeof t, "%.400s: upper 95%% confidence limit", title);
+        add_column(cs, name, t, NULL, WM_GPKG_REAL, NULL)->num = hi;
+    }
+    for (int k = 0; k < 2; k++) {
+        if (!(k == 0 ? vs_auth : vs_eng)) continue;
+        const char **text = own(cs, calloc(n ? n : 1, sizeof *text));
+        for (size_t i = 0; i < n; i++) {
+            const char *c = k == 0 ? d[i].compare_authority : d[i].compare_england;
+            text[i] = *c ? own_str(cs, c) : NULL;
+        }
+        snprintf(base, sizeof base, "%s_vs_%s", col, k == 0 ? "authority" : "england");
+        unique_name(cs, L, base, name, sizeof name);
+        snprintf(t, sizeof t, "%.400s compared with %s (higher, similar, lower: 95%% interval)", title,
+                 k == 0 ? "the local authority" : "England");
+        add_column(cs, name, t, NULL, WM_GPKG_TEXT, NULL)->text = text;
+    }
+    if (partial) {
+        double *cov = own(cs, malloc((n ? n : 1) * sizeof *cov));
+        for (size_t i = 0; i < n; i++) cov[i] = d[i].coverage;
+        snprintf(base, sizeof base, "%s_coverage", col);
+        unique_name(cs, L, base, name, sizeof name);
+        snprintf(t, sizeof t, "%.400s: share of the area its source areas cover (0-1)", title);
+        add_column(cs, name, t, NULL, WM_GPKG_REAL, NULL)->num = cov;
+    }
+    if (flag) {
+        const char **text = own(cs, calloc(n ? n : 1, sizeof *text));
+        for (size_t i = 0; i < n; i++) {
+            if (isnan(d[i].value)) continue;
+            char f[200] = "";
+            if (!isnan(d[i].coverage) && d[i].coverage * 100 < threshold)
+                snprintf(f, sizeof f, "coverage below %g%%", threshold);
+            if (d[i].estimate)
+                snprintf(f + strlen(f), sizeof f - strlen(f), "%sestimate: %s", *f ? "; " : "", d[i].estimate_note);
+            if (*f) text[i] = own_str(cs, f);
+        }
+        snprintf(base, sizeof base, "%s_flag", col);
+        unique_name(cs, L, base, name, sizeof name);
+        snprintf(t, sizeof t, "%.400s: low coverage or estimate", title);
+        add_column(cs, name, t, NULL, WM_GPKG_TEXT, NULL)->text = text;
+    }
+}
+
 static int add_store_columns(colset *cs, wm_store *store, const char *geography, const wm_layer *L,
-                             char *matched, size_t matched_size, wm_error *err)
+                             double threshold, char *matched, size_t matched_size, wm_error *err)
 {
     wm_indicator_meta *list = NULL;
     size_t n = 0;
@@ -166,9 +236,10 @@ static int add_store_columns(colset *cs, wm_store *store, const char *geography,
     int added = 0;
     for (size_t i = 0; i < n; i++) {
         wm_indicator_meta meta;
-        double *v = wm_store_values_for_layer(store, list[i].id, list[i].period, list[i].values_geography, L,
-                                              &meta, err);
-        if (!v) {
+        double *v = NULL;
+        wm_store_value *details = wm_store_details_for_layer(store, list[i].id, list[i].period,
+                                                             list[i].values_geography, L, &v, &meta, err);
+        if (!details) {
             free(list);
             return -1;
         }
@@ -188,6 +259,8 @@ static int add_store_columns(colset *cs, wm_store *store, const char *geography,
         indicator_description(&meta, desc, sizeof desc);
         wm_gpkg_column *c = add_column(cs, name, title, desc, WM_GPKG_REAL, &meta);
         c->num = own(cs, v);
+        add_claim_columns(cs, L, name, title, details, threshold);
+        free(details);
         added++;
     }
     free(list);
@@ -313,6 +386,11 @@ static int add_map_styles(wm_gpkg *g, const char *table, const wm_map *map, cons
     wm_qgis_style s;
     const char *label = L->name_field ? L->name_field : L->key_field;
     wm_qgis_from_classes(&s, &map->classes, &map->palette, map->nodata_colour, table, attr, label);
+    /* Label a value resting on too little of its area with a dagger. */
+    char flag[280];
+    snprintf(flag, sizeof flag, "%s_flag", attr);
+    for (int i = 0; i < cs->n; i++)
+        if (strcmp(cs->cols[i].name, flag) == 0) snprintf(s.label_flag, sizeof s.label_flag, "%.127s", flag);
     snprintf(s.title, sizeof s.title, "%.180s%s%.60s%s", map->legend_title, map->unit[0] ? " (" : "", map->unit,
              map->unit[0] ? ")" : "");
     wm_qgis_hex(map->style.area_outline, s.outline_colour);
@@ -444,11 +522,11 @@ int wm_export(const wm_export_spec *spec, wm_store_handle *handle, wm_report *re
     if (*geography) {
         if (!(store = wm_store_get(handle, err))) goto finish;
         wm_report_input(report, wm_store_path(store));
-        int got = add_store_columns(&mapped, store, geography, L, store_geography, sizeof store_geography, err);
+        int got = add_store_columns(&mapped, store, geography, L, spec->map.coverage_threshold, store_geography, sizeof store_geography, err);
         if (got == 0) {
             char type[32];
             snprintf(type, sizeof type, "%.*s", (int)strcspn(geography, "0123456789"), geography);
-            got = add_store_columns(&mapped, store, type, L, store_geography, sizeof store_geography, err);
+            got = add_store_columns(&mapped, store, type, L, spec->map.coverage_threshold, store_geography, sizeof store_geography, err);
         }
         if (got < 0) goto finish;
     }
@@ -571,7 +649,7 @@ int wm_export(const wm_export_spec *spec, wm_store_handle *handle, wm_report *re
                                      sg->name_field[0] ? sg->name_field : NULL, spec->map.t_srs, err);
         if (!CL) goto finish;
         colset cs = { 0 };
-        int got = add_store_columns(&cs, store, sg->geography, CL, NULL, 0, err);
+        int got = add_store_columns(&cs, store, sg->geography, CL, spec->map.coverage_threshold, NULL, 0, err);
         int bad = got < 0;
         if (!bad && got > 0) {
             char ct[64], nt[64], d[256];

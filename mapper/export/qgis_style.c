@@ -208,14 +208,24 @@ static void qml_fill_symbol(buf *b, const char *name, const char *fill, const ch
     put(b, "%s</symbol>\n", indent);
 }
 
-static void qml_labeling(buf *b, const char *field)
+static void qml_labeling(buf *b, const char *field, const char *flag)
 {
     if (!field || !*field) return;
     put(b, "  <labeling type=\"simple\">\n");
     put(b, "    <settings calloutType=\"simple\">\n");
     put(b, "      <text-style fieldName=\"");
-    put_esc(b, field);
-    put(b, "\" isExpression=\"0\" fontFamily=\"Sans Serif\" namedStyle=\"Regular\" fontSize=\"8\""
+    if (flag && *flag) {
+        /* "Wainbody \u2020" where the value rests on too little of the area. */
+        char expr[600];
+        snprintf(expr, sizeof expr, "\"%s\" || CASE WHEN \"%s\" LIKE 'coverage below%%' THEN ' \u2020' ELSE '' END",
+                 field, flag);
+        put_esc(b, expr);
+        put(b, "\" isExpression=\"1\" fontFamily");
+    } else {
+        put_esc(b, field);
+        put(b, "\" isExpression=\"0\" fontFamily");
+    }
+    put(b, "=\"Sans Serif\" namedStyle=\"Regular\" fontSize=\"8\""
            " fontSizeUnit=\"Point\" fontSizeMapUnitScale=\"3x:0,0,0,0,0,0\" fontWeight=\"50\""
            " fontItalic=\"0\" fontUnderline=\"0\" fontStrikeout=\"0\" fontKerning=\"1\""
            " fontLetterSpacing=\"0\" fontWordSpacing=\"0\" capitalization=\"0\" textColor=\"35,35,35,255\""
@@ -306,7 +316,7 @@ char *wm_qgis_qml_graduated(const wm_qgis_style *s)
     put(&b, "    </classificationMethod>\n");
     put(&b, "    <rotation/>\n    <sizescale/>\n");
     put(&b, "  </renderer-v2>\n");
-    qml_labeling(&b, s->label_field);
+    qml_labeling(&b, s->label_field, s->label_flag);
     qml_aliases(&b, s->aliases, s->naliases);
     qml_tail(&b);
     return done(&b);
@@ -372,7 +382,7 @@ char *wm_qgis_qml_rules(const wm_qgis_style *s)
     }
     put(&b, "    </symbols>\n");
     put(&b, "  </renderer-v2>\n");
-    qml_labeling(&b, s->label_field);
+    qml_labeling(&b, s->label_field, s->label_flag);
     qml_aliases(&b, s->aliases, s->naliases);
     qml_tail(&b);
     return done(&b);
@@ -390,7 +400,7 @@ char *wm_qgis_qml_outline(const char *label_field, const char *outline_colour, d
     put(&b, "    </symbols>\n");
     put(&b, "    <rotation/>\n    <sizescale/>\n");
     put(&b, "  </renderer-v2>\n");
-    qml_labeling(&b, label_field);
+    qml_labeling(&b, label_field, NULL);
     qml_aliases(&b, aliases, naliases);
     qml_tail(&b);
     return done(&b);

@@ -62,6 +62,8 @@ typedef struct wm_qgis_style {
     char layer[128];          /* layer (table) name, for the SLD */
     char attr[128];           /* the classified column */
     char label_field[128];    /* column labelled on the map ("" = no labels) */
+    char label_flag[128];     /* a text column whose value starting "coverage below" adds a dagger to the
+                                 label (a value resting on too little of its area), or "" */
     char title[256];          /* legend title, for the SLD's title */
     char method[24];          /* QGIS classificationMethod id */
     int n;                    /* classes */

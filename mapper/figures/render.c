@@ -174,6 +174,7 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     wm_map *list[WM_MAX_PANELS];
     int nmaps = 0, rc = -1;
     wm_layer *overlay = NULL, *highlight_layer = NULL;
+    char *notes = NULL;
     memset(maps, 0, sizeof maps);
     for (int i = 0; i < (spec->npanels ? spec->npanels : 1); i++) {
         const wm_map_spec *ms = spec->npanels ? &spec->panel[i] : &spec->map;
@@ -229,7 +230,28 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     fig.mute = spec->mute;
     fig.title = spec->title;
     fig.subtitle = spec->subtitle;
-    fig.notes = spec->notes;
+    /* The figure's notes, then what its values cover and claim. */
+    for (int i = 0; i < nmaps; i++)
+        if (maps[i].claims_note) {
+            size_t len = (notes ? strlen(notes) + 1 : 0) + strlen(maps[i].claims_note) + 200;
+            char *more = realloc(notes, len + (notes ? 0 : 1));
+            if (!more) {
+                wm_error_set(err, WM_EXIT_IO, "out of memory");
+                goto done;
+            }
+            if (!notes) snprintf(more, len, "%s%s", spec->notes ? spec->notes : "", spec->notes ? " " : "");
+            notes = more;
+            size_t used = strlen(notes);
+            if (spec->npanels && spec->panel_title[i])
+                snprintf(notes + used, len - used, "%s: %s ", spec->panel_title[i], maps[i].claims_note);
+            else
+                snprintf(notes + used, len - used, "%s ", maps[i].claims_note);
+        }
+    if (notes) {
+        size_t n = strlen(notes);
+        while (n && notes[n - 1] == ' ') notes[--n] = '\0';
+    }
+    fig.notes = notes ? notes : spec->notes;
     fig.highlight = (const char *const *)spec->highlight;
     fig.nhighlight = spec->nhighlight;
     /* Laid out once; every output written, all or nothing. */
@@ -248,6 +270,7 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     if (wm_figure_write(&fig, outs, (size_t)spec->noutputs, err) != 0) goto done;
     rc = 0;
 done:
+    free(notes);
     wm_layer_free(overlay);
     wm_layer_free(highlight_layer);
     for (int i = 0; i < WM_MAX_PANELS; i++) wm_map_free(&maps[i]);

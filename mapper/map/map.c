@@ -3,6 +3,7 @@
 #include "store.h"
 #include "table.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,6 +56,8 @@ typedef struct variable_words {
     char unit[64];
     char source[512];
     char *summary;
+    wm_indicator_meta meta;        /* a stored indicator's metadata */
+    wm_store_value *details;       /* its stored row per feature (malloc'd), or NULL for a table */
 } variable_words;
 
 /* The options that name a variable's parts (second = 1: of the second
@@ -77,11 +80,13 @@ static double *variable_values(const wm_map_spec *spec, const wm_map_variable *v
         if (!s) return NULL;
         wm_report_input(report, wm_store_path(s));
         wm_indicator_meta meta;
-        double *v = wm_store_values_for_layer(s, var->indicator, spec->period, spec->geography, layer, &meta, err);
-        if (!v) {
+        double *v = NULL;
+        w->details = wm_store_details_for_layer(s, var->indicator, spec->period, spec->geography, layer, &v, &meta, err);
+        if (!w->details) {
             wm_error_about(err, option_of(second, "indicator"));
             return NULL;
         }
+        w->meta = meta;
         wm_report_source(report, "Indicator %s: %s (%s), %s, %s; source table %s", meta.id, meta.title, meta.period,
                          meta.publisher, meta.licence, meta.source_file);
         snprintf(w->title, sizeof w->title, "%s", meta.title);
@@ -136,6 +141,7 @@ static int setup_bivariate(const wm_map_spec *spec, wm_map *c, wm_store_handle *
     if (!c->values2) return -1;
     wm_report_add(report, WM_REPORT_NOTE, "second variable: %s", w.summary ? w.summary : "");
     free(w.summary);
+    free(w.details);
     snprintf(c->legend_title2, sizeof c->legend_title2, "%s", spec->legend_title2 ? spec->legend_title2 : w.title);
     if (add_source(c, w.source) != 0) return wm_error_set(err, WM_EXIT_IO, "out of memory");
     /* Tied values (many wards with no LSOA in decile 1, say) can leave
@@ -241,6 +247,173 @@ static int finish_map(const wm_map_spec *spec, wm_map *c, wm_store_handle *store
     return 0;
 }
 
+/* "usual residents aged 15 and under" from a coverage basis such as
+ * "pop_census2021_0_15: Usual residents aged 15 and under (Census 2021)". */
+static void basis_words(const char *basis, char *out, size_t size)
+{
+    const char *colon = strstr(basis, ": ");
+    const char *w = colon ? colon + 2 : basis;
+    size_t o = 0;
+    for (; *w && o + 1 < size; w++) {
+        if (*w == '"') continue;
+        out[o] = o == 0 ? (char)tolower((unsigned char)*w) : *w;
+        o++;
+    }
+    out[o] = '\0';
+    char *paren = strstr(out, " (");
+    if (paren) *paren = '\0';
+}
+
+/* A geography as readers name it: "msoa11" -> "MSOAs", "lsoa21" -> "LSOAs". */
+static void geography_words(const char *g, char *out, size_t size)
+{
+    size_t n = strcspn(g, "0123456789");
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 2 < size; i++) out[o++] = (char)toupper((unsigned char)g[i]);
+    if (o + 1 < size) out[o++] = 's';
+    out[o] = '\0';
+}
+
+/* Why values are estimates, in a reader's words: "modelled at source" ->
+ * "modelled by the publisher", "apportioned from msoa21" -> "shared out
+ * from MSOAs by population", "estimated from msoa11 values" -> "estimated
+ * from MSOA figures". */
+static void estimate_words(const char *note, char *out, size_t size)
+{
+    char geo[32];
+    const char *p;
+    if (strstr(note, "modelled")) snprintf(out, size, "modelled by the publisher");
+    else if ((p = strstr(note, "apportioned from "))) {
+        geography_words(p + strlen("apportioned from "), geo, sizeof geo);
+        snprintf(out, size, "shared out from %s by population", geo);
+    } else if ((p = strstr(note, "estimated from "))) {
+        geography_words(p + strlen("estimated from "), geo, sizeof geo);
+        geo[strlen(geo) - 1] = '\0';
+        snprintf(out, size, "estimated from %s figures", geo);
+    } else {
+        snprintf(out, size, "%s", note);
+    }
+}
+
+/* What the stored values cover and claim, said where the figure says it:
+ * areas whose sources cover too little of them (named; or drawn as No
+ * data), estimates (and why they have no interval). */
+static int note_claims(const wm_map_spec *spec, wm_map *c, const variable_words *w, wm_error *err)
+{
+    const wm_store_value *d = w->details;
+    char note[2048] = "";
+    size_t o = 0;
+    char words[160];
+    basis_words(w->meta.coverage_basis, words, sizeof words);
+    int nlow = 0;
+    for (size_t i = 0; i < c->layer->n; i++) {
+        if (isnan(d[i].value) || isnan(d[i].coverage) || d[i].coverage * 100 >= spec->coverage_threshold) continue;
+        if (nlow == 0)
+            o += (size_t)snprintf(note + o, sizeof note - o, "%s below %g%% coverage: ",
+                                  spec->hide_low_coverage ? "Not shown (No data), values" : "Values",
+                                  spec->coverage_threshold);
+        if (o < sizeof note)
+            o += (size_t)snprintf(note + o, sizeof note - o, "%s%s: %.0f%% of %s covered", nlow ? "; " : "",
+                                  c->layer->features[i].name, d[i].coverage * 100, words);
+        if (spec->hide_low_coverage) c->values[i] = NAN;
+        nlow++;
+    }
+    if (nlow && o < sizeof note) o += (size_t)snprintf(note + o, sizeof note - o, ".");
+    const char *why = NULL;
+    for (size_t i = 0; i < c->layer->n && !why; i++)
+        if (d[i].estimate && !isnan(d[i].value)) why = d[i].estimate_note;
+    if (why && o < sizeof note) {
+        char words[160];
+        estimate_words(why, words, sizeof words);
+        o += (size_t)snprintf(note + o, sizeof note - o, "%sValues are estimates (%s), so they have no confidence "
+                              "interval.", o ? " " : "", words);
+    }
+    if (o == 0) return 0;
+    c->claims_note = strdup(note);
+    return c->claims_note ? 0 : wm_error_set(err, WM_EXIT_IO, "out of memory");
+}
+
+/* The authority the areas lie in, for "Higher than Coventry". */
+static void authority_name(wm_store *s, const char *geography, char *out, size_t size)
+{
+    snprintf(out, size, "the local authority");
+    wm_store_area *areas = NULL;
+    size_t n = 0;
+    wm_error ignore;
+    if (!geography || wm_store_read_areas(s, geography, 1, &areas, &n, &ignore) != 0) return;
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(areas[i].geography, "lad", 3) == 0 && areas[i].name[0]) {
+            snprintf(out, size, "%s", areas[i].name);
+            break;
+        }
+    free(areas);
+}
+
+/* A comparison map: each area 1 lower, 2 similar or 3 higher than the
+ * benchmark, from the stored comparison; not compared is No data. */
+static int make_comparison(const wm_map_spec *spec, wm_map *c, const variable_words *w, wm_store_handle *store,
+                           wm_error *err)
+{
+    char bench[128];
+    if (spec->compare == WM_COMPARE_ENGLAND) snprintf(bench, sizeof bench, "England");
+    else authority_name(store->store, w->meta.values_geography, bench, sizeof bench);
+    size_t compared = 0;
+    for (size_t i = 0; i < c->layer->n; i++) {
+        const char *k = spec->compare == WM_COMPARE_ENGLAND ? w->details[i].compare_england
+                                                             : w->details[i].compare_authority;
+        c->values[i] = strcmp(k, "lower") == 0 ? 1 : strcmp(k, "similar") == 0 ? 2 : strcmp(k, "higher") == 0 ? 3 : NAN;
+        compared += !isnan(c->values[i]);
+    }
+    if (compared == 0)
+        return wm_error_set_about(err, WM_EXIT_DATA, "compare",
+                                  "--compare: no area of %s has a comparison with %s (%s has %s)", c->layer->spec,
+                                  bench, w->meta.id,
+                                  w->meta.interval[0] ? "intervals but no benchmark value" : "no confidence interval");
+    double cats[3] = { 1, 2, 3 };
+    if (wm_classify(c->values, c->layer->n, WM_CLASS_CATEGORICAL, 3, cats, 3, &c->classes, err) != 0) return -1;
+    snprintf(c->classes.label[0], sizeof c->classes.label[0], "Lower than %.48s", bench);
+    snprintf(c->classes.label[1], sizeof c->classes.label[1], "Similar to %.48s", bench);
+    snprintf(c->classes.label[2], sizeof c->classes.label[2], "Higher than %.48s", bench);
+    /* Fingertips' colours, made colour-blind safe (ColorBrewer PuOr):
+     * worse orange, better purple, similar pale; blues when neither
+     * direction is better. */
+    const char *worse = "#e66101", *better = "#5e3c99", *similar = "#f7f7f7";
+    const char *hex[3];
+    if (w->meta.higher_is_worse == 1) { hex[0] = better; hex[1] = similar; hex[2] = worse; }
+    else if (w->meta.higher_is_worse == 0) { hex[0] = worse; hex[1] = similar; hex[2] = better; }
+    else { hex[0] = "#c6dbef"; hex[1] = similar; hex[2] = "#2171b5"; }
+    memset(&c->palette, 0, sizeof c->palette);
+    snprintf(c->palette.name, sizeof c->palette.name, "comparison");
+    snprintf(c->palette.type, sizeof c->palette.type, "div");
+    c->palette.n = 3;
+    for (int k = 0; k < 3; k++) {
+        wm_rgb_parse(hex[k], &c->palette.colour[k]);
+        snprintf(c->palette.hex[k], sizeof c->palette.hex[k], "%s", hex[k]);
+    }
+    c->palette.blind = c->palette.print = c->palette.copy = c->palette.screen = WM_SUIT_YES;
+    char title[256];
+    snprintf(title, sizeof title, "%.180s compared with %.60s", w->meta.title, bench);
+    copy_text(c->legend_title, sizeof c->legend_title, title);
+    char note[600];
+    snprintf(note, sizeof note, "Significantly higher or lower: the %g%% confidence interval (%s) lies wholly above or "
+             "below %s's value; areas without an interval are not compared (No data).",
+             isnan(w->meta.compare_level) ? 95 : w->meta.compare_level, w->meta.interval[0] ? w->meta.interval : "none",
+             bench);
+    free(c->claims_note);
+    c->claims_note = strdup(note);
+    return 0;
+}
+
+/* The wording options of a comparison map (its classes and colours are
+ * its own). */
+static int finish_comparison(const wm_map_spec *spec, wm_map *c, wm_error *err)
+{
+    if (spec->legend_title) copy_text(c->legend_title, sizeof c->legend_title, spec->legend_title);
+    for (int i = 0; i < spec->nsources; i++)
+        if (add_source(c, spec->sources[i]) != 0) return wm_error_set(err, WM_EXIT_IO, "out of memory");
+    return 0;
+}
+
 int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *report, wm_map *c, wm_error *err)
 {
     memset(c, 0, sizeof *c);
@@ -265,9 +438,17 @@ int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *rep
         wm_error_set(err, WM_EXIT_IO, "out of memory");
         goto done;
     }
-    rc = finish_map(spec, c, store, report, w.title, w.unit, err);
+    if (w.details && note_claims(spec, c, &w, err) != 0) goto done;
+    if (spec->compare) {
+        if (make_comparison(spec, c, &w, store, err) != 0) goto done;
+        snprintf(w.unit, sizeof w.unit, "%s", "");
+        rc = finish_comparison(spec, c, err);
+    } else {
+        rc = finish_map(spec, c, store, report, w.title, w.unit, err);
+    }
 done:
     free(w.summary);
+    free(w.details);
     if (rc != 0) wm_map_free(c);
     return rc;
 }
@@ -350,6 +531,7 @@ void wm_map_free(wm_map *c)
     free(c->values);
     free(c->values2);
     free(c->values_report);
+    free(c->claims_note);
     for (int i = 0; i < c->nsources; i++) free(c->sources[i]);
     memset(c, 0, sizeof *c);
 }

@@ -44,6 +44,8 @@ typedef struct wm_map {
     char *sources[WM_MAP_MAX_SOURCES];   /* data sources for the attribution; owned */
     int nsources;
     char *values_report;      /* how the values were got ("joined 195/195 areas; ..."); owned */
+    char *claims_note;        /* what the stored values cover and claim, for the figure's notes
+                                 ("Values below 50% coverage: Wainbody: 17% of ... covered."); owned, or NULL */
     /* bivariate maps */
     int bivariate;
     double *values2;          /* layer->n values of the second variable; owned */

@@ -72,6 +72,26 @@ int wm_map_spec_from_args(const wm_args *a, wm_map_spec *spec, wm_error *err)
     if (spec->reference_area && !spec->var.indicator)
         return wm_error_set_about(err, WM_EXIT_USAGE, "reference-area", "--reference-area needs --indicator (a value from the store)");
 
+    if (wm_args_double(a, "coverage-threshold", 50, &spec->coverage_threshold, err) != 0) return -1;
+    if (spec->coverage_threshold < 0 || spec->coverage_threshold > 100)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "coverage-threshold",
+                                  "--coverage-threshold is a percentage from 0 to 100");
+    spec->hide_low_coverage = wm_args_has(a, "hide-low-coverage");
+    const char *compare = wm_args_get(a, "compare", NULL);
+    if (compare) {
+        if (strcmp(compare, "authority") == 0) spec->compare = WM_COMPARE_AUTHORITY;
+        else if (strcmp(compare, "england") == 0) spec->compare = WM_COMPARE_ENGLAND;
+        else
+            return wm_error_set_about(err, WM_EXIT_USAGE, "compare", "--compare \"%s\": use authority or england",
+                                      compare);
+        if (!spec->var.indicator || spec->bivariate)
+            return wm_error_set_about(err, WM_EXIT_USAGE, "compare",
+                                      "--compare needs one stored --indicator (its confidence limits)");
+        if (spec->method_given || spec->nbreaks || spec->classes)
+            return wm_error_set_about(err, WM_EXIT_USAGE, "compare",
+                                      "--compare draws three classes of its own (higher, similar, lower); leave out "
+                                      "--method, --breaks and --classes");
+    }
     spec->labels = wm_args_get(a, "labels", NULL);
     spec->palette = wm_args_get(a, "palette", NULL);
     spec->reverse = wm_args_has(a, "reverse");

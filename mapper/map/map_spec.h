@@ -43,6 +43,12 @@
  *   --reference-area CODE[:TEXT]  the same, with the value the store holds
  *                          for that area (e.g. E08000026, the city), so no
  *                          figure is typed into a recipe
+ *   --coverage-threshold P stored values whose source areas cover less than
+ *                          P% of the area are named in the figure's notes
+ *   --hide-low-coverage    ... or drawn as No data
+ *   --compare authority|england  a comparison map (Fingertips): each area
+ *                          significantly higher, similar or lower than the
+ *                          benchmark, from the stored confidence limits
  *
  * Strings in a spec are borrowed from the wm_args it was parsed from,
  * which must outlive it.
@@ -82,7 +88,10 @@
     { "indicator2", 0, WM_OPT_VALUE, "ID", "second variable from the store: makes a bivariate map" }, \
     { "legend-title2", 0, WM_OPT_VALUE, "TEXT", "legend heading of the second variable" }, \
     { "reference", 0, WM_OPT_VALUE, "V[:TEXT]", "mark a reference value in the legend, e.g. 13.4:England" }, \
-    { "reference-area", 0, WM_OPT_VALUE, "CODE[:TEXT]", "mark the stored value of an area (e.g. E08000026) in the legend" }
+    { "reference-area", 0, WM_OPT_VALUE, "CODE[:TEXT]", "mark the stored value of an area (e.g. E08000026) in the legend" }, \
+    { "coverage-threshold", 0, WM_OPT_VALUE, "PERCENT", "flag stored values whose source areas cover less of the area (default 50)" }, \
+    { "hide-low-coverage", 0, WM_OPT_FLAG, NULL, "draw stored values below the coverage threshold as No data" }, \
+    { "compare", 0, WM_OPT_VALUE, "authority|england", "draw whether each area is significantly higher, similar or lower than the benchmark" }
 
 /* The map options alone, as a table (for panels of small multiples). */
 extern const wm_option wm_map_options[];
@@ -121,7 +130,12 @@ typedef struct wm_map_spec {
     double reference;
     const char *reference_label;   /* NULL: "reference" */
     const char *reference_area;    /* --reference-area CODE[:TEXT], or NULL */
+    double coverage_threshold;     /* percent (default 50): stored values covering less are flagged */
+    int hide_low_coverage;         /* ... or drawn as No data */
+    int compare;                   /* 0, or the benchmark of a comparison map: WM_COMPARE_* */
 } wm_map_spec;
+
+enum { WM_COMPARE_NONE = 0, WM_COMPARE_AUTHORITY, WM_COMPARE_ENGLAND };
 
 /* Fill `spec` from parsed options; errors (WM_EXIT_USAGE) name the
  * option: no --layer, both or neither of --data and --indicator, an

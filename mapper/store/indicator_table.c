@@ -3,6 +3,7 @@
 #include "store.h"
 #include "text.h"
 
+#include <ctype.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,8 @@ const wm_option wm_table_options[] = {
     { "components", 0, WM_OPT_FLAG, NULL, "add numerator, denominator and number of areas for each value" },
     { "total", 0, WM_OPT_FLAG, NULL, "add a row for each parent area (e.g. the local authority)" },
     { "decimals", 0, WM_OPT_VALUE, "N", "decimal places for every value (default: by unit)" },
+    { "coverage-threshold", 0, WM_OPT_VALUE, "PERCENT", "flag values whose source areas cover less of the area (default 50)" },
+    { "hide-low-coverage", 0, WM_OPT_FLAG, NULL, "show values below the coverage threshold as No data instead of flagging them" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -35,6 +38,11 @@ int wm_table_spec_from_args(const wm_args *a, wm_table_spec *spec, wm_error *err
     spec->decimals = -1;
     if (wm_args_has(a, "decimals") && wm_args_int(a, "decimals", 0, 0, 12, &spec->decimals, err) != 0) return -1;
     spec->components = wm_args_has(a, "components");
+    if (wm_args_double(a, "coverage-threshold", 50, &spec->coverage_threshold, err) != 0) return -1;
+    if (spec->coverage_threshold < 0 || spec->coverage_threshold > 100)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "coverage-threshold",
+                                  "table: --coverage-threshold is a percentage from 0 to 100");
+    spec->hide_low_coverage = wm_args_has(a, "hide-low-coverage");
     spec->all = wm_args_has(a, "all");
     spec->total = wm_args_has(a, "total");
     spec->geography = wm_args_get(a, "geography", "ward");
@@ -69,8 +77,8 @@ typedef struct column {
 } column;
 
 typedef struct cell {
-    double value, num, den;
-    int n_areas, present;
+    int present;
+    wm_store_value v;           /* the stored row (when present) */
 } cell;
 
 static int compare_value_code(const void *key, const void *elem)
@@ -137,61 +145,183 @@ static int fill_cells(wm_store *s, const column *col, const char *geo, const wm_
         if (!hit) continue;
         cell *c = &cells[r * stride];
         c->present = 1;
-        c->value = hit->value;
-        c->num = hit->numerator;
-        c->den = hit->denominator;
-        c->n_areas = hit->n_areas;
+        c->v = *hit;
     }
     free(v);
     return 0;
 }
 
+/* What one column of the table shows of an indicator. */
+typedef enum {
+    COL_VALUE, COL_LOWER, COL_UPPER, COL_VS_AUTHORITY, COL_VS_ENGLAND, COL_COVERAGE, COL_FLAG,
+    COL_NUMERATOR, COL_DENOMINATOR, COL_AREAS
+} col_kind;
+
+typedef struct out_col {
+    size_t ind;                  /* the indicator (column of `cells`) */
+    col_kind kind;
+} out_col;
+
+static int low_coverage(const wm_table_spec *spec, const cell *x)
+{
+    return x->present && !isnan(x->v.value) && !isnan(x->v.coverage) && x->v.coverage * 100 < spec->coverage_threshold;
+}
+
+static int compared(const char *c)
+{
+    return *c && strcmp(c, "not compared") != 0;
+}
+
+/* What an indicator's values have, over all rows: which columns it needs. */
+typedef struct has {
+    int interval, vs_authority, vs_england, partial, flag;
+} has;
+
+static has what_values_have(const wm_table_spec *spec, const cell *cells, size_t nrows, size_t ncols, size_t c)
+{
+    has h = { 0 };
+    for (size_t r = 0; r < nrows; r++) {
+        const cell *x = &cells[r * ncols + c];
+        if (!x->present) continue;
+        h.interval |= !isnan(x->v.lower95);
+        h.vs_authority |= compared(x->v.compare_authority);
+        h.vs_england |= compared(x->v.compare_england);
+        h.partial |= !isnan(x->v.coverage) && x->v.coverage < 1 - 1e-12 && !isnan(x->v.value);
+        h.flag |= x->v.estimate || low_coverage(spec, x);
+    }
+    return h;
+}
+
+/* "usual residents aged 15 and under" from a coverage basis such as
+ * "pop_census2021_0_15: Usual residents aged 15 and under (Census 2021)". */
+static void basis_words(const char *basis, char *out, size_t size)
+{
+    const char *colon = strstr(basis, ": ");
+    const char *w = colon ? colon + 2 : basis;
+    size_t o = 0;
+    for (; *w && o + 1 < size; w++) {
+        if (*w == '"') continue;
+        out[o] = o == 0 ? (char)tolower((unsigned char)*w) : *w;
+        o++;
+    }
+    out[o] = '\0';
+    char *paren = strstr(out, " (");
+    if (paren) *paren = '\0';
+}
+
+static const char *arrow(const char *c)
+{
+    return strcmp(c, "higher") == 0 ? " \u25b2" : strcmp(c, "lower") == 0 ? " \u25bc" : "";
+}
+
 static wm_text_table *make_table(const wm_table_spec *spec, const column *cols, size_t ncols,
                                  const wm_store_area *areas, size_t nrows, const cell *cells)
 {
-    int csv = spec->csv, components = spec->components;
-    size_t per = components ? 4 : 1;
-    wm_text_table *t = wm_text_table_new(2 + ncols * per);
-    if (!t) return NULL;
-    int bad = 0;
-    bad |= wm_text_table_head(t, 0, csv ? "area_code" : "Code", WM_ALIGN_LEFT);
-    bad |= wm_text_table_head(t, 1, csv ? "area_name" : "Name", WM_ALIGN_LEFT);
+    int csv = spec->csv;
+    out_col *oc = calloc(ncols * 10 + 1, sizeof *oc);
+    has *hs = calloc(ncols + 1, sizeof *hs);
+    if (!oc || !hs) {
+        free(oc);
+        free(hs);
+        return NULL;
+    }
+    size_t noc = 0;
     for (size_t c = 0; c < ncols; c++) {
-        char head[300];
-        const wm_indicator_meta *m = &cols[c].meta;
-        if (csv) snprintf(head, sizeof head, "%s", m->id);
-        else snprintf(head, sizeof head, "%s (%s)", m->label, m->unit);
-        bad |= wm_text_table_head(t, 2 + c * per, head, WM_ALIGN_RIGHT);
-        if (components) {
-            const char *suffix[] = { "numerator", "denominator", "n_areas" };
-            const char *words[] = { "numerator", "denominator", "areas" };
-            for (int k = 0; k < 3; k++) {
-                if (csv) snprintf(head, sizeof head, "%s_%s", m->id, suffix[k]);
-                else snprintf(head, sizeof head, "%s", words[k]);
-                bad |= wm_text_table_head(t, 2 + c * per + 1 + (size_t)k, head, WM_ALIGN_RIGHT);
-            }
+        has h = hs[c] = what_values_have(spec, cells, nrows, ncols, c);
+        oc[noc++] = (out_col){ c, COL_VALUE };
+        /* Readers see limits, comparisons and flags in the value's cell;
+         * machines get a column for each. */
+        if (csv && h.interval) {
+            oc[noc++] = (out_col){ c, COL_LOWER };
+            oc[noc++] = (out_col){ c, COL_UPPER };
+        }
+        if (csv && h.vs_authority) oc[noc++] = (out_col){ c, COL_VS_AUTHORITY };
+        if (csv && h.vs_england) oc[noc++] = (out_col){ c, COL_VS_ENGLAND };
+        if (csv && h.partial) oc[noc++] = (out_col){ c, COL_COVERAGE };
+        if (csv && h.flag) oc[noc++] = (out_col){ c, COL_FLAG };
+        if (spec->components) {
+            oc[noc++] = (out_col){ c, COL_NUMERATOR };
+            oc[noc++] = (out_col){ c, COL_DENOMINATOR };
+            oc[noc++] = (out_col){ c, COL_AREAS };
         }
     }
+    wm_text_table *t = wm_text_table_new(2 + noc);
+    int bad = !t;
+    if (!bad) {
+        bad |= wm_text_table_head(t, 0, csv ? "area_code" : "Code", WM_ALIGN_LEFT);
+        bad |= wm_text_table_head(t, 1, csv ? "area_name" : "Name", WM_ALIGN_LEFT);
+    }
+    static const char *const csv_suffix[] = { "", "_lower95", "_upper95", "_vs_authority", "_vs_england",
+                                              "_coverage", "_flag", "_numerator", "_denominator", "_n_areas" };
+    static const char *const md_words[] = { "", "lower 95%", "upper 95%", "vs authority", "vs England",
+                                            "coverage", "flag", "numerator", "denominator", "areas" };
+    for (size_t k = 0; k < noc && !bad; k++) {
+        const wm_indicator_meta *m = &cols[oc[k].ind].meta;
+        char head[300];
+        if (csv) snprintf(head, sizeof head, "%s%s", m->id, csv_suffix[oc[k].kind]);
+        else if (oc[k].kind == COL_VALUE) snprintf(head, sizeof head, "%s (%s)", m->label, m->unit);
+        else snprintf(head, sizeof head, "%s", md_words[oc[k].kind]);
+        bad |= wm_text_table_head(t, 2 + k, head, oc[k].kind == COL_FLAG ? WM_ALIGN_LEFT : WM_ALIGN_RIGHT);
+    }
+    int any_low = 0, any_estimate = 0, any_arrow = 0;
     for (size_t r = 0; r < nrows && !bad; r++) {
         long row = wm_text_table_add_row(t);
         if (row < 0) { bad = 1; break; }
         bad |= wm_text_table_set(t, (size_t)row, 0, "%s", areas[r].code);
         bad |= wm_text_table_set(t, (size_t)row, 1, "%s", areas[r].name);
-        for (size_t c = 0; c < ncols; c++) {
+        for (size_t k = 0; k < noc; k++) {
+            size_t c = oc[k].ind;
             const cell *x = &cells[r * ncols + c];
-            char v[64], n[64], d[64];
-            format_number(v, sizeof v, x->value, cols[c].decimals);
-            format_number(n, sizeof n, x->num, csv ? -1 : 1);
-            format_number(d, sizeof d, x->den, csv ? -1 : 1);
-            bad |= wm_text_table_set(t, (size_t)row, 2 + c * per, "%s", v);
-            if (components) {
-                bad |= wm_text_table_set(t, (size_t)row, 2 + c * per + 1, "%s", n);
-                bad |= wm_text_table_set(t, (size_t)row, 2 + c * per + 2, "%s", d);
-                if (x->present) bad |= wm_text_table_set(t, (size_t)row, 2 + c * per + 3, "%d", x->n_areas);
+            int dec = cols[c].decimals;
+            int low = low_coverage(spec, x), hidden = low && spec->hide_low_coverage;
+            char v[64] = "", l[64], u[64], text[300] = "";
+            switch (oc[k].kind) {
+            case COL_VALUE:
+                if (x->present) format_number(v, sizeof v, hidden ? NAN : x->v.value, dec);
+                if (csv) {
+                    snprintf(text, sizeof text, "%s", v);
+                    break;
+                }
+                /* value (lower-upper) and markers: arrow vs the authority,
+                 * * an estimate, the dagger a low coverage. */
+                if (x->present && !isnan(x->v.lower95) && !hidden) {
+                    format_number(l, sizeof l, x->v.lower95, dec);
+                    format_number(u, sizeof u, x->v.upper95, dec);
+                    snprintf(text, sizeof text, "%s (%s\u2013%s)%s", v, l, u, arrow(x->v.compare_authority));
+                    any_arrow |= *arrow(x->v.compare_authority) != '\0';
+                } else {
+                    snprintf(text, sizeof text, "%s", v);
+                }
+                if (x->present && x->v.estimate && !isnan(x->v.value) && !hidden) {
+                    strncat(text, *text ? " *" : "*", sizeof text - strlen(text) - 1);
+                    any_estimate = 1;
+                }
+                if (low) {
+                    strncat(text, *text ? " \u2020" : "\u2020", sizeof text - strlen(text) - 1);
+                    any_low = 1;
+                }
+                break;
+            case COL_LOWER: if (x->present && !hidden) format_number(text, sizeof text, x->v.lower95, -1); break;
+            case COL_UPPER: if (x->present && !hidden) format_number(text, sizeof text, x->v.upper95, -1); break;
+            case COL_VS_AUTHORITY: if (x->present && !hidden) snprintf(text, sizeof text, "%s", x->v.compare_authority); break;
+            case COL_VS_ENGLAND: if (x->present && !hidden) snprintf(text, sizeof text, "%s", x->v.compare_england); break;
+            case COL_COVERAGE: if (x->present) format_number(text, sizeof text, x->v.coverage, -1); break;
+            case COL_FLAG:
+                if (x->present && low)
+                    snprintf(text, sizeof text, "coverage below %g%%%s", spec->coverage_threshold,
+                             hidden ? " (not shown)" : "");
+                if (x->present && x->v.estimate && !isnan(x->v.value))
+                    snprintf(text + strlen(text), sizeof text - strlen(text), "%sestimate: %s", *text ? "; " : "",
+                             x->v.estimate_note);
+                break;
+            case COL_NUMERATOR: format_number(text, sizeof text, x->present ? x->v.numerator : NAN, csv ? -1 : 1); break;
+            case COL_DENOMINATOR: format_number(text, sizeof text, x->present ? x->v.denominator : NAN, csv ? -1 : 1); break;
+            case COL_AREAS: if (x->present) snprintf(text, sizeof text, "%d", x->v.n_areas); break;
             }
+            bad |= wm_text_table_set(t, (size_t)row, 2 + k, "%s", text);
         }
     }
-    if (!csv) {
+    if (!csv && !bad) {
         /* Sources under the table: where every column came from. */
         bad |= wm_text_table_note(t, "Empty cells are No data.  Columns and sources:");
         bad |= wm_text_table_note(t, "%s", "");
@@ -201,7 +331,38 @@ static wm_text_table *make_table(const wm_table_spec *spec, const column *cols, 
                                       m->period, m->id, m->publisher, m->source_file, m->licence, m->aggregation,
                                       *m->notes ? " " : "", m->notes);
         }
+        if (any_arrow || any_estimate || any_low) bad |= wm_text_table_note(t, "%s", "");
+        if (any_arrow)
+            bad |= wm_text_table_note(t, "- (lower\u2013upper): 95%% confidence interval; \u25b2 / \u25bc: "
+                                         "significantly higher / lower than the local authority (no mark: similar or "
+                                         "not compared).");
+        if (any_estimate)
+            bad |= wm_text_table_note(t, "- *: an estimate (modelled by the publisher, or made from areas that do "
+                                         "not nest in these), with no confidence interval.");
+        if (any_low) {
+            char line[4096];
+            size_t o = (size_t)snprintf(line, sizeof line,
+                                        "- \u2020: the areas with a value cover less than %g%% of the area%s:",
+                                        spec->coverage_threshold,
+                                        spec->hide_low_coverage ? ", so the value is not shown" : "");
+            int first = 1;
+            for (size_t c = 0; c < ncols; c++) {
+                char words[160];
+                basis_words(cols[c].meta.coverage_basis, words, sizeof words);
+                for (size_t r = 0; r < nrows && o < sizeof line; r++) {
+                    const cell *x = &cells[r * ncols + c];
+                    if (!low_coverage(spec, x)) continue;
+                    o += (size_t)snprintf(line + o, sizeof line - o, "%s %s: %.0f%% of %s covered (%s)", first ? "" : ";",
+                                          areas[r].name, x->v.coverage * 100, words, cols[c].meta.label);
+                    first = 0;
+                }
+            }
+            if (o < sizeof line) snprintf(line + o, sizeof line - o, ".");
+            bad |= wm_text_table_note(t, "%s", line);
+        }
     }
+    free(oc);
+    free(hs);
     if (bad) {
         wm_text_table_free(t);
         return NULL;
@@ -245,7 +406,11 @@ int wm_indicator_table(const wm_table_spec *spec, wm_store_handle *handle, FILE 
         wm_error_set(err, WM_EXIT_IO, "out of memory");
         goto done;
     }
-    for (size_t r = 0; r < nrows * ncols; r++) cells[r].value = cells[r].num = cells[r].den = NAN;
+    for (size_t r = 0; r < nrows * ncols; r++) {
+        wm_store_value *v = &cells[r].v;
+        v->value = v->numerator = v->denominator = v->coverage = NAN;
+        v->lower95 = v->upper95 = v->lower998 = v->upper998 = NAN;
+    }
     for (size_t c = 0; c < ncols; c++) {
         /* Each geography the rows hold, once. */
         for (size_t r = 0; r < nrows; r++) {

@@ -6,6 +6,17 @@
  * The CSV keeps ten significant digits; the Markdown rounds by unit (1
  * decimal for %, 2 for scores, none for counts) and lists every column's
  * source under the table.  Empty cells are No data.
+ *
+ * What each value covers and claims (store.h) is shown where it applies:
+ * an indicator with confidence limits gets them (CSV: _lower95 and
+ * _upper95 columns; Markdown: "31.2 (29.9-32.5)"), with its comparison
+ * with the local authority and England (CSV: _vs_authority, _vs_england;
+ * Markdown: an arrow when significantly higher or lower than the
+ * authority); a value whose source areas cover less than the coverage
+ * threshold of its area is flagged (CSV: _coverage and _flag; Markdown: a
+ * dagger, and a note naming the area and its coverage), or with
+ * hide_low_coverage shown as No data; an estimate is flagged too (CSV:
+ * _flag; Markdown: an asterisk).
  */
 #ifndef WM_INDICATOR_TABLE_H
 #define WM_INDICATOR_TABLE_H
@@ -35,6 +46,8 @@ typedef struct wm_table_spec {
     int components;                /* numerator, denominator, areas per value */
     int total;                     /* a row per parent area */
     int decimals;                  /* -1: by unit */
+    double coverage_threshold;     /* percent: values whose source areas cover less are flagged (default 50) */
+    int hide_low_coverage;         /* show those as No data instead */
 } wm_table_spec;
 
 int wm_table_spec_from_args(const wm_args *a, wm_table_spec *spec, wm_error *err);

@@ -525,8 +525,10 @@ static int best_geography(wm_store *s, const char *id, const char *per, const wm
     return finish(s, q, rc, err);
 }
 
-double *wm_store_values_for_layer(wm_store *s, const char *indicator_id, const char *period, const char *geography,
-                                  const wm_layer *layer, wm_indicator_meta *meta, wm_error *err)
+/* The values of an indicator for a layer's features, with (when
+ * `details` is given) each feature's stored row. */
+static double *layer_values(wm_store *s, const char *indicator_id, const char *period, const char *geography,
+                            const wm_layer *layer, wm_indicator_meta *meta, wm_store_value *details, wm_error *err)
 {
     wm_indicator_meta m;
     char geo[32] = "";
@@ -557,6 +559,18 @@ double *wm_store_values_for_layer(wm_store *s, const char *indicator_id, const c
     for (size_t i = 0; i < layer->n; i++) {
         out[i] = NAN;
         long k = find_value(v, nv, layer->features[i].key);
+        if (details) {
+            if (k >= 0) {
+                details[i] = v[k];
+            } else {
+                memset(&details[i], 0, sizeof details[i]);
+                copy_text(details[i].area_code, sizeof details[i].area_code,
+                          (const unsigned char *)layer->features[i].key);
+                details[i].value = details[i].numerator = details[i].denominator = details[i].coverage = NAN;
+                details[i].lower95 = details[i].upper95 = details[i].lower998 = details[i].upper998 = NAN;
+                snprintf(details[i].status, sizeof details[i].status, "no row");
+            }
+        }
         if (k < 0) continue;
         matched++;
         out[i] = v[k].value;
@@ -585,6 +599,31 @@ double *wm_store_values_for_layer(wm_store *s, const char *indicator_id, const c
     }
     free(v);
     return out;
+}
+
+double *wm_store_values_for_layer(wm_store *s, const char *indicator_id, const char *period, const char *geography,
+                                  const wm_layer *layer, wm_indicator_meta *meta, wm_error *err)
+{
+    return layer_values(s, indicator_id, period, geography, layer, meta, NULL, err);
+}
+
+wm_store_value *wm_store_details_for_layer(wm_store *s, const char *indicator_id, const char *period,
+                                           const char *geography, const wm_layer *layer, double **values,
+                                           wm_indicator_meta *meta, wm_error *err)
+{
+    wm_store_value *details = calloc(layer->n ? layer->n : 1, sizeof *details);
+    if (!details) {
+        wm_error_set(err, WM_EXIT_IO, "out of memory");
+        return NULL;
+    }
+    double *v = layer_values(s, indicator_id, period, geography, layer, meta, details, err);
+    if (!v) {
+        free(details);
+        return NULL;
+    }
+    if (values) *values = v;
+    else free(v);
+    return details;
 }
 
 int wm_store_area_value(wm_store *s, const char *indicator_id, const char *period, const char *code,

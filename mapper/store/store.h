@@ -97,6 +97,15 @@ double *wm_store_values_for_layer(wm_store *s, const char *indicator_id, const c
                                   const char *geography, const wm_layer *layer, wm_indicator_meta *meta,
                                   wm_error *err);
 
+/* The same, with each feature's stored row (what its value covers and
+ * claims: coverage, estimate, limits, comparisons), layer->n entries in
+ * feature order; a feature without a row gets status "no row" and NAN
+ * figures.  *values (may be NULL) receives the values as above. */
+struct wm_store_value;
+struct wm_store_value *wm_store_details_for_layer(wm_store *s, const char *indicator_id, const char *period,
+                                                  const char *geography, const wm_layer *layer, double **values,
+                                                  wm_indicator_meta *meta, wm_error *err);
+
 /* Every indicator (each id and period) that has values at `geography`
  * (NULL: all indicators), in manifest order, as a malloc'd array the
  * caller frees with free(); *n receives the count (0 is not an error).
