@@ -195,7 +195,15 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
         list[i] = &maps[i];
         nmaps++;
     }
-    if (spec->npanels && spec->shared_legend && wm_map_share_classes(list, nmaps, err) != 0) goto done;
+    if (spec->npanels && spec->shared_legend) {
+        if (wm_map_share_classes(list, nmaps, err) != 0) goto done;
+        /* The one legend counts the areas of every panel. */
+        for (int i = 1; i < nmaps; i++) {
+            for (int k = 0; k < maps[0].classes.n; k++) maps[0].classes.count[k] += maps[i].classes.count[k];
+            maps[0].classes.nodata += maps[i].classes.nodata;
+            maps[0].classes.total += maps[i].classes.total;
+        }
+    }
 
     wm_figure fig;
     memset(&fig, 0, sizeof fig);
@@ -230,26 +238,37 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     fig.mute = spec->mute;
     fig.title = spec->title;
     fig.subtitle = spec->subtitle;
-    /* The figure's notes, then what its values cover and claim. */
-    for (int i = 0; i < nmaps; i++)
-        if (maps[i].claims_note) {
-            size_t len = (notes ? strlen(notes) + 1 : 0) + strlen(maps[i].claims_note) + 200;
-            char *more = realloc(notes, len + (notes ? 0 : 1));
-            if (!more) {
+    /* The figure's notes, then what its values cover and claim: each
+     * different note once, with the panel it is about when panels differ. */
+    {
+        int distinct = 0;
+        for (int i = 0; i < nmaps; i++) {
+            if (!maps[i].claims_note) continue;
+            int seen = 0;
+            for (int j = 0; j < i && !seen; j++)
+                seen = maps[j].claims_note && strcmp(maps[j].claims_note, maps[i].claims_note) == 0;
+            distinct += !seen;
+        }
+        size_t len = (spec->notes ? strlen(spec->notes) : 0) + 2;
+        for (int i = 0; i < nmaps; i++)
+            if (maps[i].claims_note) len += strlen(maps[i].claims_note) + 300;
+        if (distinct > 0) {
+            if (!(notes = malloc(len))) {
                 wm_error_set(err, WM_EXIT_IO, "out of memory");
                 goto done;
             }
-            if (!notes) snprintf(more, len, "%s%s", spec->notes ? spec->notes : "", spec->notes ? " " : "");
-            notes = more;
-            size_t used = strlen(notes);
-            if (spec->npanels && spec->panel_title[i])
-                snprintf(notes + used, len - used, "%s: %s ", spec->panel_title[i], maps[i].claims_note);
-            else
-                snprintf(notes + used, len - used, "%s ", maps[i].claims_note);
+            size_t used = (size_t)snprintf(notes, len, "%s", spec->notes ? spec->notes : "");
+            for (int i = 0; i < nmaps; i++) {
+                if (!maps[i].claims_note) continue;
+                int seen = 0;
+                for (int j = 0; j < i && !seen; j++)
+                    seen = maps[j].claims_note && strcmp(maps[j].claims_note, maps[i].claims_note) == 0;
+                if (seen) continue;
+                int named = distinct > 1 && spec->npanels && spec->panel_title[i];
+                used += (size_t)snprintf(notes + used, len - used, "%s%s%s%s", used ? " " : "",
+                                         named ? spec->panel_title[i] : "", named ? ": " : "", maps[i].claims_note);
+            }
         }
-    if (notes) {
-        size_t n = strlen(notes);
-        while (n && notes[n - 1] == ' ') notes[--n] = '\0';
     }
     fig.notes = notes ? notes : spec->notes;
     fig.highlight = (const char *const *)spec->highlight;

@@ -404,6 +404,124 @@ static int make_comparison(const wm_map_spec *spec, wm_map *c, const variable_wo
     return 0;
 }
 
+/* The earlier indicator's value for each feature: at the same geography,
+ * or through the store's links from the layer's geography to the earlier
+ * one (each 2021 LSOA to the 2011 LSOA it came from).  `how` says which. */
+static double *earlier_values(wm_store *s, const wm_map_spec *spec, const wm_layer *layer, const char *geography,
+                              wm_indicator_meta *old, char *how, size_t how_size, wm_error *err)
+{
+    if (wm_store_indicator(s, spec->change_from, NULL, old, err) != 0) {
+        wm_error_about(err, "change-from");
+        return NULL;
+    }
+    if (strcmp(old->geography, geography) == 0) {
+        snprintf(how, how_size, "both are published for %s", geography);
+        return wm_store_values_for_layer(s, spec->change_from, NULL, geography, layer, NULL, err);
+    }
+    wm_store_link *links = NULL;
+    size_t nl = 0;
+    wm_store_value *v = NULL;
+    size_t nv = 0;
+    double *out = NULL;
+    if (wm_store_read_links(s, geography, old->geography, &links, &nl, err) != 0) return NULL;
+    if (nl == 0) {
+        wm_error_set_about(err, WM_EXIT_DATA, "change-from",
+                           "--change-from %s: %s is published for %s, and the store does not say how %s areas map to "
+                           "%s (add a [link %s %s] to its manifest)",
+                           spec->change_from, old->id, old->geography, geography, old->geography, geography,
+                           old->geography);
+        goto done;
+    }
+    if (wm_store_values(s, spec->change_from, NULL, old->geography, &v, &nv, NULL, err) != 0) goto done;
+    out = malloc((layer->n ? layer->n : 1) * sizeof *out);
+    if (!out) {
+        wm_error_set(err, WM_EXIT_IO, "out of memory");
+        goto done;
+    }
+    for (size_t i = 0; i < layer->n; i++) {
+        out[i] = NAN;
+        size_t lo = 0, hi = nl;
+        while (lo < hi) {   /* links are sorted by child code */
+            size_t mid = (lo + hi) / 2;
+            int c = strcmp(links[mid].child, layer->features[i].key);
+            if (c == 0) { lo = mid; break; }
+            if (c < 0) lo = mid + 1; else hi = mid;
+        }
+        if (lo >= nl || strcmp(links[lo].child, layer->features[i].key) != 0) continue;
+        for (size_t k = 0; k < nv; k++)
+            if (strcmp(v[k].area_code, links[lo].parent) == 0) {
+                out[i] = v[k].value;
+                break;
+            }
+    }
+    char now[64], then[64];
+    size_t dn = strcspn(geography, "0123456789"), dt = strcspn(old->geography, "0123456789");
+    snprintf(now, sizeof now, "20%s %.*s", geography + dn, (int)dn, geography);
+    snprintf(then, sizeof then, "20%s %.*s", old->geography + dt, (int)dt, old->geography);
+    for (char *p = now; *p; p++) *p = (char)toupper((unsigned char)*p);
+    for (char *p = then; *p; p++) *p = (char)toupper((unsigned char)*p);
+    snprintf(how, how_size, "each %s is matched to the %s it came from (%s)", now, then,
+             strstr(links[0].method, "lookup") ? "the ONS lookup" : links[0].method);
+done:
+    free(links);
+    free(v);
+    return out;
+}
+
+/* A change map: each area 1 entered, 2 left, 3 in both, 4 in neither of
+ * the class [change_lo, change_hi] between the earlier indicator and
+ * this one. */
+static int make_change(const wm_map_spec *spec, wm_map *c, const variable_words *w, wm_store_handle *store,
+                       wm_error *err)
+{
+    wm_indicator_meta old;
+    char how[300];
+    double *before = earlier_values(store->store, spec, c->layer, w->meta.values_geography, &old, how, sizeof how, err);
+    if (!before) return -1;
+    char cls[64];
+    int decile = strcmp(w->meta.unit, "decile") == 0;
+    if (spec->change_lo == spec->change_hi) snprintf(cls, sizeof cls, "%s %g", decile ? "decile" : "class", spec->change_lo);
+    else snprintf(cls, sizeof cls, "%s %g-%g", decile ? "deciles" : "classes", spec->change_lo, spec->change_hi);
+    size_t unmatched = 0;
+    for (size_t i = 0; i < c->layer->n; i++) {
+        double a = before[i], b = c->values[i];
+        if (isnan(a) || isnan(b)) {
+            unmatched += isnan(a) && !isnan(b);
+            c->values[i] = NAN;
+            continue;
+        }
+        int was = a >= spec->change_lo && a <= spec->change_hi, is = b >= spec->change_lo && b <= spec->change_hi;
+        c->values[i] = is && !was ? 1 : was && !is ? 2 : is ? 3 : 4;
+    }
+    free(before);
+    double cats[4] = { 1, 2, 3, 4 };
+    if (wm_classify(c->values, c->layer->n, WM_CLASS_CATEGORICAL, 4, cats, 4, &c->classes, err) != 0) return -1;
+    snprintf(c->classes.label[0], sizeof c->classes.label[0], "Entered %.48s", cls);
+    snprintf(c->classes.label[1], sizeof c->classes.label[1], "Left %.48s", cls);
+    snprintf(c->classes.label[2], sizeof c->classes.label[2], "In %.48s in both", cls);
+    snprintf(c->classes.label[3], sizeof c->classes.label[3], "In neither");
+    const char *hex[4] = { "#e66101", "#5e3c99", "#525252", "#f0f0f0" };   /* PuOr ends, greys: colour-blind safe */
+    memset(&c->palette, 0, sizeof c->palette);
+    snprintf(c->palette.name, sizeof c->palette.name, "change");
+    snprintf(c->palette.type, sizeof c->palette.type, "qual");
+    c->palette.n = 4;
+    for (int k = 0; k < 4; k++) {
+        wm_rgb_parse(hex[k], &c->palette.colour[k]);
+        snprintf(c->palette.hex[k], sizeof c->palette.hex[k], "%s", hex[k]);
+    }
+    c->palette.blind = c->palette.print = c->palette.copy = c->palette.screen = WM_SUIT_YES;
+    char title[256];
+    snprintf(title, sizeof title, "%.40s %.40s from %.30s to %.30s", decile ? "National" : "", cls, old.period,
+             w->meta.period);
+    copy_text(c->legend_title, sizeof c->legend_title, title[0] == ' ' ? title + 1 : title);
+    char note[1400];
+    snprintf(note, sizeof note, "%s (%s) against %s (%s): %s.%s", w->meta.title, w->meta.period, old.title,
+             old.period, how, unmatched ? " Areas with no earlier value are No data." : "");
+    free(c->claims_note);
+    c->claims_note = strdup(note);
+    return c->claims_note ? 0 : wm_error_set(err, WM_EXIT_IO, "out of memory");
+}
+
 /* The wording options of a comparison map (its classes and colours are
  * its own). */
 static int finish_comparison(const wm_map_spec *spec, wm_map *c, wm_error *err)
@@ -439,8 +557,9 @@ int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *rep
         goto done;
     }
     if (w.details && note_claims(spec, c, &w, err) != 0) goto done;
-    if (spec->compare) {
-        if (make_comparison(spec, c, &w, store, err) != 0) goto done;
+    if (spec->compare || spec->change_from) {
+        if (spec->compare ? make_comparison(spec, c, &w, store, err) != 0 : make_change(spec, c, &w, store, err) != 0)
+            goto done;
         snprintf(w.unit, sizeof w.unit, "%s", "");
         rc = finish_comparison(spec, c, err);
     } else {

@@ -92,6 +92,24 @@ int wm_map_spec_from_args(const wm_args *a, wm_map_spec *spec, wm_error *err)
                                       "--compare draws three classes of its own (higher, similar, lower); leave out "
                                       "--method, --breaks and --classes");
     }
+    spec->change_from = wm_args_get(a, "change-from", NULL);
+    spec->change_lo = spec->change_hi = 1;
+    const char *cls = wm_args_get(a, "change-class", NULL);
+    if (cls) {
+        char *end;
+        spec->change_lo = spec->change_hi = strtod(cls, &end);
+        if (end != cls && *end == '-') spec->change_hi = strtod(end + 1, &end);
+        if (end == cls || *end || !isfinite(spec->change_lo) || !isfinite(spec->change_hi) ||
+            spec->change_hi < spec->change_lo)
+            return wm_error_set_about(err, WM_EXIT_USAGE, "change-class", "--change-class \"%s\": use LO or LO-HI, e.g. 1 or 1-2",
+                                      cls);
+    }
+    if (spec->change_from && (!spec->var.indicator || spec->bivariate || spec->compare))
+        return wm_error_set_about(err, WM_EXIT_USAGE, "change-from",
+                                  "--change-from needs one stored --indicator (the later one) and no --compare");
+    if (spec->change_from && (spec->method_given || spec->nbreaks || spec->classes))
+        return wm_error_set_about(err, WM_EXIT_USAGE, "change-from",
+                                  "--change-from draws four classes of its own; leave out --method, --breaks and --classes");
     spec->labels = wm_args_get(a, "labels", NULL);
     spec->palette = wm_args_get(a, "palette", NULL);
     spec->reverse = wm_args_has(a, "reverse");

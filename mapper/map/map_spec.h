@@ -49,6 +49,11 @@
  *   --compare authority|england  a comparison map (Fingertips): each area
  *                          significantly higher, similar or lower than the
  *                          benchmark, from the stored confidence limits
+ *   --change-from ID, --change-class LO[-HI]  a change map: each area
+ *                          entered, left, stayed in or stayed out of the
+ *                          class since the earlier indicator, matched
+ *                          through the store's links when the geography
+ *                          changed (2021 LSOAs to their 2011 predecessors)
  *
  * Strings in a spec are borrowed from the wm_args it was parsed from,
  * which must outlive it.
@@ -91,7 +96,9 @@
     { "reference-area", 0, WM_OPT_VALUE, "CODE[:TEXT]", "mark the stored value of an area (e.g. E08000026) in the legend" }, \
     { "coverage-threshold", 0, WM_OPT_VALUE, "PERCENT", "flag stored values whose source areas cover less of the area (default 50)" }, \
     { "hide-low-coverage", 0, WM_OPT_FLAG, NULL, "draw stored values below the coverage threshold as No data" }, \
-    { "compare", 0, WM_OPT_VALUE, "authority|england", "draw whether each area is significantly higher, similar or lower than the benchmark" }
+    { "compare", 0, WM_OPT_VALUE, "authority|england", "draw whether each area is significantly higher, similar or lower than the benchmark" }, \
+    { "change-from", 0, WM_OPT_VALUE, "ID", "draw which areas entered or left a class since this earlier stored indicator (e.g. imd2019_decile)" }, \
+    { "change-class", 0, WM_OPT_VALUE, "LO[-HI]", "the class --change-from follows (default 1, e.g. the most deprived decile)" }
 
 /* The map options alone, as a table (for panels of small multiples). */
 extern const wm_option wm_map_options[];
@@ -133,6 +140,8 @@ typedef struct wm_map_spec {
     double coverage_threshold;     /* percent (default 50): stored values covering less are flagged */
     int hide_low_coverage;         /* ... or drawn as No data */
     int compare;                   /* 0, or the benchmark of a comparison map: WM_COMPARE_* */
+    const char *change_from;       /* a change map: the earlier indicator, or NULL */
+    double change_lo, change_hi;   /* the class it follows (default 1-1) */
 } wm_map_spec;
 
 enum { WM_COMPARE_NONE = 0, WM_COMPARE_AUTHORITY, WM_COMPARE_ENGLAND };

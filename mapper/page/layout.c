@@ -499,7 +499,12 @@ static double legend_layout(page *pg, const wm_map *map, double x, double y, dou
         y += 2 * s + wrap_block(pg, &g->reference, size, 0, line, x, y + 8 * s, w, 9.5 * s);
     }
     if (st->show_counts) {
-        snprintf(line, sizeof line, "Right-hand figures: number of areas (%zu in all).", map->classes.total);
+        const wm_figure *fig = pg->fig;
+        if (fig->npanels > 1 && fig->shared_legend)
+            snprintf(line, sizeof line, "Right-hand figures: number of areas in all %d maps (%zu in all).",
+                     fig->npanels, map->classes.total);
+        else
+            snprintf(line, sizeof line, "Right-hand figures: number of areas (%zu in all).", map->classes.total);
         y += 2 * s + wrap_block(pg, &g->counts_note, size, 0, line, x, y + 8 * s, w, 9.5 * s);
     }
     g->h = y - y0;
