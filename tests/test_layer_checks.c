@@ -143,6 +143,22 @@ static void test_text(void)
     }
 }
 
+/* Found by fuzzing: a .geojson file is read by the GeoJSON driver only;
+ * its content cannot make GDAL read it as a VRT (which opens other
+ * files) or another format, and GDAL's reason is quoted escaped. */
+static void test_driver_by_extension(void)
+{
+    char text[8192];
+    snprintf(text, sizeof text,
+             "<OGRVRTDataSource><OGRVRTLayer name=\"x\"><SrcDataSource>%s</SrcDataSource>"
+             "<GeometryType>wkbPolygon</GeometryType></OGRVRTLayer></OGRVRTDataSource>\n",
+             write_text("synthetic_vrt_source.csv",
+                        "WKT,WD25CD\n\"POLYGON((-1.55 52.40,-1.54 52.40,-1.54 52.41,-1.55 52.40))\",A1\n"));
+    expect_refused(write_text("synthetic_vrt.geojson", text), NULL, "cannot read as a vector layer");
+    expect_refused(write_text("synthetic_bad_json.geojson", "{\"type\": \"FeatureCollection\", \xff\xfe"),
+                   NULL, "cannot read as a vector layer");
+}
+
 /* A curved polygon (here from a CSV with a WKT column) is made into
  * straight segments, which is what the renderer draws. */
 static void test_curves(void)
@@ -167,5 +183,6 @@ int main(void)
     test_bad_coordinates();
     test_text();
     test_curves();
+    test_driver_by_extension();
     return wm_test_summary();
 }

@@ -128,12 +128,37 @@ static void test_structure_refused(void)
     expect_refused(WRITE("synthetic_nul.csv", "code,value\nA1,2\0" "0\nA2,5\n"), 2, "NUL byte");
     expect_refused(WRITE("synthetic_utf16.csv", "\xFF\xFE" "c\0o\0d\0e\0"), 0, "UTF-16");
     expect_refused(WRITE("synthetic_empty.csv", ""), 0, "empty");
-    expect_refused(WRITE("synthetic_blank.csv", "\r\n\n"), 0, "empty");
+    /* A blank line before the header: GDAL cannot open the file (found
+     * by fuzzing, where an empty first line was also a null pointer
+     * passed to memchr). */
+    expect_refused(WRITE("synthetic_blank.csv", "\r\n\n"), 1, "blank line before the header");
+    expect_refused(WRITE("synthetic_leading_blank.csv", "\n\r\ncode,value\nA1,1\n"), 1,
+                   "blank line before the header");
     /* Semicolons and decimal commas: refused, never read as 12500. */
     expect_refused(WRITE("synthetic_semicolon.csv", "code;value\nA1;12,500\nA2;3,25\n"), 1, "semicolons");
     expect_refused(WRITE("synthetic_mixed.csv", "code;rate,x\nA1;12,5\n"), 1, "ambiguous");
     expect_refused(WRITE("synthetic_tab_comma.csv", "code,value\tx\nA1,1\t2\n"), 1, "ambiguous");
     expect_refused(WRITE("synthetic_spaces.csv", "Area code\nA1\n"), 1, "spaces");
+    /* Found by fuzzing: GDAL reads "code," as one column and drops the
+     * second field of every row. */
+    expect_refused(WRITE("synthetic_one_name.csv", "code,\nA1,2\n"), 1, "single column");
+    expect_refused(WRITE("synthetic_one_name_quoted.csv", "code,\"\"\nA1,2\n"), 1, "single column");
+    expect_refused(WRITE("synthetic_one_name_quotes.csv", "code\t\"\"\"\"\nA1\t2\n"), 1, "single column");
+    /* GDAL's header tokenizer takes \" as an escaped quote. */
+    expect_refused(WRITE("synthetic_header_backslash.csv", "\"a\\\",b\",c\nA1,2\n"), 1,
+                   "backslash before a quote");
+    /* ... and reads a header as one line, whatever its quotes say. */
+    expect_refused(WRITE("synthetic_header_break.csv", "code,\"value\nfor 2020\",x\nA1,2,3\n"), 1,
+                   "holds a line break");
+}
+
+/* Found by fuzzing: GDAL let the content of a .csv file choose the
+ * driver, and a cell holding "<OGRVRTDataSource" made it a VRT. */
+static void test_content_cannot_pick_driver(void)
+{
+    wm_table *t = expect_read(WRITE("synthetic_vrt_text.csv", "code,note\nA1,<OGRVRTDataSource>\n"));
+    if (t) CHECK_STR(wm_table_cell(t, 0, 1), "<OGRVRTDataSource>");
+    wm_table_free(t);
 }
 
 static void test_duplicate_columns(void)
@@ -211,6 +236,7 @@ int main(void)
     wm_gdal_init();
     test_published_forms();
     test_structure_refused();
+    test_content_cannot_pick_driver();
     test_duplicate_columns();
     test_utf8_refused();
     test_trim();

@@ -26,6 +26,8 @@ typedef struct scan {
     int in_record;        /* a quoted field runs on past the end of a line */
     int state;
     long fields;          /* separators read so far in this record */
+    int content;          /* the current field holds a byte other than a quote */
+    int last_field_empty; /* the record's last field held none */
     long quote_field;     /* field and line of the last opening quote */
     long quote_line;
     size_t nrec, cap;
@@ -101,6 +103,14 @@ static int end_record(scan *s)
     long fields = s->fields + 1;
     s->in_record = 0;
     if (!s->have_header) {
+        /* GDAL reads a header of one name and a separator ("code,") as
+         * one column, and then drops every row's second field. */
+        if (fields == 2 && s->last_field_empty)
+            return wm_error_set(s->err, WM_EXIT_DATA,
+                                "%s:%ld: the header has one column name and an empty one after it "
+                                "(\"code,\"), which GDAL reads as a single column: a table needs at least "
+                                "a code and a value column",
+                                s->name, s->record_line);
         s->have_header = 1;
         s->nfields = fields;
         return 0;
@@ -122,46 +132,71 @@ static int end_record(scan *s)
 static int scan_line(scan *s, const char *p, size_t n)
 {
     s->line++;
-    if (memchr(p, '\0', n))
+    if (n && memchr(p, '\0', n))   /* p is NULL for an empty first line */
         return wm_error_set(s->err, WM_EXIT_DATA, "%s:%ld: a NUL byte (the file is binary, or not UTF-8 text)",
                             s->name, s->line);
     if (!s->in_record) {
+        if (n == 0 && !s->have_header)
+            return wm_error_set(s->err, WM_EXIT_DATA,
+                                "%s:%ld: a blank line before the header (GDAL reads the first line as the "
+                                "header and cannot open the file)", s->name, s->line);
         if (n == 0) return 0;   /* a blank line is no record (GDAL skips it too) */
         if (!s->have_header && choose_separator(s, p, n) != 0) return -1;
         s->record_line = s->line;
         s->state = F_START;
         s->fields = 0;
     }
+    if (!s->in_record) s->content = 0;
+    else s->content = 1;             /* the line break inside quotes */
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
+        int sep = 0;
         switch (s->state) {
         case F_START:
-            if (c == s->sep) s->fields++;
+            if (c == s->sep) sep = 1;
             else if (c == '"') { s->state = F_QUOTED; s->quote_field = s->fields + 1; s->quote_line = s->line; }
-            else if (c != ' ') s->state = F_UNQUOTED;
+            else { s->content = 1; if (c != ' ') s->state = F_UNQUOTED; }
             break;
         case F_UNQUOTED:
-            if (c == s->sep) { s->fields++; s->state = F_START; }
+            if (c == s->sep) sep = 1;
             else if (c == '"')
                 return wm_error_set(s->err, WM_EXIT_DATA,
                                     "%s:%ld: field %ld has a quote inside an unquoted value (quote the whole "
                                     "field and double the quotes inside it)", s->name, s->line, s->fields + 1);
             break;
         case F_QUOTED:
+            if (c == '"' && i > 0 && p[i - 1] == '\\' && !s->have_header)
+                return wm_error_set(s->err, WM_EXIT_DATA,
+                                    "%s:%ld: field %ld of the header has a backslash before a quote, which GDAL "
+                                    "reads as an escaped quote in a header but not in a row", s->name, s->line,
+                                    s->fields + 1);
             if (c == '"') s->state = F_QUOTE;
+            else s->content = 1;
             break;
         case F_QUOTE:
-            if (c == '"') s->state = F_QUOTED;                 /* a doubled quote */
-            else if (c == s->sep) { s->fields++; s->state = F_START; }
-            else if (c == ' ') s->state = F_AFTER;
+            /* A doubled quote.  GDAL's header tokenizer keeps no quote,
+             * doubled or not, so "" alone is an empty name there. */
+            if (c == '"') s->state = F_QUOTED;
+            else if (c == s->sep) sep = 1;
+            else if (c == ' ') { s->state = F_AFTER; s->content = 1; }
             else goto after_quote;
             break;
         case F_AFTER:
-            if (c == s->sep) { s->fields++; s->state = F_START; }
+            if (c == s->sep) sep = 1;
             else if (c != ' ') goto after_quote;
             break;
         }
+        if (sep) {
+            s->fields++;
+            s->state = F_START;
+            s->content = 0;
+        }
     }
+    s->last_field_empty = !s->content;
+    if (s->state == F_QUOTED && !s->have_header)
+        return wm_error_set(s->err, WM_EXIT_DATA,
+                            "%s:%ld: a column name in the header holds a line break (or its quote is never "
+                            "closed); GDAL reads a header as one line", s->name, s->line);
     if (s->state == F_QUOTED) {       /* a line break inside quotes */
         s->in_record = 1;
         return 0;

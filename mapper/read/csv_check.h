@@ -20,7 +20,13 @@
  *   - a header line whose separator GDAL would have to guess: commas and
  *     semicolons both outside quotes, tabs beside another separator
  *     (except in a .tsv file), or only spaces;
- *   - a file with no header line.
+ *   - a header of one name and an empty one ("code,"), which GDAL reads
+ *     as one column, dropping every row's second field (GDAL splits the
+ *     header with its own tokenizer: "code,\"\"" is that case too), a
+ *     header with a line break inside a quoted name (GDAL reads one
+ *     line), and a backslash before a quote in a header (an escape to
+ *     GDAL's header tokenizer, a character to its row splitter);
+ *   - a file with no header line, or a blank line before it.
  *
  * Accepted as published: a UTF-8 byte-order mark, CRLF, LF or CR line
  * ends, no newline at the end, blank lines (skipped, as GDAL does),

@@ -45,6 +45,30 @@ static int compare_features(const void *a, const void *b)
     return strcmp(((const wm_feature *)a)->key, ((const wm_feature *)b)->key);
 }
 
+/* GDAL's last error for a message: it may quote the file's bytes, so
+ * it is escaped like any other text from a file (utf8.h). */
+static const char *gdal_reason(char *buf, size_t size, const char *fallback)
+{
+    const char *e = wm_gdal_last_error();
+    return wm_text_escape(*e ? e : fallback, buf, size);
+}
+
+/* The driver a file's extension names, for the extensions that name
+ * one, or NULL (any driver): GDAL would otherwise let a file's content
+ * pick another driver (a .geojson file holding "<OGRVRTDataSource" would
+ * be read as a VRT, which may open other files). */
+static const char *const *driver_for(const char *file)
+{
+    static const char *const geojson[] = { "GeoJSON", NULL };
+    static const char *const shapefile[] = { "ESRI Shapefile", NULL };
+    static const char *const gpkg[] = { "GPKG", NULL };
+    size_t n = strlen(file);
+    if (n >= 8 && strcasecmp(file + n - 8, ".geojson") == 0) return geojson;
+    if (n >= 4 && strcasecmp(file + n - 4, ".shp") == 0) return shapefile;
+    if (n >= 5 && strcasecmp(file + n - 5, ".gpkg") == 0) return gpkg;
+    return NULL;
+}
+
 /* A shapefile keeps its attributes (codes, names) in the .dbf beside
  * the .shp; GDAL opens a .shp without one and shows no fields. */
 static int shapefile_without_dbf(GDALDatasetH ds, const char *file)
@@ -154,8 +178,9 @@ static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *ke
                            ? OGR_F_GetFieldAsString(f, name_idx) : NULL;
     if (name && !wm_utf8_valid(name)) {
         OGRFeatureDefnH defn = OGR_F_GetDefnRef(f);
+        char field[128];
         wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s): %s \"%s\" is not valid UTF-8", spec, fid, k,
-                     OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, name_idx)),
+                     wm_text_escape(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, name_idx)), field, sizeof field),
                      wm_text_escape(name, shown, sizeof shown));
         goto fail;
     }
@@ -183,7 +208,7 @@ static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *ke
         OGRGeometryH lin = OGR_G_GetLinearGeometry(w->geom, 0, NULL);
         if (!lin) {
             wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s): its curves cannot be made into lines (%s)",
-                         spec, fid, k, wm_gdal_last_error());
+                         spec, fid, k, gdal_reason(shown, sizeof shown, "no reason given"));
             goto fail;
         }
         OGR_G_DestroyGeometry(w->geom);
@@ -191,7 +216,7 @@ static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *ke
     }
     if (ct && OGR_G_Transform(w->geom, ct) != OGRERR_NONE) {
         wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) cannot be projected (%s)", spec, fid, k,
-                     wm_gdal_last_error());
+                     gdal_reason(shown, sizeof shown, "no reason given"));
         goto fail;
     }
     if (ct && check_coordinates(w->geom, target, spec, fid, w->key, " once projected", err) != 0) goto fail;
@@ -221,10 +246,11 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
         goto fail;
     }
     CPLErrorReset();
-    ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, driver_for(file), NULL, NULL);
     if (!ds) {
+        char why[300];
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,
-                     *wm_gdal_last_error() ? wm_gdal_last_error() : "format not recognised");
+                     gdal_reason(why, sizeof why, "format not recognised"));
         goto fail;
     }
     OGRLayerH lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
@@ -254,8 +280,10 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
         goto fail;
     }
     if (!key_field) key_field = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, key_idx));
+    char kf[128];   /* the key field's name as messages quote it */
+    wm_text_escape(key_field, kf, sizeof kf);
     if (key_idx < 0) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area code", spec, key_field);
+        wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area code", spec, kf);
         goto fail;
     }
     int name_idx;
@@ -288,8 +316,9 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     if (!OSRIsSame(src, L->srs)) {
         ct = OCTNewCoordinateTransformation(src, L->srs);
         if (!ct) {
+            char why[300];
             wm_error_set(err, WM_EXIT_DATA, "%s: cannot transform from its SRS to %s (%s)", spec,
-                         target_srs ? target_srs : WM_DEFAULT_SRS, wm_gdal_last_error());
+                         target_srs ? target_srs : WM_DEFAULT_SRS, gdal_reason(why, sizeof why, "no reason given"));
             goto fail;
         }
     }
@@ -307,7 +336,7 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
             L->features = realloc(L->features, cap * sizeof *L->features);
         }
         wm_feature w = { 0 };
-        int rc = read_feature(f, key_idx, name_idx, key_field, spec, src, ct, L->srs,
+        int rc = read_feature(f, key_idx, name_idx, kf, spec, src, ct, L->srs,
                               layer_srs ? "" : " (the layer declares no coordinate system, so it is read as "
                                                "longitude/latitude)",
                               OGR_L_GetGeomType(lyr), &areal_seen, &w, err);
@@ -331,7 +360,7 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     for (size_t i = 1; i < L->n; i++)
         if (strcmp(L->features[i - 1].key, L->features[i].key) == 0) {
             char k[160];
-            wm_error_set(err, WM_EXIT_DATA, "%s: two features have %s = %s", spec, key_field,
+            wm_error_set(err, WM_EXIT_DATA, "%s: two features have %s = %s", spec, kf,
                          wm_text_escape(L->features[i].key, k, sizeof k));
             goto fail;
         }

@@ -39,11 +39,25 @@ char *wm_trimmed_dup(const char *s)
     return strndup(s, n);
 }
 
+static int has_extension(const char *path, const char *ext)
+{
+    size_t n = strlen(path), k = strlen(ext);
+    return n >= k && strcasecmp(path + n - k, ext) == 0;
+}
+
 static const char *skip_bom(const char *s)
 {
     if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
         return s + 3;
     return s;
+}
+
+/* GDAL's last error for a message: it may quote the file's bytes, so
+ * it is escaped like any other text from a file (utf8.h). */
+static const char *gdal_reason(char *buf, size_t size, const char *fallback)
+{
+    const char *e = wm_gdal_last_error();
+    return wm_text_escape(*e ? e : fallback, buf, size);
 }
 
 /* Every header and cell is checked as it arrives: a table holds only
@@ -79,10 +93,15 @@ wm_table *wm_table_read(const char *spec, wm_error *err)
         goto fail;
     }
     /* A CSV file's structure is checked before GDAL reads it
-     * (csv_check.h); the check splits fields as GDAL will. */
+     * (csv_check.h); the check splits fields as GDAL will.  A .csv or
+     * .tsv file is read as CSV whatever it holds: GDAL would otherwise
+     * let its content pick another driver (a "<OGRVRTDataSource" line
+     * makes a VRT of it). */
     CPLErrorReset();
     GDALDriverH drv = GDALIdentifyDriverEx(file, GDAL_OF_VECTOR, NULL, NULL);
-    int is_csv = drv && strcasecmp(GDALGetDriverShortName(drv), "CSV") == 0 && VSI_ISREG(st.st_mode);
+    int is_csv = VSI_ISREG(st.st_mode) &&
+                 (has_extension(file, ".csv") || has_extension(file, ".tsv") ||
+                  (drv && strcasecmp(GDALGetDriverShortName(drv), "CSV") == 0));
     if (is_csv && wm_csv_check(file, file, &shape, err) != 0) goto fail;
 
     /* Keep every cell as text; number parsing is ours (number.h). */
@@ -92,8 +111,9 @@ wm_table *wm_table_read(const char *spec, wm_error *err)
     ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, is_csv ? (const char *const[]){ "CSV", NULL } : NULL,
                     open_options, NULL);
     if (!ds) {
+        char why[300];
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a table (%s)", file,
-                     *wm_gdal_last_error() ? wm_gdal_last_error() : "format not recognised");
+                     gdal_reason(why, sizeof why, "format not recognised"));
         goto fail;
     }
     OGRLayerH lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name)
@@ -147,11 +167,9 @@ wm_table *wm_table_read(const char *spec, wm_error *err)
                 goto fail;
     }
     if (is_csv && t->nrows != shape.nrecords) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: GDAL reads %zu rows where the file has %zu%s", file, t->nrows,
-                     shape.nrecords, *wm_gdal_last_error() ? " (" : "");
-        if (*wm_gdal_last_error())
-            snprintf(err->msg + strlen(err->msg), sizeof err->msg - strlen(err->msg), "%s)",
-                     wm_gdal_last_error());
+        char why[300];
+        wm_error_set(err, WM_EXIT_DATA, "%s: GDAL reads %zu rows where the file has %zu (%s)", file, t->nrows,
+                     shape.nrecords, gdal_reason(why, sizeof why, "no reason given"));
         goto fail;
     }
     if (t->ncols == 0) {
