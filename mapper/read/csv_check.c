@@ -145,9 +145,8 @@ static int scan_line(scan *s, const char *p, size_t n)
         s->record_line = s->line;
         s->state = F_START;
         s->fields = 0;
+        s->content = 0;
     }
-    if (!s->in_record) s->content = 0;
-    else s->content = 1;             /* the line break inside quotes */
     for (size_t i = 0; i < n; i++) {
         char c = p[i];
         int sep = 0;
