@@ -45,7 +45,7 @@ static void test_aggregate_whole(void)
 
     /* Ratio of sums, not mean of percentages: (10+30+0)/(100+100+800). */
     double num[5] = { 10, 30, 0, 5, 5 }, den[5] = { 100, 100, 800, 10, 40 };
-    CHECK(wm_aggregate(WM_AGG_RATIO, 100, 0, 0, 5, NULL, num, den, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_RATIO, 100, 0, 0 }, &(wm_agg_sources){ 5, NULL, num, den }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].value, 4.0, 1e-12);
     CHECK_NEAR(r[0].numerator, 40, 0);
     CHECK_NEAR(r[0].denominator, 1000, 0);
@@ -54,49 +54,49 @@ static void test_aggregate_whole(void)
 
     /* One missing numerator makes its target No data, never a partial sum. */
     num[1] = NAN;
-    CHECK(wm_aggregate(WM_AGG_RATIO, 100, 0, 0, 5, NULL, num, den, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_RATIO, 100, 0, 0 }, &(wm_agg_sources){ 5, NULL, num, den }, p, np, 2, r, &err) == 0);
     CHECK(isnan(r[0].value));
     CHECK(r[0].n_missing == 1 && r[0].n_areas == 2);
     CHECK(!isnan(r[1].value));
 
     /* Sum. */
     double count[5] = { 1, 2, 3, 4, 5 };
-    CHECK(wm_aggregate(WM_AGG_SUM, 1, 0, 0, 5, count, NULL, NULL, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_SUM, 1, 0, 0 }, &(wm_agg_sources){ 5, count, NULL, NULL }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].value, 6, 0);
     CHECK_NEAR(r[1].value, 9, 0);
     CHECK(isnan(r[0].denominator));
 
     /* Weighted mean: (1*100+2*300+3*600)/1000; a missing value is left
      * out and counted, the mean of the rest stands. */
-    CHECK(wm_aggregate(WM_AGG_WEIGHTED_MEAN, 1, 0, 0, 5, count, NULL, NULL, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_WEIGHTED_MEAN, 1, 0, 0 }, &(wm_agg_sources){ 5, count, NULL, NULL }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].value, 2.5, 1e-12);
     CHECK_NEAR(r[0].denominator, 1000, 0);
     count[2] = NAN;
-    CHECK(wm_aggregate(WM_AGG_WEIGHTED_MEAN, 1, 0, 0, 5, count, NULL, NULL, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_WEIGHTED_MEAN, 1, 0, 0 }, &(wm_agg_sources){ 5, count, NULL, NULL }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].value, (100 + 600) / 400.0, 1e-12);
     CHECK(r[0].n_missing == 1 && r[0].n_areas == 2);
 
     /* Classes: deciles 1, 2, 5 | 1, 1. */
     double dec[5] = { 1, 2, 5, 1, 1 };
-    CHECK(wm_aggregate(WM_AGG_COUNT_IN_CLASS, 1, 1, 1, 5, dec, NULL, NULL, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_COUNT_IN_CLASS, 1, 1, 1 }, &(wm_agg_sources){ 5, dec, NULL, NULL }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].value, 1, 0);
     CHECK_NEAR(r[0].denominator, 3, 0);
     CHECK_NEAR(r[1].value, 2, 0);
-    CHECK(wm_aggregate(WM_AGG_SHARE_IN_CLASS, 1, 1, 2, 5, dec, NULL, NULL, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_SHARE_IN_CLASS, 1, 1, 2 }, &(wm_agg_sources){ 5, dec, NULL, NULL }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].value, 200.0 / 3, 1e-12);
-    CHECK(wm_aggregate(WM_AGG_WEIGHTED_SHARE_IN_CLASS, 1, 1, 1, 5, dec, NULL, NULL, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_WEIGHTED_SHARE_IN_CLASS, 1, 1, 1 }, &(wm_agg_sources){ 5, dec, NULL, NULL }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].value, 10.0, 1e-12);    /* 100 of 1000 people */
     CHECK_NEAR(r[1].value, 100.0, 1e-12);
     free(p);
 
     /* A class count cannot take a split area. */
     wm_agg_pair split[2] = { { 0, 0, 0.5, 1, 0 }, { 0, 1, 0.5, 1, 0 } };
-    CHECK(wm_aggregate(WM_AGG_COUNT_IN_CLASS, 1, 1, 1, 1, dec, NULL, NULL, split, 2, 2, r, &err) != 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_COUNT_IN_CLASS, 1, 1, 1 }, &(wm_agg_sources){ 1, dec, NULL, NULL }, split, 2, 2, r, &err) != 0);
     CHECK(err.code == WM_EXIT_DATA);
     /* A weighted mean needs a weight where there is a value. */
     wm_agg_pair noweight[1] = { { 0, 0, 1, NAN, 0 } };
-    CHECK(wm_aggregate(WM_AGG_WEIGHTED_MEAN, 1, 0, 0, 1, dec, NULL, NULL, noweight, 1, 1, r, &err) != 0);
-    CHECK(wm_aggregate(WM_AGG_NONE, 1, 0, 0, 1, dec, NULL, NULL, noweight, 1, 1, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_WEIGHTED_MEAN, 1, 0, 0 }, &(wm_agg_sources){ 1, dec, NULL, NULL }, noweight, 1, 1, r, &err) != 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_NONE, 1, 0, 0 }, &(wm_agg_sources){ 1, dec, NULL, NULL }, noweight, 1, 1, r, &err) == 0);
     CHECK(isnan(r[0].value));
 }
 
@@ -121,7 +121,7 @@ static void test_through_and_compose(void)
     /* Counts shared by population: 40 of 80 to each target. */
     double num[2] = { 40, 7 }, den[2] = { 80, 10 };
     wm_agg_result r[2];
-    CHECK(wm_aggregate(WM_AGG_RATIO, 100, 0, 0, 2, NULL, num, den, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_RATIO, 100, 0, 0 }, &(wm_agg_sources){ 2, NULL, num, den }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[0].numerator, 20, 1e-12);
     CHECK_NEAR(r[0].denominator, 40, 1e-12);
     CHECK_NEAR(r[0].value, 50, 1e-12);
@@ -134,7 +134,7 @@ static void test_through_and_compose(void)
     CHECK(cp[0].fraction == 1);
     CHECK_NEAR(cp[0].weight, 400, 0);
     wm_agg_result top;
-    CHECK(wm_aggregate(WM_AGG_RATIO, 100, 0, 0, 2, NULL, num, den, cp, nc, 1, &top, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_RATIO, 100, 0, 0 }, &(wm_agg_sources){ 2, NULL, num, den }, cp, nc, 1, &top, &err) == 0);
     CHECK_NEAR(top.numerator, 40, 1e-12);
     CHECK(top.n_areas == 1);
     /* ... and equals the sum of the targets' components. */
@@ -169,6 +169,22 @@ static void test_lookup_chain(void)
     CHECK(err.code == WM_EXIT_DATA);
     CHECK(strstr(err.msg, "synthetic_ambiguous.csv:4") != NULL);
     CHECK(strstr(err.msg, "line 2") != NULL);
+    /* In a chain, a child the first step gives two parents (a merged LSOA
+     * in a change table) is fine when both lead to one parent ... */
+    CHECK(wm_test_write_file(tmp_file("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC6,M1\nC6,M2\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("synthetic_merge2.csv"), "mid,parent\nM1,P1\nM2,P2\nM3,P1\n") == 0);
+    wm_lookup_step merge[2] = { { tmp_file("synthetic_merge.csv"), "child", "mid" },
+                                { tmp_file("synthetic_merge2.csv"), "mid", "parent" } };
+    CHECK(wm_lookup_chain(merge, 2, &m, &err) != 0);
+    /* ... and an error naming the lines when they lead apart (C6). */
+    CHECK(strstr(err.msg, "synthetic_merge.csv:4 and line 5: C6 has two parents") != NULL);
+    if (!strstr(err.msg, "C6 has two parents")) fprintf(stderr, "got: %s\n", err.msg);
+    CHECK(wm_test_write_file(tmp_file("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC7,M2\n") == 0);
+    CHECK(wm_lookup_chain(merge, 2, &m, &err) == 0);
+    CHECK(m.n == 2);
+    CHECK_STR(wm_code_map_get(&m, "C5"), "P1");
+    CHECK_STR(wm_code_map_get(&m, "C7"), "P2");
+    wm_code_map_free(&m);
     /* A missing column names the columns there are. */
     wm_lookup_step nocol = { tmp_file("synthetic_step2.csv"), "mid", "ward" };
     CHECK(wm_lookup_chain(&nocol, 1, &m, &err) != 0);
@@ -238,7 +254,7 @@ static void test_spatial(void)
     count[wm_layer_find(S, "S1")] = 400;
     count[wm_layer_find(S, "S2")] = 100;
     wm_agg_result r[2];
-    CHECK(wm_aggregate(WM_AGG_SUM, 1, 0, 0, 2, count, NULL, NULL, p, np, 2, r, &err) == 0);
+    CHECK(wm_aggregate(&(wm_agg_rule){ WM_AGG_SUM, 1, 0, 0 }, &(wm_agg_sources){ 2, count, NULL, NULL }, p, np, 2, r, &err) == 0);
     CHECK_NEAR(r[wm_layer_find(T, "T1")].value, 100, 1e-6);
     CHECK_NEAR(r[wm_layer_find(T, "T2")].value, 400, 1e-6);
     CHECK(r[wm_layer_find(T, "T2")].overlay == 1);

@@ -17,7 +17,7 @@ title = Synthetic test set
 
 [render deciles]
 title = IMD deciles
-layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+layer = $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson
 key = LSOA11CD
 data = $T/imd.csv
 data-key = LSOA code (2011)
@@ -31,8 +31,8 @@ output = deciles.png deciles.svg
 
 [render broken]
 title = A figure whose value column does not exist
-layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
-data = layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+layer = $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = $HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
 data-key = LSOA code (2011)
 value = No such column
 size = 600x450
@@ -40,8 +40,8 @@ output = broken.png
 
 [render ranks]
 title = IMD ranks
-layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
-data = layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+layer = $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = $HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
 data-key = LSOA code (2011)
 value = Index of Multiple Deprivation (IMD) Rank
 method = quantile
@@ -51,8 +51,8 @@ output = sub/ranks.svg
 
 [render ranks_equal]
 title = IMD ranks, equal intervals
-layer = layers/boundaries/coventry_lsoa_2011_E08000026.geojson
-data = layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+layer = $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = $HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
 data-key = LSOA code (2011)
 value = Index of Multiple Deprivation (IMD) Rank
 method = equal
@@ -137,7 +137,20 @@ check "missing recipe exits 3 (got $rc)" test "$rc" -eq 3
 # 8. --dry-run prints the command lines, resolved, and makes nothing.
 "$BIN" figures synthetic.recipe --out out4 --dry-run > dry.txt
 check "dry run prints one line per item" test "$(wc -l < dry.txt)" -eq 4
-check "dry run resolves inputs against the home" grep -q -- "--layer $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson" dry.txt
+check "dry run keeps absolute inputs" grep -q -- "--layer $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson" dry.txt
+# Relative inputs are relative to the recipe's folder, wherever it is run
+# from; outputs may not leave --out.
+mkdir -p sub
+printf '[render r]\nlayer = ../lsoa.geojson\ndata = ../imd.csv\ndata-key = x\nvalue = y\noutput = r.png\n' > sub/rel.recipe
+cp "$HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson" lsoa.geojson
+(cd / && "$BIN" figures "$T/sub/rel.recipe" --out "$T/out9" --dry-run) > dry2.txt
+check "relative inputs resolve against the recipe's folder" grep -q -- "--layer $T/lsoa.geojson --data $T/imd.csv" dry2.txt
+printf '[render r]\nlayer = ../lsoa.geojson\ndata = ../imd.csv\ndata-key = x\nvalue = y\noutput = ../escape.png\n' > sub/esc.recipe
+"$BIN" figures sub/esc.recipe --out out10 2> err10.txt
+rc=$?
+check "an output outside --out fails its item (got $rc)" test "$rc" -eq 5
+check "the escaping output is named at its line" grep -q 'esc.recipe:6: .*outside the output directory' err10.txt
+check "nothing is written outside --out" test ! -e escape.png
 check "dry run quotes words with spaces" grep -q -- "--value 'Index of Multiple Deprivation (IMD) Decile'" dry.txt
 check "dry run resolves outputs against --out" grep -q -- "-o out4/deciles.png -o out4/deciles.svg" dry.txt
 check "dry run makes nothing" test ! -e out4/deciles.png

@@ -2,6 +2,7 @@
  * and the command lines built from sections. */
 #include "home.h"
 #include "recipe.h"
+#include "operation.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -74,32 +75,91 @@ static void test_parse(void)
     CHECK_STR(r->sections[1].name, "second");
     CHECK_STR(wm_recipe_get(&r->sections[1], "geography"), "x # not a comment");
 
-    /* The command line: inputs against the home, outputs against outdir,
-     * flags bare, repeated keys repeated, caption left out. */
+    /* The options: inputs against the home, outputs against outdir,
+     * flags set, repeated keys repeated, caption left out. */
     wm_recipe_job job;
     CHECK(wm_recipe_job_build(r, s, "outdir", &job, &err) == 0);
-    char layer[4096];
-    wm_home_path("layers/boundaries/coventry_wards_2025_E08000026.geojson", layer, sizeof layer);
-    const char *want[] = { "render", "--layer", layer, "--labels", "1 most|2|3 least", "--reverse",
-                           "--source", "A", "--source", "B", "-o", "outdir/a.png", "-o",
-                           "outdir/sub/a.svg", NULL };
-    int nwant = 0;
-    while (want[nwant]) nwant++;
-    CHECK(job.argc == nwant);
-    for (int i = 0; i < nwant && i < job.argc; i++) CHECK_STR(job.argv[i], want[i]);
-    CHECK(job.argv[job.argc] == NULL);
+    /* "t.recipe" is in the current folder, so its inputs are too. */
+    const char *layer = "layers/boundaries/coventry_wards_2025_E08000026.geojson";
+    CHECK_STR(job.op->name, "render");
+    CHECK_STR(wm_args_get(&job.args, "layer", ""), layer);
+    CHECK_STR(wm_args_get(&job.args, "labels", ""), "1 most|2|3 least");
+    CHECK(wm_args_has(&job.args, "reverse"));
+    int n = 0;
+    const char **sources = wm_args_all(&job.args, "source", &n);
+    CHECK(n == 2 && strcmp(sources[0], "A") == 0 && strcmp(sources[1], "B") == 0);
+    const char **outs = wm_args_all(&job.args, "output", &n);
+    CHECK(n == 2 && strcmp(outs[0], "outdir/a.png") == 0 && strcmp(outs[1], "outdir/sub/a.svg") == 0);
+    CHECK(!wm_args_has(&job.args, "caption"));
     CHECK(job.ninputs == 1);
     if (job.ninputs) CHECK_STR(job.inputs[0], layer);
     CHECK(job.noutputs == 2);
     CHECK_STR(job.output_names[1], "sub/a.svg");
     CHECK_STR(job.outputs[1], "outdir/sub/a.svg");
+    /* The same as a command line, for --dry-run. */
+    char *line = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&line, &len);
+    wm_recipe_job_print(&job, mem);
+    fclose(mem);
+    CHECK(strstr(line, "wardmap render --layer ") == line);
+    CHECK(strstr(line, " --labels '1 most|2|3 least' --reverse --source A --source B") != NULL);
+    CHECK(strstr(line, " -o outdir/a.png -o outdir/sub/a.svg") != NULL);
+    free(line);
     wm_recipe_job_free(&job);
 
-    /* Errors from a command are traced back to the key's line. */
-    CHECK(wm_recipe_error_line(s, "render: unknown option \"--reverse\" (see --help)") == 10);
-    CHECK(wm_recipe_error_line(s, "render: option --labels: too many") == 8);
-    CHECK(wm_recipe_error_line(s, "something else") == 6);
-    CHECK(wm_recipe_error_line(s, "x.csv: no column \"B\" (columns: \"1 most|2|3 least\", \"A\")") == 12);
+    /* Errors are traced back to the line of the option they are about. */
+    wm_error_set_about(&err, WM_EXIT_USAGE, "reverse", "x");
+    CHECK(wm_recipe_error_line(s, &err) == 10);
+    wm_error_set_about(&err, WM_EXIT_USAGE, "labels", "x");
+    CHECK(wm_recipe_error_line(s, &err) == 8);
+    wm_error_set_about(&err, WM_EXIT_USAGE, "output", "x");
+    CHECK(wm_recipe_error_line(s, &err) == 15);
+    wm_error_set(&err, WM_EXIT_DATA, "something else");
+    CHECK(wm_recipe_error_line(s, &err) == 6);
+    wm_error_set_about(&err, WM_EXIT_DATA, "palette", "no such option in the section");
+    CHECK(wm_recipe_error_line(s, &err) == 6);
+    wm_recipe_free(r);
+}
+
+static void test_paths_and_parameters(void)
+{
+    /* Inputs relative to the recipe's folder (normalised); parameters
+     * replaced in every value; outputs kept inside the output folder. */
+    const char *text = "title = Inequalities in ${area_name}$$\n"
+                       "[render r]\nlayer = ../${area_dir}/wards.fgb\nindicator = x\n"
+                       "title = ${area_name} wards\noutput = ${area_code}.png\n"
+                       "[render bad]\nlayer = w.fgb\nindicator = x\noutput = ../out.png\n"
+                       "[render unbound]\nlayer = w.fgb\nindicator = x\ntitle = ${nope}\noutput = u.png\n";
+    wm_error err;
+    wm_recipe *r = wm_recipe_parse(text, "/recipes/set/t.recipe", &err);
+    CHECK(r != NULL);
+    if (!r) return;
+    wm_recipe_param params[] = { { "area_name", "Leicester" }, { "area_code", "E06000016" },
+                                 { "area_dir", "areas/E06000016" } };
+    wm_recipe *copy = wm_recipe_parse(text, "/recipes/set/t.recipe", &err);
+    CHECK(wm_recipe_bind(copy, params, 1, &err) != 0);     /* area_code and area_dir missing */
+    CHECK(strstr(err.msg, "t.recipe:3: unknown parameter ${area_dir} (parameters given: area_name)") != NULL);
+    wm_recipe_free(copy);
+    CHECK(wm_recipe_bind(r, params, 3, &err) != 0);        /* ${nope} */
+    if (!strstr(err.msg, "unknown parameter ${nope}")) fprintf(stderr, "  message: %s\n", err.msg);
+    CHECK(strstr(err.msg, "t.recipe:14: unknown parameter ${nope}") != NULL);
+    wm_recipe_free(r);
+    text = "title = Inequalities in ${area_name}$$\n[render r]\nlayer = ../${area_dir}/wards.fgb\nindicator = x\n"
+           "title = ${area_name} wards\noutput = ${area_code}.png\n"
+           "[render bad]\nlayer = w.fgb\nindicator = x\noutput = ../out.png\n";
+    r = wm_recipe_parse(text, "/recipes/set/t.recipe", &err);
+    CHECK(r && wm_recipe_bind(r, params, 3, &err) == 0);
+    if (!r) return;
+    CHECK_STR(r->title, "Inequalities in Leicester$");
+    wm_recipe_job job;
+    CHECK(wm_recipe_job_build(r, &r->sections[0], "/o", &job, &err) == 0);
+    CHECK_STR(wm_args_get(&job.args, "layer", ""), "/recipes/areas/E06000016/wards.fgb");
+    CHECK_STR(wm_args_get(&job.args, "title", ""), "Leicester wards");
+    CHECK_STR(job.outputs[0], "/o/E06000016.png");
+    wm_recipe_job_free(&job);
+    CHECK(wm_recipe_job_build(r, &r->sections[1], "/o", &job, &err) != 0);
+    CHECK(err.code == WM_EXIT_USAGE && strstr(err.msg, "t.recipe:10") && strstr(err.msg, "outside the output directory"));
     wm_recipe_free(r);
 }
 
@@ -109,7 +169,7 @@ static void test_outputs_order(void)
      * after; the command line keeps the recipe's order.  A file named
      * twice is one input. */
     const char *text = "[rank r]\nmap = m.png\nward-layer = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
-                       "lsoa-layer = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
+                       "store = layers/boundaries/coventry_wards_2025_E08000026.geojson\n"
                        "output = a.csv a.md\n";
     wm_error err;
     wm_recipe *r = wm_recipe_parse(text, "t.recipe", &err);
@@ -122,8 +182,7 @@ static void test_outputs_order(void)
     CHECK_STR(job.outputs[1], "o/a.md");
     CHECK_STR(job.outputs[2], "o/m.png");
     CHECK_STR(job.output_names[2], "m.png");
-    CHECK_STR(job.argv[1], "--map");
-    CHECK_STR(job.argv[2], "o/m.png");
+    CHECK_STR(wm_args_get(&job.args, "map", ""), "o/m.png");
     CHECK(job.ninputs == 1);
     wm_recipe_job_free(&job);
     wm_recipe_free(r);
@@ -182,6 +241,7 @@ int main(void)
 {
     test_parse();
     test_outputs_order();
+    test_paths_and_parameters();
     test_errors();
     test_bundled_recipe();
     return wm_test_summary();

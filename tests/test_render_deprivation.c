@@ -6,7 +6,9 @@
  * the colour of that LSOA's decile.  SVG and PDF outputs must be accepted
  * by rsvg-convert and pdfinfo. */
 #include "map.h"
-#include "render.h"
+#include "layout.h"
+#include "output.h"
+#include "paper.h"
 #include "testutil.h"
 
 #include <cairo.h>
@@ -59,14 +61,14 @@ int main(void)
     wm_error_clear(&err);
     CHECK(wm_args_parse(&a, options, 17, argv, 0, &err) == 0);
     wm_map map;
-    int ok = wm_map_from_args(&a, &map, &err) == 0;
+    int ok = wm_test_map_from_args(&a, &map, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); return wm_test_summary(); }
     CHECK(map.layer->n == 195);
     CHECK(map.classes.n == 10);
     CHECK(map.classes.count[0] == 28);      /* 14.4% of 195 in decile 1 */
     CHECK(map.classes.nodata == 0);
-    CHECK(strstr(map.join_report, "joined 195/195 areas; 32,649 table rows unused") != NULL);
+    CHECK(strstr(map.values_report, "joined 195/195 areas; 32,649 table rows unused") != NULL);
 
     wm_figure fig;
     memset(&fig, 0, sizeof fig);
@@ -86,12 +88,15 @@ int main(void)
     CHECK(w == 1754 && h == 1240);
     CHECK(png_phys_ppm(png) == lround(150 / 0.0254));
 
+    wm_layout *L = wm_layout_new(&fig, &err);
+    CHECK(L != NULL);
+    if (!L) return wm_test_summary();
     int matched = 0, checked = 0;
     for (size_t i = 0; i < map.layer->n; i++) {
         OGRGeometryH p = OGR_G_PointOnSurface(map.layer->features[i].geom);
         if (!p) continue;
         double px, py;
-        wm_render_map_point(&fig, 0, OGR_G_GetX(p, 0), OGR_G_GetY(p, 0), &px, &py);
+        wm_layout_to_page(&L->panel[0], OGR_G_GetX(p, 0), OGR_G_GetY(p, 0), &px, &py);
         OGR_G_DestroyGeometry(p);
         int x = (int)floor(px * 150 / 72.0), y = (int)floor(py * 150 / 72.0);
         checked++;
@@ -103,6 +108,7 @@ int main(void)
     CHECK(checked == 195);
     CHECK(matched == 195);
     cairo_surface_destroy(img);
+    wm_layout_free(L);
 
     char cmd[16384];
     snprintf(cmd, sizeof cmd, "rsvg-convert -o '%s.png' '%s'", svg, svg);

@@ -3,7 +3,8 @@
  * leaves the map frame, and a label inside its ward stays in it. */
 #include "map.h"
 #include "labels.h"
-#include "render.h"
+#include "layout.h"
+#include "paper.h"
 #include "testutil.h"
 
 #include <stdio.h>
@@ -19,21 +20,31 @@ static int boxes_overlap(const double a[4], const double b[4])
 
 static void check_figure(const wm_figure *fig, const char *what, int *numbered_seen)
 {
-    wm_placed_label *labels = NULL;
-    size_t n = 0;
-    int numbered = 0;
-    double legend[4];
     wm_error err;
     wm_error_clear(&err);
-    int rc = wm_render_label_boxes(fig, &labels, &n, &numbered, legend, &err);
-    CHECK(rc == 0);
+    wm_layout *L = wm_layout_new(fig, &err);
+    CHECK(L != NULL);
+    if (!L) {
+        fprintf(stderr, "%s: %s\n", what, err.msg);
+        return;
+    }
+    const wm_panel_layout *p = &L->panel[0];
+    const wm_placed_label *labels = p->labels;
+    size_t n = p->nlabels;
+    double legend[4] = { p->legend.x, p->legend.y, p->legend.x + p->legend.w, p->legend.y + p->legend.h };
+    double frame[4] = { p->frame.x, p->frame.y, p->frame.x + p->frame.w, p->frame.y + p->frame.h };
     CHECK(n == 18);
-    if (numbered) (*numbered_seen)++;
-    int overlaps = 0, on_legend = 0, placed = 0;
+    if (p->numbered) (*numbered_seen)++;
+    int overlaps = 0, on_legend = 0, on_furniture = 0, outside = 0, placed = 0;
     for (size_t i = 0; i < n; i++) {
         if (labels[i].mode == WM_LABEL_DROPPED) continue;
         placed++;
         if (boxes_overlap(labels[i].box, legend)) on_legend++;
+        if (boxes_overlap(labels[i].box, p->obstacles[0]) || boxes_overlap(labels[i].box, p->obstacles[1]))
+            on_furniture++;
+        if (labels[i].box[0] < frame[0] || labels[i].box[1] < frame[1] || labels[i].box[2] > frame[2] ||
+            labels[i].box[3] > frame[3])
+            outside++;
         for (size_t j = i + 1; j < n; j++)
             if (labels[j].mode != WM_LABEL_DROPPED && wm_label_boxes_intersect(&labels[i], &labels[j])) {
                 overlaps++;
@@ -43,7 +54,13 @@ static void check_figure(const wm_figure *fig, const char *what, int *numbered_s
     CHECK(placed == 18);
     CHECK(overlaps == 0);
     CHECK(on_legend == 0);
-    free(labels);
+    CHECK(on_furniture == 0);
+    CHECK(outside == 0);
+    /* A numbered map has its key, every number once, in order. */
+    const wm_key_layout *key = &L->text.column[0].key;
+    CHECK(p->numbered ? key->n == 18 : key->n == 0);
+    for (size_t i = 0; i < key->n; i++) CHECK(key->entry[i].number == (int)i + 1);
+    wm_layout_free(L);
 }
 
 int main(void)
@@ -63,7 +80,7 @@ int main(void)
     wm_error_clear(&err);
     CHECK(wm_args_parse(&a, options, 15, lsoa_argv, 0, &err) == 0);
     wm_map map;
-    CHECK(wm_map_from_args(&a, &map, &err) == 0);
+    CHECK(wm_test_map_from_args(&a, &map, &err) == 0);
     wm_layer *overlay = wm_layer_read(wards, "WD25CD", "WD25NM", NULL, &err);
     CHECK(overlay != NULL);
     if (!overlay || !map.layer) return wm_test_summary();

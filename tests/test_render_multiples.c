@@ -3,7 +3,9 @@
 #include "map.h"
 #include "commands.h"
 #include "labels.h"
-#include "render.h"
+#include "layout.h"
+#include "output.h"
+#include "paper.h"
 #include "testutil.h"
 
 #include <math.h>
@@ -46,7 +48,7 @@ static void test_shared_legend(void)
     wm_args a;
     wm_map m;
     CHECK(wm_args_parse(&a, options, 9, a1, 0, &err) == 0);
-    CHECK(wm_map_from_args(&a, &m, &err) == 0);
+    CHECK(wm_test_map_from_args(&a, &m, &err) == 0);
     wm_classes c = m.classes;
     wm_classes_recount(&c, m.values, m.layer->n);
     size_t sum = c.nodata;
@@ -68,7 +70,7 @@ static void test_bivariate(void)
     wm_error err;
     wm_map m;
     CHECK(wm_args_parse(&a, options, 15, argv, 0, &err) == 0);
-    int ok = wm_map_from_args(&a, &m, &err) == 0;
+    int ok = wm_test_map_from_args(&a, &m, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
     CHECK(m.bivariate);
@@ -113,7 +115,7 @@ static void test_numbered_wards(void)
     wm_error err;
     wm_map m;
     CHECK(wm_args_parse(&a, options, 11, argv, 0, &err) == 0);
-    int ok = wm_map_from_args(&a, &m, &err) == 0;
+    int ok = wm_test_map_from_args(&a, &m, &err) == 0;
     CHECK(ok);
     if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
     CHECK(m.classes.nodata == 18);   /* LSOA codes match no ward: all No data, never zero */
@@ -125,12 +127,13 @@ static void test_numbered_wards(void)
     fig.overlay_labels = 1;
     fig.dpi = 100;
     wm_paper_size("A4", 1, &fig.width_pt, &fig.height_pt);
-    wm_placed_label *labels = NULL;
-    size_t n = 0;
-    int numbered = 0;
-    double legend[4];
-    CHECK(wm_render_label_boxes(&fig, &labels, &n, &numbered, legend, &err) == 0);
-    CHECK(numbered == 1);
+    wm_layout *L = wm_layout_new(&fig, &err);
+    CHECK(L != NULL);
+    if (!L) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
+    const wm_panel_layout *p = &L->panel[0];
+    const wm_placed_label *labels = p->labels;
+    size_t n = p->nlabels;
+    CHECK(p->numbered == 1);
     CHECK(n == 18);
     int numbers_seen = 0, overlaps = 0;
     for (size_t i = 0; i < n; i++) {
@@ -139,7 +142,21 @@ static void test_numbered_wards(void)
     }
     CHECK(numbers_seen == 18);
     CHECK(overlaps == 0);
-    free(labels);
+    /* The key under the legend: 18 names, numbers in order, two columns
+     * within the legend's width, starting below the legend. */
+    const wm_column *col = &L->text.column[0];
+    CHECK(col->key.n == 18);
+    CHECK(col->key.columns == 2 && col->key.rows == 9);
+    int in_order = 0, in_room = 0;
+    for (size_t i = 0; i < col->key.n; i++) {
+        const wm_key_entry *e = &col->key.entry[i];
+        in_order += e->number == (int)i + 1 && e->name && *e->name;
+        in_room += e->number_x >= p->legend.x && e->name_x < p->legend.x + p->legend.w;
+    }
+    CHECK(in_order == 18);
+    CHECK(in_room == 18);
+    CHECK(col->key.box.y >= col->legend.box.y + col->legend.h);
+    wm_layout_free(L);
     char out[4096];
     snprintf(out, sizeof out, "%s/numbered.png", wm_test_tmpdir());
     CHECK(wm_render_figure(&fig, out, &err) == 0);

@@ -2,7 +2,8 @@
 # Output quality of `wardmap render` from the command line: identical
 # inputs give byte-identical PNG, SVG and PDF; SVG is vector all through;
 # PDF carries title, author and subject; PNG states its DPI; a style file
-# changes the look; bad input gives one line, a non-zero exit and no file.
+# changes the look; bad input (a duplicate key, a missing layer, text that
+# is not UTF-8) gives one line, a non-zero exit and no file.
 . "$(dirname "$0")/lib.sh" render-outputs
 bin=$BIN; home=$HOME_DIR; tmp=$T
 
@@ -54,6 +55,21 @@ check "$LINENO" status_is 2 "$bin" render --layer "$lsoa" --bogus
 "$bin" render --layer "$tmp/missing.geojson" --data "$imd" --data-key x --value y -o "$tmp/m.png" 2>"$tmp/err"
 check "$LINENO" test $? -eq 3
 check "$LINENO" grep -q "missing.geojson: no such file" "$tmp/err"
-check "$LINENO" test -z "$(ls "$tmp" | grep -E '\.tmp[0-9]+$')"
+
+# Text that is not UTF-8 (here a Latin-1 column name, the legend title):
+# exit 3, one error line naming the text, nothing written.  (cairo stops
+# drawing at such text: the PNG used to come out blank with exit 0.)  The
+# table reader refuses it first, naming the file and line.
+printf 'code,Pr\xe9valence\nE05001218,1\n' > "$tmp/latin1.csv"
+"$bin" render --layer "$wards" --data "$tmp/latin1.csv" --data-key code --value "$(printf 'Pr\xe9valence')" \
+    -o "$tmp/latin1.png" -o "$tmp/latin1.svg" 2>"$tmp/err"
+check "$LINENO" test $? -eq 3
+check "$LINENO" test "$(grep -c '^wardmap:' "$tmp/err")" -eq 1
+check "$LINENO" grep -q 'latin1.csv:1: the name of column 2, "Pr\\xE9valence", is not valid UTF-8' "$tmp/err"
+check "$LINENO" test ! -e "$tmp/latin1.png"
+check "$LINENO" test ! -e "$tmp/latin1.svg"
+
+# Nothing temporary is left behind.
+check "$LINENO" test -z "$(ls -A "$tmp" | grep -E '\.tmp[0-9]+$|\.wardmap-')"
 
 finish

@@ -3,9 +3,13 @@
  * areas in two zones of one region, and two big areas that straddle the
  * zones.  Covers the import report, suppression, rejects, replacement,
  * failed imports leaving the store untouched, spatial links, population
- * apportionment with its overlay fallback, and the read API. */
+ * apportionment with its overlay fallback, and the read API; then, on a
+ * second synthetic authority, long tables filtered with `where`, England's
+ * row and England's sum, coverage, estimates, the weight chosen from a
+ * list, and intervals with their comparisons, each checked by hand. */
 #include "error.h"
 #include "indicator_meta.h"
+#include "interval.h"
 #include "layer.h"
 #include "store.h"
 #include "store_import.h"
@@ -391,8 +395,11 @@ static void test_read_api(void)
     wm_layer *zone = wm_layer_read(tmp_file("synthetic_zone.geojson"), "CD", "NM", NULL, &err);
     CHECK(zone != NULL);
     if (!zone) return;
+    wm_store *s = wm_store_open(path, 0, &err);
+    CHECK(s != NULL);
+    if (!s) { wm_layer_free(zone); return; }
     wm_indicator_meta m;
-    double *v = wm_store_values_for_layer(path, "fp", NULL, "zone", zone, &m, &err);
+    double *v = wm_store_values_for_layer(s, "fp", NULL, "zone", zone, &m, &err);
     CHECK(v != NULL);
     if (v) {
         CHECK_NEAR(v[wm_layer_find(zone, "T1")], 250.0 / 1500 * 100, 1e-12);
@@ -413,21 +420,21 @@ static void test_read_api(void)
         free(v);
     }
     /* No geography named: the one whose codes match the layer. */
-    v = wm_store_values_for_layer(path, "big_sum", "2021", NULL, zone, &m, &err);
+    v = wm_store_values_for_layer(s, "big_sum", "2021", NULL, zone, &m, &err);
     CHECK(v && strcmp(m.values_geography, "zone") == 0);
     free(v);
     /* Errors: unknown indicator, period, geography. */
-    CHECK(wm_store_values_for_layer(path, "fq", NULL, NULL, zone, &m, &err) == NULL);
+    CHECK(wm_store_values_for_layer(s, "fq", NULL, NULL, zone, &m, &err) == NULL);
     CHECK(err.code == WM_EXIT_USAGE && strstr(err.msg, "no indicator \"fq\"") != NULL);
-    CHECK(wm_store_values_for_layer(path, "fp", "1999", NULL, zone, &m, &err) == NULL);
+    CHECK(wm_store_values_for_layer(s, "fp", "1999", NULL, zone, &m, &err) == NULL);
     CHECK(strstr(err.msg, "no period 1999 (periods: 2020") != NULL);
-    CHECK(wm_store_values_for_layer(path, "dec", NULL, "zone", zone, &m, &err) == NULL);
+    CHECK(wm_store_values_for_layer(s, "dec", NULL, "zone", zone, &m, &err) == NULL);
     CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "it has: small") != NULL);
     wm_layer_free(zone);
 
     wm_store_value *vals = NULL;
     size_t n = 0;
-    CHECK(wm_store_values(path, "big_ratio", NULL, "zone", &vals, &n, NULL, &err) == 0);
+    CHECK(wm_store_values(s, "big_ratio", NULL, "zone", &vals, &n, NULL, &err) == 0);
     CHECK(n == 2);
     if (n == 2) {
         CHECK_STR(vals[0].area_code, "T1");
@@ -440,7 +447,7 @@ static void test_read_api(void)
     free(vals);
 
     wm_indicator_meta *list = NULL;
-    CHECK(wm_store_list_indicators(path, "zone", 0, &list, &n, &err) == 0);
+    CHECK(wm_store_list_indicators(s, "zone", 0, &list, &n, &err) == 0);
     CHECK(n == 6);   /* pop, big_ratio, big_sum, fp, dec1_share, pct_mean */
     if (n == 6) {
         CHECK_STR(list[0].id, "pop");
@@ -448,12 +455,362 @@ static void test_read_api(void)
         CHECK_STR(list[0].values_geography, "zone");
     }
     free(list);
-    CHECK(wm_store_list_indicators(path, "zone", 1, &list, &n, &err) == 0);
+    CHECK(wm_store_list_indicators(s, "zone", 1, &list, &n, &err) == 0);
     CHECK(n == 1 && strcmp(list[0].id, "fp") == 0);
     free(list);
-    CHECK(wm_store_list_indicators(path, NULL, 0, &list, &n, &err) == 0);
+    CHECK(wm_store_list_indicators(s, NULL, 0, &list, &n, &err) == 0);
     CHECK(n == 7);
     free(list);
+    wm_store_close(s);
+}
+
+/* ---- A second synthetic authority: filters, England, coverage, intervals ---- */
+
+static const char long_csv[] =
+    "code,name,measure,period,events,people,share\n"
+    "E01000001,One,admissions,2023,30,\"1,000\",0.03\n"
+    "E01000001,One,admissions,2022,99,\"1,000\",0.099\n"
+    "E01000002,Two,admissions,2023,5,500,0.01\n"
+    "E01000003,Three,admissions,2023,12,\"2,000\",0.006\n"
+    "E01000004,Four,admissions,2023,40,\"1,000\",0.04\n"
+    "E92000001,England,admissions,2023,\"50,000\",\"10,000,000\",0.005\n"
+    "E01000001,One,smokers,2023,150,\"1,000\",0.15\n"
+    "E01000002,Two,smokers,2023,50,500,0.1\n"
+    "E01000003,Three,smokers,2023,300,\"2,000\",0.15\n"
+    "E01000004,Four,smokers,2023,250,\"1,000\",0.25\n"
+    "E92000001,England,smokers,2023,\"1,300,000\",\"10,000,000\",0.13\n";
+
+static const char long_meta[] =
+    "[source]\n"
+    "table = long.csv\n"
+    "geography = sm\n"
+    "code = code\n"
+    "name = name\n"
+    "period = 2023\n"
+    "to = zn, lad99\n"
+    "where = period = 2023\n"
+    "england_row = E92000001\n"
+    "[indicator adm]\n"
+    "title = Admissions\n"
+    "unit = rate per 100,000\n"
+    "polarity = higher is worse\n"
+    "where = measure = admissions\n"
+    "numerator = events\n"
+    "denominator = people\n"
+    "aggregate = ratio\n"
+    "[indicator adm_share]\n"
+    "title = Admissions as published (a proportion)\n"
+    "unit = %\n"
+    "polarity = higher is worse\n"
+    "where = measure = admissions\n"
+    "value = share\n"
+    "value_scale = 100\n"
+    "[indicator smk]\n"
+    "title = Smokers\n"
+    "unit = %\n"
+    "polarity = higher is worse\n"
+    "where = measure = smokers\n"
+    "numerator = events\n"
+    "denominator = people\n"
+    "aggregate = ratio\n"
+    "compare_level = 99.8\n";
+
+static const char national_csv[] =
+    "code,total,group,popa,popb\n"
+    "E01000001,1000,100,10,100\n"
+    "E01000002,500,s,,50\n"
+    "E01000003,2000,100,,200\n"
+    "E01000004,1000,500,,100\n"
+    "E01000005,3000,300,,300\n"
+    "W01000001,800,700,,80\n";
+
+static const char national_meta[] =
+    "[source]\n"
+    "table = national.csv\n"
+    "geography = sm\n"
+    "code = code\n"
+    "period = 2021\n"
+    "to = zn, lad99\n"
+    "england_sum = E01\n"
+    "[indicator grp]\n"
+    "title = Group\n"
+    "unit = %\n"
+    "polarity = neutral\n"
+    "numerator = group\n"
+    "denominator = total\n"
+    "aggregate = ratio\n"
+    "[indicator grp_modelled]\n"
+    "title = Group, modelled\n"
+    "unit = %\n"
+    "polarity = neutral\n"
+    "numerator = group\n"
+    "denominator = total\n"
+    "aggregate = ratio\n"
+    "estimate = modelled\n"
+    "[indicator popa]\n"
+    "title = Population A (one area only)\n"
+    "unit = count\n"
+    "polarity = neutral\n"
+    "value = popa\n"
+    "[indicator popb]\n"
+    "title = Population B\n"
+    "unit = count\n"
+    "polarity = neutral\n"
+    "value = popb\n";
+
+static const char mean_meta[] =
+    "[source]\n"
+    "table = national.csv\n"
+    "geography = sm\n"
+    "code = code\n"
+    "period = 2021\n"
+    "to = zn, lad99\n"
+    "[indicator grp_mean]\n"
+    "title = Group share, mean weighted by the first complete population\n"
+    "unit = %\n"
+    "polarity = neutral\n"
+    "numerator = group\n"
+    "denominator = total\n"
+    "interval = none\n"
+    "aggregate = weighted mean\n"
+    "weight = popa, popb\n";
+
+static void test_coverage_intervals(void)
+{
+    const char *sm[] = { "E01000001", "E01000002", "E01000003", "E01000004" };
+    const double sm_box[][4] = { { 0, 0, 500, 1000 }, { 500, 0, 1000, 1000 }, { 1000, 0, 1500, 1000 },
+                                 { 1500, 0, 2000, 1000 } };
+    write_rect_layer("cov_sm.geojson", 4, sm, sm_box, NULL);
+    const char *zn[] = { "Z1", "Z2" };
+    const double zn_box[][4] = { { 0, 0, 1000, 1000 }, { 1000, 0, 2000, 1000 } };
+    write_rect_layer("cov_zn.geojson", 2, zn, zn_box, ",\"LAD\":\"L1\",\"LADNM\":\"Synthetic district\"");
+    CHECK(wm_test_write_file(tmp_file("cov_sm_zn.csv"),
+                             "sm,zn\nE01000001,Z1\nE01000002,Z1\nE01000003,Z2\nE01000004,Z2\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("long.csv"), long_csv) == 0);
+    CHECK(wm_test_write_file(tmp_file("long.meta"), long_meta) == 0);
+    CHECK(wm_test_write_file(tmp_file("national.csv"), national_csv) == 0);
+    CHECK(wm_test_write_file(tmp_file("national.meta"), national_meta) == 0);
+    CHECK(wm_test_write_file(tmp_file("mean.meta"), mean_meta) == 0);
+    CHECK(wm_test_write_file(tmp_file("cov.manifest"),
+                             "[areas sm]\nlayer = cov_sm.geojson\ncode = CD\nname = NM\n"
+                             "[areas zn]\nlayer = cov_zn.geojson\ncode = CD\nname = NM\n"
+                             "parent = LAD | lad99\nparent_name = LADNM\n"
+                             "[link sm zn]\nlookup = cov_sm_zn.csv | sm | zn\n"
+                             "[imports]\nmeta = long.meta\nmeta = national.meta\nmeta = mean.meta\n") == 0);
+    wm_error err;
+    const char *path = tmp_file("cov_store.sqlite");
+    remove(path);
+    wm_store *s = wm_store_open(path, 1, &err);
+    CHECK(s != NULL);
+    if (!s) return;
+    sqlite3 *db = wm_store_db(s);
+    char *report = NULL;
+    size_t rlen = 0;
+    FILE *rf = open_memstream(&report, &rlen);
+    int rc = wm_import_manifest(s, tmp_file("cov.manifest"), rf, &err);
+    fclose(rf);
+    CHECK(rc == 0);
+    if (rc != 0) fprintf(stderr, "import: %s\n", err.msg);
+    /* Each filter reads its own rows; a code repeated under another period
+     * is no duplicate. */
+    CHECK(report && strstr(report, "long.csv, rows where period = 2023; measure = admissions: 5 of 11 rows match, "
+                                   "4 loaded, 0 suppressed, 0 rejected, 0 outside the study area (sm)") != NULL);
+    CHECK(report && strstr(report, "rows where period = 2023; measure = smokers: 5 of 11 rows match") != NULL);
+    CHECK(report && strstr(report, "England benchmark: the row E92000001") != NULL);
+    CHECK(report && strstr(report, "England benchmark: the counts of 5 rows whose code starts with E01") != NULL);
+    CHECK(report && strstr(report, "grp_mean: weighted by popb") != NULL);
+    if (wm_test_failed) fprintf(stderr, "%s", report ? report : "");
+    free(report);
+
+    wm_store_value v;
+    /* A rate per 100,000 of summed counts, Byar's limits (35 events). */
+    double z95 = wm_z_for_confidence(0.95);
+    CHECK_NEAR(wm_test_stored(db, "adm", "zn", "Z1", &v), 35.0 / 1500 * 1e5, 1e-9);
+    CHECK_NEAR(v.lower95, 35 * pow(1 - 1 / (9 * 35.0) - z95 / (3 * sqrt(35.0)), 3) / 1500 * 1e5, 1e-9);
+    CHECK_NEAR(v.upper95, 36 * pow(1 - 1 / (9 * 36.0) + z95 / (3 * sqrt(36.0)), 3) / 1500 * 1e5, 1e-9);
+    CHECK_STR(v.ci_method, "Byar");
+    CHECK(v.coverage == 1 && !v.estimate);
+    /* The district: 87 events in 4,500; England's row: 50,000 in 10 million. */
+    double lad = wm_test_stored(db, "adm", "lad99", "L1", &v);
+    CHECK_NEAR(lad, 87.0 / 4500 * 1e5, 1e-9);
+    CHECK_NEAR(wm_test_stored(db, "adm", "ctry", "E92000001", NULL), 500, 1e-9);
+    CHECK_STR(v.compare_authority, "not compared");     /* the district itself */
+    CHECK_STR(v.compare_england, "higher");
+    /* Z1 (2,333 per 100,000; 95% limits about 1,625 to 3,245) against the
+     * district (1,933): similar; against England (500): higher. */
+    wm_test_stored(db, "adm", "zn", "Z1", &v);
+    CHECK(v.lower95 < lad && lad < v.upper95);
+    CHECK_STR(v.compare_authority, "similar");
+    CHECK_STR(v.compare_england, "higher");
+    /* Five events: the exact Poisson limits, not Byar's. */
+    wm_test_stored(db, "adm", "sm", "E01000002", &v);
+    CHECK_STR(v.ci_method, "exact Poisson");
+    CHECK_NEAR(v.lower95, wm_poisson_exact_lower(5, 0.95) / 500 * 1e5, 1e-6);
+    /* value_scale: the published 0.03 shown as 3%, the cell kept. */
+    CHECK_NEAR(wm_test_stored(db, "adm_share", "sm", "E01000001", NULL), 3, 1e-12);
+    CHECK(scalar(db, "SELECT count(*) FROM indicator_values WHERE indicator_id = 'adm_share' AND "
+                     "area_code = 'E01000001' AND published = '0.03'") == 1);
+
+    /* Wilson limits for the smokers, compared at 99.8%: Z2 = 550 of 3,000
+     * (18.3%) against the district 750 of 4,500 (16.7%) and England 13%. */
+    double lo, hi;
+    wm_ci_wilson(550, 3000, 0.998, &lo, &hi);
+    CHECK_NEAR(wm_test_stored(db, "smk", "zn", "Z2", &v), 550.0 / 3000 * 100, 1e-9);
+    CHECK_NEAR(v.lower998, lo * 100, 1e-9);
+    CHECK_NEAR(v.upper998, hi * 100, 1e-9);
+    CHECK_STR(v.compare_authority, lo * 100 > 750.0 / 4500 * 100 ? "higher" : "similar");
+    CHECK_STR(v.compare_england, "higher");
+    wm_ci_wilson(550, 3000, 0.95, &lo, &hi);
+    CHECK_NEAR(v.lower95, lo * 100, 1e-9);
+
+    /* England as the sum of the E01 rows (Welsh rows left out): group has a
+     * suppressed English row, so England is No data for it; the other 4
+     * rows hold 7,000 residents (and are kept as the components). */
+    CHECK(isnan(wm_test_stored(db, "grp", "ctry", "E92000001", &v)));
+    CHECK(v.n_missing == 1 && v.n_areas == 4);
+    CHECK_NEAR(v.denominator, 7000, 0);
+    CHECK_NEAR(v.coverage, 4.0 / 5, 1e-12);
+    /* Coverage: Z1 lacks E01000002's group but knows its 500 residents:
+     * 1,000 of 1,500 residents covered; the value is No data. */
+    CHECK(isnan(wm_test_stored(db, "grp", "zn", "Z1", &v)));
+    CHECK_NEAR(v.coverage, 1000.0 / 1500, 1e-12);
+    CHECK_NEAR(wm_test_stored(db, "grp", "zn", "Z2", &v), 600.0 / 3000 * 100, 1e-9);
+    CHECK(v.coverage == 1);
+    CHECK_STR(v.ci_method, "Wilson score");
+    /* Modelled at source: an estimate everywhere, and no interval. */
+    CHECK_NEAR(wm_test_stored(db, "grp_modelled", "zn", "Z2", &v), 20, 1e-9);
+    CHECK(v.estimate && strcmp(v.estimate_note, "modelled at source") == 0);
+    CHECK(isnan(v.lower95) && v.ci_method[0] == '\0');
+    CHECK_STR(v.compare_authority, "not compared");
+    wm_test_stored(db, "grp_modelled", "sm", "E01000001", &v);
+    CHECK(v.estimate && isnan(v.lower95));
+
+    /* weight = popa, popb: popa is held for one area only, so popb weights.
+     * Z1: 10% weighted by 100 (E01000002 has no value, weight 50):
+     * coverage 100 of 150 in the weight. */
+    CHECK_NEAR(wm_test_stored(db, "grp_mean", "zn", "Z1", &v), 10, 1e-9);
+    CHECK_NEAR(v.coverage, 100.0 / 150, 1e-12);
+    CHECK(v.n_missing == 1 && isnan(v.lower95));
+    CHECK(scalar(db, "SELECT count(*) FROM indicators WHERE id = 'grp_mean' AND weight = 'popb' AND "
+                     "weight_choices = 'popa, popb' AND coverage_basis LIKE 'popb: Population B%'") == 1);
+    CHECK(scalar(db, "SELECT count(*) FROM indicators WHERE id = 'smk' AND interval = 'Wilson score' AND "
+                     "compare_level = 99.8 AND filter = 'period = 2023; measure = smokers'") == 1);
+    /* The reading API returns the new fields. */
+    wm_store_value *vals = NULL;
+    size_t n = 0;
+    CHECK(wm_store_read_values(s, "grp_mean", "2021", "zn", &vals, &n, &err) == 0);
+    CHECK(n == 2);
+    if (n == 2) {
+        CHECK_NEAR(vals[0].coverage, 100.0 / 150, 1e-12);
+        CHECK(!vals[0].estimate && isnan(vals[0].lower95));
+    }
+    free(vals);
+    CHECK(wm_store_read_values(s, "smk", "2023", "zn", &vals, &n, &err) == 0);
+    CHECK(n == 2);
+    if (n == 2) {
+        wm_ci_wilson(550, 3000, 0.998, &lo, &hi);
+        CHECK_NEAR(vals[1].lower998, lo * 100, 1e-9);
+        CHECK_STR(vals[1].ci_method, "Wilson score");
+        CHECK_STR(vals[1].compare_england, "higher");
+    }
+    free(vals);
+    CHECK(wm_store_read_values(s, "grp_modelled", "2021", "zn", &vals, &n, &err) == 0);
+    CHECK(n == 2 && vals[1].estimate && strcmp(vals[1].estimate_note, "modelled at source") == 0);
+    free(vals);
+    wm_store_close(s);
+}
+
+/* Apportioned values are estimates without intervals; their sum over
+ * whole sources is a count again. */
+static void test_apportioned_estimates(void)
+{
+    wm_error err;
+    wm_store *s = wm_store_open(tmp_file("synthetic_store.sqlite"), 0, &err);
+    CHECK(s != NULL);
+    if (!s) return;
+    wm_store_value *vals = NULL;
+    size_t n = 0;
+    CHECK(wm_store_read_values(s, "big_ratio", "2021", "zone", &vals, &n, &err) == 0);
+    CHECK(n == 2);
+    for (size_t i = 0; i < n; i++) {
+        CHECK(vals[i].estimate);
+        CHECK_STR(vals[i].estimate_note, "apportioned from big");
+        CHECK(isnan(vals[i].lower95));
+    }
+    free(vals);
+    CHECK(wm_store_read_values(s, "big_ratio", "2021", "region", &vals, &n, &err) == 0);
+    CHECK(n == 1);
+    if (n == 1) {
+        double lo, hi;
+        wm_ci_wilson(50, 450, 0.95, &lo, &hi);
+        CHECK(!vals[0].estimate);
+        CHECK_NEAR(vals[0].lower95, lo * 100, 1e-9);
+    }
+    free(vals);
+    wm_store_close(s);
+}
+
+/* follow = ...: one membership across vintages, driven by a change table
+ * with U, S and M rows; splits settled by weight; where it differs from a
+ * published lookup is reported. */
+static void test_follow(void)
+{
+    const char *old[] = { "O1", "O2", "O3", "O4" };
+    const char *nw[] = { "N1", "N2", "N3", "N4" };
+    const double box4[][4] = { { 0, 0, 500, 1000 }, { 500, 0, 1000, 1000 }, { 1000, 0, 1500, 1000 },
+                               { 1500, 0, 2000, 1000 } };
+    write_rect_layer("fol_old.geojson", 4, old, box4, NULL);
+    write_rect_layer("fol_new.geojson", 4, nw, box4, NULL);
+    const char *zz[] = { "Z1", "Z2" };
+    const double box2[][4] = { { 0, 0, 1000, 1000 }, { 1000, 0, 2000, 1000 } };
+    write_rect_layer("fol_zn.geojson", 2, zz, box2, NULL);
+    CHECK(wm_test_write_file(tmp_file("fol_new_zn.csv"), "new,zn\nN1,Z1\nN2,Z1\nN3,Z2\nN4,Z2\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("fol_changes.csv"),
+                             "old,new,change\nO1,N1,U\nO2,N2,S\nO2,N3,S\nO3,N4,M\nO4,N4,M\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("fol_weights.csv"), "new,people\nN1,5\nN2,10\nN3,30\nN4,7\n") == 0);
+    CHECK(wm_test_write_file(tmp_file("fol_old_zn.csv"), "old,zn\nO1,Z1\nO2,Z1\nO3,Z2\nO4,Z1\n") == 0);
+    const char *areas = "[areas old]\nlayer = fol_old.geojson\ncode = CD\n"
+                        "[areas new]\nlayer = fol_new.geojson\ncode = CD\n"
+                        "[areas zn]\nlayer = fol_zn.geojson\ncode = CD\n"
+                        "[link new zn]\nlookup = fol_new_zn.csv | new | zn\n";
+    char text[2048];
+    snprintf(text, sizeof text, "%s[link old zn]\nfollow = new | fol_changes.csv | old | new | change\n"
+             "split_by = fol_weights.csv | new | people\nlookup = fol_old_zn.csv | old | zn\n", areas);
+    CHECK(wm_test_write_file(tmp_file("fol.manifest"), text) == 0);
+    wm_error err;
+    const char *path = tmp_file("fol_store.sqlite");
+    remove(path);
+    wm_store *s = wm_store_open(path, 1, &err);
+    CHECK(s != NULL);
+    if (!s) return;
+    sqlite3 *db = wm_store_db(s);
+    char *report = NULL;
+    size_t rlen = 0;
+    FILE *rf = open_memstream(&report, &rlen);
+    int rc = wm_import_manifest(s, tmp_file("fol.manifest"), rf, &err);
+    fclose(rf);
+    CHECK(rc == 0);
+    if (rc) fprintf(stderr, "follow: %s\n", err.msg);
+    CHECK(report && strstr(report, "link old -> zn: 4 areas follow their new areas (1 U unchanged, 1 S split, "
+                                   "2 M merged, 0 X irregular)") != NULL);
+    CHECK(report && strstr(report, "2 old areas in another zn than the lookup fol_old_zn.csv gives: O2: Z1 in the "
+                                   "lookup, Z2 here; O4: Z1 in the lookup, Z2 here") != NULL);
+    if (wm_test_failed) fprintf(stderr, "%s", report ? report : "");
+    free(report);
+    /* U follows its area; S goes where most of its weight is (30 of 40);
+     * M (many to one) follows the area it merged into. */
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_geography = 'old' AND parent_geography = 'zn' AND "
+                     "((child_code = 'O1' AND parent_code = 'Z1' AND method LIKE '%follows new N1 (U: unchanged)') OR "
+                     "(child_code = 'O2' AND parent_code = 'Z2' AND method LIKE '%most people (30 of 40) (S: split)')"
+                     " OR (child_code IN ('O3', 'O4') AND parent_code = 'Z2' AND method LIKE '%(M: merged)'))") == 4);
+    /* A split without weights cannot be settled: an error, nothing changed. */
+    snprintf(text, sizeof text, "[link old zn]\nfollow = new | fol_changes.csv | old | new | change\n");
+    CHECK(wm_test_write_file(tmp_file("fol_noweight.manifest"), text) == 0);
+    CHECK(wm_import_manifest(s, tmp_file("fol_noweight.manifest"), NULL, &err) != 0);
+    CHECK(strstr(err.msg, "old O2 became new areas in 2 zn areas; give split_by") != NULL);
+    if (!strstr(err.msg, "give split_by")) fprintf(stderr, "got: %s\n", err.msg);
+    CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_code = 'O2' AND parent_code = 'Z2'") == 1);
+    wm_store_close(s);
 }
 
 int main(void)
@@ -463,5 +820,8 @@ int main(void)
     test_meta_format();
     test_import();
     test_read_api();
+    test_apportioned_estimates();
+    test_coverage_intervals();
+    test_follow();
     return wm_test_summary();
 }

@@ -15,8 +15,10 @@
 #include "layer.h"
 #include "number.h"
 #include "store.h"
+#include "store_bundled.h"
 #include "table.h"
 #include "testutil.h"
+#include "raw_files.h"
 
 #include <math.h>
 #include <sqlite3.h>
@@ -41,78 +43,61 @@ static double stored(const char *id, const char *geo, const char *code, double *
     return v;
 }
 
-static double round_to(double v, int decimals)
+
+/* The ward of each 2011 LSOA under one membership across vintages, made
+ * here from the raw files: the 2021 LSOAs it became (ONS LSOA 2011 -> 2021
+ * lookup) and their wards (ONS LSOA 2021 -> ward 2024 best fit); parts in
+ * several wards: the ward holding most of their Census 2021 residents.
+ * The strings are the lookup's own copies (free with free_membership). */
+static lookup membership_lsoa11(void)
 {
-    double f = pow(10, decimals);
-    return round(v * f) / f;
-}
-
-/* ---- Raw files, read here with table.h and number.h only ---- */
-
-static wm_table *raw(const char *rel)
-{
-    wm_error err;
-    wm_table *t = wm_table_read(wm_test_home_path(rel), &err);
-    if (!t) fprintf(stderr, "%s\n", err.msg);
-    CHECK(t != NULL);
-    return t;
-}
-
-static int col(const wm_table *t, const char *name)
-{
-    wm_error err;
-    int c = wm_table_require_column(t, name, &err);
-    if (c < 0) fprintf(stderr, "%s\n", err.msg);
-    CHECK(c >= 0);
-    return c;
-}
-
-/* Row whose column `c` is `code`, or -1. */
-static long find_row(const wm_table *t, int c, const char *code)
-{
-    for (size_t r = 0; r < t->nrows; r++)
-        if (strcmp(wm_table_cell(t, r, c), code) == 0) return (long)r;
-    return -1;
-}
-
-static double num_at(const wm_table *t, long r, int c)
-{
-    double v = NAN;
-    if (r < 0 || wm_number_parse(wm_table_cell(t, (size_t)r, c), &v) != WM_NUM_VALUE) return NAN;
-    return v;
-}
-
-/* The LSOA 2011 -> ward lookup as parallel arrays. */
-typedef struct lookup { size_t n; const char **child, **parent; wm_table *t; } lookup;
-
-static lookup read_lookup(const char *rel, const char *child, const char *parent)
-{
-    lookup l = { 0 };
-    l.t = raw(rel);
-    if (!l.t) return l;
-    int cc = col(l.t, child), pc = col(l.t, parent);
-    l.n = l.t->nrows;
-    l.child = malloc(l.n * sizeof *l.child);
-    l.parent = malloc(l.n * sizeof *l.parent);
-    for (size_t r = 0; r < l.n; r++) {
-        l.child[r] = wm_table_cell(l.t, r, cc);
-        l.parent[r] = wm_table_cell(l.t, r, pc);
+    lookup ch = read_lookup("layers/lookups/coventry_lsoa11_lsoa21_lad22.csv", "lsoa11_code", "lsoa21_code");
+    lookup l21 = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    lookup l11 = read_lookup("layers/lookups/coventry_lsoa11_ward17.csv", "lsoa11_code", "ward17_code");
+    wm_table *pop = raw("layers/indicators/population/census21_lsoa21_pop_age6.csv");
+    lookup out = { 0 };
+    if (ch.t && l21.t && l11.t && pop) {
+        int pc = col(pop, "lsoa21_code"), pt = col(pop, "usual_residents_total");
+        out.n = l11.n;
+        out.child = malloc(out.n * sizeof *out.child);
+        out.parent = malloc(out.n * sizeof *out.parent);
+        for (size_t i = 0; i < l11.n; i++) {
+            const char *ward[4] = { 0 };
+            double people[4] = { 0 };
+            int nw = 0;
+            for (size_t k = 0; k < ch.n; k++) {
+                if (strcmp(ch.child[k], l11.child[i]) != 0) continue;
+                const char *w = lookup_get(&l21, ch.parent[k]);
+                CHECK(w != NULL);
+                if (!w) continue;
+                int j = 0;
+                while (j < nw && strcmp(ward[j], w) != 0) j++;
+                if (j == nw && nw < 4) ward[nw++] = w;
+                if (j < nw) people[j] += num_at(pop, find_row(pop, pc, ch.parent[k]), pt);
+            }
+            CHECK(nw >= 1);
+            int best = 0;
+            for (int j = 1; j < nw; j++)
+                if (people[j] > people[best]) best = j;
+            out.child[i] = strdup(l11.child[i]);
+            out.parent[i] = strdup(nw ? ward[best] : "");
+        }
     }
-    return l;
+    free_lookup(&ch);
+    free_lookup(&l21);
+    free_lookup(&l11);
+    wm_table_free(pop);
+    return out;
 }
 
-static const char *lookup_get(const lookup *l, const char *child)
+static void free_membership(lookup *l)
 {
-    for (size_t i = 0; i < l->n; i++)
-        if (strcmp(l->child[i], child) == 0) return l->parent[i];
-    return NULL;
-}
-
-static void free_lookup(lookup *l)
-{
+    for (size_t i = 0; i < l->n; i++) {
+        free((char *)l->child[i]);
+        free((char *)l->parent[i]);
+    }
     free(l->child);
     free(l->parent);
-    wm_table_free(l->t);
 }
 
 /* ---- Published figures ---- */
@@ -182,12 +167,12 @@ static void test_published(void)
 
 static void test_deprivation_by_hand(void)
 {
-    lookup lw = read_lookup("layers/lookups/coventry_lsoa11_ward17.csv", "lsoa11_code", "ward17_code");
+    lookup lw = membership_lsoa11();
     wm_table *f1 = raw("layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv");
     wm_table *f2 = raw("layers/indicators/imd2019/File_2_-_IoD2019_Domains_of_Deprivation.csv");
     wm_table *f6 = raw("layers/indicators/imd2019/File_6_-_IoD2019_Population_Denominators.csv");
     wm_table *i15 = raw("layers/indicators/imd2015/imd2015_lsoa11_england.csv");
-    if (!lw.t || !f1 || !f2 || !f6 || !i15) goto done;
+    if (!lw.n || !f1 || !f2 || !f6 || !i15) goto done;
     int c1 = col(f1, "LSOA code (2011)"), d1 = col(f1, "Index of Multiple Deprivation (IMD) Decile");
     int c2 = col(f2, "LSOA code (2011)"), inc = col(f2, "Income Decile (where 1 is most deprived 10% of LSOAs)");
     int c6 = col(f6, "LSOA code (2011)"), p6 = col(f6, "Total population: mid 2015 (excluding prisoners)");
@@ -222,7 +207,7 @@ static void test_deprivation_by_hand(void)
         CHECK_NEAR(stored("pop_mid2015", "ward25", ward_code[w], NULL, NULL, NULL), pop, 0);
     }
 done:
-    free_lookup(&lw);
+    free_membership(&lw);
     wm_table_free(f1);
     wm_table_free(f2);
     wm_table_free(f6);
@@ -231,12 +216,11 @@ done:
 
 /* ---- Fuel poverty, by hand ---- */
 
-static void fuel_by_hand(const char *id, const char *table, const char *lookup_file, const char *child,
-                         const char *parent)
+static void fuel_by_hand(const char *id, const char *table, const lookup *wards)
 {
-    lookup lw = read_lookup(lookup_file, child, parent);
+    const lookup lw = *wards;
     wm_table *t = raw(table);
-    if (lw.t && t) {
+    if (lw.n && t) {
         int cc = col(t, "LSOA Code"), hh = col(t, "Number of households"),
             fp = col(t, "Number of households in fuel poverty");
         for (int w = 0; w < NWARDS; w++) {
@@ -258,8 +242,82 @@ static void fuel_by_hand(const char *id, const char *table, const char *lookup_f
             CHECK(na == n);
         }
     }
-    free_lookup(&lw);
     wm_table_free(t);
+}
+
+/* ---- One ward membership across LSOA vintages ---- */
+
+#define BABLAKE "E05001218"
+#define HOLBROOK "E05001224"
+#define WESTWOOD "E05001232"
+#define WOODLANDS "E05001234"
+
+static const char *stored_parent(const char *geo, const char *code)
+{
+    static char out[4][32];
+    static int slot;
+    char *o = out[slot++ % 4];
+    o[0] = '\0';
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT parent_code FROM area_links WHERE child_geography = ? AND child_code = ? AND "
+                           "parent_geography = 'ward25'", -1, &q, NULL);
+    sqlite3_bind_text(q, 1, geo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(q) == SQLITE_ROW) snprintf(o, 32, "%s", (const char *)sqlite3_column_text(q, 0));
+    sqlite3_finalize(q);
+    return o;
+}
+
+static void test_membership(const lookup *m11, const lookup *w21)
+{
+    /* E01009590, unchanged 2011 -> 2021: Holbrook in the 2017 lookup,
+     * Bablake in the 2024 one; now Bablake in both vintages. */
+    lookup l17 = read_lookup("layers/lookups/coventry_lsoa11_ward17.csv", "lsoa11_code", "ward17_code");
+    CHECK_STR(lookup_get(&l17, "E01009590"), HOLBROOK);
+    CHECK_STR(lookup_get(w21, "E01009590"), BABLAKE);
+    CHECK_STR(stored_parent("lsoa11", "E01009590"), BABLAKE);
+    CHECK_STR(stored_parent("lsoa21", "E01009590"), BABLAKE);
+    /* E01009703 split into E01034739 (Woodlands, 1,599 residents) and
+     * E01034740 (Westwood, 1,809): the parts follow the 2024 lookup, the
+     * 2011 parent goes wholly to Westwood. */
+    CHECK_STR(stored_parent("lsoa21", "E01034739"), WOODLANDS);
+    CHECK_STR(stored_parent("lsoa21", "E01034740"), WESTWOOD);
+    CHECK_STR(stored_parent("lsoa11", "E01009703"), WESTWOOD);
+    CHECK_STR(lookup_get(&l17, "E01009703"), WESTWOOD);
+    /* Every 2011 LSOA where the rule made here puts it; only E01009590
+     * differs from the 2017 lookup; every unchanged LSOA is in one ward. */
+    size_t differ = 0;
+    for (size_t i = 0; i < m11->n; i++) {
+        CHECK_STR(stored_parent("lsoa11", m11->child[i]), m11->parent[i]);
+        if (strcmp(m11->parent[i], lookup_get(&l17, m11->child[i])) != 0) differ++;
+        const char *same21 = lookup_get(w21, m11->child[i]);
+        if (same21) CHECK_STR(stored_parent("lsoa11", m11->child[i]), same21);
+    }
+    CHECK(differ == 1);
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT method, source FROM area_links WHERE child_geography = 'lsoa11' AND "
+                           "child_code = 'E01009703' AND parent_geography = 'ward25'", -1, &q, NULL);
+    CHECK(sqlite3_step(q) == SQLITE_ROW);
+    CHECK(strstr((const char *)sqlite3_column_text(q, 0), "most usual_residents_total (1,809 of 3,408) (S: split)"));
+    CHECK(strstr((const char *)sqlite3_column_text(q, 1), "coventry_lsoa11_lsoa21_lad22.csv"));
+    sqlite3_finalize(q);
+    /* The issue's figure: Holbrook's 2020 fuel poverty with E01009590 in
+     * Bablake is 21.54%, and was 20.98% with the 2017 lookup. */
+    CHECK_NEAR(round_to(stored("fuel_poverty_2020", "ward25", HOLBROOK, NULL, NULL, NULL), 2), 21.54, 1e-9);
+    wm_table *t = raw("layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2020_lsoa_coventry.csv");
+    if (t) {
+        int cc = col(t, "LSOA Code"), hh = col(t, "Number of households"),
+            fp = col(t, "Number of households in fuel poverty");
+        double poor = 0, all = 0;
+        for (size_t r = 0; r < t->nrows; r++)
+            if (strcmp(lookup_get(&l17, wm_table_cell(t, r, cc)), HOLBROOK) == 0) {
+                poor += num_at(t, (long)r, fp);
+                all += num_at(t, (long)r, hh);
+            }
+        CHECK_NEAR(round_to(poor / all * 100, 2), 20.98, 1e-9);
+    }
+    wm_table_free(t);
+    free_lookup(&l17);
 }
 
 /* ---- Ethnicity and child obesity, by hand ---- */
@@ -438,8 +496,11 @@ static void test_values_for_ward_layer(void)
                                  "WD25CD", NULL, NULL, &err);
     CHECK(wd != NULL);
     if (!wd) return;
+    wm_store *s = wm_store_open(store_path, 0, &err);
+    CHECK(s != NULL);
+    if (!s) { wm_layer_free(wd); return; }
     wm_indicator_meta m;
-    double *v = wm_store_values_for_layer(store_path, "fuel_poverty_2020", NULL, "ward", wd, &m, &err);
+    double *v = wm_store_values_for_layer(s, "fuel_poverty_2020", NULL, "ward", wd, &m, &err);
     CHECK(v != NULL);
     if (v) {
         for (size_t i = 0; i < wd->n; i++)
@@ -450,11 +511,12 @@ static void test_values_for_ward_layer(void)
         CHECK(strstr(m.licence, "Open Government Licence") != NULL);
         free(v);
     }
-    v = wm_store_values_for_layer(store_path, "ncmp_year6_obese", NULL, "ward", wd, &m, &err);
+    v = wm_store_values_for_layer(s, "ncmp_year6_obese", NULL, "ward", wd, &m, &err);
     CHECK(v != NULL);
     CHECK(strstr(m.notes, "estimates") != NULL);
     CHECK(strstr(m.method, "apportioned by pop_census2021_0_15") != NULL);
     free(v);
+    wm_store_close(s);
     wm_layer_free(wd);
 }
 
@@ -486,10 +548,19 @@ int main(void)
 
     test_published();
     test_deprivation_by_hand();
+    lookup m11 = membership_lsoa11();
+    lookup w21 = read_lookup("layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+    fuel_by_hand("fuel_poverty_2018", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2018_lsoa_coventry.csv",
+                 &m11);
+    fuel_by_hand("fuel_poverty_2019", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2019_lsoa_coventry.csv",
+                 &m11);
     fuel_by_hand("fuel_poverty_2020", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2020_lsoa_coventry.csv",
-                 "layers/lookups/coventry_lsoa11_ward17.csv", "lsoa11_code", "ward17_code");
+                 &m11);
     fuel_by_hand("fuel_poverty_2022", "layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2022_lsoa_coventry.csv",
-                 "layers/lookups/coventry_lsoa21_ward24_lad24.csv", "lsoa21_code", "ward24_code");
+                 &w21);
+    test_membership(&m11, &w21);
+    free_membership(&m11);
+    free_lookup(&w21);
     size_t nl = 0;
     lsoa21 *l = coventry_lsoa21(&nl);
     CHECK(nl == 203);

@@ -271,7 +271,7 @@ static void test_overrides(void)
     const char *text =
         "\xEF\xBB\xBF# synthetic: a few keys; the rest keep their defaults\r\n"
         "[LABELS]\r\n"
-        "  Size = 8pt    # bigger names\r\n"
+        "Size = 8pt    # bigger names\r\n"
         "colour = #1a1a1a # nearly black\r\n"
         "fallbacks = Leader , shrink\r\n"
         "[classes]\r\n"

@@ -195,17 +195,6 @@ static void test_utf8_refused(void)
     wm_table_free(t);
 }
 
-/* Unicode spaces go the way of ASCII ones. */
-static void test_trim(void)
-{
-    char *s = wm_trimmed_dup("\xC2\xA0 E05001218\xC2\xA0\r");
-    CHECK_STR(s, "E05001218");
-    free(s);
-    s = wm_trimmed_dup("Ynys M\xC3\xB4n \xE2\x80\xAF");
-    CHECK_STR(s, "Ynys M\xC3\xB4n");
-    free(s);
-}
-
 static int nbundled, nbundled_ok;
 
 static int read_bundled(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -239,7 +228,6 @@ int main(void)
     test_content_cannot_pick_driver();
     test_duplicate_columns();
     test_utf8_refused();
-    test_trim();
     test_bundled_tables();
     return wm_test_summary();
 }

@@ -3,6 +3,7 @@
 #include "utf8.h"
 #include "testutil.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 static long check(const char *s) { return wm_utf8_check(s, strlen(s)); }
@@ -50,6 +51,14 @@ int main(void)
     CHECK(wm_utf8_space_suffix(s, strlen(s)) == 0);
     s = "\xC3\x82x";
     CHECK(wm_utf8_space_prefix(s, strlen(s)) == 0);
+
+    /* Trimming: Unicode spaces go the way of ASCII ones. */
+    char *t = wm_utf8_trimmed_dup("\xC2\xA0 E05001218\xC2\xA0\r");
+    CHECK_STR(t, "E05001218");
+    free(t);
+    t = wm_utf8_trimmed_dup("Ynys M\xC3\xB4n \xE2\x80\xAF");
+    CHECK_STR(t, "Ynys M\xC3\xB4n");
+    free(t);
 
     /* Escapes keep a message on one line and its bytes valid UTF-8. */
     char buf[64];

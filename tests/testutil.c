@@ -1,4 +1,5 @@
 #include "testutil.h"
+#include "map.h"
 #include "error.h"
 #include "store.h"
 
@@ -79,10 +80,13 @@ double wm_test_stored(sqlite3 *db, const char *id, const char *geography, const 
     if (out) {
         memset(out, 0, sizeof *out);
         out->value = out->numerator = out->denominator = NAN;
+        out->coverage = out->lower95 = out->upper95 = out->lower998 = out->upper998 = NAN;
         out->n_areas = -1;
     }
     if (sqlite3_prepare_v2(db,
-                           "SELECT value, numerator, denominator, n_areas, n_missing, method FROM indicator_values "
+                           "SELECT value, numerator, denominator, n_areas, n_missing, method, coverage, estimate, "
+                           "lower95, upper95, lower998, upper998, ci_method, compare_authority, compare_england "
+                           "FROM indicator_values "
                            "WHERE indicator_id = ? AND geography = ? AND area_code = ?",
                            -1, &q, NULL) != SQLITE_OK)
         return v;
@@ -99,8 +103,31 @@ double wm_test_stored(sqlite3 *db, const char *id, const char *geography, const 
             out->n_missing = sqlite3_column_int(q, 4);
             const unsigned char *m = sqlite3_column_text(q, 5);
             snprintf(out->method, sizeof out->method, "%s", m ? (const char *)m : "");
+            double *d[] = { &out->coverage, &out->lower95, &out->upper95, &out->lower998, &out->upper998 };
+            int col[] = { 6, 8, 9, 10, 11 };
+            for (int i = 0; i < 5; i++)
+                *d[i] = sqlite3_column_type(q, col[i]) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col[i]);
+            const unsigned char *e = sqlite3_column_text(q, 7);
+            snprintf(out->estimate_note, sizeof out->estimate_note, "%s", e ? (const char *)e : "");
+            out->estimate = e != NULL;
+            const unsigned char *t[] = { sqlite3_column_text(q, 12), sqlite3_column_text(q, 13),
+                                         sqlite3_column_text(q, 14) };
+            snprintf(out->ci_method, sizeof out->ci_method, "%s", t[0] ? (const char *)t[0] : "");
+            snprintf(out->compare_authority, sizeof out->compare_authority, "%s", t[1] ? (const char *)t[1] : "");
+            snprintf(out->compare_england, sizeof out->compare_england, "%s", t[2] ? (const char *)t[2] : "");
         }
     }
     sqlite3_finalize(q);
     return v;
+}
+
+int wm_test_map_from_args(const wm_args *a, wm_map *m, wm_error *err)
+{
+    wm_map_spec spec;
+    memset(m, 0, sizeof *m);
+    if (wm_map_spec_from_args(a, &spec, err) != 0) return -1;
+    wm_store_handle store = { spec.store, NULL };
+    int rc = wm_map_build(&spec, &store, NULL, m, err);
+    wm_store_release(&store);
+    return rc;
 }

@@ -37,6 +37,13 @@ struct wm_store_value;
 double wm_test_stored(struct sqlite3 *db, const char *id, const char *geography, const char *code,
                       struct wm_store_value *out);
 
+/* Build a map from parsed map options (map_spec.h, map.h) as `render`
+ * does, with the default store when the options name none. */
+struct wm_args;
+struct wm_map;
+struct wm_error;
+int wm_test_map_from_args(const struct wm_args *a, struct wm_map *m, struct wm_error *err);
+
 #define CHECK(c) wm_test_check(!!(c), #c, __FILE__, __LINE__)
 #define CHECK_NEAR(got, want, tol) wm_test_check_near((got), (want), (tol), #got, __FILE__, __LINE__)
 #define CHECK_STR(got, want) wm_test_check_str((got), (want), #got, __FILE__, __LINE__)

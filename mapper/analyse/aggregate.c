@@ -60,8 +60,10 @@ static int cmp_str(const void *key, const void *elem)
     return strcmp((const char *)key, ((const code_pair *)elem)->child);
 }
 
-/* Read one lookup step into pairs sorted by child, one per child. */
-static code_pair *read_step(const wm_lookup_step *st, size_t *n, wm_error *err)
+/* Read one lookup step into pairs sorted by child, one per child; with
+ * `multi`, a child may have several parents (a merged area in a change
+ * table: the chain settles it). */
+static code_pair *read_step(const wm_lookup_step *st, int multi, size_t *n, wm_error *err)
 {
     wm_table *t = wm_table_read(st->file, err);
     if (!t) return NULL;
@@ -84,7 +86,14 @@ static code_pair *read_step(const wm_lookup_step *st, size_t *n, wm_error *err)
     size_t out = 0;
     for (size_t i = 0; i < k; i++) {
         if (out > 0 && strcmp(p[out - 1].child, p[i].child) == 0) {
-            if (strcmp(p[out - 1].parent, p[i].parent) != 0) {
+            int seen = 0;
+            for (size_t j = out; j-- > 0 && strcmp(p[j].child, p[i].child) == 0;)
+                seen |= strcmp(p[j].parent, p[i].parent) == 0;
+            if (multi && !seen) {
+                p[out++] = p[i];
+                continue;
+            }
+            if (!seen) {
                 wm_error_set(err, WM_EXIT_DATA,
                              "%s:%ld: %s maps to %s here but to %s at line %ld (a lookup must give one parent)",
                              st->file, p[i].line, p[i].child, p[i].parent, p[out - 1].parent, p[out - 1].line);
@@ -115,11 +124,11 @@ int wm_lookup_chain(const wm_lookup_step *steps, int nsteps, wm_code_map *out, w
     memset(out, 0, sizeof *out);
     if (nsteps < 1) return wm_error_set(err, WM_EXIT_USAGE, "a lookup chain needs at least one table");
     size_t n = 0;
-    code_pair *cur = read_step(&steps[0], &n, err);
+    code_pair *cur = read_step(&steps[0], nsteps > 1, &n, err);
     if (!cur) return -1;
     for (int s = 1; s < nsteps; s++) {
         size_t m = 0;
-        code_pair *next = read_step(&steps[s], &m, err);
+        code_pair *next = read_step(&steps[s], 0, &m, err);
         if (!next) { free_pairs(cur, n); return -1; }
         for (size_t i = 0; i < n; i++) {
             if (!cur[i].parent) continue;
@@ -134,6 +143,29 @@ int wm_lookup_chain(const wm_lookup_step *steps, int nsteps, wm_code_map *out, w
         }
         free_pairs(next, m);
     }
+    /* A child the first step gave several parents (a merge) must reach one
+     * parent at the end of the chain. */
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (k > 0 && strcmp(cur[k - 1].child, cur[i].child) == 0) {
+            code_pair *a = &cur[k - 1], *b = &cur[i];
+            if ((a->parent == NULL) != (b->parent == NULL) ||
+                (a->parent && strcmp(a->parent, b->parent) != 0)) {
+                wm_error_set(err, WM_EXIT_DATA,
+                             "%s:%ld and line %ld: %s has two parents in this step and they lead to %s and %s",
+                             steps[0].file, a->line, b->line, a->child, a->parent ? a->parent : a->broken,
+                             b->parent ? b->parent : b->broken);
+                for (size_t j = 0; j < k; j++) { free(cur[j].child); free(cur[j].parent); free(cur[j].broken); }
+                for (size_t j = i; j < n; j++) { free(cur[j].child); free(cur[j].parent); free(cur[j].broken); }
+                free(cur);
+                return -1;
+            }
+            free(b->child); free(b->parent); free(b->broken);
+            continue;
+        }
+        cur[k++] = cur[i];
+    }
+    n = k;
     out->n = n;
     out->child = malloc((n + 1) * sizeof *out->child);
     out->parent = malloc((n + 1) * sizeof *out->parent);
@@ -346,29 +378,60 @@ static void reset(wm_agg_method m, wm_agg_result *r)
 {
     memset(r, 0, sizeof *r);
     r->value = NAN;
+    r->coverage = NAN;
     r->denominator = m == WM_AGG_SUM ? NAN : 0;
 }
 
-int wm_aggregate(wm_agg_method method, double scale, double class_lo, double class_hi,
-                 size_t nsrc, const double *value, const double *num, const double *den,
-                 const wm_agg_pair *pairs, size_t npairs, size_t ntgt, wm_agg_result *out,
-                 wm_error *err)
+/* Coverage sums of one target: in weights (or denominators) and in areas. */
+typedef struct cover_sums {
+    double w_all, w_have, a_all, a_have;
+    int w_unknown;
+} cover_sums;
+
+/* The coverage weight of a pair: its weight for weighted methods, the
+ * source's share of denominator for a ratio; NAN when there is none. */
+static double cover_weight(wm_agg_method m, const wm_agg_pair *p, const double *den)
 {
+    if (wm_agg_needs_weight(m)) return p->weight;
+    if (m == WM_AGG_RATIO) return p->fraction * den[p->src];
+    return NAN;
+}
+
+static int weighs_coverage(wm_agg_method m)
+{
+    return wm_agg_needs_weight(m) || m == WM_AGG_RATIO;
+}
+
+int wm_aggregate(const wm_agg_rule *rule, const wm_agg_sources *src, const wm_agg_pair *pairs, size_t npairs,
+                 size_t ntgt, wm_agg_result *out, wm_error *err)
+{
+    wm_agg_method method = rule->method;
+    double scale = rule->scale, class_lo = rule->class_lo, class_hi = rule->class_hi;
+    size_t nsrc = src->n;
+    const double *value = src->value, *num = src->num, *den = src->den;
     for (size_t t = 0; t < ntgt; t++) reset(method, &out[t]);
     if (method == WM_AGG_NONE) return 0;
     if (method == WM_AGG_RATIO && (!num || !den))
         return wm_error_set(err, WM_EXIT_DATA, "ratio aggregation needs numerators and denominators");
+    cover_sums *cs = calloc(ntgt + 1, sizeof *cs);
+    if (!cs) return wm_error_set(err, WM_EXIT_IO, "out of memory");
     for (size_t k = 0; k < npairs; k++) {
         const wm_agg_pair *p = &pairs[k];
-        if (p->src >= nsrc || p->tgt >= ntgt)
+        if (p->src >= nsrc || p->tgt >= ntgt) {
+            free(cs);
             return wm_error_set(err, WM_EXIT_DATA, "aggregation pair %zu refers to no area", k);
+        }
         wm_agg_result *r = &out[p->tgt];
         if (p->overlay) r->overlay = 1;
+        if (p->fraction != 1) r->split = 1;
+        int before = r->n_areas;
         double x = value ? value[p->src] : NAN;
-        if (wm_agg_needs_whole_areas(method) && p->fraction != 1)
+        if (wm_agg_needs_whole_areas(method) && p->fraction != 1) {
+            free(cs);
             return wm_error_set(err, WM_EXIT_DATA,
                                 "%s needs each source area wholly in one target (source %zu is split %.3f)",
                                 wm_agg_method_name(method), p->src, p->fraction);
+        }
         switch (method) {
         case WM_AGG_SUM:
             if (isnan(x)) { r->n_missing++; break; }
@@ -385,9 +448,11 @@ int wm_aggregate(wm_agg_method method, double scale, double class_lo, double cla
         }
         case WM_AGG_WEIGHTED_MEAN:
             if (isnan(x)) { r->n_missing++; break; }
-            if (isnan(p->weight))
+            if (isnan(p->weight)) {
+                free(cs);
                 return wm_error_set(err, WM_EXIT_DATA, "weighted mean: source %zu has a value but no weight",
                                     p->src);
+            }
             r->numerator += p->weight * x;
             r->denominator += p->weight;
             r->n_areas++;
@@ -401,9 +466,11 @@ int wm_aggregate(wm_agg_method method, double scale, double class_lo, double cla
             break;
         case WM_AGG_WEIGHTED_SHARE_IN_CLASS:
             if (isnan(x)) { r->n_missing++; break; }
-            if (isnan(p->weight))
+            if (isnan(p->weight)) {
+                free(cs);
                 return wm_error_set(err, WM_EXIT_DATA,
                                     "weighted share: source %zu has a value but no weight", p->src);
+            }
             if (x >= class_lo && x <= class_hi) r->numerator += p->weight;
             r->denominator += p->weight;
             r->n_areas++;
@@ -411,8 +478,31 @@ int wm_aggregate(wm_agg_method method, double scale, double class_lo, double cla
         case WM_AGG_NONE:
             break;
         }
+        /* Coverage: did this pair's source contribute? */
+        cover_sums *c = &cs[p->tgt];
+        int have = r->n_areas > before;
+        double w = cover_weight(method, p, den);
+        if (isnan(w)) c->w_unknown = 1;
+        else {
+            c->w_all += w;
+            if (have) c->w_have += w;
+        }
+        c->a_all += p->fraction;
+        if (have) c->a_have += p->fraction;
     }
-    for (size_t t = 0; t < ntgt; t++) finish(method, scale, &out[t]);
+    for (size_t t = 0; t < ntgt; t++) {
+        finish(method, scale, &out[t]);
+        const cover_sums *c = &cs[t];
+        if (weighs_coverage(method) && !c->w_unknown && c->w_all > 0) {
+            out[t].coverage = c->w_have / c->w_all;
+            out[t].coverage_by_weight = 1;
+        } else if (c->a_all > 0) {
+            out[t].coverage = c->a_have / c->a_all;
+        }
+        /* Whole within rounding: a sum of fractions that adds up to all. */
+        if (fabs(out[t].coverage - 1) < 1e-12) out[t].coverage = 1;
+    }
+    free(cs);
     return 0;
 }
 

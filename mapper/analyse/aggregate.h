@@ -30,6 +30,13 @@
  *       weighted share in class num = sum w (x in class), den = sum w; value = num/den*100
  *     (f: the pair's fraction; w: the pair's weight.)
  *
+ * Coverage: every result says what share of the target the sources with
+ * a value hold.  Weighted methods measure it in the pairs' weights (the
+ * population, children, ...), a ratio in the sources' denominators (the
+ * households, residents, ...) when every source in the target has one,
+ * and everything else (or a target with a source of unknown weight) in
+ * source areas, each counted by the fraction of it in the target.
+ *
  * Missing values are never zero.  For a weighted mean a target is made
  * from the sources that have a value, and n_missing says how many had
  * none; for every other method one missing source makes the target No
@@ -141,18 +148,34 @@ typedef struct wm_agg_result {
     int n_areas;         /* source areas that contributed a value */
     int n_missing;       /* source areas in the target without a value */
     int overlay;         /* some contribution came from area overlay */
+    int split;           /* some source counts only in part (fraction < 1: apportioned or overlaid) */
+    double coverage;     /* share (0-1) of the target held by the sources with a value; NAN: no sources */
+    int coverage_by_weight; /* 1: coverage measured in the pairs' weights (weighted methods) or in the
+                               sources' denominators (ratio); 0: in source areas (each counted by its
+                               fraction) */
 } wm_agg_result;
 
-/* Aggregate source values into `ntgt` targets.  Per source: `value`
- * (the count for sum, the x of a mean or class), `num` and `den` (ratio;
- * may be NULL otherwise), NAN = missing.  `scale` multiplies ratios;
- * [class_lo, class_hi] is the class (inclusive).  Errors (WM_EXIT_DATA):
- * a class method given a fractional pair, a weighted method given a pair
- * without weight when its source has a value. */
-int wm_aggregate(wm_agg_method method, double scale, double class_lo, double class_hi,
-                 size_t nsrc, const double *value, const double *num, const double *den,
-                 const wm_agg_pair *pairs, size_t npairs, size_t ntgt, wm_agg_result *out,
-                 wm_error *err);
+/* How sources combine into a target: the method, the scale of ratios
+ * and the class [class_lo, class_hi] (inclusive) of class methods. */
+typedef struct wm_agg_rule {
+    wm_agg_method method;
+    double scale;
+    double class_lo, class_hi;
+} wm_agg_rule;
+
+/* The source areas' values: per source `value` (the count for sum, the x
+ * of a mean or class), `num` and `den` (ratio; may be NULL otherwise),
+ * NAN = missing. */
+typedef struct wm_agg_sources {
+    size_t n;
+    const double *value, *num, *den;
+} wm_agg_sources;
+
+/* Aggregate the sources into `ntgt` targets through `pairs`.  Errors
+ * (WM_EXIT_DATA): a class method given a fractional pair, a weighted
+ * method given a pair without weight when its source has a value. */
+int wm_aggregate(const wm_agg_rule *rule, const wm_agg_sources *src, const wm_agg_pair *pairs, size_t npairs,
+                 size_t ntgt, wm_agg_result *out, wm_error *err);
 
 /* Carry pairs one level up (wards to their local authority): pair
  * (s, t) becomes (s, parent[t]) (dropped when parent[t] < 0), and pairs

@@ -76,7 +76,7 @@ double *wm_join(const wm_layer *layer, const wm_table *table, const char *data_k
     r->table_rows = table->nrows;
     for (size_t row = 0; row < table->nrows; row++) {
         const char *raw = wm_table_cell(table, row, kc);
-        char *key = wm_trimmed_dup(raw);
+        char *key = wm_utf8_trimmed_dup(raw);
         int folded;
         long idx = find_area(layer, key, &folded);
         if (idx < 0) {

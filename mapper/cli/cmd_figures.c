@@ -5,6 +5,7 @@
 #include "home.h"
 #include "recipe.h"
 #include "store.h"
+#include "store_bundled.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -28,33 +29,12 @@ static const char figures_description[] =
     "building the indicator store if it is missing.  An item that fails does not stop the\n"
     "others; the exit status is then 5.";
 
-/* Print `s` so that a POSIX shell reads it back as one word. */
-static void shell_word(FILE *fp, const char *s)
-{
-    int plain = *s != '\0';
-    for (const char *p = s; *p; p++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+%@", *p))
-            plain = 0;
-    if (plain) { fputs(s, fp); return; }
-    fputc('\'', fp);
-    for (const char *p = s; *p; p++) {
-        if (*p == '\'') fputs("'\\''", fp);
-        else fputc(*p, fp);
-    }
-    fputc('\'', fp);
-}
-
 static int dry_run(const wm_recipe *r, const char *outdir, wm_error *err)
 {
     for (size_t i = 0; i < r->n; i++) {
         wm_recipe_job job;
         if (wm_recipe_job_build(r, &r->sections[i], outdir, &job, err) != 0) return err->code;
-        fputs("wardmap", stdout);
-        for (int k = 0; k < job.argc; k++) {
-            fputc(' ', stdout);
-            shell_word(stdout, job.argv[k]);
-        }
-        fputc('\n', stdout);
+        wm_recipe_job_print(&job, stdout);
         wm_recipe_job_free(&job);
     }
     return 0;

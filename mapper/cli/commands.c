@@ -1,4 +1,8 @@
 #include "commands.h"
+#include "operation.h"
+#include "report.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -36,4 +40,29 @@ int wm_command_run(int argc, char **argv, wm_error *err)
     int rc = c->run(argc, argv, err);
     if (rc != 0 && err && err->code == 0) err->code = rc;
     return rc ? (err && err->code ? err->code : rc) : 0;
+}
+
+int wm_cli_operation(const char *name, const char *synopsis, const char *description, int argc, char **argv,
+                     wm_error *err)
+{
+    const wm_operation *op = wm_operation_find(name);
+    if (!op) return wm_error_set(err, WM_EXIT_USAGE, "unknown operation \"%s\"", name);
+    wm_args a;
+    if (wm_args_parse(&a, op->options, argc, argv, 0, err) != 0) return -1;
+    if (a.help) {
+        wm_args_usage(stdout, name, synopsis, description, op->options);
+        wm_args_free(&a);
+        return 0;
+    }
+    wm_op_result res;
+    wm_op_result_init(&res);
+    int rc = op->run(&a, stdout, &res, err);
+    wm_report_print(&res.report, stdout, stderr);
+    wm_op_result_free(&res);
+    wm_args_free(&a);
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        if (rc == 0) wm_error_set(err, WM_EXIT_IO, "standard output: cannot write");
+        rc = -1;
+    }
+    return rc;
 }

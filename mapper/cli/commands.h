@@ -33,6 +33,14 @@ int wm_command_run(int argc, char **argv, wm_error *err);
 extern const wm_option wm_render_options[], wm_figures_options[], wm_import_options[],
     wm_indicators_options[], wm_table_options[], wm_export_options[], wm_rank_options[];
 
+/* Run the library operation `name` (operation.h) from a command line:
+ * parse argv against its options, print --help (with `synopsis` and
+ * `description`) or run it, then print its report (notes and warnings on
+ * stderr, results on stdout) and check that standard output took every
+ * byte. */
+int wm_cli_operation(const char *name, const char *synopsis, const char *description, int argc, char **argv,
+                     wm_error *err);
+
 /* The option named `name` in a command's table, or NULL. */
 const wm_option *wm_command_option(const wm_command *c, const char *name);
 

@@ -13,19 +13,21 @@ static int find_long(const wm_option *spec, int n, const char *name, size_t len)
     return -1;
 }
 
-static void record(wm_args *a, int i, const char *value)
+static int record(wm_args *a, int i, const char *value)
 {
-    a->value[i] = value;
-    if (a->spec[i].kind == WM_OPT_REPEAT) {
-        a->all[i] = realloc(a->all[i], (size_t)(a->count[i] + 2) * sizeof *a->all[i]);
+    if (WM_OPT_KIND(a->spec[i].kind) == WM_OPT_REPEAT) {
+        const char **more = realloc(a->all[i], (size_t)(a->count[i] + 2) * sizeof *a->all[i]);
+        if (!more) return -1;
+        a->all[i] = more;
         a->all[i][a->count[i]] = value;
         a->all[i][a->count[i] + 1] = NULL;
     }
+    a->value[i] = value;
     a->count[i]++;
+    return 0;
 }
 
-int wm_args_parse(wm_args *a, const wm_option *spec, int argc, char **argv,
-                  int max_positional, wm_error *err)
+int wm_args_init(wm_args *a, const wm_option *spec)
 {
     memset(a, 0, sizeof *a);
     a->spec = spec;
@@ -33,6 +35,14 @@ int wm_args_parse(wm_args *a, const wm_option *spec, int argc, char **argv,
     a->value = calloc((size_t)a->nspec + 1, sizeof *a->value);
     a->count = calloc((size_t)a->nspec + 1, sizeof *a->count);
     a->all = calloc((size_t)a->nspec + 1, sizeof *a->all);
+    if (a->value && a->count && a->all) return 0;
+    wm_args_free(a);
+    return -1;
+}
+
+static int parse(wm_args *a, const wm_option *spec, int argc, char **argv, int max_positional, wm_error *err)
+{
+    if (wm_args_init(a, spec) != 0) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
     const char *cmd = argc > 0 ? argv[0] : "wardmap";
     int only_positional = 0;
     for (int k = 1; k < argc; k++) {
@@ -60,10 +70,10 @@ int wm_args_parse(wm_args *a, const wm_option *spec, int argc, char **argv,
         }
         if (i < 0)
             return wm_error_set(err, WM_EXIT_USAGE, "%s: unknown option \"%s\" (see --help)", cmd, w);
-        if (spec[i].kind == WM_OPT_FLAG) {
+        if (WM_OPT_KIND(spec[i].kind) == WM_OPT_FLAG) {
             if (inline_value)
                 return wm_error_set(err, WM_EXIT_USAGE, "%s: option --%s takes no value", cmd, spec[i].name);
-            record(a, i, "");
+            if (record(a, i, "") != 0) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
             continue;
         }
         if (!inline_value) {
@@ -72,9 +82,34 @@ int wm_args_parse(wm_args *a, const wm_option *spec, int argc, char **argv,
                                     spec[i].name, spec[i].metavar ? spec[i].metavar : "VALUE");
             inline_value = argv[++k];
         }
-        record(a, i, inline_value);
+        if (record(a, i, inline_value) != 0) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
     }
     return 0;
+}
+
+int wm_args_parse(wm_args *a, const wm_option *spec, int argc, char **argv, int max_positional, wm_error *err)
+{
+    int rc = parse(a, spec, argc, argv, max_positional, err);
+    if (rc != 0) wm_args_free(a);
+    return rc;
+}
+
+const wm_option *wm_option_find(const wm_option *spec, const char *name)
+{
+    for (const wm_option *o = spec; o && o->name; o++)
+        if (strcmp(o->name, name) == 0) return o;
+    return NULL;
+}
+
+/* A copy of `s` that `a` frees. */
+static const char *keep(wm_args *a, const char *s)
+{
+    char **more = realloc(a->owned, (size_t)(a->nowned + 1) * sizeof *more);
+    if (!more) return NULL;
+    a->owned = more;
+    char *copy = strdup(s);
+    if (copy) a->owned[a->nowned++] = copy;
+    return copy;
 }
 
 static int index_of(const wm_args *a, const char *name)
@@ -82,6 +117,32 @@ static int index_of(const wm_args *a, const char *name)
     for (int i = 0; i < a->nspec; i++)
         if (strcmp(a->spec[i].name, name) == 0) return i;
     return -1;
+}
+
+int wm_args_set(wm_args *a, const char *name, const char *value, wm_error *err)
+{
+    int i = index_of(a, name);
+    if (i < 0) return wm_error_set(err, WM_EXIT_USAGE, "no option \"%s\"", name);
+    int flag = WM_OPT_KIND(a->spec[i].kind) == WM_OPT_FLAG;
+    if (flag && value) return wm_error_set(err, WM_EXIT_USAGE, "%s is a flag and takes no value", name);
+    if (!flag && !value) return wm_error_set(err, WM_EXIT_USAGE, "%s needs a value", name);
+    const char *v = keep(a, flag ? "" : value);
+    if (!v || record(a, i, v) != 0) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+    return 0;
+}
+
+int wm_args_copy(wm_args *dst, const wm_args *src)
+{
+    for (int i = 0; i < dst->nspec; i++) {
+        int j = index_of(src, dst->spec[i].name);
+        if (j < 0 || src->count[j] == 0) continue;
+        int n = WM_OPT_KIND(src->spec[j].kind) == WM_OPT_REPEAT ? src->count[j] : 1;
+        for (int k = 0; k < n; k++) {
+            const char *v = keep(dst, WM_OPT_KIND(src->spec[j].kind) == WM_OPT_REPEAT ? src->all[j][k] : src->value[j]);
+            if (!v || record(dst, i, v) != 0) return -1;
+        }
+    }
+    return 0;
 }
 
 const char *wm_args_get(const wm_args *a, const char *name, const char *fallback)
@@ -111,9 +172,10 @@ int wm_args_int(const wm_args *a, const char *name, int fallback, int lo, int hi
     char *end;
     errno = 0;
     long x = strtol(v, &end, 10);
-    if (errno || end == v || *end || x < lo || x > hi)
-        return wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a whole number from %d to %d",
-                            name, v, lo, hi);
+    if (errno || end == v || *end || x < lo || x > hi) {
+        wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a whole number from %d to %d", name, v, lo, hi);
+        return wm_error_about(err, name);
+    }
     *out = (int)x;
     return 0;
 }
@@ -124,8 +186,10 @@ int wm_args_double(const wm_args *a, const char *name, double fallback, double *
     if (!v) { *out = fallback; return 0; }
     char *end;
     double x = strtod(v, &end);
-    if (end == v || *end || !isfinite(x))
-        return wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a number", name, v);
+    if (end == v || *end || !isfinite(x)) {
+        wm_error_set(err, WM_EXIT_USAGE, "option --%s: \"%s\" is not a number", name, v);
+        return wm_error_about(err, name);
+    }
     *out = x;
     return 0;
 }
@@ -200,6 +264,8 @@ void wm_args_free(wm_args *a)
 {
     if (a->all)
         for (int i = 0; i < a->nspec; i++) free(a->all[i]);
+    for (int i = 0; i < a->nowned; i++) free(a->owned[i]);
+    free(a->owned);
     free(a->all);
     free(a->value);
     free(a->count);

@@ -1,4 +1,5 @@
 #include "error.h"
+#include "text.h"
 
 #include <cairo.h>
 #include <cpl_error.h>
@@ -14,6 +15,21 @@ void wm_error_clear(wm_error *err)
     if (!err) return;
     err->code = 0;
     err->msg[0] = '\0';
+    err->option[0] = '\0';
+}
+
+int wm_error_about(wm_error *err, const char *option)
+{
+    if (err) snprintf(err->option, sizeof err->option, "%s", option ? option : "");
+    return -1;
+}
+
+static void set_message(wm_error *err, int code, const char *fmt, va_list ap)
+{
+    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    wm_one_line(err->msg);   /* one line, whatever was quoted into it */
+    err->code = code;
+    err->option[0] = '\0';
 }
 
 int wm_error_set(wm_error *err, int code, const char *fmt, ...)
@@ -21,13 +37,19 @@ int wm_error_set(wm_error *err, int code, const char *fmt, ...)
     if (!err) return -1;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
+    set_message(err, code, fmt, ap);
     va_end(ap);
-    /* Keep the message on one line whatever was quoted into it. */
-    for (char *p = err->msg; *p; p++)
-        if (*p == '\n' || *p == '\r') *p = ' ';
-    err->code = code;
     return -1;
+}
+
+int wm_error_set_about(wm_error *err, int code, const char *option, const char *fmt, ...)
+{
+    if (!err) return -1;
+    va_list ap;
+    va_start(ap, fmt);
+    set_message(err, code, fmt, ap);
+    va_end(ap);
+    return wm_error_about(err, option);
 }
 
 void wm_error_prefix(wm_error *err, const char *fmt, ...)

@@ -27,6 +27,7 @@ enum {
 typedef struct wm_error {
     int code;          /* one of the WM_EXIT_* values, 0 when no error */
     char msg[1024];    /* one line, no trailing newline */
+    char option[48];   /* the option the error is about ("classes"), or "" */
 } wm_error;
 
 /* Clear `err` (NULL is allowed and ignored everywhere below). */
@@ -36,6 +37,15 @@ void wm_error_clear(wm_error *err);
  * failing function can `return wm_error_set(err, ...)`. */
 int wm_error_set(wm_error *err, int code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Say which option (long name, no "--") the current error is about, so
+ * a recipe can name the line that gave it; returns -1 like
+ * wm_error_set, for `return wm_error_about(err, "layer");`. */
+int wm_error_about(wm_error *err, const char *option);
+
+/* wm_error_set() and wm_error_about() in one. */
+int wm_error_set_about(wm_error *err, int code, const char *option, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 
 /* Prefix the current message with "prefix: " (e.g. the recipe figure
  * name), keeping the code. */

@@ -81,6 +81,16 @@ size_t wm_utf8_space_suffix(const char *s, size_t len)
     return len - end;
 }
 
+char *wm_utf8_trimmed_dup(const char *s)
+{
+    size_t n = strlen(s);
+    size_t lead = wm_utf8_space_prefix(s, n);
+    s += lead;
+    n -= lead;
+    n -= wm_utf8_space_suffix(s, n);
+    return strndup(s, n);
+}
+
 const char *wm_text_escape(const char *s, char *buf, size_t size)
 {
     if (!size) return buf;

@@ -36,6 +36,10 @@ int wm_utf8_valid(const char *s);
 size_t wm_utf8_space_prefix(const char *s, size_t len);
 size_t wm_utf8_space_suffix(const char *s, size_t len);
 
+/* A malloc'd copy of `s` without leading and trailing white space as
+ * defined above (so a code written "E05001218\u00A0" becomes E05001218). */
+char *wm_utf8_trimmed_dup(const char *s);
+
 /* Copy `s` into buf for a one-line message: valid UTF-8 is kept; tab, CR
  * and LF become \t \r \n; other control characters (C0, DEL, C1), U+2028
  * and U+2029 become \xHH or \uHHHH; bytes that are not UTF-8 become \xHH.

@@ -1,5 +1,5 @@
 #include "gpkg.h"
-#include "home.h"
+#include "atomic.h"
 
 #include <cpl_conv.h>
 #include <cpl_error.h>
@@ -23,8 +23,7 @@ struct wm_gpkg {
     GDALDatasetH ds;
     wm_gpkg_mode mode;
     char *target;      /* as given */
-    char *tmpdir;      /* private directory beside the target */
-    char *tmp;         /* the GeoPackage inside it */
+    wm_atomic *file;   /* the GeoPackage being written under a temporary name */
 };
 
 static const char *gdal_msg(void)
@@ -33,91 +32,7 @@ static const char *gdal_msg(void)
     return *m ? m : "no reason given by GDAL";
 }
 
-/* ---- files ------------------------------------------------------------------ */
-
-static char *dir_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    if (!slash) return strdup(".");
-    if (slash == path) return strdup("/");
-    return strndup(path, (size_t)(slash - path));
-}
-
-static const char *base_of(const char *path)
-{
-    const char *slash = strrchr(path, '/');
-    return slash ? slash + 1 : path;
-}
-
-
-static int copy_file(const char *from, const char *to, wm_error *err)
-{
-    int in = open(from, O_RDONLY);
-    if (in < 0) return wm_error_set(err, WM_EXIT_IO, "%s: cannot read (%s)", from, strerror(errno));
-    struct stat st;
-    fstat(in, &st);
-    int out = open(to, O_WRONLY | O_CREAT | O_EXCL, st.st_mode & 0777);
-    if (out < 0) {
-        close(in);
-        return wm_error_set(err, WM_EXIT_IO, "%s: cannot create (%s)", to, strerror(errno));
-    }
-    char block[1 << 16];
-    ssize_t got;
-    int rc = 0;
-    while ((got = read(in, block, sizeof block)) > 0) {
-        for (ssize_t done = 0; done < got;) {
-            ssize_t put = write(out, block + done, (size_t)(got - done));
-            if (put < 0) {
-                if (errno == EINTR) continue;
-                rc = wm_error_set(err, WM_EXIT_IO, "%s: write failed (%s)", to, strerror(errno));
-                break;
-            }
-            done += put;
-        }
-        if (rc) break;
-    }
-    if (got < 0 && !rc) rc = wm_error_set(err, WM_EXIT_IO, "%s: read failed (%s)", from, strerror(errno));
-    close(in);
-    if (close(out) != 0 && !rc) rc = wm_error_set(err, WM_EXIT_IO, "%s: write failed (%s)", to, strerror(errno));
-    return rc;
-}
-
-static int fsync_path(const char *path)
-{
-    int fd = open(path, O_RDONLY);
-    if (fd < 0) return -1;
-    int rc = fsync(fd);
-    close(fd);
-    return rc;
-}
-
-/* Remove our private directory and whatever SQLite left in it. */
-static void remove_tmpdir(const char *dir)
-{
-    if (!dir) return;
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0) continue;
-            size_t len = strlen(dir) + strlen(e->d_name) + 2;
-            char *p = malloc(len);
-            snprintf(p, len, "%s/%s", dir, e->d_name);
-            unlink(p);
-            free(p);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-static void free_gpkg(wm_gpkg *g)
-{
-    free(g->target);
-    free(g->tmpdir);
-    free(g->tmp);
-    free(g);
-}
+/* ---- begin / commit / abort --------------------------------------------------- */
 
 static int close_dataset(wm_gpkg *g)
 {
@@ -128,8 +43,6 @@ static int close_dataset(wm_gpkg *g)
     return CPLGetLastErrorType() >= CE_Failure ? -1 : 0;
 }
 
-/* ---- begin / commit / abort --------------------------------------------------- */
-
 wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
 {
     wm_gdal_init();
@@ -138,87 +51,62 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
         return NULL;
     }
     struct stat st;
-    int exists = stat(target, &st) == 0;
-    if (exists && S_ISDIR(st.st_mode)) {
-        wm_error_set(err, WM_EXIT_USAGE, "%s is a directory, not a GeoPackage file", target);
-        return NULL;
-    }
-    if (mode == WM_GPKG_NEW && exists) {
-        wm_error_set(err, WM_EXIT_USAGE, "%s already exists and is not overwritten", target);
-        return NULL;
-    }
-    if (mode == WM_GPKG_APPEND && !exists) {
+    if (mode == WM_GPKG_APPEND && stat(target, &st) != 0) {
         wm_error_set(err, WM_EXIT_USAGE, "%s: no such GeoPackage to add layers to", target);
         return NULL;
     }
 
     wm_gpkg *g = calloc(1, sizeof *g);
+    if (!g || !(g->target = strdup(target))) {
+        free(g);
+        wm_error_set(err, WM_EXIT_IO, "%s: out of memory", target);
+        return NULL;
+    }
     g->mode = mode;
-    g->target = strdup(target);
-    char *dir = dir_of(target);
-    if (wm_make_dirs(dir) != 0) {
-        wm_error_set(err, WM_EXIT_IO, "%s: cannot create the directory (%s)", dir, strerror(errno));
-        free(dir);
-        free_gpkg(g);
+    /* The file is fsync'ed before it is renamed into place, so SQLite
+     * need not sync after every transaction. */
+    unsigned flags = WM_ATOMIC_DURABLE | (mode == WM_GPKG_NEW ? WM_ATOMIC_NEW : 0);
+    g->file = mode == WM_GPKG_APPEND ? wm_atomic_begin_copy(target, flags, err) : wm_atomic_begin(target, flags, err);
+    if (!g->file) {
+        free(g->target);
+        free(g);
         return NULL;
     }
-    size_t len = strlen(dir) + strlen(base_of(target)) + 32;
-    g->tmpdir = malloc(len);
-    snprintf(g->tmpdir, len, "%s/.%s.wardmap-XXXXXX", dir, base_of(target));
-    free(dir);
-    if (!mkdtemp(g->tmpdir)) {
-        wm_error_set(err, WM_EXIT_IO, "%s: cannot make a temporary directory beside it (%s)", target,
-                     strerror(errno));
-        free(g->tmpdir);
-        g->tmpdir = NULL;
-        free_gpkg(g);
-        return NULL;
-    }
-    len = strlen(g->tmpdir) + strlen(base_of(target)) + 2;
-    g->tmp = malloc(len);
-    snprintf(g->tmp, len, "%s/%s", g->tmpdir, base_of(target));
-
-    /* The temporary file is invisible until the rename and is fsync'ed
-     * before it, so SQLite need not sync after every transaction. */
+    const char *tmp = wm_atomic_path(g->file);
     char *sync_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", ""));
     CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
     CPLErrorReset();
     if (mode == WM_GPKG_APPEND) {
-        if (copy_file(target, g->tmp, err) != 0) goto fail;
         const char *const drivers[] = { "GPKG", NULL };
-        g->ds = GDALOpenEx(g->tmp, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, NULL, NULL);
-        if (!g->ds) {
-            wm_error_set(err, WM_EXIT_DATA, "%s is not a GeoPackage that can be added to (%s)", target,
-                         gdal_msg());
-            goto fail;
-        }
+        g->ds = GDALOpenEx(tmp, GDAL_OF_VECTOR | GDAL_OF_UPDATE, drivers, NULL, NULL);
+        if (!g->ds)
+            wm_error_set(err, WM_EXIT_DATA, "%s is not a GeoPackage that can be added to (%s)", target, gdal_msg());
     } else {
         GDALDriverH drv = GDALGetDriverByName("GPKG");
-        if (!drv) {
-            wm_error_set(err, WM_EXIT_IO, "GDAL has no GPKG driver");
-            goto fail;
-        }
-        g->ds = GDALCreate(drv, g->tmp, 0, 0, 0, GDT_Unknown, NULL);
-        if (!g->ds) {
-            wm_error_set(err, WM_EXIT_IO, "%s: cannot create a GeoPackage (%s)", g->tmp, gdal_msg());
-            goto fail;
-        }
+        if (!drv) wm_error_set(err, WM_EXIT_IO, "GDAL has no GPKG driver");
+        else if (!(g->ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL)))
+            wm_error_set(err, WM_EXIT_IO, "%s: cannot create a GeoPackage (%s)", target, gdal_msg());
     }
     CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", *sync_was ? sync_was : NULL);
     CPLFree(sync_was);
+    if (!g->ds) {
+        wm_gpkg_abort(g);
+        return NULL;
+    }
     return g;
-fail:
-    CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", *sync_was ? sync_was : NULL);
-    CPLFree(sync_was);
-    wm_gpkg_abort(g);
-    return NULL;
+}
+
+static void free_gpkg(wm_gpkg *g)
+{
+    free(g->target);
+    free(g);
 }
 
 void wm_gpkg_abort(wm_gpkg *g)
 {
     if (!g) return;
     close_dataset(g);
-    remove_tmpdir(g->tmpdir);
+    wm_atomic_abort(g->file);
     free_gpkg(g);
 }
 
@@ -229,43 +117,15 @@ int wm_gpkg_commit(wm_gpkg *g, wm_error *err)
         wm_gpkg_abort(g);
         return -1;
     }
-    if (fsync_path(g->tmp) != 0) {
-        wm_error_set(err, WM_EXIT_IO, "%s: cannot flush to disk (%s)", g->tmp, strerror(errno));
-        wm_gpkg_abort(g);
-        return -1;
-    }
-    int rc = 0;
-    if (g->mode == WM_GPKG_NEW) {
-        /* link() never replaces: a target made meanwhile is kept. */
-        if (link(g->tmp, g->target) != 0) {
-            if (errno == EEXIST) {
-                rc = wm_error_set(err, WM_EXIT_USAGE, "%s appeared while exporting and is not overwritten",
-                                  g->target);
-            } else {
-                struct stat st;
-                if (stat(g->target, &st) == 0)
-                    rc = wm_error_set(err, WM_EXIT_USAGE, "%s already exists and is not overwritten", g->target);
-                else if (rename(g->tmp, g->target) != 0)
-                    rc = wm_error_set(err, WM_EXIT_IO, "%s: cannot rename the finished file into place (%s)",
-                                      g->target, strerror(errno));
-            }
-        }
-    } else if (rename(g->tmp, g->target) != 0) {
-        rc = wm_error_set(err, WM_EXIT_IO, "%s: cannot rename the finished file into place (%s)", g->target,
-                          strerror(errno));
-    }
-    if (rc == 0) {
-        char *dir = dir_of(g->target);
-        fsync_path(dir);
-        free(dir);
-    }
-    wm_gpkg_abort(g);   /* removes the temporary directory (and the tmp link) */
+    int rc = wm_atomic_commit(g->file, err);
+    g->file = NULL;
+    free_gpkg(g);
     return rc;
 }
 
 const char *wm_gpkg_temp_path(const wm_gpkg *g)
 {
-    return g ? g->tmp : NULL;
+    return g ? wm_atomic_path(g->file) : NULL;
 }
 
 /* ---- SQL through the driver ----------------------------------------------------- */

@@ -1,8 +1,7 @@
 #include "figure_index.h"
+#include "atomic.h"
 #include "home.h"
-#include "number.h"
-#include "store.h"
-#include "table.h"
+#include "text_table.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -17,15 +16,7 @@
 
 static void esc(FILE *fp, const char *s)
 {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': fputs("&amp;", fp); break;
-        case '<': fputs("&lt;", fp); break;
-        case '>': fputs("&gt;", fp); break;
-        case '"': fputs("&quot;", fp); break;
-        default: fputc(*s, fp);
-        }
-    }
+    wm_html_text(fp, s);
 }
 
 /* A relative path as an href: escaped, with characters URLs reserve
@@ -107,122 +98,6 @@ static void write_svg_inline(FILE *fp, const char *path, const char *alt, const 
     fclose(in);
 }
 
-static void write_csv_table(FILE *fp, const char *path)
-{
-    wm_error err;
-    wm_table *t = wm_table_read(path, &err);
-    if (!t) {
-        fputs("<p class=\"failed\">", fp);
-        esc(fp, err.msg);
-        fputs("</p>\n", fp);
-        return;
-    }
-    fputs("<div class=\"table\"><table>\n<thead><tr>", fp);
-    for (int c = 0; c < t->ncols; c++) {
-        fputs("<th>", fp);
-        esc(fp, t->colnames[c]);
-        fputs("</th>", fp);
-    }
-    fputs("</tr></thead>\n<tbody>\n", fp);
-    for (size_t r = 0; r < t->nrows; r++) {
-        fputs("<tr>", fp);
-        for (int c = 0; c < t->ncols; c++) {
-            const char *cell = wm_table_cell(t, r, c);
-            double v;
-            fputs(wm_number_parse(cell, &v) == WM_NUM_VALUE ? "<td class=\"n\">" : "<td>", fp);
-            esc(fp, cell);
-            fputs("</td>", fp);
-        }
-        fputs("</tr>\n", fp);
-    }
-    fputs("</tbody></table></div>\n", fp);
-    wm_table_free(t);
-}
-
-/* Split a Markdown table row "| a | b |" into trimmed cells (in place);
- * "\|" is a literal bar.  Returns the count. */
-static int md_cells(char *row, char **cells, int max)
-{
-    char *p = row;
-    while (*p == ' ') p++;
-    if (*p == '|') p++;
-    int n = 0;
-    while (*p && n < max) {
-        char *start = p, *w = p;
-        while (*p && *p != '|') {
-            if (*p == '\\' && p[1] == '|') p++;
-            *w++ = *p++;
-        }
-        int last = *p == '\0';
-        if (*p) p++;
-        *w = '\0';
-        while (*start == ' ') start++;
-        size_t len = strlen(start);
-        while (len && (start[len - 1] == ' ' || start[len - 1] == '\r')) start[--len] = '\0';
-        if (last && !*start) break;   /* nothing after the closing bar */
-        cells[n++] = start;
-    }
-    return n;
-}
-
-static int md_separator(char **cells, int n)
-{
-    if (n == 0) return 0;
-    for (int i = 0; i < n; i++)
-        for (const char *c = cells[i]; *c; c++)
-            if (*c != '-' && *c != ':') return 0;
-    return 1;
-}
-
-/* Markdown pipe tables become HTML tables; other lines become
- * paragraphs.  Only what `wardmap table` and `rank` write is needed. */
-static void write_markdown(FILE *fp, const char *path)
-{
-    FILE *in = fopen(path, "rb");
-    if (!in) return;
-    char line[8192];
-    int in_table = 0, header_done = 0;
-    char *cells[128];
-    while (fgets(line, sizeof line, in)) {
-        line[strcspn(line, "\r\n")] = '\0';
-        const char *s = line;
-        while (*s == ' ') s++;
-        if (*s != '|') {
-            if (in_table) { fputs("</tbody></table></div>\n", fp); in_table = 0; }
-            if (!*s) continue;
-            const char *text = s;
-            int heading = 0;
-            while (*text == '#') { text++; heading = 1; }
-            while (*text == ' ') text++;
-            fputs(heading ? "<h3>" : "<p>", fp);
-            esc(fp, text);
-            fputs(heading ? "</h3>\n" : "</p>\n", fp);
-            continue;
-        }
-        int n = md_cells(line, cells, 128);
-        if (md_separator(cells, n)) continue;
-        if (!in_table) {
-            fputs("<div class=\"table\"><table>\n<thead><tr>", fp);
-            for (int i = 0; i < n; i++) { fputs("<th>", fp); esc(fp, cells[i]); fputs("</th>", fp); }
-            fputs("</tr></thead>\n<tbody>\n", fp);
-            in_table = 1;
-            header_done = 1;
-            continue;
-        }
-        fputs("<tr>", fp);
-        for (int i = 0; i < n; i++) {
-            double v;
-            fputs(wm_number_parse(cells[i], &v) == WM_NUM_VALUE ? "<td class=\"n\">" : "<td>", fp);
-            esc(fp, cells[i]);
-            fputs("</td>", fp);
-        }
-        fputs("</tr>\n", fp);
-    }
-    (void)header_done;
-    if (in_table) fputs("</tbody></table></div>\n", fp);
-    fclose(in);
-}
-
 /* An input file as a reader knows it: relative to the home when inside. */
 static const char *home_relative(const char *path)
 {
@@ -232,60 +107,24 @@ static const char *home_relative(const char *path)
     return path;
 }
 
-static const wm_indicator_meta *find_meta(const wm_indicator_meta *list, size_t n, const char *id)
+/* What the item's operation used: the sources of its figures (stored
+ * indicators, sources named in the recipe), then every file it read. */
+static void write_sources(FILE *fp, const wm_figureset_item *it)
 {
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(list[i].id, id) == 0) return &list[i];
-    return NULL;
-}
-
-static void write_sources(FILE *fp, const wm_figureset_item *it, const wm_indicator_meta *meta,
-                          size_t nmeta)
-{
-    const wm_recipe_section *s = it->section;
-    int any = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const wm_recipe_entry *e = &s->entries[i];
-        if (!e->value) continue;
-        int is_source = strcmp(e->key, "source") == 0;
-        int is_indicator = strcmp(e->key, "indicator") == 0;
-        if (!is_source && !is_indicator) continue;
-        if (!any) fputs("<ul class=\"sources\">\n", fp);
-        any = 1;
+    const wm_report *rep = &it->result.report;
+    if (rep->nsources + rep->ninputs == 0) return;
+    fputs("<ul class=\"sources\">\n", fp);
+    for (size_t i = 0; i < rep->nsources; i++) {
         fputs("<li>", fp);
-        if (is_source) {
-            esc(fp, e->value);
-        } else {
-            /* "ID[:weight]" in rank; the id is what the store knows. */
-            char id[64];
-            snprintf(id, sizeof id, "%.*s", (int)strcspn(e->value, ":"), e->value);
-            const wm_indicator_meta *m = find_meta(meta, nmeta, id);
-            fputs("Indicator <code>", fp);
-            esc(fp, id);
-            fputs("</code>", fp);
-            if (m) {
-                fputs(": ", fp);
-                esc(fp, m->title);
-                if (m->period[0]) { fputs(" (", fp); esc(fp, m->period); fputs(")", fp); }
-                if (m->publisher[0]) { fputs(", ", fp); esc(fp, m->publisher); }
-                if (m->licence[0]) { fputs(", ", fp); esc(fp, m->licence); }
-                if (m->source_file[0]) {
-                    fputs("; source table <code>", fp);
-                    esc(fp, m->source_file);
-                    fputs("</code>", fp);
-                }
-            }
-        }
+        esc(fp, rep->sources[i]);
         fputs("</li>\n", fp);
     }
-    for (size_t i = 0; i < it->job.ninputs; i++) {
-        if (!any) fputs("<ul class=\"sources\">\n", fp);
-        any = 1;
+    for (size_t i = 0; i < rep->ninputs; i++) {
         fputs("<li>File <code>", fp);
-        esc(fp, home_relative(it->job.inputs[i]));
+        esc(fp, home_relative(rep->inputs[i]));
         fputs("</code></li>\n", fp);
     }
-    if (any) fputs("</ul>\n", fp);
+    fputs("</ul>\n", fp);
 }
 
 /* The item's heading: its title, else its legend title, else its name
@@ -312,8 +151,7 @@ static const char *state_word(wm_item_state s)
     }
 }
 
-static void write_item(FILE *fp, const wm_figureset_item *it, const wm_indicator_meta *meta,
-                       size_t nmeta)
+static void write_item(FILE *fp, const wm_figureset_item *it)
 {
     const wm_recipe_section *s = it->section;
     char name_words[160];
@@ -339,15 +177,11 @@ static void write_item(FILE *fp, const wm_figureset_item *it, const wm_indicator
         } else if (svg >= 0) {
             write_svg_inline(fp, it->job.outputs[svg], title, s->name);
         }
-        /* Markdown is written for readers (rounded, worded); CSV for
-         * machines: show the Markdown when both exist. */
-        long csv = find_output(&it->job, "csv"), md = find_output(&it->job, "md");
-        if (md >= 0) write_markdown(fp, it->job.outputs[md]);
-        else if (csv >= 0) write_csv_table(fp, it->job.outputs[csv]);
+        if (it->result.table) wm_text_table_write_html(it->result.table, fp);
     }
     const char *caption = wm_recipe_get(s, "caption");
     if (caption && *caption) { fputs("<p class=\"caption\">", fp); esc(fp, caption); fputs("</p>\n", fp); }
-    write_sources(fp, it, meta, nmeta);
+    write_sources(fp, it);
     fputs("<p class=\"files\">", fp);
     for (size_t i = 0; i < it->job.noutputs; i++) {
         if (i) fputs(" &middot; ", fp);
@@ -376,8 +210,7 @@ static const char *style_sheet =
     "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f2f2f2}\n"
     "footer{margin-top:3em;border-top:1px solid #ccc;font-size:.85em;color:#555}\n";
 
-static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *res,
-                      const wm_indicator_meta *meta, size_t nmeta)
+static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *res)
 {
     const char *title = r->title ? r->title : "Figure set";
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
@@ -402,7 +235,7 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
                 state_word(it->state));
     }
     fputs("</ol></nav>\n</header>\n<main>\n", fp);
-    for (size_t i = 0; i < res->n; i++) write_item(fp, &res->items[i], meta, nmeta);
+    for (size_t i = 0; i < res->n; i++) write_item(fp, &res->items[i]);
     fputs("</main>\n", fp);
     if (r->attribution) {
         fputs("<footer>\n<p>", fp);
@@ -413,33 +246,21 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     return ferror(fp) ? -1 : 0;
 }
 
-int wm_figure_index_write(const wm_recipe *r, const wm_figureset_result *res,
-                          const char *outdir, const char *store_path, wm_error *err)
+typedef struct page_args {
+    const wm_recipe *r;
+    const wm_figureset_result *res;
+} page_args;
+
+static void write_page_to(FILE *fp, const void *ctx)
 {
-    wm_indicator_meta *meta = NULL;
-    size_t nmeta = 0;
-    if (store_path && exists(store_path)) {
-        wm_error ignored;
-        if (wm_store_list_indicators(store_path, NULL, 0, &meta, &nmeta, &ignored) != 0) {
-            meta = NULL;   /* sources are then listed by id only */
-            nmeta = 0;
-        }
-    }
-    char path[4096], tmp[4200];
+    const page_args *p = ctx;
+    write_page(fp, p->r, p->res);
+}
+
+int wm_figure_index_write(const wm_recipe *r, const wm_figureset_result *res, const char *outdir, wm_error *err)
+{
+    char path[4096];
     snprintf(path, sizeof path, "%s/index.html", outdir);
-    snprintf(tmp, sizeof tmp, "%s/.index.html.%ld.tmp", outdir, (long)getpid());
-    FILE *fp = fopen(tmp, "wb");
-    if (!fp) {
-        free(meta);
-        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", tmp, strerror(errno));
-    }
-    int bad = write_page(fp, r, res, meta, nmeta);
-    bad |= fclose(fp) != 0;
-    free(meta);
-    if (bad || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", path, strerror(e));
-    }
-    return 0;
+    page_args p = { r, res };
+    return wm_atomic_write_with(path, write_page_to, &p, err);
 }

@@ -4,12 +4,12 @@
  * output directory, so the set can be reviewed in a browser offline and
  * attached to a paper.  For every recipe item, in recipe order: its
  * title, the figure (an <img> of its PNG output, or else its SVG
- * embedded in the page), its caption, its data sources (the `source`
- * options, the stored indicators' publishers, and the input files), its
- * output files, and its table (a Markdown output, written for readers,
- * or else a CSV output read through table.h, shown as an HTML table).  An item that
- * failed shows its error instead.  The page is written to a temporary
- * name and renamed into place.
+ * embedded in the page), its caption, its table (the one the table or
+ * rank operation made, as HTML), what it used (the sources of its
+ * figures and every file it read, from its report) and its output
+ * files.  Everything comes from the run's results: nothing is read back
+ * from the files just written.  An item that failed shows its error
+ * instead.  The page is written atomically (atomic.h).
  */
 #ifndef WM_FIGURE_INDEX_H
 #define WM_FIGURE_INDEX_H
@@ -18,9 +18,7 @@
 #include "figureset.h"
 #include "recipe.h"
 
-/* Write <outdir>/index.html for a finished run; `store_path` (may be
- * NULL) is where indicator metadata is looked up for the sources. */
-int wm_figure_index_write(const wm_recipe *r, const wm_figureset_result *res,
-                          const char *outdir, const char *store_path, wm_error *err);
+/* Write <outdir>/index.html for a finished run. */
+int wm_figure_index_write(const wm_recipe *r, const wm_figureset_result *res, const char *outdir, wm_error *err);
 
 #endif

@@ -1,8 +1,8 @@
 #include "figureset.h"
-#include "home.h"
-#include "render.h"
-#include "commands.h"
 #include "figure_index.h"
+#include "home.h"
+#include "output.h"
+#include "text.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -49,7 +49,7 @@ typedef struct runner {
     size_t next;          /* next item to take */
     size_t done;          /* items finished */
     int bar;              /* draw the progress bar */
-    FILE *tty;            /* where the bar and failures go while it is drawn */
+    FILE *messages;       /* the items' reports while the bar is drawn (figures.log), or NULL */
 } runner;
 
 static void draw_bar(runner *R, const char *last)
@@ -60,8 +60,23 @@ static void draw_bar(runner *R, const char *last)
     char bar[64];
     for (int i = 0; i < width; i++) bar[i] = i < filled ? '#' : '-';
     bar[width] = '\0';
-    fprintf(R->tty, "\r\033[K[%s] %zu/%zu %s", bar, done, n, last ? last : "");
-    fflush(R->tty);
+    fprintf(stderr, "\r\033[K[%s] %zu/%zu %s", bar, done, n, last ? last : "");
+    fflush(stderr);
+}
+
+/* The gallery thumbnail of a render item that writes a PNG:
+ * <gallery>/<item>.png, made from the image in memory as the figure is
+ * written (output.h).  "" when the item has none. */
+static void gallery_thumbnail(const wm_recipe *r, const wm_figureset_item *it, char *out, size_t size)
+{
+    out[0] = '\0';
+    if (!r->gallery || it->section->kind != WM_RECIPE_RENDER) return;
+    int png = 0;
+    for (size_t k = 0; k < it->job.noutputs && !png; k++) png = wm_has_suffix(it->job.outputs[k], ".png");
+    if (!png) return;
+    char *dir = wm_path_join(r->doc->dir, r->gallery);
+    if (dir) snprintf(out, size, "%s/%s.png", dir, it->section->name);
+    free(dir);
 }
 
 static void run_item(runner *R, wm_figureset_item *it)
@@ -81,10 +96,26 @@ static void run_item(runner *R, wm_figureset_item *it)
         const char *p = extra[i];
         inputs[it->job.ninputs + i] = p && (i == 0 || mtime_ns(p) >= 0) ? p : NULL;
     }
-    int fresh = !R->opt->force &&
-                wm_figureset_up_to_date(inputs, nin, (const char *const *)it->job.outputs,
-                                        it->job.noutputs);
+    /* The outputs, and the item's gallery thumbnail when it has one. */
+    char thumb[4600];
+    gallery_thumbnail(R->recipe, it, thumb, sizeof thumb);
+    const char **outputs = malloc((it->job.noutputs + 1) * sizeof *outputs);
+    if (!outputs) {
+        free(inputs);
+        wm_error_set(&it->err, WM_EXIT_DATA, "out of memory");
+        it->state = WM_ITEM_FAILED;
+        return;
+    }
+    for (size_t i = 0; i < it->job.noutputs; i++) outputs[i] = it->job.outputs[i];
+    outputs[it->job.noutputs] = thumb[0] ? thumb : NULL;
+    int fresh = !R->opt->force && wm_figureset_up_to_date(inputs, nin, outputs, it->job.noutputs + 1);
     free(inputs);
+    free(outputs);
+    if (thumb[0] && !wm_args_has(&it->job.args, "thumbnail") &&
+        wm_args_set(&it->job.args, "thumbnail", thumb, &it->err) != 0) {
+        it->state = WM_ITEM_FAILED;
+        return;
+    }
     if (fresh) {
         it->state = WM_ITEM_UP_TO_DATE;
         return;
@@ -96,7 +127,7 @@ static void run_item(runner *R, wm_figureset_item *it)
             return;
         }
     wm_error_clear(&it->err);
-    int rc = wm_command_run(it->job.argc, it->job.argv, &it->err);
+    int rc = it->job.op->run(&it->job.args, NULL, &it->result, &it->err);
     if (rc == 0) {
         it->state = WM_ITEM_MADE;
         return;
@@ -110,20 +141,21 @@ static void finish_item(runner *R, wm_figureset_item *it)
 {
     const wm_recipe_section *s = it->section;
     if (it->state == WM_ITEM_FAILED) {
-        int line = wm_recipe_error_line(s, it->err.msg);
+        int line = wm_recipe_error_line(s, &it->err);
         wm_error_prefix(&it->err, "%s:%d: [%s %s]", R->recipe->path, line,
                         wm_recipe_kind_name(s->kind), s->name);
     }
     pthread_mutex_lock(&R->lock);
+    if (R->bar) wm_report_print(&it->result.report, R->messages, R->messages);
+    else wm_report_print(&it->result.report, stdout, stderr);
     R->done++;
     if (it->state == WM_ITEM_MADE) R->res->made++;
     else if (it->state == WM_ITEM_UP_TO_DATE) R->res->up_to_date++;
     else R->res->failed++;
     if (it->state == WM_ITEM_FAILED && R->opt->log) {
-        FILE *log = R->bar && R->opt->log == stderr ? R->tty : R->opt->log;
-        if (R->bar) fprintf(R->tty, "\r\033[K");
-        fprintf(log, "figures: %s\n", it->err.msg);
-        fflush(log);
+        if (R->bar) fprintf(stderr, "\r\033[K");
+        fprintf(R->opt->log, "figures: %s\n", it->err.msg);
+        fflush(R->opt->log);
     }
     if (R->bar) draw_bar(R, s->name);
     pthread_mutex_unlock(&R->lock);
@@ -144,89 +176,15 @@ static void *worker(void *arg)
     return NULL;
 }
 
-/* While the bar is drawn, the commands' own messages (join reports,
- * "wrote ...") would break it up: their stdout and stderr go to
- * <outdir>/figures.log instead, and the bar and the failure lines to the
- * terminal through `tty`.  Done before the workers start and undone
- * after they finish, so no thread writes during the switch. */
-typedef struct console console;
-static void console_restore(console *c);
-
-struct console {
-    int saved_out, saved_err;   /* the original descriptors */
-    FILE *tty;                  /* the terminal, while captured */
-};
-
-static int console_capture(console *c, const char *outdir)
-{
-    char log_path[4200];
-    snprintf(log_path, sizeof log_path, "%s/figures.log", outdir);
-    fflush(stdout);
-    fflush(stderr);
-    int log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC, 0666);
-    if (log_fd < 0) return -1;
-    c->saved_out = dup(STDOUT_FILENO);
-    c->saved_err = dup(STDERR_FILENO);
-    int tty_fd = c->saved_err >= 0 ? dup(c->saved_err) : -1;
-    c->tty = tty_fd >= 0 ? fdopen(tty_fd, "w") : NULL;
-    if (!c->tty && tty_fd >= 0) close(tty_fd);
-    int ok = c->saved_out >= 0 && c->saved_err >= 0 && c->tty &&
-             dup2(log_fd, STDOUT_FILENO) >= 0 && dup2(log_fd, STDERR_FILENO) >= 0;
-    close(log_fd);
-    if (!ok) {
-        console_restore(c);
-        return -1;
-    }
-    return 0;
-}
-
-static void console_restore(console *c)
-{
-    fflush(stdout);
-    fflush(stderr);
-    if (c->saved_out >= 0) { dup2(c->saved_out, STDOUT_FILENO); close(c->saved_out); }
-    if (c->saved_err >= 0) { dup2(c->saved_err, STDERR_FILENO); close(c->saved_err); }
-    if (c->tty) fclose(c->tty);
-    c->saved_out = c->saved_err = -1;
-    c->tty = NULL;
-}
-
 void wm_figureset_result_free(wm_figureset_result *res)
 {
     if (!res) return;
-    for (size_t i = 0; i < res->n; i++) wm_recipe_job_free(&res->items[i].job);
+    for (size_t i = 0; i < res->n; i++) {
+        wm_recipe_job_free(&res->items[i].job);
+        wm_op_result_free(&res->items[i].result);
+    }
     free(res->items);
     memset(res, 0, sizeof *res);
-}
-
-/* A thumbnail of each render item's PNG in the recipe's gallery folder
- * (under the home), as <item>.png, for the README.  A thumbnail that
- * cannot be made is reported but fails nothing: the figures are made. */
-static void write_gallery(const wm_recipe *r, const wm_figureset_result *res, FILE *log)
-{
-    char dir[4096];
-    wm_home_path(r->gallery, dir, sizeof dir);
-    if (wm_make_dirs(dir) != 0) {
-        if (log) fprintf(log, "figures: %s: cannot create the gallery folder\n", dir);
-        return;
-    }
-    for (size_t i = 0; i < res->n; i++) {
-        const wm_figureset_item *it = &res->items[i];
-        if (it->state == WM_ITEM_FAILED || it->section->kind != WM_RECIPE_RENDER) continue;
-        for (size_t k = 0; k < it->job.noutputs; k++) {
-            const char *out = it->job.outputs[k];
-            size_t n = strlen(out);
-            if (n < 4 || strcmp(out + n - 4, ".png") != 0) continue;
-            char thumb[4600];
-            snprintf(thumb, sizeof thumb, "%s/%s.png", dir, it->section->name);
-            const char *in[1] = { out };
-            const char *outs[1] = { thumb };
-            wm_error e;
-            if (!wm_figureset_up_to_date(in, 1, outs, 1) && wm_png_thumbnail(out, thumb, 480, &e) != 0 && log)
-                fprintf(log, "figures: %s\n", e.msg);
-            break;
-        }
-    }
 }
 
 int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
@@ -247,6 +205,7 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
     for (size_t i = 0; i < r->n; i++) {
         wm_figureset_item *it = &res->items[i];
         it->section = &r->sections[i];
+        wm_op_result_init(&it->result);
         if (wm_recipe_job_build(r, it->section, o.outdir, &it->job, &it->err) != 0)
             it->state = WM_ITEM_FAILED;   /* reported by finish_item, with the rest */
     }
@@ -257,9 +216,9 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
     R.opt = &o;
     R.res = res;
     R.bar = o.progress < 0 ? isatty(STDERR_FILENO) : o.progress;
-    R.tty = stderr;
-    console con = { -1, -1, NULL };
-    if (R.bar && console_capture(&con, o.outdir) == 0) R.tty = con.tty;
+    char log_path[4200];
+    snprintf(log_path, sizeof log_path, "%s/figures.log", o.outdir);
+    if (R.bar && !(R.messages = fopen(log_path, "w"))) R.bar = 0;
     pthread_mutex_init(&R.lock, NULL);
     if (R.bar) draw_bar(&R, NULL);
 
@@ -275,19 +234,16 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
     for (int t = 0; t < started; t++) pthread_join(tid[t], NULL);
     pthread_mutex_destroy(&R.lock);
     if (R.bar) {
-        fprintf(R.tty, "\r\033[K");
-        fprintf(R.tty, "figures: %zu made, %zu up to date, %zu failed; %s%s\n", res->made,
-                res->up_to_date, res->failed, res->index_path,
-                con.tty ? " (messages in figures.log)" : "");
-        fflush(R.tty);
+        fprintf(stderr, "\r\033[K");
+        fprintf(stderr, "figures: %zu made, %zu up to date, %zu failed; %s (messages in figures.log)\n",
+                res->made, res->up_to_date, res->failed, res->index_path);
+        fflush(stderr);
+        fclose(R.messages);
     }
-    console_restore(&con);
-
-    if (r->gallery) write_gallery(r, res, o.log);
 
     wm_error ierr;
     wm_error_clear(&ierr);
-    if (wm_figure_index_write(r, res, o.outdir, o.store_path, &ierr) != 0) {
+    if (wm_figure_index_write(r, res, o.outdir, &ierr) != 0) {
         if (res->failed)
             return wm_error_set(err, WM_EXIT_PARTIAL, "%zu of %zu items failed, and %s", res->failed,
                                 res->n, ierr.msg);

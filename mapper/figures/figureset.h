@@ -1,7 +1,8 @@
 /* figureset.h -- make every item of a recipe, and the page that shows them.
  *
- * Each recipe section becomes one item: its command line (recipe.h) run
- * through wm_command_run(), exactly what `wardmap render ...` would do.
+ * Each recipe section becomes one item: its options (recipe.h) given to
+ * its operation (operation.h), exactly the library call `wardmap render
+ * ...` makes.
  *
  *   parallel     items run on `jobs` worker threads (default 2); each
  *                command reads and writes only its own files;
@@ -12,16 +13,19 @@
  *   failures     a failing item is reported ("recipe:LINE: [name] what
  *                went wrong") and the others still run; the result is
  *                WM_EXIT_PARTIAL when anything failed;
+ *   messages     each item's report (join reports, warnings, "wrote ...")
+ *                is printed when the item finishes, all its lines
+ *                together: on stderr (results on stdout), or, while a
+ *                progress bar is drawn, into <outdir>/figures.log so the
+ *                bar stays readable; failure lines always go to `log`;
  *   progress     a bar on stderr when it is a terminal, nothing otherwise;
- *                while the bar is drawn, the commands' own messages (join
- *                reports) go to <outdir>/figures.log so that it stays
- *                readable; failure lines still go to the terminal;
  *   index        <outdir>/index.html listing every item (figure_index.h).
  */
 #ifndef WM_FIGURESET_H
 #define WM_FIGURESET_H
 
 #include "error.h"
+#include "operation.h"
 #include "recipe.h"
 
 #include <stdio.h>
@@ -39,7 +43,7 @@ typedef struct wm_figureset_options {
     int jobs;                /* worker threads; <= 0: 2 */
     int progress;            /* -1: a bar when stderr is a terminal; 0 never; 1 always */
     FILE *log;               /* failure lines go here; NULL: silent */
-    const char *store_path;  /* the store, an input of every item (NULL: none) */
+    const char *store_path;  /* the store, an input of every item that reads it (NULL: none) */
     const char *binary;      /* the wardmap binary, an input of every item (NULL: none) */
 } wm_figureset_options;
 
@@ -48,6 +52,7 @@ typedef struct wm_figureset_item {
     wm_recipe_job job;
     wm_item_state state;
     wm_error err;            /* when FAILED: "recipe:LINE: [name] message" */
+    wm_op_result result;     /* what the operation reported, read and made (when run) */
 } wm_figureset_item;
 
 typedef struct wm_figureset_result {

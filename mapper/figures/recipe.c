@@ -1,29 +1,17 @@
 #include "recipe.h"
-#include "commands.h"
+#include "operation.h"
 #include "home.h"
-#include "table.h"
+#include "sections.h"
+#include "text.h"
 
 #include <ctype.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 static const char *const kind_names[] = { "render", "export", "table", "rank" };
-
-/* Keys whose value is always an input file (resolved against the home
- * even when missing, so the error names the full path). */
-static const char *const input_keys[] = { "layer", "data", "data2", "overlay", "highlight-layer",
-                                          "store", "lookup", "lsoa-layer", "imd", "ward-layer", NULL };
-/* Keys whose value is an output file, besides `output`. */
-static const char *const output_keys[] = { "map", "small-areas", NULL };
-
-static int in_list(const char *const *list, const char *key)
-{
-    for (; *list; list++)
-        if (strcmp(*list, key) == 0) return 1;
-    return 0;
-}
 
 const char *wm_recipe_kind_name(wm_recipe_kind kind)
 {
@@ -60,251 +48,131 @@ static int valid_key(const char *s)
 void wm_recipe_free(wm_recipe *r)
 {
     if (!r) return;
-    for (size_t i = 0; i < r->n; i++) {
-        wm_recipe_section *s = &r->sections[i];
-        for (size_t j = 0; j < s->n; j++) {
-            free(s->entries[j].key);
-            free(s->entries[j].value);
-        }
-        free(s->entries);
-        free(s->name);
-    }
     free(r->sections);
-    free(r->title);
-    free(r->description);
-    free(r->attribution);
-    free(r->gallery);
-    free(r->path);
+    wm_sections_free(r->doc);
     free(r);
 }
 
-/* Parser state: the current section and the entry a continuation line
- * would extend. */
-typedef struct parser {
-    wm_recipe *r;
-    const char *path;
-    int line;
-    char **cont;           /* value being continued, or NULL */
-    int cont_is_flag;
-    int title_line, description_line, attribution_line, gallery_line;
-    wm_error *err;
-} parser;
-
-static int fail(parser *p, const char *fmt, const char *a, const char *b)
+/* "PATH:LINE: what" as a usage error (a recipe is what the user wrote). */
+static int fail(const wm_recipe *r, int line, wm_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int fail(const wm_recipe *r, int line, wm_error *err, const char *fmt, ...)
 {
-    char what[700];
-    snprintf(what, sizeof what, fmt, a ? a : "", b ? b : "");
-    return wm_error_set(p->err, WM_EXIT_USAGE, "%s:%d: %s", p->path, p->line, what);
+    char what[900];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s", r->path, line, what);
 }
 
-static int parse_header(parser *p, const char *s)
+/* The document keys before the first section. */
+static int document_keys(wm_recipe *r, const wm_section *sec, wm_error *err)
 {
-    const char *close = strchr(s, ']');
-    if (!close) return fail(p, "section header \"%s\" has no closing ]", s, NULL);
-    const char *after = close + 1;
-    while (*after == ' ' || *after == '\t') after++;
-    if (*after) return fail(p, "text after the section header: \"%s\"", after, NULL);
-    char *inner = dup_range(s + 1, close);
-    if (!inner) return fail(p, "out of memory", NULL, NULL);
-    char *sp = inner;
-    while (*sp && *sp != ' ' && *sp != '\t') sp++;
-    char *kind = dup_range(inner, sp), *name = dup_range(sp, inner + strlen(inner));
-    free(inner);
-    int rc = 0, k = -1;
-    for (int i = 0; i < 4; i++)
-        if (kind && strcmp(kind, kind_names[i]) == 0) k = i;
-    if (!kind || !name)
-        rc = fail(p, "out of memory", NULL, NULL);
-    else if (k < 0)
-        rc = fail(p, "unknown section kind \"%s\" (expected render, export, table or rank)", kind, NULL);
-    else if (!*name)
-        rc = fail(p, "section [%s] needs a name, e.g. [%s deprivation]", kind, kind);
-    else if (!valid_name(name))
-        rc = fail(p, "section name \"%s\" may hold only letters, digits, _ . and -", name, NULL);
-    for (size_t i = 0; rc == 0 && i < p->r->n; i++)
-        if (strcmp(p->r->sections[i].name, name) == 0) {
-            char at[32];
-            snprintf(at, sizeof at, "%d", p->r->sections[i].line);
-            rc = fail(p, "section name \"%s\" is already used at line %s", name, at);
-        }
-    if (rc == 0) {
-        wm_recipe_section *ns = realloc(p->r->sections, (p->r->n + 1) * sizeof *ns);
-        if (!ns) rc = fail(p, "out of memory", NULL, NULL);
-        else {
-            p->r->sections = ns;
-            wm_recipe_section *sec = &ns[p->r->n++];
-            memset(sec, 0, sizeof *sec);
-            sec->kind = (wm_recipe_kind)k;
-            sec->name = name;
-            sec->line = p->line;
-            name = NULL;
-        }
+    static const char *const names[] = { "title", "description", "attribution", "gallery" };
+    const char **slots[] = { &r->title, &r->description, &r->attribution, &r->gallery };
+    int lines[4] = { 0 };
+    for (size_t i = 0; i < sec->n; i++) {
+        const wm_entry *e = &sec->entries[i];
+        int k = 0;
+        while (k < 4 && strcmp(e->key, names[k]) != 0) k++;
+        if (k == 4)
+            return fail(r, e->line, err,
+                        "\"%s\" before the first section (only title, description, attribution and gallery belong "
+                        "there; sections start with [render NAME], [table NAME], ...)",
+                        e->key);
+        if (!e->value || !*e->value) return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
+        if (lines[k]) return fail(r, e->line, err, "%s is already given at line %d", e->key, lines[k]);
+        *slots[k] = e->value;
+        lines[k] = e->line;
     }
-    free(kind);
-    free(name);
-    p->cont = NULL;
-    return rc;
-}
-
-static int parse_document_key(parser *p, char *key, char *value)
-{
-    char **slot = NULL;
-    int *line = NULL;
-    if (strcmp(key, "title") == 0) { slot = &p->r->title; line = &p->title_line; }
-    else if (strcmp(key, "description") == 0) { slot = &p->r->description; line = &p->description_line; }
-    else if (strcmp(key, "attribution") == 0) { slot = &p->r->attribution; line = &p->attribution_line; }
-    else if (strcmp(key, "gallery") == 0) { slot = &p->r->gallery; line = &p->gallery_line; }
-    int rc = 0;
-    if (!slot)
-        rc = fail(p, "\"%s\" before the first section (only title, description, attribution and gallery belong there; "
-                     "sections start with [render NAME], [table NAME], ...)", key, NULL);
-    else if (!value)
-        rc = fail(p, "%s needs a value (%s = ...)", key, key);
-    else if (*slot) {
-        char at[32];
-        snprintf(at, sizeof at, "%d", *line);
-        rc = fail(p, "%s is already given at line %s", key, at);
-    }
-    if (rc) { free(key); free(value); return rc; }
-    *slot = value;
-    *line = p->line;
-    p->cont = slot;
-    p->cont_is_flag = 0;
-    free(key);
     return 0;
 }
 
-static int parse_entry(parser *p, const char *s)
-{
-    const char *eq = strchr(s, '=');
-    char *key = dup_range(s, eq ? eq : s + strlen(s));
-    char *value = eq ? dup_range(eq + 1, eq + 1 + strlen(eq + 1)) : NULL;
-    if (!key || (eq && !value)) { free(key); free(value); return fail(p, "out of memory", NULL, NULL); }
-    int rc = 0;
-    if (!valid_key(key))
-        rc = fail(p, "\"%s\" is not an option name (expected \"key = value\" with a lower-case key "
-                     "such as title, or \"[render NAME]\")", key, NULL);
-    else if (value && !*value)
-        rc = fail(p, "%s has no value (write a flag as the key alone: \"%s\")", key, key);
-    else if (strcmp(key, "o") == 0)
-        rc = fail(p, "write outputs as \"output = FILE ...\"", NULL, NULL);
-    else if (!value && (strcmp(key, "output") == 0 || strcmp(key, "caption") == 0))
-        rc = fail(p, "%s needs a value (%s = ...)", key, key);
-    if (rc) { free(key); free(value); return rc; }
-    if (p->r->n == 0) return parse_document_key(p, key, value);
-
-    wm_recipe_section *sec = &p->r->sections[p->r->n - 1];
-    wm_recipe_entry *ne = realloc(sec->entries, (sec->n + 1) * sizeof *ne);
-    if (!ne) { free(key); free(value); return fail(p, "out of memory", NULL, NULL); }
-    sec->entries = ne;
-    wm_recipe_entry *e = &ne[sec->n++];
-    e->key = key;
-    e->value = value;
-    e->line = p->line;
-    p->cont = &e->value;
-    p->cont_is_flag = value == NULL;
-    return 0;
-}
-
-static int parse_continuation(parser *p, const char *s)
-{
-    if (!p->cont)
-        return fail(p, "indented line continues nothing (only a value continues on the lines after "
-                       "it, each starting with a space)", NULL, NULL);
-    if (p->cont_is_flag)
-        return fail(p, "a flag takes no value, so nothing continues on this line", NULL, NULL);
-    char *more = dup_range(s, s + strlen(s));
-    if (!more) return fail(p, "out of memory", NULL, NULL);
-    size_t a = strlen(*p->cont), b = strlen(more);
-    char *joined = realloc(*p->cont, a + b + 2);
-    if (!joined) { free(more); return fail(p, "out of memory", NULL, NULL); }
-    /* A value joins its lines with a space, except that a line starting
-     * with | extends a list of labels as it is. */
-    if (more[0] == '|' || (a > 0 && joined[a - 1] == '|')) {
-        memcpy(joined + a, more, b + 1);
-    } else {
-        joined[a] = ' ';
-        memcpy(joined + a + 1, more, b + 1);
-    }
-    *p->cont = joined;
-    free(more);
-    return 0;
-}
-
-/* Every key must be an option of the section's command (or a recipe
+/* Every key must be an option of the section's operation (or a recipe
  * key), a flag written alone and a valued option with its value, so a
  * typo is reported at its line before anything runs. */
-static int check_keys(parser *p, const wm_recipe_section *s)
+static int check_entries(const wm_recipe *r, const wm_recipe_section *s, wm_error *err)
 {
-    const wm_command *cmd = wm_command_find(wm_recipe_kind_name(s->kind));
-    if (!cmd) return 0;
+    const wm_operation *op = wm_operation_find(wm_recipe_kind_name(s->kind));
     for (size_t j = 0; j < s->n; j++) {
-        const wm_recipe_entry *e = &s->entries[j];
-        if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) continue;
-        const wm_option *o = wm_command_option(cmd, e->key);
-        p->line = e->line;
-        if (!o || strcmp(e->key, "output") == 0) {
-            char what[160];
-            snprintf(what, sizeof what, "%s has no option \"%s\"", cmd->name, e->key);
-            return fail(p, "%s (see wardmap %s --help)", what, cmd->name);
+        const wm_entry *e = &s->entries[j];
+        if (!valid_key(e->key))
+            return fail(r, e->line, err, "\"%s\" is not an option name (expected \"key = value\" with a lower-case "
+                                         "key such as title, or \"[render NAME]\")", e->key);
+        if (e->value && !*e->value)
+            return fail(r, e->line, err, "%s has no value (write a flag as the key alone: \"%s\")", e->key, e->key);
+        if (strcmp(e->key, "o") == 0) return fail(r, e->line, err, "write outputs as \"output = FILE ...\"");
+        if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) {
+            if (!e->value) return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
+            continue;
         }
-        if (o->kind == WM_OPT_FLAG && e->value)
-            return fail(p, "%s is a flag: write it alone, without \"= ...\"", e->key, NULL);
-        if (o->kind != WM_OPT_FLAG && !e->value)
-            return fail(p, "%s needs a value (%s = ...)", e->key, e->key);
+        const wm_option *o = wm_option_find(op->options, e->key);
+        if (!o)
+            return fail(r, e->line, err, "%s has no option \"%s\" (see wardmap %s --help)", op->name, e->key,
+                        op->name);
+        if (WM_OPT_KIND(o->kind) == WM_OPT_FLAG && e->value)
+            return fail(r, e->line, err, "%s is a flag: write it alone, without \"= ...\"", e->key);
+        if (WM_OPT_KIND(o->kind) != WM_OPT_FLAG && !e->value)
+            return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
     }
+    if (!wm_recipe_find(s, "output"))
+        return fail(r, s->line, err, "[%s] has no output (add \"output = NAME.png ...\")", s->name);
     return 0;
 }
 
-static int check_sections(parser *p)
+static int read_sections(wm_recipe *r, wm_error *err)
 {
-    for (size_t i = 0; i < p->r->n; i++) {
-        const wm_recipe_section *s = &p->r->sections[i];
-        if (check_keys(p, s) != 0) return -1;
-        if (!wm_recipe_find(s, "output")) {
-            p->line = s->line;
-            return fail(p, "[%s] has no output (add \"output = NAME.png ...\")", s->name, NULL);
+    r->sections = calloc(r->doc->n ? r->doc->n : 1, sizeof *r->sections);
+    if (!r->sections) return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+    for (size_t i = 0; i < r->doc->n; i++) {
+        const wm_section *sec = &r->doc->sections[i];
+        if (!*sec->type) {
+            if (document_keys(r, sec, err) != 0) return -1;
+            continue;
         }
+        int k = -1;
+        for (int j = 0; j < 4; j++)
+            if (strcmp(sec->type, kind_names[j]) == 0) k = j;
+        if (k < 0)
+            return fail(r, sec->line, err, "unknown section kind \"%s\" (expected render, export, table or rank)",
+                        sec->type);
+        if (!*sec->name)
+            return fail(r, sec->line, err, "section [%s] needs a name, e.g. [%s deprivation]", sec->type, sec->type);
+        if (!valid_name(sec->name))
+            return fail(r, sec->line, err, "section name \"%s\" may hold only letters, digits, _ . and -", sec->name);
+        for (size_t j = 0; j < r->n; j++)
+            if (strcmp(r->sections[j].name, sec->name) == 0)
+                return fail(r, sec->line, err, "section name \"%s\" is already used at line %d", sec->name,
+                            r->sections[j].line);
+        wm_recipe_section *rs = &r->sections[r->n++];
+        rs->kind = (wm_recipe_kind)k;
+        rs->name = sec->name;
+        rs->line = sec->line;
+        rs->n = sec->n;
+        rs->entries = sec->entries;
     }
+    for (size_t i = 0; i < r->n; i++)
+        if (check_entries(r, &r->sections[i], err) != 0) return -1;
     return 0;
 }
 
 wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
 {
-    wm_recipe *r = calloc(1, sizeof *r);
-    if (!r || !(r->path = strdup(path ? path : "recipe"))) {
-        free(r);
-        wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", path ? path : "recipe");
+    wm_sections *doc = wm_sections_parse(text, path ? path : "recipe", err);
+    if (!doc) {
+        err->code = WM_EXIT_USAGE;   /* the shape of what the user wrote */
         return NULL;
     }
-    parser p = { r, r->path, 0, NULL, 0, 0, 0, 0, 0, err };
-    const char *at = text;
-    if ((unsigned char)at[0] == 0xEF && (unsigned char)at[1] == 0xBB && (unsigned char)at[2] == 0xBF)
-        at += 3;
-    int rc = 0;
-    while (*at && rc == 0) {
-        const char *eol = strchr(at, '\n');
-        if (!eol) eol = at + strlen(at);
-        p.line++;
-        char *line = malloc((size_t)(eol - at) + 1);
-        if (!line) { rc = fail(&p, "out of memory", NULL, NULL); break; }
-        memcpy(line, at, (size_t)(eol - at));
-        line[eol - at] = '\0';
-        size_t len = strlen(line);
-        while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
-            line[--len] = '\0';
-        const char *s = line;
-        while (*s == ' ' || *s == '\t') s++;
-        if (!*s) p.cont = NULL;                         /* a blank line ends a value */
-        else if (s != line) rc = parse_continuation(&p, s);
-        else if (*s == '#' || *s == ';') { /* comment */ }
-        else if (*s == '[') rc = parse_header(&p, s);
-        else rc = parse_entry(&p, s);
-        free(line);
-        at = *eol ? eol + 1 : eol;
+    wm_recipe *r = calloc(1, sizeof *r);
+    if (!r) {
+        wm_sections_free(doc);
+        wm_error_set(err, WM_EXIT_DATA, "out of memory");
+        return NULL;
     }
-    if (rc == 0) rc = check_sections(&p);
-    if (rc) {
+    r->doc = doc;
+    r->path = doc->path;
+    if (read_sections(r, err) != 0) {
         wm_recipe_free(r);
         return NULL;
     }
@@ -313,38 +181,10 @@ wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
 
 wm_recipe *wm_recipe_read(const char *path, wm_error *err)
 {
-    FILE *fp = fopen(path, "rb");
-    if (!fp) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: cannot open the recipe", path);
-        return NULL;
-    }
-    size_t cap = 8192, len = 0;
-    char *buf = malloc(cap);
-    size_t got;
-    while (buf && (got = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
-        len += got;
-        if (cap - len < 2) {
-            char *nb = realloc(buf, cap * 2);
-            if (!nb) { free(buf); buf = NULL; break; }
-            buf = nb;
-            cap *= 2;
-        }
-    }
-    int bad = ferror(fp);
-    fclose(fp);
-    if (!buf || bad) {
-        free(buf);
-        wm_error_set(err, WM_EXIT_DATA, "%s: cannot read the recipe", path);
-        return NULL;
-    }
-    buf[len] = '\0';
-    if (strlen(buf) != len) {
-        free(buf);
-        wm_error_set(err, WM_EXIT_DATA, "%s: not a text file (it holds a NUL byte)", path);
-        return NULL;
-    }
-    wm_recipe *r = wm_recipe_parse(buf, path, err);
-    free(buf);
+    char *text = wm_read_text_file(path, 0, err);
+    if (!text) return NULL;
+    wm_recipe *r = wm_recipe_parse(text, path, err);
+    free(text);
     return r;
 }
 
@@ -362,7 +202,82 @@ const char *wm_recipe_get(const wm_recipe_section *s, const char *key)
     return e->value ? e->value : "";
 }
 
-/* ---- command lines ---- */
+/* ---- parameters ---- */
+
+/* `text` with ${name} replaced by the parameters' values ("$$" is "$"),
+ * malloc'd; NULL with *unknown set to the first name not given. */
+static char *substitute(const char *text, const wm_recipe_param *params, size_t n, const char **unknown,
+                        size_t *unknown_len)
+{
+    size_t cap = strlen(text) + 1, len = 0;
+    char *out = malloc(cap);
+    for (const char *p = text; out && *p;) {
+        const char *value = NULL;
+        size_t skip = 1, vlen = 1;
+        if (p[0] == '$' && p[1] == '$') {
+            value = "$";
+            skip = 2;
+        } else if (p[0] == '$' && p[1] == '{' && strchr(p, '}')) {
+            size_t nlen = strcspn(p + 2, "}");
+            for (size_t i = 0; i < n && !value; i++)
+                if (strlen(params[i].name) == nlen && strncmp(params[i].name, p + 2, nlen) == 0) value = params[i].value;
+            if (!value) {
+                *unknown = p;
+                *unknown_len = nlen + 3;
+                free(out);
+                return NULL;
+            }
+            skip = nlen + 3;
+        }
+        if (value) vlen = strlen(value);
+        if (len + vlen + 1 > cap) {
+            cap = 2 * (len + vlen + 1);
+            char *more = realloc(out, cap);
+            if (!more) {
+                free(out);
+                return NULL;
+            }
+            out = more;
+        }
+        memcpy(out + len, value ? value : p, vlen);
+        len += vlen;
+        p += skip;
+    }
+    if (out) out[len] = '\0';
+    return out;
+}
+
+int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_error *err)
+{
+    for (size_t i = 0; i < r->doc->n; i++) {
+        wm_section *sec = &r->doc->sections[i];
+        for (size_t j = 0; j < sec->n; j++) {
+            wm_entry *e = &sec->entries[j];
+            if (!e->value || !strchr(e->value, '$')) continue;
+            const char *unknown = NULL;
+            size_t ulen = 0;
+            char *v = substitute(e->value, params, n, &unknown, &ulen);
+            if (!v && unknown) {
+                char names[512] = "";
+                size_t o = 0;
+                for (size_t k = 0; k < n && o < sizeof names; k++)
+                    o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", k ? ", " : "", params[k].name);
+                return fail(r, e->line, err, "unknown parameter %.*s (parameters given: %s)", (int)ulen, unknown,
+                            n ? names : "none");
+            }
+            if (!v) return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+            /* The document keys point at the values: move them too. */
+            const char **doc_keys[] = { &r->title, &r->description, &r->attribution, &r->gallery };
+            for (int k = 0; k < 4; k++)
+                if (*doc_keys[k] == e->value) *doc_keys[k] = v;
+            free(e->value);
+            e->value = v;
+        }
+    }
+    return 0;
+}
+
+/* ---- jobs ---- */
 
 static int push(char ***list, size_t *n, char *s)
 {
@@ -375,31 +290,22 @@ static int push(char ***list, size_t *n, char *s)
     return 0;
 }
 
-static char *join_path(const char *dir, const char *rel)
-{
-    if (rel[0] == '/' || !dir || !*dir) return strdup(rel);
-    size_t n = strlen(dir) + strlen(rel) + 2;
-    char *s = malloc(n);
-    if (s) snprintf(s, n, "%s%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/", rel);
-    return s;
-}
-
 static int is_file(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
 
-/* Resolve FILE[:LAYER] against the home.  Returns the full value (NULL
- * when it is not a file and `always` is off) and sets *file to the FILE
- * part. */
-static char *resolve_input(const char *value, int always, char **file)
+/* Resolve FILE[:LAYER] against the recipe's folder.  Returns the full
+ * value (NULL when it is not a file and `always` is off) and sets *file
+ * to the FILE part. */
+static char *resolve_input(const char *dir, const char *value, int always, char **file)
 {
     char *f = NULL, *layer = NULL;
     *file = NULL;
     wm_split_layer_spec(value, &f, &layer);
     if (!f) { free(layer); return NULL; }
-    char *full = join_path(wm_home(), f);
+    char *full = wm_path_join(dir, f);
     if (!full || (!always && !is_file(full))) {
         free(f); free(layer); free(full);
         return NULL;
@@ -416,8 +322,7 @@ static char *resolve_input(const char *value, int always, char **file)
 void wm_recipe_job_free(wm_recipe_job *job)
 {
     if (!job) return;
-    for (int i = 0; i < job->argc; i++) free(job->argv[i]);
-    free(job->argv);
+    wm_args_free(&job->args);
     for (size_t i = 0; i < job->ninputs; i++) free(job->inputs[i]);
     free(job->inputs);
     for (size_t i = 0; i < job->noutputs; i++) {
@@ -429,97 +334,90 @@ void wm_recipe_job_free(wm_recipe_job *job)
     memset(job, 0, sizeof *job);
 }
 
-static int add_output(wm_recipe_job *job, const char *outdir, const char *name, size_t *nargv)
+static int add_output(wm_recipe_job *job, const char *outdir, const char *key, const char *name, wm_error *err)
 {
+    /* Everything a recipe writes stays inside the output directory. */
+    char *inside = wm_path_join("", name);
+    int escapes = !inside || name[0] == '/' || strcmp(inside, "..") == 0 || strncmp(inside, "../", 3) == 0;
+    free(inside);
+    if (escapes)
+        return wm_error_set_about(err, WM_EXIT_USAGE, key, "output \"%s\" would be written outside the output "
+                                  "directory; name it relative to it, without ..", name);
     size_t nnames = job->noutputs;
-    if (push(&job->output_names, &nnames, strdup(name)) != 0) return -1;
-    if (push(&job->outputs, &job->noutputs, join_path(outdir, name)) != 0) return -1;
-    return push(&job->argv, nargv, strdup(job->outputs[job->noutputs - 1]));
+    if (push(&job->output_names, &nnames, strdup(name)) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory");
+    if (push(&job->outputs, &job->noutputs, wm_path_join(outdir, name)) != 0)
+        return wm_error_set(err, WM_EXIT_DATA, "out of memory");
+    return wm_args_set(&job->args, key, job->outputs[job->noutputs - 1], err);
 }
 
-/* Put the outputs of `output` before those of other keys (a ranking's
- * map), keeping their order, so that "the first output" is the item's
- * own.  The argv keeps the recipe's order. */
-static void main_outputs_first(const wm_recipe_section *s, wm_recipe_job *job)
+/* The option a section's key sets: `output` is the operation's output
+ * option. */
+static const char *option_of_key(const char *key)
 {
-    size_t nmain = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const wm_recipe_entry *e = &s->entries[i];
-        if (strcmp(e->key, "output") != 0) continue;
-        for (const char *p = e->value; *p;) {
-            while (*p == ' ' || *p == '\t') p++;
-            if (!*p) break;
-            while (*p && *p != ' ' && *p != '\t') p++;
-            nmain++;
-        }
-    }
-    /* Walk the outputs in argv order: those following "-o" are main. */
-    char **outs = malloc((job->noutputs + 1) * sizeof *outs);
-    char **names = malloc((job->noutputs + 1) * sizeof *names);
-    if (!outs || !names) { free(outs); free(names); return; }
-    size_t a = 0, b = nmain, k = 0;
-    for (int i = 1; i < job->argc && k < job->noutputs; i++) {
-        if (strcmp(job->argv[i], job->outputs[k]) != 0) continue;
-        int is_main = strcmp(job->argv[i - 1], "-o") == 0;
-        size_t at = is_main ? a++ : b++;
-        if (at >= job->noutputs) { free(outs); free(names); return; }
-        outs[at] = job->outputs[k];
-        names[at] = job->output_names[k];
-        k++;
-    }
-    if (k != job->noutputs || a != nmain) { free(outs); free(names); return; }
-    memcpy(job->outputs, outs, k * sizeof *outs);
-    memcpy(job->output_names, names, k * sizeof *names);
-    free(outs);
-    free(names);
+    return strcmp(key, "output") == 0 ? "output" : key;
 }
 
-int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const char *outdir,
-                        wm_recipe_job *job, wm_error *err)
+int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const char *outdir, wm_recipe_job *job,
+                        wm_error *err)
 {
     memset(job, 0, sizeof *job);
-    size_t n = 0;
-    int bad = push(&job->argv, &n, strdup(kind_names[s->kind]));
-    for (size_t i = 0; i < s->n && !bad; i++) {
-        const wm_recipe_entry *e = &s->entries[i];
-        char opt[80];
-        snprintf(opt, sizeof opt, "--%s", e->key);
-        if (strcmp(e->key, "caption") == 0) continue;
-        if (strcmp(e->key, "output") == 0) {
-            const char *p = e->value;
-            while (*p && !bad) {
-                while (*p == ' ' || *p == '\t') p++;
-                const char *q = p;
-                while (*q && *q != ' ' && *q != '\t') q++;
-                if (q == p) break;
-                char *name = dup_range(p, q);
-                bad = !name || push(&job->argv, &n, strdup("-o")) != 0 ||
-                      add_output(job, outdir, name, &n) != 0;
-                free(name);
-                p = q;
-            }
-        } else if (!e->value) {
-            bad = push(&job->argv, &n, strdup(opt));
-        } else if (in_list(output_keys, e->key)) {
-            bad = push(&job->argv, &n, strdup(opt)) != 0 || add_output(job, outdir, e->value, &n) != 0;
-        } else {
-            char *file = NULL;
-            char *full = resolve_input(e->value, in_list(input_keys, e->key), &file);
-            bad = push(&job->argv, &n, strdup(opt)) != 0 ||
-                  push(&job->argv, &n, full ? full : strdup(e->value)) != 0;
-            int seen = 0;
-            for (size_t t = 0; file && t < job->ninputs; t++)
-                if (strcmp(job->inputs[t], file) == 0) seen = 1;
-            if (file && !bad && !seen) bad = push(&job->inputs, &job->ninputs, file);
-            else free(file);
-        }
-    }
-    job->argc = (int)n;
-    if (!bad) main_outputs_first(s, job);
-    if (bad) {
-        wm_recipe_job_free(job);
+    job->op = wm_operation_find(wm_recipe_kind_name(s->kind));
+    if (!job->op || wm_args_init(&job->args, job->op->options) != 0)
         return wm_error_set(err, WM_EXIT_DATA, "%s:%d: out of memory", r->path, s->line);
-    }
+    /* The section's own outputs (`output`) first, so that "the first
+     * output" is the item's; then the other outputs (a ranking's map). */
+    for (int pass = 0; pass < 2; pass++)
+        for (size_t i = 0; i < s->n; i++) {
+            const wm_recipe_entry *e = &s->entries[i];
+            if (strcmp(e->key, "caption") == 0) continue;
+            const wm_option *o = wm_option_find(job->op->options, option_of_key(e->key));
+            int is_output = strcmp(e->key, "output") == 0 || (o && (o->kind & WM_OPT_OUTPUT));
+            if (pass == 0 && strcmp(e->key, "output") != 0) continue;
+            if (pass == 1 && strcmp(e->key, "output") == 0) continue;
+            int rc = 0;
+            const char *param = e->value ? strstr(e->value, "${") : NULL;
+            if (param) {
+                wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s uses the parameter %.*s, which is not given", r->path,
+                             e->line, e->key, (int)(strcspn(param, "}") + 1), param);
+                wm_recipe_job_free(job);
+                return -1;
+            }
+            if (strcmp(e->key, "output") == 0) {
+                /* Space-separated names, each an output of its own. */
+                for (const char *p = e->value; *p && rc == 0;) {
+                    while (*p == ' ' || *p == '\t') p++;
+                    const char *q = p;
+                    while (*q && *q != ' ' && *q != '\t') q++;
+                    if (q == p) break;
+                    char *name = dup_range(p, q);
+                    rc = name ? add_output(job, outdir, "output", name, err) : wm_error_set(err, WM_EXIT_DATA, "out of memory");
+                    free(name);
+                    p = q;
+                }
+            } else if (!e->value) {
+                rc = wm_args_set(&job->args, e->key, NULL, err);
+            } else if (is_output) {
+                rc = add_output(job, outdir, e->key, e->value, err);
+            } else {
+                char *file = NULL;
+                char *full = resolve_input(r->doc->dir, e->value, o && (o->kind & WM_OPT_INPUT), &file);
+                rc = wm_args_set(&job->args, e->key, full ? full : e->value, err);
+                free(full);
+                int seen = 0;
+                for (size_t t = 0; file && t < job->ninputs; t++)
+                    if (strcmp(job->inputs[t], file) == 0) seen = 1;
+                if (file && rc == 0 && !seen) {
+                    if (push(&job->inputs, &job->ninputs, file) != 0) rc = wm_error_set(err, WM_EXIT_DATA, "out of memory");
+                } else {
+                    free(file);
+                }
+            }
+            if (rc != 0) {
+                wm_error_prefix(err, "%s:%d", r->path, e->line);
+                wm_recipe_job_free(job);
+                return -1;
+            }
+        }
     if (job->noutputs == 0) {
         wm_recipe_job_free(job);
         return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: [%s] has no output", r->path, s->line, s->name);
@@ -527,35 +425,48 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
     return 0;
 }
 
-int wm_recipe_error_line(const wm_recipe_section *s, const char *message)
+int wm_recipe_error_line(const wm_recipe_section *s, const wm_error *err)
 {
-    for (size_t i = 0; i < s->n; i++) {
-        char opt[80];
-        snprintf(opt, sizeof opt, "--%s", s->entries[i].key);
-        size_t len = strlen(opt);
-        for (const char *m = strstr(message, opt); m; m = strstr(m + 1, opt)) {
-            char after = m[len];
-            if (!isalnum((unsigned char)after) && after != '-') return s->entries[i].line;
-        }
-    }
-    /* Else the value the message quotes first ("no column \"X\" (columns:
-     * \"A\", ...)" is about X, not A). */
-    const char *first = NULL;
-    int first_line = 0;
-    for (size_t i = 0; i < s->n; i++) {
-        const char *v = s->entries[i].value;
-        if (!v || !*v) continue;
-        size_t len = strlen(v);
-        for (const char *m = strstr(message, v); m; m = strstr(m + 1, v))
-            if (m > message && (m[-1] == '"' || m[-1] == '\'') && (m[len] == '"' || m[len] == '\'')) {
-                if (!first || m < first) { first = m; first_line = s->entries[i].line; }
-                break;
-            }
-    }
-    if (first) return first_line;
-    if (strstr(message, "-o ") || strstr(message, "output")) {
-        const wm_recipe_entry *e = wm_recipe_find(s, "output");
+    if (err && err->option[0]) {
+        const char *key = err->option;
+        const wm_recipe_entry *e = wm_recipe_find(s, key);
+        if (!e && strcmp(key, "output") == 0) e = wm_recipe_find(s, "output");
         if (e) return e->line;
     }
     return s->line;
+}
+
+/* A shell word: quoted when it holds anything a shell would read. */
+static void shell_word(FILE *fp, const char *s)
+{
+    int plain = *s != '\0';
+    for (const char *p = s; *p; p++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:,+%@", *p)) plain = 0;
+    if (plain) {
+        fputs(s, fp);
+        return;
+    }
+    fputc('\'', fp);
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'') fputs("'\\''", fp);
+        else fputc(*p, fp);
+    }
+    fputc('\'', fp);
+}
+
+void wm_recipe_job_print(const wm_recipe_job *job, FILE *fp)
+{
+    fprintf(fp, "wardmap %s", job->op->name);
+    for (int i = 0; i < job->args.nspec; i++) {
+        const wm_option *o = &job->args.spec[i];
+        int n = job->args.count[i];
+        for (int k = 0; k < n; k++) {
+            if (o->short_name) fprintf(fp, " -%c", o->short_name);
+            else fprintf(fp, " --%s", o->name);
+            if (WM_OPT_KIND(o->kind) == WM_OPT_FLAG) continue;
+            fputc(' ', fp);
+            shell_word(fp, WM_OPT_KIND(o->kind) == WM_OPT_REPEAT ? job->args.all[i][k] : job->args.value[i]);
+        }
+    }
+    fputc('\n', fp);
 }

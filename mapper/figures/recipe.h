@@ -17,27 +17,32 @@
  *   caption = Text for the index page.
  *   output = deprivation_imd2019.png deprivation_imd2019.svg
  *
- * KIND is a wardmap command (render, export, table, rank) and each key
- * is one of that command's long options, so a recipe section says
- * exactly what `wardmap KIND --key value ...` would.  Recipe-only keys:
+ * KIND is an operation (operation.h: render, export, table, rank) and
+ * each key is one of its options, so a recipe section says exactly what
+ * `wardmap KIND --key value ...` would, and runs the same library call.  Recipe-only keys:
  * `caption` (shown on the index page) and `output` (space-separated
  * paths, each passed as `-o PATH`).  A key given twice is passed twice
  * (how repeatable options such as --source are written).
  *
- * Paths: input files are resolved against the wardmap home (home.h):
- * the values of the file keys (layer, data, data2, overlay,
- * highlight-layer, store, lookup, lsoa-layer, imd, ward-layer;
- * FILE[:LAYER] allowed) always, and any
- * other value that names an existing file under the home.  Outputs
- * (`output`, `map`, `small-areas`) are resolved against the output
- * directory.
+ * Paths: input files are resolved against the recipe's own folder: the
+ * values of the options whose table marks them as input files
+ * (WM_OPT_INPUT: layer, data, overlay, store, ...; FILE[:LAYER]
+ * allowed) always, and any other value that names an existing file
+ * there.  Outputs (`output`, and options marked WM_OPT_OUTPUT such as
+ * rank's `map`) are resolved against the output directory and may not
+ * leave it (no absolute names, no ..).  The gallery folder is relative
+ * to the recipe's folder too.
  *
- * Errors name the place: "styles/x.recipe:12: unknown section kind ...".
+ * The text is read by sections.h (comments, continuation lines, flags);
+ * this module gives it its meaning.  Errors name the place:
+ * "styles/x.recipe:12: unknown section kind ...".
  */
 #ifndef WM_RECIPE_H
 #define WM_RECIPE_H
 
+#include "args.h"
 #include "error.h"
+#include "sections.h"
 #include <stddef.h>
 
 typedef enum wm_recipe_kind {
@@ -47,33 +52,43 @@ typedef enum wm_recipe_kind {
     WM_RECIPE_RANK
 } wm_recipe_kind;
 
-typedef struct wm_recipe_entry {
-    char *key;
-    char *value;      /* NULL for a flag */
-    int line;         /* where the key was written */
-} wm_recipe_entry;
+/* An entry: key, value (NULL for a flag) and line (sections.h). */
+typedef wm_entry wm_recipe_entry;
 
 typedef struct wm_recipe_section {
     wm_recipe_kind kind;
-    char *name;       /* [A-Za-z0-9_.-]+, unique in the recipe */
-    int line;         /* of the [KIND NAME] header */
+    const char *name;     /* [A-Za-z0-9_.-]+, unique in the recipe */
+    int line;             /* of the [KIND NAME] header */
     size_t n;
-    wm_recipe_entry *entries;   /* in file order */
+    const wm_recipe_entry *entries;   /* in file order */
 } wm_recipe_section;
 
 typedef struct wm_recipe {
-    char *path;            /* as given, for messages */
-    char *title;           /* document title, or NULL */
-    char *description;     /* document description, or NULL */
-    char *attribution;     /* statements for the foot of the index, or NULL */
-    char *gallery;         /* folder (under the home) for PNG thumbnails, or NULL */
+    const char *path;          /* as given, for messages */
+    const char *title;         /* document title, or NULL */
+    const char *description;   /* document description, or NULL */
+    const char *attribution;   /* statements for the foot of the index, or NULL */
+    const char *gallery;       /* folder (under the home) for PNG thumbnails, or NULL */
     size_t n;
     wm_recipe_section *sections;
+    wm_sections *doc;          /* the text as read (owns every string above) */
 } wm_recipe;
 
 /* Parse recipe text; `path` names it in messages.  Errors are
  * WM_EXIT_USAGE "PATH:LINE: what is wrong". */
 wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err);
+
+/* A recipe's parameter: ${name} in any value is replaced by `value`,
+ * so one recipe serves every area ("${area_name}", "${area_dir}"). */
+typedef struct wm_recipe_param {
+    const char *name;
+    const char *value;
+} wm_recipe_param;
+
+/* Replace ${name} in every value of the recipe by its parameter ("$$" is
+ * a "$").  A ${name} with no parameter is an error at its line (and one
+ * left unbound fails its item when it is run). */
+int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_error *err);
 
 /* Read and parse the file at `path` (missing file: WM_EXIT_DATA). */
 wm_recipe *wm_recipe_read(const char *path, wm_error *err);
@@ -89,30 +104,35 @@ const char *wm_recipe_get(const wm_recipe_section *s, const char *key);
 /* The entry for `key` (last one), or NULL. */
 const wm_recipe_entry *wm_recipe_find(const wm_recipe_section *s, const char *key);
 
-/* A section as a command line, with paths resolved. */
+/* A section as an operation's parsed options, with paths resolved. */
+struct wm_operation;
 typedef struct wm_recipe_job {
-    int argc;
-    char **argv;           /* argv[0] is the command; NULL-terminated */
+    const struct wm_operation *op;   /* operation.h */
+    wm_args args;          /* the section's options (own their strings) */
     size_t ninputs;
     char **inputs;         /* resolved input files (FILE part only, each
-                            * once), for up-to-date checks and the index */
+                            * once), for up-to-date checks */
     size_t noutputs;
     char **outputs;        /* resolved output paths: those of `output`
                             * first, then those of other keys (`map`) */
     char **output_names;   /* outputs as written (relative to outdir) */
 } wm_recipe_job;
 
-/* Build the command line of section `s`, resolving inputs against the
- * home and outputs against `outdir`.  Errors (WM_EXIT_USAGE, at the
- * section's line): a section with no output. */
+/* Build the options of section `s`: values of input options resolved
+ * against the home (as is any other value naming a file there), outputs
+ * against `outdir`.  Errors (WM_EXIT_USAGE, at the section's or the
+ * key's line): a section with no output, a value the option refuses. */
 int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const char *outdir,
                         wm_recipe_job *job, wm_error *err);
 
 void wm_recipe_job_free(wm_recipe_job *job);
 
-/* The line of the entry a command-line error is about: the line of the
- * key whose "--key" the message quotes, else of the entry whose value it
- * quotes, else the section's line. */
-int wm_recipe_error_line(const wm_recipe_section *s, const char *message);
+/* The job as the equivalent command line, one line (for --dry-run). */
+void wm_recipe_job_print(const wm_recipe_job *job, FILE *fp);
+
+/* The line of the entry an error is about: the line of the key naming
+ * the option the error says it is about (wm_error_about), else the
+ * section's line. */
+int wm_recipe_error_line(const wm_recipe_section *s, const wm_error *err);
 
 #endif

@@ -1,4 +1,5 @@
 #include "map.h"
+#include "join.h"
 #include "store.h"
 #include "table.h"
 
@@ -46,55 +47,97 @@ static int apply_labels(wm_classes *cls, const char *labels, wm_error *err)
     return 0;
 }
 
-/* One variable's values for the layer, from a table or from the store.
- * `title`/`unit`/`source` receive its description when known. */
-static double *variable_values(const wm_args *a, const wm_layer *layer, const char *table_path,
-                               const char *table_key, const char *value_field, const char *indicator,
-                               char *title, size_t title_size, char *unit, size_t unit_size,
-                               char *source, size_t source_size, char *report, size_t report_size,
-                               wm_error *err)
+/* The values of one variable for the layer, from a table or the store;
+ * `title`/`unit`/`source` receive its description when known, `summary`
+ * how the values were got (malloc'd). */
+typedef struct variable_words {
+    char title[256];
+    char unit[64];
+    char source[512];
+    char *summary;
+} variable_words;
+
+/* The options that name a variable's parts (second = 1: of the second
+ * variable), for errors a recipe traces back to its lines. */
+static const char *option_of(int second, const char *part)
 {
-    if (indicator) {
+    static const char *const names[2][4] = { { "indicator", "data", "data-key", "value" },
+                                             { "indicator2", "data2", "data2-key", "value2" } };
+    int k = strcmp(part, "indicator") == 0 ? 0 : strcmp(part, "data") == 0 ? 1 : strcmp(part, "data-key") == 0 ? 2 : 3;
+    return names[second][k];
+}
+
+static double *variable_values(const wm_map_spec *spec, const wm_map_variable *var, const wm_layer *layer,
+                               wm_store_handle *store, wm_report *report, variable_words *w, wm_error *err)
+{
+    int second = var == &spec->var2;
+    memset(w, 0, sizeof *w);
+    if (var->indicator) {
+        wm_store *s = wm_store_get(store, err);
+        if (!s) return NULL;
+        wm_report_input(report, wm_store_path(s));
         wm_indicator_meta meta;
-        double *v = wm_store_values_for_layer(wm_args_get(a, "store", NULL), indicator,
-                                              wm_args_get(a, "period", NULL), wm_args_get(a, "geography", NULL),
-                                              layer, &meta, err);
-        if (!v) return NULL;
-        snprintf(title, title_size, "%s", meta.title);
-        snprintf(unit, unit_size, "%s", meta.unit);
-        snprintf(source, source_size, "%s (%s), %s", meta.publisher, meta.period, meta.licence);
-        snprintf(report, report_size, "%s", meta.report);
+        double *v = wm_store_values_for_layer(s, var->indicator, spec->period, spec->geography, layer, &meta, err);
+        if (!v) {
+            wm_error_about(err, option_of(second, "indicator"));
+            return NULL;
+        }
+        wm_report_source(report, "Indicator %s: %s (%s), %s, %s; source table %s", meta.id, meta.title, meta.period,
+                         meta.publisher, meta.licence, meta.source_file);
+        snprintf(w->title, sizeof w->title, "%s", meta.title);
+        snprintf(w->unit, sizeof w->unit, "%s", meta.unit);
+        snprintf(w->source, sizeof w->source, "%s (%s), %s", meta.publisher, meta.period, meta.licence);
+        w->summary = strdup(meta.report);
         return v;
     }
-    if (!table_path || !table_key || !value_field) {
-        wm_error_set(err, WM_EXIT_USAGE, "a table needs --data, --data-key and --value");
+    if (!var->data || !var->data_key || !var->value) {
+        wm_error_set_about(err, WM_EXIT_USAGE, option_of(second, !var->data ? "data" : !var->data_key ? "data-key" : "value"),
+                           "a table needs --data, --data-key and --value");
         return NULL;
     }
-    wm_table *t = wm_table_read(table_path, err);
-    if (!t) return NULL;
+    wm_table *t = wm_table_read(var->data, err);
+    if (!t) {
+        wm_error_about(err, option_of(second, "data"));
+        return NULL;
+    }
+    wm_report_input(report, var->data);
     wm_join_report r;
-    double *v = wm_join(layer, t, table_key, value_field, &r, err);
+    double *v = wm_join(layer, t, var->data_key, var->value, &r, err);
+    if (!v) {
+        /* Which option named what the table lacks. */
+        wm_error_about(err, option_of(second, wm_table_column(t, var->data_key) < 0 ? "data-key"
+                                               : wm_table_column(t, var->value) < 0 ? "value" : "data"));
+        wm_table_free(t);
+        return NULL;
+    }
     wm_table_free(t);
-    if (!v) return NULL;
-    wm_join_report_format(&r, report, report_size);
+    char line[1024];
+    wm_join_report_format(&r, line, sizeof line);
     wm_join_report_free(&r);
-    snprintf(title, title_size, "%s", value_field);
+    w->summary = strdup(line);
+    snprintf(w->title, sizeof w->title, "%s", var->value);
     return v;
 }
 
-static int setup_bivariate(const wm_args *a, wm_map *c, wm_error *err)
+static int add_source(wm_map *m, const char *source)
 {
-    char unit2[64] = "", source2[512] = "";
-    const char *data = wm_args_get(a, "data", NULL);
-    c->values2 = variable_values(a, c->layer, wm_args_get(a, "data2", data),
-                                 wm_args_get(a, "data2-key", wm_args_get(a, "data-key", NULL)),
-                                 wm_args_get(a, "value2", NULL), wm_args_get(a, "indicator2", NULL),
-                                 c->legend_title2, sizeof c->legend_title2, unit2, sizeof unit2,
-                                 source2, sizeof source2, c->join_report2, sizeof c->join_report2, err);
+    if (!source || !*source || m->nsources >= WM_MAP_MAX_SOURCES) return 0;
+    char *copy = strdup(source);
+    if (!copy) return -1;
+    m->sources[m->nsources++] = copy;
+    return 0;
+}
+
+static int setup_bivariate(const wm_map_spec *spec, wm_map *c, wm_store_handle *store, wm_report *report,
+                           wm_error *err)
+{
+    variable_words w;
+    c->values2 = variable_values(spec, &spec->var2, c->layer, store, report, &w, err);
     if (!c->values2) return -1;
-    if (*source2 && c->nsources < 16) c->sources[c->nsources++] = strdup(source2);
-    if (wm_args_has(a, "legend-title2"))
-        copy_text(c->legend_title2, sizeof c->legend_title2, wm_args_get(a, "legend-title2", ""));
+    wm_report_add(report, WM_REPORT_NOTE, "second variable: %s", w.summary ? w.summary : "");
+    free(w.summary);
+    snprintf(c->legend_title2, sizeof c->legend_title2, "%s", spec->legend_title2 ? spec->legend_title2 : w.title);
+    if (add_source(c, w.source) != 0) return wm_error_set(err, WM_EXIT_IO, "out of memory");
     /* Tied values (many wards with no LSOA in decile 1, say) can leave
      * fewer than 3 quantile classes; natural breaks then still give 3
      * whenever there are 3 distinct values. */
@@ -115,128 +158,172 @@ static int setup_bivariate(const wm_args *a, wm_map *c, wm_error *err)
     return 0;
 }
 
-/* The stored value of `indicator` for the area `code` at whichever
- * geography holds it (the city is "lad", a ward "ward", ...). */
-static int stored_reference(const wm_args *a, const char *indicator, const char *spec, wm_map *c,
-                            wm_error *err)
+/* The stored value of the map's indicator for the area --reference-area
+ * names (the city is a lad, a ward a ward...). */
+static int stored_reference(const wm_map_spec *spec, wm_store_handle *store, wm_map *c, wm_error *err)
 {
-    char code[64];
-    const char *colon = strchr(spec, ':');
-    snprintf(code, sizeof code, "%.*s", colon ? (int)(colon - spec) : (int)strlen(spec), spec);
-    static const char *const geographies[] = { "lad", "ward", "msoa", "lsoa", NULL };
-    for (int g = 0; geographies[g]; g++) {
-        wm_store_value *v = NULL;
-        size_t n = 0;
-        wm_error ignore;
-        if (wm_store_values(wm_args_get(a, "store", NULL), indicator, wm_args_get(a, "period", NULL),
-                            geographies[g], &v, &n, NULL, &ignore) != 0)
-            continue;
-        for (size_t i = 0; i < n; i++)
-            if (strcmp(v[i].area_code, code) == 0) {
-                int found = !isnan(v[i].value);
-                if (found) {
-                    c->reference = v[i].value;
-                    copy_text(c->reference_label, sizeof c->reference_label, colon ? colon + 1 : v[i].area_name);
-                    c->has_reference = 1;
-                }
-                free(v);
-                if (!found)
-                    return wm_error_set(err, WM_EXIT_DATA, "--reference-area %s: the store has no value of %s for it",
-                                        code, indicator);
-                return 0;
-            }
-        free(v);
-    }
-    return wm_error_set(err, WM_EXIT_DATA, "--reference-area %s: the store holds no %s value for that area",
-                        code, indicator);
+    const char *ref = spec->reference_area;
+    const char *colon = strchr(ref, ':');
+    char code[64], name[128] = "";
+    snprintf(code, sizeof code, "%.*s", colon ? (int)(colon - ref) : (int)strlen(ref), ref);
+    wm_store *s = wm_store_get(store, err);
+    if (!s) return -1;
+    double v = NAN;
+    int rc = wm_store_area_value(s, spec->var.indicator, spec->period, code, &v, name, sizeof name, err);
+    if (rc < 0) return wm_error_about(err, "reference-area");
+    if (rc > 0)
+        return wm_error_set_about(err, WM_EXIT_DATA, "reference-area",
+                                  "--reference-area %s: the store holds no %s value for that area", code,
+                                  spec->var.indicator);
+    if (isnan(v))
+        return wm_error_set_about(err, WM_EXIT_DATA, "reference-area",
+                                  "--reference-area %s: the store has no value of %s for it", code,
+                                  spec->var.indicator);
+    c->reference = v;
+    copy_text(c->reference_label, sizeof c->reference_label, colon ? colon + 1 : name);
+    c->has_reference = 1;
+    return 0;
 }
 
-int wm_map_from_args(const wm_args *a, wm_map *c, wm_error *err)
+/* The look and the reference value, what every map starts with. */
+static int start_map(const wm_map_spec *spec, wm_map *c, wm_error *err)
 {
-    memset(c, 0, sizeof *c);
-    if (wm_style_load(wm_args_get(a, "style", NULL), &c->style, err) != 0) return -1;
+    if (wm_style_load(spec->style, &c->style, err) != 0) return wm_error_about(err, "style");
     c->nodata_colour = c->style.nodata_fill;
-    const char *layer = wm_args_get(a, "layer", NULL);
-    if (!layer) return wm_error_set(err, WM_EXIT_USAGE, "--layer is required");
-    int has_data = wm_args_has(a, "data"), has_indicator = wm_args_has(a, "indicator");
-    if (has_data == has_indicator)
-        return wm_error_set(err, WM_EXIT_USAGE, "give either --data (a table) or --indicator (from the store)");
-    int bivariate = wm_args_has(a, "value2") || wm_args_has(a, "indicator2");
-
-    wm_class_method method;
-    const char *method_name = wm_args_get(a, "method", NULL);
-    if (wm_class_method_parse(method_name ? method_name : c->style.method, &method) != 0)
-        return wm_error_set(err, WM_EXIT_USAGE, "--method \"%s\": use quantile, equal, jenks, manual or categorical",
-                            method_name ? method_name : c->style.method);
-    int k;
-    if (wm_args_int(a, "classes", bivariate ? 3 : c->style.classes, 1, WM_MAX_CLASSES, &k, err) != 0) return -1;
-    double breaks[64];
-    int nbreaks = 0;
-    const char *breaks_text = wm_args_get(a, "breaks", NULL);
-    if (breaks_text && (nbreaks = wm_parse_number_list(breaks_text, breaks, 64)) < 0)
-        return wm_error_set(err, WM_EXIT_USAGE, "--breaks \"%s\" is not a comma-separated list of numbers",
-                            breaks_text);
-    if (breaks_text && !method_name) method = WM_CLASS_MANUAL;
-    if (bivariate && (k != 3 || (method != WM_CLASS_QUANTILE && method != WM_CLASS_EQUAL && method != WM_CLASS_JENKS)))
-        return wm_error_set(err, WM_EXIT_USAGE, "a bivariate map uses 3 classes of each variable (quantile, equal or jenks)");
-    if (wm_args_has(a, "reference")) {
-        const char *ref = wm_args_get(a, "reference", "");
-        char *end;
-        c->reference = strtod(ref, &end);
-        if (end == ref || (*end && *end != ':') || !isfinite(c->reference))
-            return wm_error_set(err, WM_EXIT_USAGE, "--reference \"%s\": use VALUE or VALUE:TEXT", ref);
-        copy_text(c->reference_label, sizeof c->reference_label, *end == ':' ? end + 1 : "reference");
+    if (spec->has_reference) {
+        c->reference = spec->reference;
+        copy_text(c->reference_label, sizeof c->reference_label,
+                  spec->reference_label ? spec->reference_label : "reference");
         c->has_reference = 1;
     }
+    return 0;
+}
 
-    c->layer = wm_layer_read(layer, wm_args_get(a, "key", NULL), wm_args_get(a, "name-field", NULL),
-                             wm_args_get(a, "t-srs", NULL), err);
-    if (!c->layer) return -1;
+/* Class, colour and word the values the map holds. */
+static int finish_map(const wm_map_spec *spec, wm_map *c, wm_store_handle *store, wm_report *report,
+                      const char *title, const char *unit, wm_error *err)
+{
+    wm_class_method method;
+    if (spec->method_given) method = spec->method;
+    else if (wm_class_method_parse(c->style.method, &method) != 0)
+        return wm_error_set(err, WM_EXIT_USAGE, "style %s: method \"%s\": use quantile, equal, jenks, manual or "
+                            "categorical", c->style.name, c->style.method);
+    int k = spec->classes ? spec->classes : c->style.classes;
+    if (wm_classify(c->values, c->layer->n, method, k, spec->nbreaks ? spec->breaks : NULL, spec->nbreaks,
+                    &c->classes, err) != 0)
+        return err->code == WM_EXIT_USAGE ? wm_error_about(err, spec->nbreaks ? "breaks" : "classes") : -1;
+    if (spec->labels && apply_labels(&c->classes, spec->labels, err) != 0) return wm_error_about(err, "labels");
 
-    char source[512] = "";
-    c->values = variable_values(a, c->layer, wm_args_get(a, "data", NULL), wm_args_get(a, "data-key", NULL),
-                                wm_args_get(a, "value", NULL), wm_args_get(a, "indicator", NULL),
-                                c->legend_title, sizeof c->legend_title, c->unit, sizeof c->unit,
-                                source, sizeof source, c->join_report, sizeof c->join_report, err);
-    if (!c->values) return -1;
-    copy_text(c->field, sizeof c->field,
-              has_indicator ? wm_args_get(a, "indicator", "") : wm_args_get(a, "value", ""));
-    if (wm_args_has(a, "reference-area")) {
-        if (!has_indicator)
-            return wm_error_set(err, WM_EXIT_USAGE, "--reference-area needs --indicator (a value from the store)");
-        if (stored_reference(a, wm_args_get(a, "indicator", ""), wm_args_get(a, "reference-area", ""), c, err) != 0)
-            return -1;
-    }
-    if (*source) c->sources[c->nsources++] = strdup(source);
-
-    if (wm_classify(c->values, c->layer->n, method, k, nbreaks ? breaks : NULL, nbreaks, &c->classes, err) != 0)
-        return -1;
-    const char *labels = wm_args_get(a, "labels", NULL);
-    if (labels && apply_labels(&c->classes, labels, err) != 0) return -1;
-
-    if (bivariate) {
-        if (setup_bivariate(a, c, err) != 0) return -1;
+    copy_text(c->legend_title, sizeof c->legend_title, title);
+    copy_text(c->unit, sizeof c->unit, unit);
+    if (spec->bivariate) {
+        if (setup_bivariate(spec, c, store, report, err) != 0) return -1;
     } else {
-        const char *scheme = wm_args_get(a, "palette", c->style.palette);
-        c->palette_reversed = wm_args_has(a, "reverse");
-        if (wm_palette_load(NULL, scheme, c->classes.n, wm_args_has(a, "reverse"), &c->palette, err) != 0)
-            return -1;
+        const char *scheme = spec->palette ? spec->palette : c->style.palette;
+        c->palette_reversed = spec->reverse;
+        if (wm_palette_load(NULL, scheme, c->classes.n, spec->reverse, &c->palette, err) != 0)
+            return wm_error_about(err, "palette");
         if (c->palette.blind != WM_SUIT_YES) {
             char safe[200] = "";
             wm_palette_suggest_safe(NULL, c->palette.type, c->classes.n, safe, sizeof safe);
-            snprintf(c->palette_warning, sizeof c->palette_warning,
-                     "palette %s with %d classes is %s colour-blind safe%s%s", c->palette.name, c->classes.n,
-                     c->palette.blind == WM_SUIT_NO ? "not" : "not known to be",
-                     *safe ? "; safe schemes: " : "", safe);
+            wm_report_add(report, WM_REPORT_WARNING, "palette %s with %d classes is %s colour-blind safe%s%s",
+                          c->palette.name, c->classes.n,
+                          c->palette.blind == WM_SUIT_NO ? "not" : "not known to be", *safe ? "; safe schemes: " : "",
+                          safe);
         }
     }
+    if (spec->legend_title) copy_text(c->legend_title, sizeof c->legend_title, spec->legend_title);
+    if (spec->unit) copy_text(c->unit, sizeof c->unit, spec->unit);
+    for (int i = 0; i < spec->nsources; i++) {
+        if (add_source(c, spec->sources[i]) != 0) return wm_error_set(err, WM_EXIT_IO, "out of memory");
+        wm_report_source(report, "%s", spec->sources[i]);
+    }
+    return 0;
+}
 
-    if (wm_args_has(a, "legend-title"))
-        copy_text(c->legend_title, sizeof c->legend_title, wm_args_get(a, "legend-title", ""));
-    if (wm_args_has(a, "unit")) copy_text(c->unit, sizeof c->unit, wm_args_get(a, "unit", ""));
-    int ns = 0;
-    const char **sources = wm_args_all(a, "source", &ns);
-    for (int i = 0; i < ns && c->nsources < 16; i++) c->sources[c->nsources++] = strdup(sources[i]);
+int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *report, wm_map *c, wm_error *err)
+{
+    memset(c, 0, sizeof *c);
+    int rc = -1;
+    variable_words w;
+    memset(&w, 0, sizeof w);
+    if (start_map(spec, c, err) != 0) goto done;
+    c->layer = wm_layer_read(spec->layer, spec->key, spec->name_field, spec->t_srs, err);
+    if (!c->layer) {
+        wm_error_about(err, "layer");
+        goto done;
+    }
+    wm_report_input(report, spec->layer);
+    c->values = variable_values(spec, &spec->var, c->layer, store, report, &w, err);
+    if (!c->values) goto done;
+    wm_report_add(report, WM_REPORT_NOTE, "%s", w.summary ? w.summary : "");
+    c->values_report = w.summary;
+    w.summary = NULL;
+    copy_text(c->field, sizeof c->field, spec->var.indicator ? spec->var.indicator : spec->var.value);
+    if (spec->reference_area && stored_reference(spec, store, c, err) != 0) goto done;
+    if (add_source(c, w.source) != 0) {
+        wm_error_set(err, WM_EXIT_IO, "out of memory");
+        goto done;
+    }
+    rc = finish_map(spec, c, store, report, w.title, w.unit, err);
+done:
+    free(w.summary);
+    if (rc != 0) wm_map_free(c);
+    return rc;
+}
+
+int wm_map_from_values(const wm_map_spec *spec, wm_layer *layer, double *values, const char *values_report,
+                       wm_report *report, wm_map *c, wm_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->layer = layer;
+    c->values = values;
+    int rc = -1;
+    if (start_map(spec, c, err) != 0) goto done;
+    if (values_report && !(c->values_report = strdup(values_report))) {
+        wm_error_set(err, WM_EXIT_IO, "out of memory");
+        goto done;
+    }
+    copy_text(c->field, sizeof c->field, spec->var.value ? spec->var.value : "value");
+    rc = finish_map(spec, c, NULL, report, spec->var.value ? spec->var.value : "value", "", err);
+done:
+    if (rc != 0) wm_map_free(c);
+    return rc;
+}
+
+int wm_map_share_classes(wm_map *const *maps, int n, wm_error *err)
+{
+    size_t total = 0;
+    for (int i = 0; i < n; i++) total += maps[i]->layer->n;
+    double *pooled = malloc((total ? total : 1) * sizeof *pooled);
+    if (!pooled) return wm_error_set(err, WM_EXIT_IO, "out of memory");
+    size_t o = 0;
+    for (int i = 0; i < n; i++)
+        for (size_t j = 0; j < maps[i]->layer->n; j++) pooled[o++] = maps[i]->values[j];
+    wm_classes shared;
+    const wm_classes *first = &maps[0]->classes;
+    double breaks[WM_MAX_CLASSES];
+    int nbreaks = 0;
+    if (first->method == WM_CLASS_MANUAL)
+        for (int k = 1; k < first->n; k++) breaks[nbreaks++] = first->lower[k];
+    else if (first->method == WM_CLASS_CATEGORICAL)
+        for (int k = 0; k < first->n; k++) breaks[nbreaks++] = first->lower[k];
+    int rc = wm_classify(pooled, total, first->method, first->n, nbreaks ? breaks : NULL, nbreaks, &shared, err);
+    free(pooled);
+    if (rc != 0) return -1;
+    wm_palette palette = maps[0]->palette;
+    if (palette.n != shared.n &&
+        wm_palette_load(NULL, maps[0]->palette.name, shared.n, maps[0]->palette_reversed, &palette, err) != 0)
+        return -1;
+    for (int i = 0; i < n; i++) {
+        char labels[WM_MAX_CLASSES][64];
+        int keep_labels = first->method == WM_CLASS_CATEGORICAL && maps[i]->classes.n == shared.n;
+        memcpy(labels, maps[i]->classes.label, sizeof labels);
+        maps[i]->classes = shared;
+        if (keep_labels) memcpy(maps[i]->classes.label, labels, sizeof labels);
+        wm_classes_recount(&maps[i]->classes, maps[i]->values, maps[i]->layer->n);
+        maps[i]->palette = palette;
+    }
     return 0;
 }
 
@@ -262,6 +349,7 @@ void wm_map_free(wm_map *c)
     wm_layer_free(c->layer);
     free(c->values);
     free(c->values2);
+    free(c->values_report);
     for (int i = 0; i < c->nsources; i++) free(c->sources[i]);
     memset(c, 0, sizeof *c);
 }

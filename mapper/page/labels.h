@@ -104,7 +104,7 @@ int wm_label_boxes_intersect(const wm_placed_label *a, const wm_placed_label *b)
  * Line i (0-based) is drawn with the label's size and the style's font
  * and weight, its ink extents (cairo_text_extents) centred on the point
  * this function gives: x = l->x, and lines stacked 1.2 * size apart
- * around l->y.  Draw it the way render.c's halo text does:
+ * around l->y.  Draw it the way draw.c draws its haloed labels:
  * move_to(cx - (x_bearing + width / 2), cy - (y_bearing + height / 2)).
  * The box is the union of those ink boxes grown by the halo width. */
 void wm_label_line_centre(const wm_placed_label *l, int i, double *x, double *y);

@@ -1,4 +1,5 @@
 #include "csv_check.h"
+#include "text.h"
 
 #include <cpl_vsi.h>
 #include <stdlib.h>
@@ -207,12 +208,6 @@ after_quote:
                         s->name, s->line, s->fields + 1);
 }
 
-static int ends_with(const char *s, const char *suffix)
-{
-    size_t n = strlen(s), k = strlen(suffix);
-    return n >= k && strcasecmp(s + n - k, suffix) == 0;
-}
-
 int wm_csv_check(const char *path, const char *name, wm_csv_shape *shape, wm_error *err)
 {
     memset(shape, 0, sizeof *shape);
@@ -220,7 +215,7 @@ int wm_csv_check(const char *path, const char *name, wm_csv_shape *shape, wm_err
     memset(&s, 0, sizeof s);
     s.name = name;
     s.err = err;
-    s.tsv = ends_with(path, ".tsv");
+    s.tsv = wm_has_suffix(path, ".tsv");
 
     VSILFILE *fp = VSIFOpenL(path, "rb");
     if (!fp) return wm_error_set(err, WM_EXIT_DATA, "%s: cannot open the file", name);

@@ -168,7 +168,7 @@ static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *ke
     if (!wm_utf8_valid(key))
         return wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld: %s \"%s\" is not valid UTF-8", spec, fid,
                             key_field, wm_text_escape(key, shown, sizeof shown));
-    w->key = wm_trimmed_dup(key);
+    w->key = wm_utf8_trimmed_dup(key);
     wm_text_escape(w->key, k, sizeof k);
     if (!*w->key) {
         wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld has an empty %s", spec, fid, key_field);
@@ -184,7 +184,7 @@ static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *ke
                      wm_text_escape(name, shown, sizeof shown));
         goto fail;
     }
-    w->name = name ? wm_trimmed_dup(name) : strdup(w->key);
+    w->name = name ? wm_utf8_trimmed_dup(name) : strdup(w->key);
 
     w->geom = OGR_F_StealGeometry(f);
     if (!w->geom || OGR_G_IsEmpty(w->geom)) {
@@ -405,4 +405,39 @@ void wm_layer_free(wm_layer *L)
     free(L->key_field);
     free(L->name_field);
     free(L);
+}
+
+wm_layer *wm_layer_select(const wm_layer *src, const size_t *index, size_t n, const char *const *names,
+                          wm_error *err)
+{
+    wm_layer *L = calloc(1, sizeof *L);
+    if (!L) goto oom;
+    L->spec = strdup(src->spec);
+    L->key_field = strdup(src->key_field);
+    L->name_field = src->name_field ? strdup(src->name_field) : NULL;
+    L->srs = src->srs ? OSRClone(src->srs) : NULL;
+    L->features = calloc(n ? n : 1, sizeof *L->features);
+    if (!L->spec || !L->key_field || !L->features) goto oom;
+    L->minx = L->miny = HUGE_VAL;
+    L->maxx = L->maxy = -HUGE_VAL;
+    for (size_t k = 0; k < n; k++) {
+        const wm_feature *f = &src->features[index[k]];
+        wm_feature *w = &L->features[L->n++];
+        w->key = strdup(f->key);
+        w->name = strdup(names && names[k] ? names[k] : f->name);
+        w->geom = OGR_G_Clone(f->geom);
+        if (!w->key || !w->name || !w->geom) goto oom;
+        OGREnvelope env;
+        OGR_G_GetEnvelope(w->geom, &env);
+        if (env.MinX < L->minx) L->minx = env.MinX;
+        if (env.MinY < L->miny) L->miny = env.MinY;
+        if (env.MaxX > L->maxx) L->maxx = env.MaxX;
+        if (env.MaxY > L->maxy) L->maxy = env.MaxY;
+    }
+    qsort(L->features, L->n, sizeof *L->features, compare_features);
+    return L;
+oom:
+    wm_layer_free(L);
+    wm_error_set(err, WM_EXIT_IO, "%s: out of memory", src->spec);
+    return NULL;
 }

@@ -63,6 +63,12 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
 /* Index of the feature with this key, or -1.  O(log n). */
 long wm_layer_find(const wm_layer *layer, const char *key);
 
+/* A new layer of `n` features of `src` (those at `index`), geometries
+ * copied, with `names` (NULL, or NULL entries: keep the name) as their
+ * names: e.g. the top wards of a ranking, labelled "1 Foleshill". */
+wm_layer *wm_layer_select(const wm_layer *src, const size_t *index, size_t n, const char *const *names,
+                          wm_error *err);
+
 void wm_layer_free(wm_layer *layer);
 
 #endif

@@ -14,37 +14,6 @@
 #include <string.h>
 #include <strings.h>
 
-void wm_split_layer_spec(const char *spec, char **file, char **layer)
-{
-    *layer = NULL;
-    VSIStatBufL st;
-    const char *colon = strrchr(spec, ':');
-    /* A path that exists as written wins over any reading of ':'. */
-    if (!colon || VSIStatL(spec, &st) == 0 || colon[1] == '/' || colon[1] == '\\' ||
-        colon[1] == '\0' || (colon == spec + 1)) {
-        *file = strdup(spec);
-        return;
-    }
-    *file = strndup(spec, (size_t)(colon - spec));
-    *layer = strdup(colon + 1);
-}
-
-char *wm_trimmed_dup(const char *s)
-{
-    size_t n = strlen(s);
-    size_t lead = wm_utf8_space_prefix(s, n);
-    s += lead;
-    n -= lead;
-    n -= wm_utf8_space_suffix(s, n);
-    return strndup(s, n);
-}
-
-static int has_extension(const char *path, const char *ext)
-{
-    size_t n = strlen(path), k = strlen(ext);
-    return n >= k && strcasecmp(path + n - k, ext) == 0;
-}
-
 static const char *skip_bom(const char *s)
 {
     if ((unsigned char)s[0] == 0xEF && (unsigned char)s[1] == 0xBB && (unsigned char)s[2] == 0xBF)
@@ -100,7 +69,7 @@ wm_table *wm_table_read(const char *spec, wm_error *err)
     CPLErrorReset();
     GDALDriverH drv = GDALIdentifyDriverEx(file, GDAL_OF_VECTOR, NULL, NULL);
     int is_csv = VSI_ISREG(st.st_mode) &&
-                 (has_extension(file, ".csv") || has_extension(file, ".tsv") ||
+                 (wm_has_suffix(file, ".csv") || wm_has_suffix(file, ".tsv") ||
                   (drv && strcasecmp(GDALGetDriverShortName(drv), "CSV") == 0));
     if (is_csv && wm_csv_check(file, file, &shape, err) != 0) goto fail;
 

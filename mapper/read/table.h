@@ -25,6 +25,7 @@
 #define WM_TABLE_H
 
 #include "error.h"
+#include "text.h"
 #include <stddef.h>
 
 typedef struct wm_table {
@@ -61,15 +62,5 @@ const char *wm_table_cell(const wm_table *t, size_t row, int col);
 long wm_table_line(const wm_table *t, size_t row);
 
 void wm_table_free(wm_table *t);
-
-/* Split "FILE:LAYER" into its parts.  A colon that belongs to the path
- * (a Windows drive, or a colon followed by '/' ) is not a separator; the
- * layer part is NULL when absent.  Returns malloc'd strings. */
-void wm_split_layer_spec(const char *spec, char **file, char **layer);
-
-/* A copy of `s` without leading and trailing white space: spaces, tabs,
- * CR, LF, and the Unicode spaces utf8.h lists (U+00A0 no-break space,
- * U+202F, U+3000, a stray U+FEFF ...). */
-char *wm_trimmed_dup(const char *s);
 
 #endif

@@ -1,6 +1,7 @@
 /* indicator_meta.h -- the metadata and manifest file format.
  *
- * A human-written text format of sections and key = value lines:
+ * A human-written text format of sections and key = value lines, read
+ * by sections.h (comments, continuation lines, BOM and CRLF):
  *
  *     # a comment (a line whose first non-blank character is '#')
  *     [indicator fuel_poverty_2020]
@@ -10,7 +11,7 @@
  * A section header is "[TYPE NAME...]": TYPE is its first word, NAME the
  * rest (trimmed, may be empty).  Keys are lower-case letters, digits and
  * '_'; the value is everything after the first '=', trimmed, and may be
- * empty.  Lines before the first section belong to a section with type
+ * empty; an indented line continues the value before it.  Lines before the first section belong to a section with type
  * "" (allowed only if the caller accepts it).  A UTF-8 byte-order mark
  * and CRLF line endings are accepted.  Every error names file:line.
  *
@@ -21,28 +22,14 @@
 #define WM_INDICATOR_META_H
 
 #include "error.h"
+#include "sections.h"
 #include <stddef.h>
 
-typedef struct wm_meta_kv {
-    char *key;
-    char *value;
-    int line;
-} wm_meta_kv;
-
-typedef struct wm_meta_section {
-    char *type;              /* "indicator", "source", ... ("" before any header) */
-    char *name;              /* the rest of the header, "" when none */
-    int line;                /* line of the header (0 for the headerless section) */
-    size_t n;
-    wm_meta_kv *kv;          /* in file order */
-} wm_meta_section;
-
-typedef struct wm_meta_doc {
-    char *path;              /* as given, for messages */
-    char *dir;               /* directory of path, for relative file names */
-    size_t n;
-    wm_meta_section *sections;
-} wm_meta_doc;
+/* The document, its sections and entries are those of sections.h;
+ * the metadata format adds no flags (every line is key = value). */
+typedef wm_entry wm_meta_kv;
+typedef wm_section wm_meta_section;
+typedef wm_sections wm_meta_doc;
 
 /* Read and parse the file at `path`.  Errors are WM_EXIT_DATA
  * ("path:12: ..."), or for a missing file "path: no such file". */
@@ -65,7 +52,7 @@ const char *wm_meta_get(const wm_meta_section *s, const char *key);
 const wm_meta_kv *wm_meta_find(const wm_meta_section *s, const char *key);
 
 /* Every value of `key`, in order, into a malloc'd array (*n entries). */
-const char **wm_meta_all(const wm_meta_section *s, const char *key, size_t *n);
+const char **wm_meta_all(const wm_meta_section *s, const char *key, size_t *n);   /* NULL: out of memory */
 
 /* Check `s` against the keys it may hold: `allowed` and `repeatable`
  * are NULL-terminated lists (`repeatable` may be NULL).  An unknown key
@@ -86,7 +73,7 @@ char *wm_meta_path(const wm_meta_doc *d, const char *name, char *buf, size_t siz
 /* Split "A | B | C" at `sep` into trimmed malloc'd parts; returns the
  * count, or -1 (nothing allocated) when there are more than `max`.
  * Free each part. */
-int wm_meta_split(const char *value, char sep, char **parts, int max);
+int wm_meta_split(const char *value, char sep, char **parts, int max);   /* -1 also when out of memory */
 
 void wm_meta_free(wm_meta_doc *d);
 

@@ -1,7 +1,5 @@
 #include "store.h"
 #include "home.h"
-#include "indicator_meta.h"
-#include "store_import.h"
 
 #include <errno.h>
 #include <limits.h>
@@ -40,22 +38,26 @@ static const char schema_sql[] =
     "  source_file TEXT, licence TEXT, aggregation TEXT NOT NULL, scale REAL,\n"
     "  derived_from TEXT, weight TEXT, apportion TEXT, class TEXT, notes TEXT,\n"
     "  headline INTEGER NOT NULL DEFAULT 0, seq INTEGER NOT NULL, imported_at TEXT,\n"
+    "  estimate TEXT,                    -- 'modelled' (at source), 'aggregates' (every aggregate), NULL\n"
+    "  interval TEXT,                    -- 'Wilson score', 'Byar' or NULL: how intervals are made\n"
+    "  compare_level REAL,               -- confidence (95 or 99.8) of the comparisons\n"
+    "  coverage_basis TEXT,              -- what coverage is measured in\n"
+    "  filter TEXT,                      -- the rows taken from a long table: 'COLUMN = VALUE; ...'\n"
+    "  weight_choices TEXT,              -- the weights allowed, in order (weight: the one used)\n"
     "  PRIMARY KEY (id, period));\n"
     "CREATE TABLE indicator_values (\n"
     "  indicator_id TEXT NOT NULL, period TEXT NOT NULL, geography TEXT NOT NULL,\n"
     "  area_code TEXT NOT NULL, value REAL, numerator REAL, denominator REAL,\n"
     "  n_areas INTEGER, n_missing INTEGER, status TEXT NOT NULL, published TEXT, method TEXT,\n"
+    "  coverage REAL,                    -- share (0-1) of the area held by sources with a value\n"
+    "  estimate TEXT,                    -- why the value is an estimate, NULL when it is not\n"
+    "  lower95 REAL, upper95 REAL, lower998 REAL, upper998 REAL,   -- confidence limits\n"
+    "  ci_method TEXT,                   -- 'Wilson score', 'Byar', 'exact Poisson' or NULL\n"
+    "  compare_authority TEXT NOT NULL DEFAULT 'not compared',   -- higher, similar, lower\n"
+    "  compare_england TEXT NOT NULL DEFAULT 'not compared',\n"
     "  PRIMARY KEY (indicator_id, period, geography, area_code)) WITHOUT ROWID;\n"
     "CREATE TABLE imports (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, source TEXT NOT NULL,\n"
     "  report TEXT NOT NULL);\n";
-
-char *wm_store_default_path(char *buf, size_t size)
-{
-    const char *env = getenv("WARDMAP_STORE");
-    if (env && *env) snprintf(buf, size, "%s", env);
-    else wm_home_path("out/store.sqlite", buf, size);
-    return buf;
-}
 
 static int sql_fail(wm_store *s, wm_error *err, const char *what)
 {
@@ -67,8 +69,7 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err)
     struct stat st;
     int exists = stat(path, &st) == 0;
     if (!exists && !create) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: no such store (build one with: wardmap import --manifest %s)",
-                     path, WM_STORE_BUNDLED_MANIFEST);
+        wm_error_set(err, WM_EXIT_DATA, "%s: no such store (make one with wardmap import; see docs/store.md)", path);
         return NULL;
     }
     if (!exists && wm_make_parent_dirs(path) != 0) {
@@ -165,89 +166,11 @@ void wm_store_rollback(wm_store *s)
     s->in_tx = 0;
 }
 
-/* ---- The bundled store ---- */
-
-/* The newest modification time of the manifest and the metadata files
- * it lists: a default store older than that is rebuilt. */
-static long long bundled_stamp(void)
-{
-    char path[PATH_MAX];
-    wm_home_path(WM_STORE_BUNDLED_MANIFEST, path, sizeof path);
-    struct stat st;
-    if (stat(path, &st) != 0) return -1;
-    long long stamp = (long long)st.st_mtime;
-    wm_error e;
-    wm_meta_doc *d = wm_meta_read(path, &e);
-    if (!d) return stamp;
-    for (size_t i = 0; i < d->n; i++) {
-        if (strcmp(d->sections[i].type, "imports") != 0) continue;
-        for (size_t k = 0; k < d->sections[i].n; k++) {
-            char p[PATH_MAX];
-            wm_meta_path(d, d->sections[i].kv[k].value, p, sizeof p);
-            if (stat(p, &st) == 0 && (long long)st.st_mtime > stamp) stamp = (long long)st.st_mtime;
-        }
-    }
-    wm_meta_free(d);
-    return stamp;
-}
-
-int wm_store_build_bundled(const char *store_path, wm_error *err)
-{
-    char def[PATH_MAX], manifest[PATH_MAX], tmp[PATH_MAX + 64];
-    const char *path = store_path ? store_path : wm_store_default_path(def, sizeof def);
-    wm_home_path(WM_STORE_BUNDLED_MANIFEST, manifest, sizeof manifest);
-    snprintf(tmp, sizeof tmp, "%s.%ld.tmp", path, (long)getpid());
-    unlink(tmp);
-    wm_store *s = wm_store_open(tmp, 1, err);
-    if (!s) return -1;
-    sqlite3_exec(s->db, "PRAGMA synchronous = OFF", NULL, NULL, NULL);
-    int rc = wm_import_manifest(s, manifest, NULL, err);
-    if (rc == 0) {
-        char sql[200];
-        snprintf(sql, sizeof sql, "INSERT OR REPLACE INTO store_info VALUES ('bundled_stamp', '%lld')",
-                 bundled_stamp());
-        if (sqlite3_exec(s->db, sql, NULL, NULL, NULL) != SQLITE_OK) rc = sql_fail(s, err, "cannot record the build");
-    }
-    wm_store_close(s);
-    if (rc == 0 && rename(tmp, path) != 0)
-        rc = wm_error_set(err, WM_EXIT_IO, "%s: cannot write the store: %s", path, strerror(errno));
-    if (rc != 0) unlink(tmp);
-    return rc;
-}
-
-static long long stored_stamp(wm_store *s)
-{
-    sqlite3_stmt *q = NULL;
-    long long v = -2;
-    if (sqlite3_prepare_v2(s->db, "SELECT value FROM store_info WHERE key = 'bundled_stamp'", -1, &q, NULL) ==
-            SQLITE_OK &&
-        sqlite3_step(q) == SQLITE_ROW)
-        v = sqlite3_column_int64(q, 0);
-    sqlite3_finalize(q);
-    return v;
-}
-
-wm_store *wm_store_open_for_reading(const char *path, wm_error *err)
-{
-    if (path) return wm_store_open(path, 0, err);
-    char def[PATH_MAX];
-    wm_store_default_path(def, sizeof def);
-    struct stat st;
-    if (stat(def, &st) == 0) {
-        wm_error e;
-        wm_store *s = wm_store_open(def, 0, &e);
-        /* No stamp: the user has imported into it, so it is theirs. */
-        if (s && (stored_stamp(s) == -2 || stored_stamp(s) == bundled_stamp())) return s;
-        wm_store_close(s);   /* stale, or an older schema: rebuild below */
-    }
-    if (wm_store_build_bundled(def, err) != 0) {
-        wm_error_prefix(err, "building the default store %s", def);
-        return NULL;
-    }
-    return wm_store_open(def, 0, err);
-}
-
-/* ---- Queries ---- */
+/* ---- Queries ----
+ *
+ * Every loop over a statement's rows ends by telling SQLITE_DONE (no more
+ * rows) from an error (corruption, a lock held too long, I/O): a store
+ * that cannot be read is an error, never an empty answer. */
 
 static void copy_text(char *dst, size_t size, const unsigned char *src)
 {
@@ -259,92 +182,132 @@ static double column_double(sqlite3_stmt *q, int col)
     return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
 }
 
-/* Fill `m` from the indicators row (id, period). */
-static int load_meta(wm_store *s, const char *id, const char *period, wm_indicator_meta *m,
-                     wm_error *err)
+static int prepare(wm_store *s, const char *sql, sqlite3_stmt **q, wm_error *err)
+{
+    if (sqlite3_prepare_v2(s->db, sql, -1, q, NULL) == SQLITE_OK) return 0;
+    *q = NULL;
+    return sql_fail(s, err, "cannot read the store");
+}
+
+/* After a loop of sqlite3_step: 0 when the rows ran out, else the error. */
+static int finish(wm_store *s, sqlite3_stmt *q, int rc, wm_error *err)
+{
+    int bad = rc != SQLITE_DONE && rc != SQLITE_ROW;
+    if (bad) sql_fail(s, err, "cannot read the store");
+    sqlite3_finalize(q);
+    return bad ? -1 : 0;
+}
+
+/* Fill `m` from the indicators row (id, period); 1 when there is none. */
+static int load_meta(wm_store *s, const char *id, const char *period, wm_indicator_meta *m, wm_error *err)
 {
     sqlite3_stmt *q = NULL;
-    const char *sql = "SELECT id, period, title, unit, polarity, family, geography, publisher, "
-                      "source_file, licence, aggregation, notes, COALESCE(label, id) FROM indicators "
-                      "WHERE id = ? AND period = ?";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    if (prepare(s,
+                "SELECT id, period, title, unit, polarity, family, geography, publisher, "
+                "source_file, licence, aggregation, notes, COALESCE(label, id), weight, estimate, "
+                "interval, compare_level, coverage_basis, filter FROM indicators "
+                "WHERE id = ? AND period = ?",
+                &q, err) != 0)
+        return -1;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) != SQLITE_ROW) {
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        memset(m, 0, sizeof *m);
+        copy_text(m->id, sizeof m->id, sqlite3_column_text(q, 0));
+        copy_text(m->period, sizeof m->period, sqlite3_column_text(q, 1));
+        copy_text(m->title, sizeof m->title, sqlite3_column_text(q, 2));
+        copy_text(m->unit, sizeof m->unit, sqlite3_column_text(q, 3));
+        copy_text(m->polarity, sizeof m->polarity, sqlite3_column_text(q, 4));
+        copy_text(m->family, sizeof m->family, sqlite3_column_text(q, 5));
+        copy_text(m->geography, sizeof m->geography, sqlite3_column_text(q, 6));
+        copy_text(m->publisher, sizeof m->publisher, sqlite3_column_text(q, 7));
+        copy_text(m->source_file, sizeof m->source_file, sqlite3_column_text(q, 8));
+        copy_text(m->licence, sizeof m->licence, sqlite3_column_text(q, 9));
+        copy_text(m->aggregation, sizeof m->aggregation, sqlite3_column_text(q, 10));
+        copy_text(m->notes, sizeof m->notes, sqlite3_column_text(q, 11));
+        copy_text(m->label, sizeof m->label, sqlite3_column_text(q, 12));
+        copy_text(m->weight, sizeof m->weight, sqlite3_column_text(q, 13));
+        copy_text(m->estimate, sizeof m->estimate, sqlite3_column_text(q, 14));
+        copy_text(m->interval, sizeof m->interval, sqlite3_column_text(q, 15));
+        m->compare_level = column_double(q, 16);
+        copy_text(m->coverage_basis, sizeof m->coverage_basis, sqlite3_column_text(q, 17));
+        copy_text(m->filter, sizeof m->filter, sqlite3_column_text(q, 18));
+        m->higher_is_worse = strcmp(m->polarity, "higher is worse") == 0    ? 1
+                             : strcmp(m->polarity, "higher is better") == 0 ? 0
+                                                                            : -1;
         sqlite3_finalize(q);
-        return wm_error_set(err, WM_EXIT_USAGE, "%s: no indicator %s for period %s", s->path, id, period);
+        return 0;
     }
-    memset(m, 0, sizeof *m);
-    copy_text(m->id, sizeof m->id, sqlite3_column_text(q, 0));
-    copy_text(m->period, sizeof m->period, sqlite3_column_text(q, 1));
-    copy_text(m->title, sizeof m->title, sqlite3_column_text(q, 2));
-    copy_text(m->unit, sizeof m->unit, sqlite3_column_text(q, 3));
-    copy_text(m->polarity, sizeof m->polarity, sqlite3_column_text(q, 4));
-    copy_text(m->family, sizeof m->family, sqlite3_column_text(q, 5));
-    copy_text(m->geography, sizeof m->geography, sqlite3_column_text(q, 6));
-    copy_text(m->publisher, sizeof m->publisher, sqlite3_column_text(q, 7));
-    copy_text(m->source_file, sizeof m->source_file, sqlite3_column_text(q, 8));
-    copy_text(m->licence, sizeof m->licence, sqlite3_column_text(q, 9));
-    copy_text(m->aggregation, sizeof m->aggregation, sqlite3_column_text(q, 10));
-    copy_text(m->notes, sizeof m->notes, sqlite3_column_text(q, 11));
-    copy_text(m->label, sizeof m->label, sqlite3_column_text(q, 12));
-    m->higher_is_worse = strcmp(m->polarity, "higher is worse") == 0   ? 1
-                         : strcmp(m->polarity, "higher is better") == 0 ? 0
-                                                                        : -1;
-    sqlite3_finalize(q);
-    return 0;
+    if (finish(s, q, rc, err) != 0) return -1;
+    return 1;
 }
 
 /* The period to use: `period` if held, else the latest one. */
-static int resolve_period(wm_store *s, const char *id, const char *period, char *out, size_t size,
-                          wm_error *err)
+static int resolve_period(wm_store *s, const char *id, const char *period, char *out, size_t size, wm_error *err)
 {
     sqlite3_stmt *q = NULL;
-    const char *sql = period ? "SELECT period FROM indicators WHERE id = ? AND period = ?"
-                             : "SELECT period FROM indicators WHERE id = ? ORDER BY period DESC LIMIT 1";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    if (prepare(s,
+                period ? "SELECT period FROM indicators WHERE id = ? AND period = ?"
+                       : "SELECT period FROM indicators WHERE id = ? ORDER BY period DESC LIMIT 1",
+                &q, err) != 0)
+        return -1;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     if (period) sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
         copy_text(out, size, sqlite3_column_text(q, 0));
         sqlite3_finalize(q);
         return 0;
     }
-    sqlite3_finalize(q);
+    if (finish(s, q, rc, err) != 0) return -1;
     /* Say what there is instead. */
     char near[400] = "";
     size_t used = 0;
-    const char *near_sql =
-        period ? "SELECT period FROM indicators WHERE id = ?1 ORDER BY period"
-               : "SELECT DISTINCT id FROM indicators WHERE id LIKE substr(?1, 1, 4) || '%' ORDER BY seq LIMIT 8";
-    if (sqlite3_prepare_v2(s->db, near_sql, -1, &q, NULL) == SQLITE_OK) {
-        sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-        while (sqlite3_step(q) == SQLITE_ROW && used + 70 < sizeof near)
-            used += (size_t)snprintf(near + used, sizeof near - used, "%s%s", used ? ", " : "",
-                                     (const char *)sqlite3_column_text(q, 0));
-        sqlite3_finalize(q);
-    }
+    if (prepare(s,
+                period ? "SELECT period FROM indicators WHERE id = ?1 ORDER BY period"
+                       : "SELECT DISTINCT id FROM indicators WHERE id LIKE substr(?1, 1, 4) || '%' ORDER BY seq "
+                         "LIMIT 8",
+                &q, err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && used + 70 < sizeof near)
+        used += (size_t)snprintf(near + used, sizeof near - used, "%s%s", used ? ", " : "",
+                                 (const char *)sqlite3_column_text(q, 0));
+    if (finish(s, q, rc, err) != 0) return -1;
     if (period)
-        return wm_error_set(err, WM_EXIT_USAGE, "%s: indicator %s has no period %s%s%s", s->path, id, period,
-                            used ? " (periods: " : "", used ? near : "");
-    return wm_error_set(err, WM_EXIT_USAGE, "%s: no indicator \"%s\"%s%s%s (see wardmap indicators)", s->path,
-                        id, used ? " (did you mean: " : "", near, used ? ")" : "");
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: indicator %s has no period %s%s%s%s", s->path, id, period,
+                            used ? " (periods: " : "", used ? near : "", used ? ")" : "");
+    return wm_error_set(err, WM_EXIT_USAGE, "%s: no indicator \"%s\"%s%s%s (see wardmap indicators)", s->path, id,
+                        used ? " (did you mean: " : "", near, used ? ")" : "");
 }
 
-int wm_store_match_geography(wm_store *s, const char *indicator_id, const char *geography,
-                             char *out, size_t size, wm_error *err)
+int wm_store_indicator(wm_store *s, const char *id, const char *period, wm_indicator_meta *meta, wm_error *err)
+{
+    char per[64];
+    if (resolve_period(s, id, period, per, sizeof per, err) != 0) return -1;
+    int rc = load_meta(s, id, per, meta, err);
+    if (rc > 0) return wm_error_set(err, WM_EXIT_USAGE, "%s: no indicator %s for period %s", s->path, id, per);
+    return rc;
+}
+
+int wm_store_match_geography(wm_store *s, const char *indicator_id, const char *geography, char *out, size_t size,
+                             wm_error *err)
 {
     out[0] = '\0';
     if (!geography || !*geography) return 0;
     sqlite3_stmt *q = NULL;
-    const char *sql = indicator_id
-                          ? "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? ORDER BY geography"
-                          : "SELECT geography FROM geographies UNION SELECT DISTINCT geography FROM areas "
-                            "ORDER BY 1";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    if (prepare(s,
+                indicator_id ? "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? ORDER BY "
+                               "geography"
+                             : "SELECT geography FROM geographies UNION SELECT DISTINCT geography FROM areas "
+                               "ORDER BY 1",
+                &q, err) != 0)
+        return -1;
     if (indicator_id) sqlite3_bind_text(q, 1, indicator_id, -1, SQLITE_STATIC);
     size_t glen = strlen(geography);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         const char *g = (const char *)sqlite3_column_text(q, 0);
         if (!g) continue;
         if (strcmp(g, geography) == 0) {
@@ -353,11 +316,9 @@ int wm_store_match_geography(wm_store *s, const char *indicator_id, const char *
         }
         /* A bare type matches any vintage: "ward" -> "ward25"; the
          * latest (sorted last) wins. */
-        if (strncmp(g, geography, glen) == 0 && g[glen] >= '0' && g[glen] <= '9')
-            snprintf(out, size, "%s", g);
+        if (strncmp(g, geography, glen) == 0 && g[glen] >= '0' && g[glen] <= '9') snprintf(out, size, "%s", g);
     }
-    sqlite3_finalize(q);
-    return 0;
+    return finish(s, q, rc, err);
 }
 
 int wm_store_geographies_held(wm_store *s, const char *id, const char *period, char *buf, size_t size)
@@ -365,38 +326,41 @@ int wm_store_geographies_held(wm_store *s, const char *id, const char *period, c
     sqlite3_stmt *q = NULL;
     buf[0] = '\0';
     size_t used = 0;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT geography, count(*) FROM indicator_values WHERE indicator_id = ? AND period = ? "
-                           "GROUP BY geography ORDER BY geography",
-                           -1, &q, NULL) != SQLITE_OK)
+    wm_error ignore;
+    if (prepare(s,
+                "SELECT geography, count(*) FROM indicator_values WHERE indicator_id = ? AND period = ? "
+                "GROUP BY geography ORDER BY geography",
+                &q, &ignore) != 0)
         return -1;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW && used + 40 < size)
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && used + 40 < size)
         used += (size_t)snprintf(buf + used, size - used, "%s%s(%d)", used ? " " : "",
                                  (const char *)sqlite3_column_text(q, 0), sqlite3_column_int(q, 1));
-    sqlite3_finalize(q);
-    return 0;
+    return finish(s, q, rc, &ignore);
 }
 
-int wm_store_boundary_layers(const char *store_path, wm_store_geography **out, size_t *n, wm_error *err)
+int wm_store_boundary_layers(wm_store *s, wm_store_geography **out, size_t *n, wm_error *err)
 {
     *out = NULL;
     *n = 0;
-    wm_store *s = wm_store_open_for_reading(store_path, err);
-    if (!s) return -1;
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(s->db,
-                           "SELECT geography, layer, code_field, name_field FROM geographies "
-                           "WHERE layer IS NOT NULL AND layer != '' ORDER BY geography",
-                           -1, &q, NULL) != SQLITE_OK) {
-        int rc = sql_fail(s, err, "cannot list the geographies");
-        wm_store_close(s);
-        return rc;
-    }
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    if (prepare(s,
+                "SELECT geography, layer, code_field, name_field FROM geographies "
+                "WHERE layer IS NOT NULL AND layer != '' ORDER BY geography",
+                &q, err) != 0)
+        return -1;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         wm_store_geography *more = realloc(*out, (*n + 1) * sizeof **out);
-        if (!more) break;
+        if (!more) {
+            sqlite3_finalize(q);
+            free(*out);
+            *out = NULL;
+            *n = 0;
+            return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
+        }
         *out = more;
         wm_store_geography *g = &(*out)[(*n)++];
         copy_text(g->geography, sizeof g->geography, sqlite3_column_text(q, 0));
@@ -404,29 +368,42 @@ int wm_store_boundary_layers(const char *store_path, wm_store_geography **out, s
         copy_text(g->code_field, sizeof g->code_field, sqlite3_column_text(q, 2));
         copy_text(g->name_field, sizeof g->name_field, sqlite3_column_text(q, 3));
     }
-    sqlite3_finalize(q);
-    wm_store_close(s);
+    if (finish(s, q, rc, err) != 0) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+        return -1;
+    }
     return 0;
 }
 
-/* Values of (id, period, geography) into a malloc'd array. */
 int wm_store_read_values(wm_store *s, const char *id, const char *period, const char *geography,
-                       wm_store_value **values, size_t *n, wm_error *err)
+                         wm_store_value **values, size_t *n, wm_error *err)
 {
+    *values = NULL;
+    *n = 0;
     sqlite3_stmt *q = NULL;
-    const char *sql =
-        "SELECT v.area_code, a.name, v.value, v.numerator, v.denominator, v.n_areas, v.n_missing, v.status, "
-        "v.method FROM indicator_values v LEFT JOIN areas a ON a.geography = v.geography AND a.code = v.area_code "
-        "WHERE v.indicator_id = ? AND v.period = ? AND v.geography = ? ORDER BY v.area_code";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) return sql_fail(s, err, "query");
+    if (prepare(s,
+                "SELECT v.area_code, a.name, v.value, v.numerator, v.denominator, v.n_areas, v.n_missing, v.status, "
+                "v.method, v.coverage, v.estimate, v.lower95, v.upper95, v.lower998, v.upper998, v.ci_method, "
+                "v.compare_authority, v.compare_england FROM indicator_values v LEFT JOIN areas a ON "
+                "a.geography = v.geography AND a.code = v.area_code WHERE v.indicator_id = ? AND v.period = ? "
+                "AND v.geography = ? ORDER BY v.area_code",
+                &q, err) != 0)
+        return -1;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
     size_t cap = 64, k = 0;
     wm_store_value *v = malloc(cap * sizeof *v);
-    int rc;
-    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
-        if (k == cap) { cap *= 2; v = realloc(v, cap * sizeof *v); }
+    int rc = SQLITE_NOMEM;
+    while (v && (rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (k == cap) {
+            wm_store_value *more = realloc(v, 2 * cap * sizeof *v);
+            if (!more) { rc = SQLITE_NOMEM; break; }
+            v = more;
+            cap *= 2;
+        }
         wm_store_value *x = &v[k++];
         memset(x, 0, sizeof *x);
         copy_text(x->area_code, sizeof x->area_code, sqlite3_column_text(q, 0));
@@ -438,41 +415,59 @@ int wm_store_read_values(wm_store *s, const char *id, const char *period, const 
         x->n_missing = sqlite3_column_int(q, 6);
         copy_text(x->status, sizeof x->status, sqlite3_column_text(q, 7));
         copy_text(x->method, sizeof x->method, sqlite3_column_text(q, 8));
+        x->coverage = column_double(q, 9);
+        copy_text(x->estimate_note, sizeof x->estimate_note, sqlite3_column_text(q, 10));
+        x->estimate = x->estimate_note[0] != '\0';
+        x->lower95 = column_double(q, 11);
+        x->upper95 = column_double(q, 12);
+        x->lower998 = column_double(q, 13);
+        x->upper998 = column_double(q, 14);
+        copy_text(x->ci_method, sizeof x->ci_method, sqlite3_column_text(q, 15));
+        copy_text(x->compare_authority, sizeof x->compare_authority, sqlite3_column_text(q, 16));
+        copy_text(x->compare_england, sizeof x->compare_england, sqlite3_column_text(q, 17));
     }
-    sqlite3_finalize(q);
-    if (rc != SQLITE_DONE) {
+    if (rc == SQLITE_NOMEM) {
+        sqlite3_finalize(q);
         free(v);
-        return sql_fail(s, err, "reading values");
+        return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
+    }
+    if (finish(s, q, rc, err) != 0) {
+        free(v);
+        return -1;
     }
     *values = v;
     *n = k;
     return 0;
 }
 
-int wm_store_values(const char *store_path, const char *indicator_id, const char *period,
-                    const char *geography, wm_store_value **values, size_t *n,
-                    wm_indicator_meta *meta, wm_error *err)
+/* The geography of `id` (period `per`) to read: `geography` resolved, or
+ * its own when NULL. */
+static int values_geography(wm_store *s, const char *id, const char *per, const char *geography,
+                            const wm_indicator_meta *m, char *geo, size_t size, wm_error *err)
+{
+    if (!geography) {
+        snprintf(geo, size, "%s", m->geography);
+        return 0;
+    }
+    if (wm_store_match_geography(s, id, geography, geo, size, err) != 0) return -1;
+    if (*geo) return 0;
+    char held[200];
+    wm_store_geographies_held(s, id, per, held, sizeof held);
+    return wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)", s->path,
+                        id, geography, held);
+}
+
+int wm_store_values(wm_store *s, const char *indicator_id, const char *period, const char *geography,
+                    wm_store_value **values, size_t *n, wm_indicator_meta *meta, wm_error *err)
 {
     *values = NULL;
     *n = 0;
-    wm_store *s = wm_store_open_for_reading(store_path, err);
-    if (!s) return -1;
-    char per[64], geo[32];
     wm_indicator_meta m;
-    int rc = resolve_period(s, indicator_id, period, per, sizeof per, err);
-    if (rc == 0) rc = load_meta(s, indicator_id, per, &m, err);
-    if (rc == 0) {
-        if (geography) rc = wm_store_match_geography(s, indicator_id, geography, geo, sizeof geo, err);
-        else snprintf(geo, sizeof geo, "%s", m.geography);
-    }
-    if (rc == 0 && !*geo) {
-        char held[200];
-        wm_store_geographies_held(s, indicator_id, per, held, sizeof held);
-        rc = wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)",
-                          s->path, indicator_id, geography ? geography : "?", held);
-    }
-    if (rc == 0) rc = wm_store_read_values(s, indicator_id, per, geo, values, n, err);
-    if (rc == 0 && meta) {
+    char geo[32];
+    if (wm_store_indicator(s, indicator_id, period, &m, err) != 0) return -1;
+    if (values_geography(s, indicator_id, m.period, geography, &m, geo, sizeof geo, err) != 0) return -1;
+    if (wm_store_read_values(s, indicator_id, m.period, geo, values, n, err) != 0) return -1;
+    if (meta) {
         *meta = m;
         snprintf(meta->values_geography, sizeof meta->values_geography, "%s", geo);
         for (size_t i = 0; i < *n; i++)
@@ -481,101 +476,103 @@ int wm_store_values(const char *store_path, const char *indicator_id, const char
                 break;
             }
     }
-    wm_store_close(s);
-    return rc;
+    return 0;
 }
 
-double *wm_store_values_for_layer(const char *store_path, const char *indicator_id,
-                                  const char *period, const char *geography,
-                                  const wm_layer *layer, wm_indicator_meta *meta,
-                                  wm_error *err)
+/* Index of `key` in values sorted by area code, or -1. */
+static long find_value(const wm_store_value *v, size_t n, const char *key)
 {
-    wm_store *s = wm_store_open_for_reading(store_path, err);
-    if (!s) return NULL;
-    char per[64], geo[32] = "";
+    size_t lo = 0, hi = n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(v[mid].area_code, key);
+        if (c == 0) return (long)mid;
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    return -1;
+}
+
+/* The geography whose codes match most of the layer's keys ("" when none
+ * matches any). */
+static int best_geography(wm_store *s, const char *id, const char *per, const wm_layer *layer, char *geo,
+                          size_t size, wm_error *err)
+{
+    geo[0] = '\0';
+    sqlite3_stmt *q = NULL;
+    if (prepare(s, "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? AND period = ?", &q,
+                err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, per, -1, SQLITE_STATIC);
+    size_t best = 0;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        const char *g = (const char *)sqlite3_column_text(q, 0);
+        wm_store_value *cand = NULL;
+        size_t nc = 0, hits = 0;
+        if (wm_store_read_values(s, id, per, g, &cand, &nc, err) != 0) {
+            sqlite3_finalize(q);
+            return -1;
+        }
+        for (size_t i = 0; i < layer->n; i++) hits += find_value(cand, nc, layer->features[i].key) >= 0;
+        if (hits > best) {
+            best = hits;
+            snprintf(geo, size, "%s", g);
+        }
+        free(cand);
+    }
+    return finish(s, q, rc, err);
+}
+
+double *wm_store_values_for_layer(wm_store *s, const char *indicator_id, const char *period, const char *geography,
+                                  const wm_layer *layer, wm_indicator_meta *meta, wm_error *err)
+{
     wm_indicator_meta m;
-    double *out = NULL;
-    wm_store_value *v = NULL;
-    size_t nv = 0;
-    if (resolve_period(s, indicator_id, period, per, sizeof per, err) != 0) goto done;
-    if (load_meta(s, indicator_id, per, &m, err) != 0) goto done;
+    char geo[32] = "";
+    if (wm_store_indicator(s, indicator_id, period, &m, err) != 0) return NULL;
     if (geography) {
-        if (wm_store_match_geography(s, indicator_id, geography, geo, sizeof geo, err) != 0) goto done;
-        if (!*geo) {
-            char held[200];
-            wm_store_geographies_held(s, indicator_id, per, held, sizeof held);
-            wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s has no values for geography %s (it has: %s)",
-                         s->path, indicator_id, geography, held);
-            goto done;
-        }
+        if (values_geography(s, indicator_id, m.period, geography, &m, geo, sizeof geo, err) != 0) return NULL;
     } else {
-        /* The geography whose codes match most of the layer's keys. */
-        sqlite3_stmt *q = NULL;
-        if (sqlite3_prepare_v2(s->db,
-                               "SELECT DISTINCT geography FROM indicator_values WHERE indicator_id = ? AND period = ?",
-                               -1, &q, NULL) != SQLITE_OK) {
-            sql_fail(s, err, "query");
-            goto done;
-        }
-        sqlite3_bind_text(q, 1, indicator_id, -1, SQLITE_STATIC);
-        sqlite3_bind_text(q, 2, per, -1, SQLITE_STATIC);
-        size_t best = 0;
-        while (sqlite3_step(q) == SQLITE_ROW) {
-            const char *g = (const char *)sqlite3_column_text(q, 0);
-            wm_store_value *cand = NULL;
-            size_t nc = 0, hits = 0;
-            if (wm_store_read_values(s, indicator_id, per, g, &cand, &nc, err) != 0) break;
-            for (size_t i = 0; i < layer->n; i++) {
-                size_t lo = 0, hi = nc;
-                while (lo < hi) {
-                    size_t mid = lo + (hi - lo) / 2;
-                    int c = strcmp(cand[mid].area_code, layer->features[i].key);
-                    if (c == 0) { hits++; break; }
-                    if (c < 0) lo = mid + 1; else hi = mid;
-                }
-            }
-            if (hits > best) { best = hits; snprintf(geo, sizeof geo, "%s", g); }
-            free(cand);
-        }
-        sqlite3_finalize(q);
+        if (best_geography(s, indicator_id, m.period, layer, geo, sizeof geo, err) != 0) return NULL;
         if (!*geo) {
             char held[200];
-            wm_store_geographies_held(s, indicator_id, per, held, sizeof held);
-            wm_error_set(err, WM_EXIT_DATA, "%s: no area of %s has a value of %s (it has values for: %s)",
-                         s->path, layer->spec, indicator_id, held);
-            goto done;
+            wm_store_geographies_held(s, indicator_id, m.period, held, sizeof held);
+            wm_error_set(err, WM_EXIT_DATA, "%s: no area of %s has a value of %s (it has values for: %s)", s->path,
+                         layer->spec, indicator_id, held);
+            return NULL;
         }
     }
-    if (wm_store_read_values(s, indicator_id, per, geo, &v, &nv, err) != 0) goto done;
-    out = malloc((layer->n + 1) * sizeof *out);
+    wm_store_value *v = NULL;
+    size_t nv = 0;
+    if (wm_store_read_values(s, indicator_id, m.period, geo, &v, &nv, err) != 0) return NULL;
+    double *out = malloc((layer->n + 1) * sizeof *out);
+    if (!out) {
+        free(v);
+        wm_error_set(err, WM_EXIT_IO, "out of memory");
+        return NULL;
+    }
     size_t matched = 0, with_value = 0, suppressed = 0;
     const char *method = NULL;
     for (size_t i = 0; i < layer->n; i++) {
         out[i] = NAN;
-        size_t lo = 0, hi = nv;
-        while (lo < hi) {
-            size_t mid = lo + (hi - lo) / 2;
-            int c = strcmp(v[mid].area_code, layer->features[i].key);
-            if (c == 0) {
-                matched++;
-                out[i] = v[mid].value;
-                if (!isnan(v[mid].value)) {
-                    with_value++;
-                    if (!method) method = v[mid].method;
-                } else if (strcmp(v[mid].status, "suppressed") == 0) {
-                    suppressed++;
-                }
-                break;
-            }
-            if (c < 0) lo = mid + 1; else hi = mid;
+        long k = find_value(v, nv, layer->features[i].key);
+        if (k < 0) continue;
+        matched++;
+        out[i] = v[k].value;
+        if (!isnan(v[k].value)) {
+            with_value++;
+            if (!method) method = v[k].method;
+        } else if (strcmp(v[k].status, "suppressed") == 0) {
+            suppressed++;
         }
     }
     if (matched == 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: no area of %s (key %s) is among the %zu %s areas of %s", s->path,
                      layer->spec, layer->key_field, nv, geo, indicator_id);
         free(out);
-        out = NULL;
-        goto done;
+        free(v);
+        return NULL;
     }
     if (meta) {
         *meta = m;
@@ -584,57 +581,171 @@ double *wm_store_values_for_layer(const char *store_path, const char *indicator_
         snprintf(meta->report, sizeof meta->report,
                  "store %s %s (%s): %zu/%zu areas have a value; %zu suppressed; %zu without a stored row; "
                  "%zu stored areas not in the layer",
-                 indicator_id, per, geo, with_value, layer->n, suppressed, layer->n - matched, nv - matched);
+                 indicator_id, m.period, geo, with_value, layer->n, suppressed, layer->n - matched, nv - matched);
     }
-done:
     free(v);
-    wm_store_close(s);
     return out;
 }
 
-int wm_store_list_indicators(const char *store_path, const char *geography,
-                             int headline_only, wm_indicator_meta **list, size_t *n,
-                             wm_error *err)
+int wm_store_area_value(wm_store *s, const char *indicator_id, const char *period, const char *code,
+                        double *value, char *name, size_t name_size, wm_error *err)
+{
+    wm_indicator_meta m;
+    if (wm_store_indicator(s, indicator_id, period, &m, err) != 0) return -1;
+    sqlite3_stmt *q = NULL;
+    if (prepare(s,
+                "SELECT v.value, a.name FROM indicator_values v LEFT JOIN areas a ON a.geography = v.geography AND "
+                "a.code = v.area_code WHERE v.indicator_id = ? AND v.period = ? AND v.area_code = ? "
+                "ORDER BY v.geography LIMIT 1",
+                &q, err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, indicator_id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, m.period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
+        *value = column_double(q, 0);
+        if (name) copy_text(name, name_size, sqlite3_column_text(q, 1));
+        sqlite3_finalize(q);
+        return 0;
+    }
+    if (finish(s, q, rc, err) != 0) return -1;
+    return 1;
+}
+
+int wm_store_list_indicators(wm_store *s, const char *geography, int headline_only, wm_indicator_meta **list,
+                             size_t *n, wm_error *err)
 {
     *list = NULL;
     *n = 0;
-    wm_store *s = wm_store_open_for_reading(store_path, err);
-    if (!s) return -1;
     char geo[32] = "";
-    if (geography && wm_store_match_geography(s, NULL, geography, geo, sizeof geo, err) != 0) {
-        wm_store_close(s);
-        return -1;
-    }
+    if (geography && wm_store_match_geography(s, NULL, geography, geo, sizeof geo, err) != 0) return -1;
     if (geography && !*geo) snprintf(geo, sizeof geo, "%s", geography);   /* matches nothing: empty list */
     sqlite3_stmt *q = NULL;
-    const char *sql =
-        "SELECT id, period FROM indicators i WHERE (?1 = 0 OR headline = 1) AND "
-        "(?2 IS NULL OR EXISTS (SELECT 1 FROM indicator_values v WHERE v.indicator_id = i.id AND "
-        "v.period = i.period AND v.geography = ?2)) ORDER BY seq, period";
-    if (sqlite3_prepare_v2(s->db, sql, -1, &q, NULL) != SQLITE_OK) {
-        int rc = sql_fail(s, err, "query");
-        wm_store_close(s);
-        return rc;
-    }
+    if (prepare(s,
+                "SELECT id, period FROM indicators i WHERE (?1 = 0 OR headline = 1) AND "
+                "(?2 IS NULL OR EXISTS (SELECT 1 FROM indicator_values v WHERE v.indicator_id = i.id AND "
+                "v.period = i.period AND v.geography = ?2)) ORDER BY seq, period",
+                &q, err) != 0)
+        return -1;
     sqlite3_bind_int(q, 1, headline_only);
     if (geography) sqlite3_bind_text(q, 2, geo, -1, SQLITE_STATIC);
     else sqlite3_bind_null(q, 2);
     size_t cap = 32, k = 0;
     wm_indicator_meta *out = malloc(cap * sizeof *out);
-    int rc = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    int rc = out ? SQLITE_OK : SQLITE_NOMEM;
+    while (out && (rc = sqlite3_step(q)) == SQLITE_ROW) {
         char id[64], per[32];
         copy_text(id, sizeof id, sqlite3_column_text(q, 0));
         copy_text(per, sizeof per, sqlite3_column_text(q, 1));
-        if (k == cap) { cap *= 2; out = realloc(out, cap * sizeof *out); }
-        if ((rc = load_meta(s, id, per, &out[k], err)) != 0) break;
+        if (k == cap) {
+            wm_indicator_meta *more = realloc(out, 2 * cap * sizeof *out);
+            if (!more) { rc = SQLITE_NOMEM; break; }
+            out = more;
+            cap *= 2;
+        }
+        if (load_meta(s, id, per, &out[k], err) != 0) {
+            sqlite3_finalize(q);
+            free(out);
+            return -1;
+        }
         snprintf(out[k].values_geography, sizeof out[k].values_geography, "%s", geography ? geo : "");
         k++;
     }
-    sqlite3_finalize(q);
-    wm_store_close(s);
-    if (rc != 0) { free(out); return rc; }
+    if (rc == SQLITE_NOMEM) {
+        sqlite3_finalize(q);
+        free(out);
+        return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
+    }
+    if (finish(s, q, rc, err) != 0) {
+        free(out);
+        return -1;
+    }
     *list = out;
+    *n = k;
+    return 0;
+}
+
+int wm_store_read_links(wm_store *s, const char *child_geography, const char *parent_geography,
+                        wm_store_link **links, size_t *n, wm_error *err)
+{
+    *links = NULL;
+    *n = 0;
+    sqlite3_stmt *q = NULL;
+    if (prepare(s,
+                "SELECT child_code, parent_code, method FROM area_links WHERE child_geography = ? AND "
+                "parent_geography = ? ORDER BY child_code",
+                &q, err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, child_geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, parent_geography, -1, SQLITE_STATIC);
+    size_t cap = 0, k = 0;
+    wm_store_link *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (k == cap) {
+            cap = cap ? 2 * cap : 256;
+            wm_store_link *more = realloc(out, cap * sizeof *out);
+            if (!more) {
+                sqlite3_finalize(q);
+                free(out);
+                return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
+            }
+            out = more;
+        }
+        copy_text(out[k].child, sizeof out[k].child, sqlite3_column_text(q, 0));
+        copy_text(out[k].parent, sizeof out[k].parent, sqlite3_column_text(q, 1));
+        copy_text(out[k].method, sizeof out[k].method, sqlite3_column_text(q, 2));
+        k++;
+    }
+    if (finish(s, q, rc, err) != 0) {
+        free(out);
+        return -1;
+    }
+    *links = out;
+    *n = k;
+    return 0;
+}
+
+int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm_store_area **areas, size_t *n,
+                        wm_error *err)
+{
+    *areas = NULL;
+    *n = 0;
+    sqlite3_stmt *q = NULL;
+    if (prepare(s,
+                "SELECT code, name, g FROM (SELECT code, name, geography AS g, 0 AS k FROM areas WHERE geography = "
+                "?1 UNION ALL SELECT DISTINCT a.code, a.name, a.geography, 1 FROM area_links l JOIN areas a ON "
+                "a.geography = l.parent_geography AND a.code = l.parent_code WHERE l.child_geography = ?1 AND ?2) "
+                "ORDER BY k, code",
+                &q, err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    sqlite3_bind_int(q, 2, with_parents);
+    size_t cap = 0, k = 0;
+    wm_store_area *out = NULL;
+    int rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
+        if (k == cap) {
+            cap = cap ? 2 * cap : 64;
+            wm_store_area *more = realloc(out, cap * sizeof *out);
+            if (!more) {
+                sqlite3_finalize(q);
+                free(out);
+                return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
+            }
+            out = more;
+        }
+        copy_text(out[k].code, sizeof out[k].code, sqlite3_column_text(q, 0));
+        copy_text(out[k].name, sizeof out[k].name, sqlite3_column_text(q, 1));
+        copy_text(out[k].geography, sizeof out[k].geography, sqlite3_column_text(q, 2));
+        k++;
+    }
+    if (finish(s, q, rc, err) != 0) {
+        free(out);
+        return -1;
+    }
+    *areas = out;
     *n = k;
     return 0;
 }

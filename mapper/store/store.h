@@ -10,12 +10,11 @@
  * "msoa11", "msoa21", "ward25", "lad24".  Where a function takes a
  * geography, a bare type ("ward", "lsoa") matches any vintage of it.
  *
- * The default store is <home>/out/store.sqlite (home.h), or the file
- * named by the WARDMAP_STORE environment variable.  When the default
- * store is asked for (store_path NULL) and is missing or was written by
- * an older schema, it is built from the bundled manifest first
- * (layers/indicators/coventry.manifest).  An explicitly named store is
- * never built implicitly: a missing file is a WM_EXIT_DATA error.
+ * Everything here works on an open store (wm_store_open); opening the
+ * default store, and building it when it is missing, is
+ * store_bundled.h's job.  Every read tells "no rows" from a store that
+ * cannot be read: a corrupt or locked store is an error, never an empty
+ * answer.
  *
  * Every writing operation is one SQLite transaction: a failed import
  * leaves the store exactly as it was.
@@ -29,10 +28,7 @@
 #include <stddef.h>
 
 /* Schema version, kept in PRAGMA user_version. */
-#define WM_STORE_SCHEMA 1
-
-/* The bundled manifest, relative to the home. */
-#define WM_STORE_BUNDLED_MANIFEST "layers/indicators/coventry.manifest"
+#define WM_STORE_SCHEMA 2
 
 /* Everything a figure, table or export needs to say about an indicator.
  * Fixed-size strings so callers need no free function; longer texts
@@ -52,22 +48,39 @@ typedef struct wm_indicator_meta {
     char licence[128];
     char aggregation[64];     /* "ratio of sums", "population-weighted mean", ... or "none" */
     char notes[512];          /* caveats, e.g. how an estimate was made; may be "" */
+    char weight[64];          /* the indicator that weights a weighted method (the one chosen when the
+                                 metadata allows several, e.g. "pop_mid2022"); "" for none */
+    char estimate[16];        /* "modelled" (every value modelled at source), "aggregates" (every
+                                 aggregated value is an estimate) or ""; see also each value's estimate */
+    char interval[16];        /* "Wilson score", "Byar" or "": how confidence intervals were made */
+    double compare_level;     /* confidence of the stored comparisons: 95 or 99.8 (NAN: none) */
+    char coverage_basis[160]; /* what each value's coverage is measured in, e.g. "pop_census2021_0_15" */
+    char filter[256];         /* rows taken from a long table, e.g. "Indicator = ...; Period = 2021/22" */
     /* Filled by wm_store_values_for_layer() only: */
     char values_geography[32];/* geography the values were taken at, e.g. "ward25" */
     char method[512];         /* how those values were made (from the first area with a value) */
     char report[256];         /* one line: "store ward25: 18/18 areas have a value; ..." */
 } wm_indicator_meta;
 
-/* The default store path (WARDMAP_STORE, else <home>/out/store.sqlite)
- * into buf; returns buf. */
-char *wm_store_default_path(char *buf, size_t size);
+typedef struct wm_store wm_store;
+typedef struct sqlite3 sqlite3;
 
-/* Build the bundled Coventry store from layers/ (the bundled manifest)
- * into `store_path` (NULL: the default path).  The store is written
- * under a temporary name and renamed into place, so a failed build
- * leaves any previous file untouched; directories are created as
- * needed.  Takes a second or two. */
-int wm_store_build_bundled(const char *store_path, wm_error *err);
+/* Open the store at `path`.  `create` makes a new file with the schema
+ * when none exists (directories included).  A file that is not a
+ * wardmap store, or one of another schema, is an error. */
+wm_store *wm_store_open(const char *path, int create, wm_error *err);
+
+void wm_store_close(wm_store *s);
+
+/* The path the store was opened from. */
+const char *wm_store_path(const wm_store *s);
+
+/* ---- Reading ---- */
+
+/* The metadata of indicator `id` for `period` (NULL: the latest period
+ * held).  Errors (WM_EXIT_USAGE): unknown indicator (the message lists
+ * near ids) or period (it lists the periods held). */
+int wm_store_indicator(wm_store *s, const char *id, const char *period, wm_indicator_meta *meta, wm_error *err);
 
 /* The values of indicator `indicator_id` for every feature of `layer`,
  * as a malloc'd array of layer->n doubles in the layer's feature order;
@@ -80,9 +93,8 @@ int wm_store_build_bundled(const char *store_path, wm_error *err);
  * Errors: unknown indicator (WM_EXIT_USAGE, the message lists near ids),
  * no values at the geography, no layer key matching any stored area
  * (WM_EXIT_DATA). */
-double *wm_store_values_for_layer(const char *store_path, const char *indicator_id,
-                                  const char *period, const char *geography,
-                                  const wm_layer *layer, wm_indicator_meta *meta,
+double *wm_store_values_for_layer(wm_store *s, const char *indicator_id, const char *period,
+                                  const char *geography, const wm_layer *layer, wm_indicator_meta *meta,
                                   wm_error *err);
 
 /* Every indicator (each id and period) that has values at `geography`
@@ -91,9 +103,8 @@ double *wm_store_values_for_layer(const char *store_path, const char *indicator_
  * `headline_only` keeps those marked for the ward table (table = yes in
  * their metadata).  The values_geography field is set to the geography
  * matched (or "" when `geography` is NULL). */
-int wm_store_list_indicators(const char *store_path, const char *geography,
-                             int headline_only, wm_indicator_meta **list, size_t *n,
-                             wm_error *err);
+int wm_store_list_indicators(wm_store *s, const char *geography, int headline_only, wm_indicator_meta **list,
+                             size_t *n, wm_error *err);
 
 /* One stored value with its components. */
 typedef struct wm_store_value {
@@ -106,36 +117,65 @@ typedef struct wm_store_value {
     int n_missing;            /* source areas that had no value */
     char status[16];          /* "published", "computed", "aggregated", "suppressed", "empty", "no data" */
     char method[512];
+    /* What the value covers and claims (docs/store.md, "Coverage, estimates and intervals"): */
+    double coverage;          /* share 0-1 of the area held by the source areas with a value, measured in
+                                 the indicator's coverage_basis; 1 for a published value, NAN unknown */
+    int estimate;             /* 1: an estimate (modelled at source, or apportioned from areas that do
+                                 not nest); such values have no interval */
+    char estimate_note[64];   /* why, e.g. "modelled at source", "apportioned from msoa11"; "" */
+    double lower95, upper95;  /* 95% confidence limits, in the value's unit; NAN: none */
+    double lower998, upper998;/* 99.8% confidence limits */
+    char ci_method[16];       /* "Wilson score", "Byar", "exact Poisson" or "" */
+    char compare_authority[16]; /* against the local authority's value: "higher", "similar", "lower"
+                                   or "not compared" (Fingertips: the benchmark outside the interval) */
+    char compare_england[16];   /* against England's value, where the store holds it */
 } wm_store_value;
 
 /* Every value of an indicator at one geography (sorted by area code),
  * malloc'd; *n receives the count.  Same period/geography rules as
- * wm_store_values_for_layer(); `meta` may be NULL. */
-int wm_store_values(const char *store_path, const char *indicator_id, const char *period,
-                    const char *geography, wm_store_value **values, size_t *n,
-                    wm_indicator_meta *meta, wm_error *err);
+ * wm_store_values_for_layer(), except that `geography` NULL is the
+ * indicator's own (published) geography; `meta` may be NULL. */
+int wm_store_values(wm_store *s, const char *indicator_id, const char *period, const char *geography,
+                    wm_store_value **values, size_t *n, wm_indicator_meta *meta, wm_error *err);
 
-/* ---- Lower level: an open store (for the importer and the tests) ---- */
+/* The stored value of indicator `id` (period NULL: the latest) for the
+ * area `code`, at whichever geography holds the area (the city is a
+ * lad, a ward a ward...), with the area's name into `name` (may be
+ * NULL).  Returns 0, 1 when the store holds no value row for that area,
+ * -1 on error.  *value may be NAN (a row saying No data). */
+int wm_store_area_value(wm_store *s, const char *id, const char *period, const char *code, double *value,
+                        char *name, size_t name_size, wm_error *err);
 
-typedef struct wm_store wm_store;
-typedef struct sqlite3 sqlite3;
+/* An area as the store holds it. */
+typedef struct wm_store_area {
+    char code[32];
+    char name[128];
+    char geography[32];       /* e.g. "ward25" */
+} wm_store_area;
 
-/* Open the store at `path`.  `create` makes a new file with the schema
- * when none exists (directories included).  A file that is not a
- * wardmap store, or one of a newer schema, is an error. */
-wm_store *wm_store_open(const char *path, int create, wm_error *err);
+/* The areas of `geography` (an exact name, e.g. ward25) sorted by code,
+ * then, with `with_parents`, every area they are linked to (their local
+ * authority, say) sorted by code; malloc'd, *n receives the count. */
+int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm_store_area **areas, size_t *n,
+                        wm_error *err);
 
-/* Open the default store, building it first when it is missing or
- * stale (see above); `path` NULL means the default. */
-wm_store *wm_store_open_for_reading(const char *path, wm_error *err);
+/* How one area nests in a larger one. */
+typedef struct wm_store_link {
+    char child[32];           /* area code, e.g. an LSOA */
+    char parent[32];          /* the area it lies in, e.g. its ward */
+    char method[64];          /* "best-fit lookup", "point on surface", ... */
+} wm_store_link;
 
-void wm_store_close(wm_store *s);
+/* Every link from `child_geography` to `parent_geography` (exact names,
+ * e.g. lsoa11 -> ward25), sorted by child code, malloc'd; *n receives the
+ * count (0 is not an error: the store holds no such links). */
+int wm_store_read_links(wm_store *s, const char *child_geography, const char *parent_geography,
+                        wm_store_link **links, size_t *n, wm_error *err);
+
+/* ---- Lower level (for the importer and the tests) ---- */
 
 /* The SQLite handle, for queries the API above does not cover. */
 sqlite3 *wm_store_db(wm_store *s);
-
-/* The path the store was opened from. */
-const char *wm_store_path(const wm_store *s);
 
 /* Transactions: begin (immediate), commit, rollback. */
 int wm_store_begin(wm_store *s, wm_error *err);
@@ -148,7 +188,8 @@ int wm_store_read_values(wm_store *s, const char *id, const char *period, const 
                          wm_store_value **values, size_t *n, wm_error *err);
 
 /* The geographies indicator `id` (period `period`) has values for,
- * with their area counts, into buf: "lad25(1) lsoa11(195) ward25(18)". */
+ * with their area counts, into buf: "lad25(1) lsoa11(195) ward25(18)".
+ * Returns -1 (buf empty) when the store cannot be read. */
 int wm_store_geographies_held(wm_store *s, const char *id, const char *period, char *buf, size_t size);
 
 /* A geography of the store that has a boundary layer, and how to read it. */
@@ -162,7 +203,7 @@ typedef struct wm_store_geography {
 /* Every geography with a boundary layer (sorted by name), malloc'd; *n
  * receives the count.  For writers that carry all geographies, such as
  * the GeoPackage export. */
-int wm_store_boundary_layers(const char *store_path, wm_store_geography **list, size_t *n, wm_error *err);
+int wm_store_boundary_layers(wm_store *s, wm_store_geography **list, size_t *n, wm_error *err);
 
 /* Resolve a geography name ("ward", "ward25") to one the store holds
  * values for, for this indicator (id NULL: any); "" when none.  An

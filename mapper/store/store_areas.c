@@ -3,8 +3,10 @@
  * geography nests in another, by lookups or by point on surface. */
 #include "store_internal.h"
 #include "join.h"
+#include "number.h"
 #include "table.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -157,8 +159,212 @@ done:
 
 /* ---- [link CHILD PARENT] ---- */
 
-static const char *const link_keys[] = { "method", "fallback", "notes", NULL };
+static const char *const link_keys[] = { "method", "fallback", "notes", "follow", "split_by", NULL };
 static const char *const link_repeat[] = { "lookup", NULL };
+
+/* ---- follow = NEWER | FILE | CHILD COL | NEWER COL | CHANGE COL ----
+ *
+ * One membership across vintages: each child area goes to the parent of
+ * the newer areas it became (ONS LSOA 2011 -> 2021 lookup, change codes
+ * U unchanged, S split, M merged, X irregular), whose links to PARENT are
+ * already in the store.  Parts in several parents: the parent holding most
+ * of the parts' weight (split_by = FILE | CODE COL | WEIGHT COL, e.g. the
+ * Census 2021 population), so the child stays whole (best fit). */
+
+typedef struct follow_row {
+    char *child, *newer, *change;
+    long line;
+} follow_row;
+
+static int cmp_follow(const void *a, const void *b)
+{
+    const follow_row *x = a, *y = b;
+    int c = strcmp(x->child, y->child);
+    return c ? c : strcmp(x->newer, y->newer);
+}
+
+typedef struct follow_plan {
+    long *assign;             /* parent index per child, -1: not placed */
+    char **method;            /* per child, malloc'd */
+    size_t counts[5];         /* U, S, M, X, other */
+} follow_plan;
+
+/* " (Name)" of an area, or "" when it has none. */
+static const char *area_name(wm_imp_ctx *c, const char *geo, const char *code, char *buf, size_t size)
+{
+    sqlite3_stmt *q = NULL;
+    buf[0] = '\0';
+    if (sqlite3_prepare_v2(c->db, "SELECT name FROM areas WHERE geography = ? AND code = ?", -1, &q, NULL) ==
+        SQLITE_OK) {
+        sqlite3_bind_text(q, 1, geo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+            snprintf(buf, size, " (%s)", (const char *)sqlite3_column_text(q, 0));
+    }
+    sqlite3_finalize(q);
+    return buf;
+}
+
+static const char *change_words(const char *code)
+{
+    return strcmp(code, "U") == 0 ? "U: unchanged" : strcmp(code, "S") == 0 ? "S: split"
+           : strcmp(code, "M") == 0 ? "M: merged" : strcmp(code, "X") == 0 ? "X: irregular" : code;
+}
+
+static int follow_links(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec, const char *child_geo,
+                        const char *parent_geo, const wm_area_set *kids, const wm_area_set *parents,
+                        follow_plan *plan, char *source, size_t ssize, wm_error *err)
+{
+    char *f[5] = { 0 }, *w[3] = { 0 };
+    int nf = wm_meta_split(wm_meta_get(sec, "follow"), '|', f, 5);
+    int nw = 0, rc = -1;
+    wm_table *t = NULL, *wt = NULL;
+    follow_row *rows = NULL;
+    size_t nrows = 0;
+    wm_area_set newer = { 0 };
+    long *newer_parent = NULL;
+    double *weight = NULL;
+    if (nf != 5 || !wm_imp_valid_geography(f[0])) {
+        wm_meta_error(d, wm_meta_find(sec, "follow")->line, err,
+                      "follow = NEWER GEOGRAPHY | FILE | CHILD COLUMN | NEWER COLUMN | CHANGE COLUMN expected");
+        goto done;
+    }
+    const char *split_by = wm_meta_get(sec, "split_by");
+    if (split_by && (nw = wm_meta_split(split_by, '|', w, 3)) != 3) {
+        wm_meta_error(d, wm_meta_find(sec, "split_by")->line, err,
+                      "split_by = FILE | CODE COLUMN | WEIGHT COLUMN expected");
+        goto done;
+    }
+    if (!wm_imp_has_links(c, f[0], parent_geo)) {
+        wm_meta_error(d, sec->line, err, "[link %s]: follow = %s needs the links %s -> %s first (a [link %s %s] "
+                      "section above this one)", sec->name, f[0], f[0], parent_geo, f[0], parent_geo);
+        goto done;
+    }
+    if (wm_imp_load_areas(c, f[0], &newer, err) != 0) goto done;
+    newer_parent = malloc((newer.n + 1) * sizeof *newer_parent);
+    char newer_method[300];
+    wm_imp_load_links(c, f[0], &newer, parent_geo, parents, newer_parent, newer_method, sizeof newer_method);
+    char path[PATH_MAX];
+    t = wm_table_read(wm_meta_path(d, f[1], path, sizeof path), err);
+    if (!t) goto done;
+    int cc = wm_table_require_column(t, f[2], err), nc = cc < 0 ? -1 : wm_table_require_column(t, f[3], err);
+    int xc = nc < 0 ? -1 : wm_table_require_column(t, f[4], err);
+    if (xc < 0) goto done;
+    rows = malloc((t->nrows + 1) * sizeof *rows);
+    for (size_t r = 0; r < t->nrows; r++) {
+        char *a = wm_trimmed_dup(wm_table_cell(t, r, cc)), *b = wm_trimmed_dup(wm_table_cell(t, r, nc));
+        if (!*a || !*b) { free(a); free(b); continue; }
+        rows[nrows].child = a;
+        rows[nrows].newer = b;
+        rows[nrows].change = wm_trimmed_dup(wm_table_cell(t, r, xc));
+        rows[nrows++].line = wm_table_line(t, r);
+    }
+    qsort(rows, nrows, sizeof *rows, cmp_follow);
+    if (nw == 3) {
+        wt = wm_table_read(wm_meta_path(d, w[0], path, sizeof path), err);
+        if (!wt) goto done;
+        int wc = wm_table_require_column(wt, w[1], err), vc = wc < 0 ? -1 : wm_table_require_column(wt, w[2], err);
+        if (vc < 0) goto done;
+        /* Only the newer areas of the study are needed. */
+        weight = malloc((newer.n + 1) * sizeof *weight);
+        for (size_t i = 0; i < newer.n; i++) weight[i] = NAN;
+        for (size_t r = 0; r < wt->nrows; r++) {
+            long i = wm_imp_area_find(&newer, wm_table_cell(wt, r, wc));
+            double v;
+            if (i >= 0 && wm_number_parse(wm_table_cell(wt, r, vc), &v) == WM_NUM_VALUE) weight[i] = v;
+        }
+    }
+    snprintf(source, ssize, "%s; %s -> %s links%s%s", wm_imp_base_name(f[1]), f[0], parent_geo,
+             nw == 3 ? "; " : "", nw == 3 ? wm_imp_base_name(w[0]) : "");
+    rc = 0;
+    for (size_t i = 0; i < kids->n && rc == 0; i++) {
+        plan->assign[i] = -1;
+        /* The child's rows (sorted by child). */
+        size_t lo = 0, hi = nrows;
+        while (lo < hi) {
+            size_t mid = lo + (hi - lo) / 2;
+            if (strcmp(rows[mid].child, kids->code[i]) < 0) lo = mid + 1;
+            else hi = mid;
+        }
+        size_t first = lo, end = lo;
+        while (end < nrows && strcmp(rows[end].child, kids->code[i]) == 0) end++;
+        if (first == end) continue;     /* not in the change table: the caller falls back or fails */
+        const char *change = rows[first].change;
+        for (size_t k = first; k < end; k++)
+            if (strcmp(rows[k].change, change) != 0) change = "mixed";
+        int slot = strcmp(change, "U") == 0 ? 0 : strcmp(change, "S") == 0 ? 1 : strcmp(change, "M") == 0 ? 2
+                   : strcmp(change, "X") == 0 ? 3 : 4;
+        plan->counts[slot]++;
+        /* The parent of each part, and the weight each parent gets. */
+        long best = -1;
+        double best_w = -1, total_w = 0;
+        int nparents = 0, unweighed = 0;
+        long seen[16];
+        double seen_w[16];
+        for (size_t k = first; k < end; k++) {
+            long ni = wm_imp_area_find(&newer, rows[k].newer);
+            if (ni < 0 || newer_parent[ni] < 0) {
+                rc = wm_meta_error(d, sec->line, err, "[link %s]: %s %s became %s %s (%s:%ld), which has no %s "
+                                   "link", sec->name, child_geo, kids->code[i], f[0], rows[k].newer,
+                                   wm_imp_base_name(f[1]), rows[k].line, parent_geo);
+                break;
+            }
+            double wk = weight ? weight[ni] : NAN;
+            if (isnan(wk)) unweighed = 1;
+            else total_w += wk;
+            int j = 0;
+            while (j < nparents && seen[j] != newer_parent[ni]) j++;
+            if (j == nparents) {
+                if (nparents == 16) { rc = wm_meta_error(d, sec->line, err, "too many parts"); break; }
+                seen[nparents] = newer_parent[ni];
+                seen_w[nparents++] = 0;
+            }
+            if (!isnan(wk)) seen_w[j] += wk;
+        }
+        if (rc != 0) break;
+        char m[300];
+        if (nparents == 1) {
+            best = seen[0];
+            if (end - first == 1)
+                wm_imp_fmt(m, sizeof m, "one membership with %s: follows %s %s (%s)", f[0], f[0], rows[first].newer,
+                           change_words(change));
+            else
+                wm_imp_fmt(m, sizeof m, "one membership with %s: its %zu %s parts all in one %s (%s)", f[0],
+                           end - first, f[0], parent_geo, change_words(change));
+        } else {
+            if (!weight || unweighed) {
+                rc = wm_meta_error(d, sec->line, err, "[link %s]: %s %s became %s areas in %d %s areas; give "
+                                   "split_by = FILE | CODE COLUMN | WEIGHT COLUMN (with a weight for each) to choose",
+                                   sec->name, child_geo, kids->code[i], f[0], nparents, parent_geo);
+                break;
+            }
+            for (int j = 0; j < nparents; j++)
+                if (seen_w[j] > best_w || (seen_w[j] == best_w && strcmp(parents->code[seen[j]],
+                                                                        parents->code[best]) < 0)) {
+                    best = seen[j];
+                    best_w = seen_w[j];
+                }
+            char b1[32], b2[32];
+            wm_imp_fmt(m, sizeof m, "one membership with %s: %s parts in %d %s areas; the one holding most %s "
+                       "(%s of %s) (%s)", f[0], f[0], nparents, parent_geo, w[2],
+                       wm_format_count((size_t)llround(best_w), b1, sizeof b1),
+                       wm_format_count((size_t)llround(total_w), b2, sizeof b2), change_words(change));
+        }
+        plan->assign[i] = best;
+        plan->method[i] = strdup(m);
+    }
+done:
+    for (int i = 0; i < nf; i++) free(f[i]);
+    for (int i = 0; i < nw; i++) free(w[i]);
+    for (size_t i = 0; i < nrows; i++) { free(rows[i].child); free(rows[i].newer); free(rows[i].change); }
+    free(rows);
+    free(newer_parent);
+    free(weight);
+    wm_imp_area_set_free(&newer);
+    wm_table_free(t);
+    wm_table_free(wt);
+    return rc;
+}
 
 int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec, wm_error *err)
 {
@@ -170,9 +376,15 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
                              sec->name);
     size_t nsteps = 0;
     const char **lookups = wm_meta_all(sec, "lookup", &nsteps);
+    if (!lookups) return wm_meta_error(d, sec->line, err, "out of memory");
     const char *method = wm_meta_get(sec, "method");
     const char *fallback = wm_meta_get(sec, "fallback");
+    const char *follow = wm_meta_get(sec, "follow");
     int spatial = method && strcmp(method, "point-on-surface") == 0;
+    follow_plan plan = { 0 };
+    char follow_source[600] = "";
+    char differ[2000] = "";
+    size_t ndiffer = 0, by_follow = 0;
     int rc = -1;
     wm_area_set kids = { 0 }, parents = { 0 };
     wm_code_map map = { 0 };
@@ -190,9 +402,17 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
         wm_meta_error(d, wm_meta_find(sec, "fallback")->line, err, "fallback can only be \"point-on-surface\"");
         goto done;
     }
-    if (!spatial && nsteps == 0) {
-        wm_meta_error(d, sec->line, err, "[link %s] needs lookup = FILE | CHILD COLUMN | PARENT COLUMN, or "
-                      "method = point-on-surface", sec->name);
+    if (!spatial && nsteps == 0 && !follow) {
+        wm_meta_error(d, sec->line, err, "[link %s] needs lookup = FILE | CHILD COLUMN | PARENT COLUMN, "
+                      "follow = ..., or method = point-on-surface", sec->name);
+        goto done;
+    }
+    if (spatial && follow) {
+        wm_meta_error(d, sec->line, err, "[link %s]: give follow or method = point-on-surface, not both", sec->name);
+        goto done;
+    }
+    if (wm_meta_get(sec, "split_by") && !follow) {
+        wm_meta_error(d, wm_meta_find(sec, "split_by")->line, err, "split_by goes with follow = ...");
         goto done;
     }
     if (spatial && nsteps > 0) {
@@ -209,6 +429,18 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
     assign = malloc((kids.n + 1) * sizeof *assign);
     for (size_t i = 0; i < kids.n; i++) assign[i] = -1;
     size_t by_lookup = 0, by_point = 0;
+    if (follow) {
+        plan.assign = malloc((kids.n + 1) * sizeof *plan.assign);
+        plan.method = calloc(kids.n + 1, sizeof *plan.method);
+        if (follow_links(c, d, sec, child_geo, parent_geo, &kids, &parents, &plan, follow_source,
+                         sizeof follow_source, err) != 0)
+            goto done;
+        for (size_t i = 0; i < kids.n; i++)
+            if (plan.assign[i] >= 0) {
+                assign[i] = plan.assign[i];
+                by_follow++;
+            }
+    }
     if (nsteps > 0) {
         steps = calloc(nsteps, sizeof *steps);
         parts = calloc(nsteps * 3, sizeof *parts);
@@ -242,6 +474,20 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
                               child_geo, kids.code[i], p, parent_geo);
                 goto done;
             }
+            if (assign[i] >= 0) {
+                /* Placed by follow: say where the published lookup differs. */
+                if (assign[i] != pi) {
+                    size_t l = strlen(differ);
+                    char n1[128], n2[128];
+                    if (ndiffer < 20)
+                        snprintf(differ + l, sizeof differ - l, "%s%s: %s%s in the lookup, %s%s here",
+                                 ndiffer ? "; " : "", kids.code[i], p, area_name(c, parent_geo, p, n1, sizeof n1),
+                                 parents.code[assign[i]],
+                                 area_name(c, parent_geo, parents.code[assign[i]], n2, sizeof n2));
+                    ndiffer++;
+                }
+                continue;
+            }
             assign[i] = pi;
             by_lookup++;
         }
@@ -268,6 +514,10 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
             if (broken)
                 wm_meta_error(d, sec->line, err, "[link %s]: %s %s has no parent: the lookups stop at %s", sec->name,
                               child_geo, kids.code[i], broken);
+            else if (follow && nsteps == 0 && !fallback)
+                wm_meta_error(d, sec->line, err, "[link %s]: %s %s is not in the change table of follow (add "
+                              "lookup = ... or fallback = point-on-surface to place it)", sec->name, child_geo,
+                              kids.code[i]);
             else if (nsteps > 0 && !fallback)
                 wm_meta_error(d, sec->line, err, "[link %s]: %s %s is not in the lookup (add fallback = "
                               "point-on-surface to place it spatially)", sec->name, child_geo, kids.code[i]);
@@ -287,28 +537,44 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
     }
     rc = 0;
     for (size_t i = 0; i < kids.n && rc == 0; i++) {
-        int looked_up = nsteps > 0 && wm_code_map_get(&map, kids.code[i]) != NULL;
+        int followed = plan.method && plan.method[i];
+        int looked_up = !followed && nsteps > 0 && wm_code_map_get(&map, kids.code[i]) != NULL;
         sqlite3_reset(ins);
         sqlite3_bind_text(ins, 1, child_geo, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 2, kids.code[i], -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 3, parent_geo, -1, SQLITE_STATIC);
         sqlite3_bind_text(ins, 4, parents.code[assign[i]], -1, SQLITE_STATIC);
-        sqlite3_bind_text(ins, 5, looked_up ? (nsteps > 1 ? "chained lookups" : "best-fit lookup") : "point on surface",
-                          -1, SQLITE_STATIC);
-        if (looked_up) sqlite3_bind_text(ins, 6, source, -1, SQLITE_STATIC);
+        const char *m = followed ? plan.method[i] : looked_up ? (nsteps > 1 ? "chained lookups" : "best-fit lookup")
+                                                              : "point on surface";
+        sqlite3_bind_text(ins, 5, m, -1, SQLITE_STATIC);
+        if (followed) sqlite3_bind_text(ins, 6, follow_source, -1, SQLITE_STATIC);
+        else if (looked_up) sqlite3_bind_text(ins, 6, source, -1, SQLITE_STATIC);
         else sqlite3_bind_text(ins, 6, "boundary layers", -1, SQLITE_STATIC);
         if (sqlite3_step(ins) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing links");
     }
     sqlite3_finalize(ins);
     if (rc == 0) {
+        if (by_follow)
+            wm_imp_say(c, "link %s -> %s: %zu areas follow their %.*s areas (%zu U unchanged, %zu S split, %zu M merged, "
+                       "%zu X irregular%s) (%s)", child_geo, parent_geo, by_follow,
+                       (int)strcspn(wm_meta_get(sec, "follow"), " |"), wm_meta_get(sec, "follow"),
+                       plan.counts[0], plan.counts[1], plan.counts[2], plan.counts[3],
+                       plan.counts[4] ? ", some of mixed codes" : "", follow_source);
+        if (follow && nsteps > 0)
+            wm_imp_say(c, "  %zu %s areas in another %s than the lookup %s gives%s%s", ndiffer, child_geo, parent_geo,
+                       source, ndiffer ? ": " : "", differ);
         if (by_lookup)
-            wm_imp_say(c, "link %s -> %s: %zu areas by %s (%s)", child_geo, parent_geo, by_lookup,
-                nsteps > 1 ? "chained lookups" : "best-fit lookup", source);
+            wm_imp_say(c, "link %s -> %s: %zu areas by %s (%s)%s", child_geo, parent_geo, by_lookup,
+                nsteps > 1 ? "chained lookups" : "best-fit lookup", source, follow ? ", not in the change table" : "");
         if (by_point)
             wm_imp_say(c, "link %s -> %s: %zu areas by point on surface in the %s boundaries", child_geo, parent_geo,
                 by_point, parent_geo);
     }
 done:
+    if (plan.method)
+        for (size_t i = 0; i < kids.n; i++) free(plan.method[i]);
+    free(plan.method);
+    free(plan.assign);
     if (parts)
         for (size_t k = 0; k < nsteps * 3; k++) free(parts[k]);
     free(parts);

@@ -111,18 +111,30 @@ long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *
     sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
     long linked = 0;
+    char first[400] = "";
+    int mixed = 0;
     while (sqlite3_step(q) == SQLITE_ROW) {
         long ci = wm_imp_area_find(children, (const char *)sqlite3_column_text(q, 0));
         long pi = wm_imp_area_find(parents, (const char *)sqlite3_column_text(q, 1));
         if (ci < 0 || pi < 0) continue;
         parent[ci] = pi;
         linked++;
+        const char *m = (const char *)sqlite3_column_text(q, 2);
         if (method && !method[0]) {
-            const char *m = (const char *)sqlite3_column_text(q, 2);
             const char *src = (const char *)sqlite3_column_text(q, 3);
+            snprintf(first, sizeof first, "%s", m);
             if (src && *src) snprintf(method, msize, "%s (%s)", m, src);
             else snprintf(method, msize, "%s", m);
+        } else if (method && strcmp(m, first) != 0) {
+            mixed = 1;
         }
+    }
+    /* Links made one by one (follow = ...) carry their own words after a
+     * colon: the route names what they share ("one membership with lsoa21"). */
+    if (method && mixed) {
+        const char *colon = strchr(method, ':'), *paren = strrchr(method, '(');
+        if (colon && paren && paren > colon)
+            memmove((char *)colon, paren - 1, strlen(paren - 1) + 1);
     }
     sqlite3_finalize(q);
     return linked;
@@ -205,8 +217,11 @@ int wm_imp_valid_geography(const char *g)
 sqlite3_stmt *wm_imp_prepare_value_insert(wm_imp_ctx *c)
 {
     sqlite3_stmt *q = NULL;
-    sqlite3_prepare_v2(c->db, "INSERT INTO indicator_values VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", -1, &q,
-                       NULL);
+    sqlite3_prepare_v2(c->db,
+                       "INSERT INTO indicator_values (indicator_id, period, geography, area_code, value, numerator, "
+                       "denominator, n_areas, n_missing, status, published, method, coverage, estimate) "
+                       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                       -1, &q, NULL);
     return q;
 }
 
@@ -216,24 +231,25 @@ static void bind_double_or_null(sqlite3_stmt *q, int i, double v)
     else sqlite3_bind_double(q, i, v);
 }
 
-int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
-                        const char *code, double value, double num, double den, int n_areas, int n_missing,
-                        const char *status, const char *published, const char *method, wm_error *err)
+int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const wm_imp_row *row, wm_error *err)
 {
     sqlite3_reset(q);
-    sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
-    sqlite3_bind_text(q, 4, code, -1, SQLITE_STATIC);
-    bind_double_or_null(q, 5, value);
-    bind_double_or_null(q, 6, num);
-    bind_double_or_null(q, 7, den);
-    sqlite3_bind_int(q, 8, n_areas);
-    sqlite3_bind_int(q, 9, n_missing);
-    sqlite3_bind_text(q, 10, status, -1, SQLITE_STATIC);
-    if (published) sqlite3_bind_text(q, 11, published, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 1, row->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, row->period, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 3, row->geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 4, row->code, -1, SQLITE_STATIC);
+    bind_double_or_null(q, 5, row->value);
+    bind_double_or_null(q, 6, row->num);
+    bind_double_or_null(q, 7, row->den);
+    sqlite3_bind_int(q, 8, row->n_areas);
+    sqlite3_bind_int(q, 9, row->n_missing);
+    sqlite3_bind_text(q, 10, row->status, -1, SQLITE_STATIC);
+    if (row->published) sqlite3_bind_text(q, 11, row->published, -1, SQLITE_STATIC);
     else sqlite3_bind_null(q, 11);
-    sqlite3_bind_text(q, 12, method, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 12, row->method, -1, SQLITE_STATIC);
+    bind_double_or_null(q, 13, row->coverage);
+    if (row->estimate) sqlite3_bind_text(q, 14, row->estimate, -1, SQLITE_STATIC);
+    else sqlite3_bind_null(q, 14);
     return sqlite3_step(q) == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing values");
 }
 

@@ -13,6 +13,7 @@
 
 #include "aggregate.h"
 #include "error.h"
+#include "interval.h"
 #include "indicator_meta.h"
 #include "layer.h"
 #include "store.h"
@@ -83,11 +84,25 @@ const char *wm_imp_base_name(const char *path);
 /* A path as kept in the store: relative to the home when inside it. */
 void wm_imp_store_relative(const char *path, char *out, size_t size);
 
-/* indicator_values rows: prepare once, insert many. */
+/* indicator_values rows: prepare once, insert many.  `coverage` is the
+ * share (0-1) of the area held by sources with a value (NAN: unknown);
+ * `estimate` why the value is an estimate (NULL: it is not).  Intervals
+ * and comparisons are added afterwards (wm_imp_intervals). */
 sqlite3_stmt *wm_imp_prepare_value_insert(wm_imp_ctx *c);
-int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const char *id, const char *period, const char *geography,
-                        const char *code, double value, double num, double den, int n_areas, int n_missing,
-                        const char *status, const char *published, const char *method, wm_error *err);
+/* One indicator_values row: the value of an indicator (id, period) for
+ * one area (geography, code), with what it was made from. */
+typedef struct wm_imp_row {
+    const char *id, *period, *geography, *code;
+    double value, num, den;        /* NAN: No data / not applicable */
+    int n_areas, n_missing;        /* source areas that contributed / had none */
+    const char *status;            /* "published", "aggregated", ... */
+    const char *published;         /* the cell as published, or NULL */
+    const char *method;            /* how the value was made */
+    double coverage;               /* share of the area the sources cover, 0..1 */
+    const char *estimate;          /* why it is an estimate, or NULL */
+} wm_imp_row;
+
+int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const wm_imp_row *row, wm_error *err);
 
 /* An indicator's geography and period (`want_period`, or the latest when
  * NULL); -1 when the store does not hold it. */
@@ -100,6 +115,18 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
 
 #define MAX_TARGETS 8
 #define MAX_MINUS 8
+#define MAX_WHERE 8
+#define MAX_WEIGHTS 4
+
+/* The geography and code of the England benchmark (docs/store.md). */
+#define WM_ENGLAND_GEOGRAPHY "ctry"
+#define WM_ENGLAND_CODE "E92000001"
+
+/* A row filter of a long table: COLUMN = VALUE. */
+typedef struct wm_imp_where {
+    char *column, *value;
+    int ci;                      /* column index in the table, -1 until read */
+} wm_imp_where;
 
 /* A metadata file's [source] section. */
 typedef struct wm_imp_source {
@@ -107,7 +134,11 @@ typedef struct wm_imp_source {
     char table[PATH_MAX];
     const char *table_name;
     const char *geography, *code_col, *name_col;
-    const char *publisher, *licence, *period, *family, *notes, *to;
+    const char *publisher, *licence, *period, *family, *notes, *to, *estimate;
+    const char *england_row;     /* code of the table's row for England, or NULL */
+    const char *england_sum;     /* code prefix of the rows whose counts sum to England (e.g. E01) */
+    wm_imp_where where[MAX_WHERE];
+    int nwhere;
 } wm_imp_source;
 
 /* An [indicator ID] section, checked; ci_* are its column indexes in
@@ -125,10 +156,25 @@ typedef struct wm_imp_indicator {
     int nto;
     int ci_value, ci_num, ci_den, ci_minus[MAX_MINUS];
     char geography[32];          /* where its source values are */
+    const char *estimate;        /* "modelled", "aggregates" or NULL */
+    wm_ci_method ci;             /* interval method (default from unit and counts) */
+    double compare_level;        /* 95 or 99.8 */
+    double value_scale;          /* multiplies a published value column (default 1) */
+    wm_imp_where where[MAX_WHERE];   /* the source's filters, then its own */
+    int nwhere;
+    char filter[256];            /* the filters in words, "" for none */
+    const char *weights[MAX_WEIGHTS];   /* weight = A, B: the choices, in order */
+    int nweights;
+    char *weight_parts[MAX_WEIGHTS];    /* owned copies */
 } wm_imp_indicator;
 
 /* store_routes.c: aggregate one indicator's source values to each of its
  * target geographies and store them. */
 int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indicator *ind, wm_error *err);
+
+/* store_compare.c: confidence limits for every counted value of the
+ * indicator (not an estimate), and its comparison with the authority's
+ * and England's values (interval.h). */
+int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err);
 
 #endif

@@ -169,6 +169,12 @@ static int make_pairs(wm_imp_ctx *c, const wm_meta_doc *d, const wm_imp_indicato
     return 0;
 }
 
+/* Coverage of this method is measured in weights or denominators. */
+static int weighs(const wm_imp_indicator *ind)
+{
+    return wm_agg_needs_weight(ind->agg) || ind->agg == WM_AGG_RATIO;
+}
+
 static void describe_method(const wm_imp_indicator *ind, char *buf, size_t size)
 {
     switch (ind->agg) {
@@ -184,10 +190,75 @@ static void describe_method(const wm_imp_indicator *ind, char *buf, size_t size)
     }
 }
 
+/* weight = A, B, ...: the first that the store holds for every area of
+ * its geography (e.g. a mid-2022 population published for one authority
+ * only, else the national Census 2021 one); failing that the first it
+ * holds at all.  Records the choice in the indicator's row. */
+static int choose_weight(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indicator *ind, wm_error *err)
+{
+    if (ind->nweights == 0) return 0;
+    int chosen = -1, first_held = -1;
+    long chosen_missing = 0;
+    for (int i = 0; i < ind->nweights && chosen < 0; i++) {
+        char geo[32], per[32];
+        if (wm_imp_indicator_home(c, ind->weights[i], NULL, geo, sizeof geo, per, sizeof per) != 0) continue;
+        sqlite3_stmt *q = NULL;
+        long missing = -1, areas = 0;
+        if (sqlite3_prepare_v2(c->db,
+                               "SELECT count(*), sum(NOT EXISTS (SELECT 1 FROM indicator_values v WHERE "
+                               "v.indicator_id = ?2 AND v.period = ?3 AND v.geography = ?1 AND v.area_code = a.code "
+                               "AND v.value IS NOT NULL)) FROM areas a WHERE a.geography = ?1",
+                               -1, &q, NULL) != SQLITE_OK)
+            return wm_imp_sql_error(c, err, "query");
+        sqlite3_bind_text(q, 1, geo, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, ind->weights[i], -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, per, -1, SQLITE_STATIC);
+        if (sqlite3_step(q) == SQLITE_ROW) {
+            areas = sqlite3_column_int64(q, 0);
+            missing = sqlite3_column_int64(q, 1);
+        }
+        sqlite3_finalize(q);
+        if (areas == 0 || missing == areas) continue;     /* held, but for none of the study's areas */
+        if (first_held < 0) { first_held = i; chosen_missing = missing; }
+        if (missing == 0) chosen = i;
+    }
+    if (chosen < 0) chosen = first_held;
+    if (chosen < 0)
+        return wm_meta_error(d, ind->sec->line, err, "[indicator %s]: weight = %s: the store holds none of them for "
+                             "the study's areas (import them first)", ind->id, wm_meta_get(ind->sec, "weight"));
+    ind->weight = ind->weights[chosen];
+    if (ind->nweights > 1)
+        wm_imp_say(c, "  %s: weighted by %s (the first of \"%s\" held for %s)", ind->id, ind->weight,
+                   wm_meta_get(ind->sec, "weight"), chosen == first_held && chosen_missing ? "some areas" : "every area");
+    return wm_imp_exec(c, err, "UPDATE indicators SET weight = ? WHERE id = ? AND period = ?", ind->weight, ind->id,
+                       ind->period);
+}
+
+/* What coverage is measured in, for the indicator's row. */
+static void coverage_basis(wm_imp_ctx *c, const wm_imp_indicator *ind, const char *sg, char *buf, size_t size)
+{
+    if (wm_agg_needs_weight(ind->agg)) {
+        sqlite3_stmt *q = NULL;
+        const char *title = NULL;
+        if (sqlite3_prepare_v2(c->db, "SELECT title FROM indicators WHERE id = ? ORDER BY period DESC LIMIT 1", -1, &q,
+                               NULL) == SQLITE_OK) {
+            sqlite3_bind_text(q, 1, ind->weight, -1, SQLITE_STATIC);
+            if (sqlite3_step(q) == SQLITE_ROW) title = (const char *)sqlite3_column_text(q, 0);
+        }
+        wm_imp_fmt(buf, size, "%s%s%s", ind->weight, title ? ": " : "", title ? title : "");
+        sqlite3_finalize(q);
+    } else if (ind->agg == WM_AGG_RATIO) {
+        wm_imp_fmt(buf, size, "the denominator: \"%s\"", ind->den_col ? ind->den_col : "?");
+    } else {
+        wm_imp_fmt(buf, size, "%s areas", sg);
+    }
+}
+
 /* Aggregate one indicator's source values to each of its targets. */
 int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indicator *ind, wm_error *err)
 {
     if (ind->agg == WM_AGG_NONE) return 0;
+    if (choose_weight(c, d, ind, err) != 0) return -1;
     const char *vid = ind->from ? ind->from : ind->id;
     char sg[32], vperiod[32];
     if (wm_imp_indicator_home(c, vid, ind->period, sg, sizeof sg, vperiod, sizeof vperiod) != 0)
@@ -212,8 +283,14 @@ int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indic
             else for (size_t i = 0; i < n; i++) w[i] = NAN;
         }
     }
-    char how[200];
+    char how[200], basis[300];
     describe_method(ind, how, sizeof how);
+    coverage_basis(c, ind, sg, basis, sizeof basis);
+    if (rc == 0)
+        rc = wm_imp_exec(c, err, "UPDATE indicators SET coverage_basis = ? WHERE id = ? AND period = ?", basis,
+                         ind->id, ind->period);
+    int modelled = ind->estimate && strcmp(ind->estimate, "modelled") == 0;
+    int aggregates = ind->estimate && strcmp(ind->estimate, "aggregates") == 0;
     wm_imp_fmt(c->line, sizeof c->line, "  %s (%s): areas with a value:", ind->id, how);
     sqlite3_stmt *ins = wm_imp_prepare_value_insert(c);
     for (int t = 0; rc == 0 && t < ind->nto; t++) {
@@ -229,18 +306,26 @@ int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indic
         ndone++;
         if ((rc = make_pairs(c, d, ind, sg, &src, w, wgeo, wper, tps, ndone - 1, tp, err)) != 0) break;
         wm_agg_result *res = malloc((tp->areas.n + 1) * sizeof *res);
-        rc = wm_aggregate(ind->agg, ind->scale, ind->class_lo, ind->class_hi, n, value, num, den, tp->pairs,
-                          tp->npairs, tp->areas.n, res, err);
+        wm_agg_rule rule = { ind->agg, ind->scale, ind->class_lo, ind->class_hi };
+        wm_agg_sources sources = { n, value, num, den };
+        rc = wm_aggregate(&rule, &sources, tp->pairs, tp->npairs, tp->areas.n, res, err);
         if (rc != 0) wm_error_prefix(err, "[indicator %s] to %s", ind->id, tp->geography);
         size_t with_value = 0;
         for (size_t k = 0; rc == 0 && k < tp->areas.n; k++) {
-            char method[700];
-            wm_imp_fmt(method, sizeof method, "%s; %s", how, tp->method);
-            const char *status = isnan(res[k].value) ? "no data" : "aggregated";
-            with_value += !isnan(res[k].value);
-            rc = wm_imp_insert_value(c, ins, ind->id, ind->period, tp->geography, tp->areas.code[k], res[k].value,
-                              res[k].numerator, res[k].denominator, res[k].n_areas, res[k].n_missing, status, NULL,
-                              method, err);
+            char method[800], note[64] = "";
+            const wm_agg_result *r = &res[k];
+            wm_imp_fmt(method, sizeof method, "%s; %s%s", how, tp->method,
+                       weighs(ind) && !r->coverage_by_weight && r->n_missing ? "; coverage counted in source areas "
+                       "(a source without a value has no weight)" : "");
+            if (r->split) wm_imp_fmt(note, sizeof note, "%sapportioned from %s", modelled ? "modelled at source; " : "", sg);
+            else if (modelled) wm_imp_fmt(note, sizeof note, "modelled at source");
+            else if (aggregates) wm_imp_fmt(note, sizeof note, "estimated from %s values", sg);
+            const char *status = isnan(r->value) ? "no data" : "aggregated";
+            with_value += !isnan(r->value);
+            wm_imp_row row = { ind->id, ind->period, tp->geography, tp->areas.code[k], r->value, r->numerator,
+                               r->denominator, r->n_areas, r->n_missing, status, NULL, method, r->coverage,
+                               note[0] ? note : NULL };
+            rc = wm_imp_insert_value(c, ins, &row, err);
         }
         free(res);
         if (rc == 0) {

@@ -1,4 +1,7 @@
 #include "paper.h"
+#include "style.h"
+
+#include <math.h>
 
 #include <stddef.h>
 #include <strings.h>
@@ -16,4 +19,18 @@ int wm_paper_size(const char *name, int landscape, double *w, double *h)
             return 0;
         }
     return -1;
+}
+
+void wm_page_size(const wm_style *st, const int size_px[2], const char *paper, int landscape, int dpi,
+                  double *w, double *h, double *dpi_out)
+{
+    *dpi_out = dpi ? dpi : lround(st->dpi);
+    if (size_px && size_px[0] > 0) {
+        *w = size_px[0] * 72.0 / *dpi_out;
+        *h = size_px[1] * 72.0 / *dpi_out;
+        return;
+    }
+    int land = landscape >= 0 ? landscape : st->landscape;
+    if (wm_paper_size(paper ? paper : st->paper, land, w, h) != 0)
+        wm_paper_size("A4", land, w, h);   /* the style's paper was checked when it was read */
 }

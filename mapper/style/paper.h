@@ -12,4 +12,12 @@
  * untouched. */
 int wm_paper_size(const char *name, int landscape, double *width_pt, double *height_pt);
 
+/* The page of a figure: `size_px` (width, height in pixels at the dpi)
+ * when given, else `paper` (NULL: the style's) in the orientation
+ * `landscape` (1, 0, or -1 for the style's); `dpi` 0 is the style's.
+ * Fills *width_pt, *height_pt and *dpi_out. */
+struct wm_style;
+void wm_page_size(const struct wm_style *style, const int size_px[2], const char *paper, int landscape, int dpi,
+                  double *width_pt, double *height_pt, double *dpi_out);
+
 #endif

@@ -7,6 +7,8 @@
  * field needs one line here (plus its default and its documentation).
  */
 #include "style.h"
+#include "sections.h"
+#include "text.h"
 #include "classify.h"
 #include "home.h"
 #include "paper.h"
@@ -254,14 +256,11 @@ static int line_error(parser *p, const char *fmt, ...)
     return wm_error_set(p->err, WM_EXIT_DATA, "%s:%d: %s", p->source, p->line, what);
 }
 
-static int parse_section(parser *p, char *s)
+static int enter_section(parser *p, const wm_section *sec)
 {
-    char *close = strchr(s, ']');
-    if (!close) return line_error(p, "section header \"%s\" has no closing ]", s);
-    char *after = trim(close + 1);
-    if (*after && *after != '#') return line_error(p, "text after the section header: \"%s\"", after);
-    *close = '\0';
-    char *name = trim(s + 1);
+    char name[256];
+    snprintf(name, sizeof name, "%s%s%s", sec->type, *sec->name ? " " : "", sec->name);
+    p->line = sec->line;
     for (int i = 0; sections[i]; i++)
         if (strcasecmp(sections[i], name) == 0) {
             p->section = sections[i];
@@ -540,15 +539,14 @@ static char *clean_value(char *v)
     return v;
 }
 
-static int parse_line(parser *p, char *line)
+static int parse_entry(parser *p, const wm_entry *e)
 {
-    char *s = trim(line);
-    if (!*s || *s == '#') return 0;
-    if (*s == '[') return parse_section(p, s);
-    char *eq = strchr(s, '=');
-    if (!eq) return line_error(p, "expected \"key = value\" or \"[section]\", not \"%s\"", s);
-    *eq = '\0';
-    char *key = trim(s), *value = clean_value(eq + 1);
+    p->line = e->line;
+    if (!e->value)
+        return line_error(p, "expected \"key = value\" or \"[section]\", not \"%s\"", e->key);
+    char buf[LINE_MAX_CHARS];
+    snprintf(buf, sizeof buf, "%s", e->value);
+    const char *key = e->key, *value = clean_value(buf);
     if (!*key) return line_error(p, "a line with \"=\" but no key before it");
     if (!p->section) {
         const key_def *k = find_key(NULL, key);
@@ -622,24 +620,14 @@ int wm_style_parse(const char *text, const char *source, wm_style *st, wm_error 
     wm_style_defaults(&p->st);
     stem(p->source, p->st.name, sizeof p->st.name);
 
-    const char *c = text;
-    if ((unsigned char)c[0] == 0xEF && (unsigned char)c[1] == 0xBB && (unsigned char)c[2] == 0xBF) c += 3;
-    int rc = 0;
-    while (*c && rc == 0) {
-        p->line++;
-        const char *nl = strchr(c, '\n');
-        size_t n = nl ? (size_t)(nl - c) : strlen(c);
-        if (n && c[n - 1] == '\r') n--;
-        char line[LINE_MAX_CHARS];
-        if (n >= sizeof line) {
-            rc = line_error(p, "line is longer than %d characters", LINE_MAX_CHARS - 1);
-            break;
-        }
-        memcpy(line, c, n);
-        line[n] = '\0';
-        rc = parse_line(p, line);
-        c = nl ? nl + 1 : c + strlen(c);
+    wm_sections *doc = wm_sections_parse(text, p->source, err);
+    int rc = doc ? 0 : -1;
+    for (size_t i = 0; doc && i < doc->n && rc == 0; i++) {
+        const wm_section *sec = &doc->sections[i];
+        if (*sec->type && (rc = enter_section(p, sec)) != 0) break;
+        for (size_t j = 0; j < sec->n && rc == 0; j++) rc = parse_entry(p, &sec->entries[j]);
     }
+    wm_sections_free(doc);
     if (rc == 0) rc = check_together(p);
     if (rc == 0) *st = p->st;
     free(p);
@@ -678,35 +666,6 @@ static void list_styles(char *buf, size_t size)
         o += (size_t)snprintf(buf + o, size - o, "%s%s", i ? ", " : "", names[i]);
 }
 
-static int read_file(const char *path, char **text, wm_error *err)
-{
-    FILE *f = fopen(path, "rb");
-    if (!f) return wm_error_set(err, WM_EXIT_DATA, "%s: cannot open style: %s", path, strerror(errno));
-    char *buf = malloc(FILE_MAX_BYTES + 1);
-    if (!buf) {
-        fclose(f);
-        return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", path);
-    }
-    size_t n = fread(buf, 1, FILE_MAX_BYTES + 1, f);
-    int bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        free(buf);
-        return wm_error_set(err, WM_EXIT_DATA, "%s: cannot read style", path);
-    }
-    if (n > FILE_MAX_BYTES) {
-        free(buf);
-        return wm_error_set(err, WM_EXIT_DATA, "%s: larger than %d bytes; not a style file", path, FILE_MAX_BYTES);
-    }
-    if (memchr(buf, '\0', n)) {
-        free(buf);
-        return wm_error_set(err, WM_EXIT_DATA, "%s: contains NUL bytes; not a style file", path);
-    }
-    buf[n] = '\0';
-    *text = buf;
-    return 0;
-}
-
 int wm_style_path(const char *name_or_path, char *buf, size_t size)
 {
     if (!name_or_path || !*name_or_path) name_or_path = "default";
@@ -740,8 +699,8 @@ int wm_style_load(const char *name_or_path, wm_style *st, wm_error *err)
         return wm_error_set(err, WM_EXIT_DATA, "%s: cannot open style: %s", path, strerror(errno));
     }
     fclose(probe);
-    char *text = NULL;
-    if (read_file(path, &text, err) != 0) return -1;
+    char *text = wm_read_text_file(path, FILE_MAX_BYTES, err);
+    if (!text) return -1;
     int rc = wm_style_parse(text, path, st, err);
     free(text);
     return rc;

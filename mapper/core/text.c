@@ -1,0 +1,136 @@
+#include "text.h"
+#include "error.h"
+
+#include <errno.h>
+#include <stdio.h>
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+void wm_split_layer_spec(const char *spec, char **file, char **layer)
+{
+    *layer = NULL;
+    struct stat st;
+    const char *colon = strrchr(spec, ':');
+    /* A path that exists as written wins over any reading of ':'. */
+    if (!colon || stat(spec, &st) == 0 || colon[1] == '/' || colon[1] == '\\' ||
+        colon[1] == '\0' || (colon == spec + 1)) {
+        *file = strdup(spec);
+        return;
+    }
+    *file = strndup(spec, (size_t)(colon - spec));
+    *layer = strdup(colon + 1);
+}
+
+char *wm_trimmed_dup(const char *s)
+{
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
+    return strndup(s, n);
+}
+
+int wm_has_suffix(const char *s, const char *suffix)
+{
+    size_t n = strlen(s), m = strlen(suffix);
+    return n >= m && strcasecmp(s + n - m, suffix) == 0;
+}
+
+void wm_one_line(char *s)
+{
+    for (; *s; s++)
+        if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+}
+
+char *wm_read_text_file(const char *path, size_t max_bytes, wm_error *err)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) {
+        if (errno == ENOENT) wm_error_set(err, WM_EXIT_DATA, "%s: no such file", path);
+        else wm_error_set(err, WM_EXIT_DATA, "%s: cannot open (%s)", path, strerror(errno));
+        return NULL;
+    }
+    size_t cap = 8192, len = 0, got;
+    char *buf = malloc(cap);
+    while (buf && (got = fread(buf + len, 1, cap - len - 1, fp)) > 0) {
+        len += got;
+        if (max_bytes && len > max_bytes) break;
+        if (cap - len < 2) {
+            char *nb = realloc(buf, cap * 2);
+            if (!nb) {
+                free(buf);
+                buf = NULL;
+                break;
+            }
+            buf = nb;
+            cap *= 2;
+        }
+    }
+    int bad = ferror(fp);
+    fclose(fp);
+    if (!buf || bad) {
+        free(buf);
+        wm_error_set(err, WM_EXIT_DATA, "%s: cannot read", path);
+        return NULL;
+    }
+    if (max_bytes && len > max_bytes) {
+        free(buf);
+        wm_error_set(err, WM_EXIT_DATA, "%s: larger than %zu bytes; not a file of this kind", path, max_bytes);
+        return NULL;
+    }
+    buf[len] = '\0';
+    if (strlen(buf) != len) {
+        free(buf);
+        wm_error_set(err, WM_EXIT_DATA, "%s: not a text file (it holds a NUL byte)", path);
+        return NULL;
+    }
+    return buf;
+}
+
+char *wm_path_join(const char *dir, const char *rel)
+{
+    size_t n = (dir ? strlen(dir) : 0) + strlen(rel) + 2;
+    char *joined = malloc(n);
+    if (!joined) return NULL;
+    if (rel[0] == '/' || !dir || !*dir) snprintf(joined, n, "%s", rel);
+    else snprintf(joined, n, "%s/%s", dir, rel);
+    /* Walk the components, keeping a stack of where each began. */
+    char *out = malloc(n + 1);
+    if (!out) {
+        free(joined);
+        return NULL;
+    }
+    int absolute = joined[0] == '/';
+    size_t o = 0, kept = 0;   /* kept: components that a ".." may remove */
+    const char *p = joined;
+    if (absolute) out[o++] = '/';
+    while (*p) {
+        while (*p == '/') p++;
+        const char *q = p;
+        while (*q && *q != '/') q++;
+        size_t len = (size_t)(q - p);
+        if (len == 0) break;
+        if (len == 1 && p[0] == '.') {
+            /* nothing */
+        } else if (len == 2 && p[0] == '.' && p[1] == '.' && kept > 0) {
+            /* drop the last component */
+            while (o > (absolute ? 1u : 0u) && out[o - 1] != '/') o--;
+            if (o > (absolute ? 1u : 0u)) o--;
+            kept--;
+        } else if (len == 2 && p[0] == '.' && p[1] == '.' && absolute) {
+            /* ".." above the root stays at the root */
+        } else {
+            if (o > (absolute ? 1u : 0u)) out[o++] = '/';
+            memcpy(out + o, p, len);
+            o += len;
+            if (!(len == 2 && p[0] == '.' && p[1] == '.')) kept++;
+        }
+        p = q;
+    }
+    if (o == 0) out[o++] = '.';
+    out[o] = '\0';
+    free(joined);
+    return out;
+}

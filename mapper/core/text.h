@@ -1,0 +1,38 @@
+/* text.h -- small text helpers every stage shares.
+ *
+ * One copy of each: the split of a "FILE:LAYER" spec, trimming, suffix
+ * tests, keeping a message on one line.
+ */
+#ifndef WM_TEXT_H
+#define WM_TEXT_H
+
+#include <stddef.h>
+
+/* Split "FILE:LAYER" into its parts.  A colon that belongs to the path
+ * (a Windows drive, or a colon followed by '/' ) is not a separator, nor
+ * is any colon of a path that exists as written; the layer part is NULL
+ * when absent.  Returns malloc'd strings. */
+void wm_split_layer_spec(const char *spec, char **file, char **layer);
+
+/* A copy of `s` without leading and trailing spaces, tabs and CR. */
+char *wm_trimmed_dup(const char *s);
+
+/* Whether `s` ends with `suffix`, ASCII case-insensitively (".CSV"). */
+int wm_has_suffix(const char *s, const char *suffix);
+
+/* Replace every control character (newline, tab, CR, ...) of `s` with a
+ * space, in place, so a quoted value cannot break a one-line message. */
+void wm_one_line(char *s);
+
+/* `rel` joined to `dir` (kept as it is when absolute), with "." and
+ * "name/.." components removed lexically: "a/b/../c" -> "a/c".
+ * Malloc'd; NULL when out of memory. */
+char *wm_path_join(const char *dir, const char *rel);
+
+/* The whole of a text file, NUL-terminated, malloc'd.  Errors
+ * (WM_EXIT_DATA, naming the file): missing or unreadable, larger than
+ * `max_bytes` (0: no limit), or holding a NUL byte (not text). */
+struct wm_error;
+char *wm_read_text_file(const char *path, size_t max_bytes, struct wm_error *err);
+
+#endif

@@ -1,0 +1,255 @@
+#include "render.h"
+#include "map.h"
+#include "paper.h"
+#include "text.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const wm_option wm_render_options[] = {
+    WM_MAP_OPTIONS,
+    { "title", 0, WM_OPT_VALUE, "TEXT", "figure title (default: the legend title)" },
+    { "subtitle", 0, WM_OPT_VALUE, "TEXT", "line under the title" },
+    { "notes", 0, WM_OPT_VALUE, "TEXT", "notes printed under the legend" },
+    { "overlay", 0, WM_OPT_VALUE | WM_OPT_INPUT, "FILE[:LAYER]", "outline layer drawn on top, labelled with its names" },
+    { "overlay-key", 0, WM_OPT_VALUE, "FIELD", "area-code field of the overlay (default: first ending in CD)" },
+    { "overlay-name-field", 0, WM_OPT_VALUE, "FIELD", "name field of the overlay (default: first ending in NM)" },
+    { "no-labels", 0, WM_OPT_FLAG, NULL, "do not label the overlay" },
+    { "highlight", 0, WM_OPT_VALUE, "A,B,...", "area codes or names (of the map or the overlay) to outline heavily" },
+    { "highlight-layer", 0, WM_OPT_VALUE | WM_OPT_INPUT, "FILE[:LAYER]", "outline layer of localities to emphasise" },
+    { "mute", 0, WM_OPT_FLAG, NULL, "wash out everything outside the highlighted areas" },
+    { "panel", 0, WM_OPT_REPEAT, "K=V;K=V", "a small-multiples panel: map options overriding the shared ones, "
+      "e.g. \"indicator=fuel_poverty_2020;panel-title=Fuel poverty\" (repeat for each panel)" },
+    { "shared-legend", 0, WM_OPT_FLAG, NULL, "small multiples: classify all panels together, one legend" },
+    { "size", 0, WM_OPT_VALUE, "WxH", "page size in pixels at --dpi" },
+    { "paper", 0, WM_OPT_VALUE, "A3|A4|A5", "page size by paper (default from the style: A4)" },
+    { "landscape", 0, WM_OPT_FLAG, NULL, "paper in landscape orientation" },
+    { "portrait", 0, WM_OPT_FLAG, NULL, "paper in portrait orientation" },
+    { "dpi", 0, WM_OPT_VALUE, "N", "resolution of PNG output (default from the style: 200)" },
+    { "output", 'o', WM_OPT_REPEAT | WM_OPT_OUTPUT, "OUT", "output file: .png, .svg or .pdf (repeat for several)" },
+    { "thumbnail", 0, WM_OPT_VALUE | WM_OPT_OUTPUT, "OUT.png", "also a 480-pixel-wide thumbnail of the first PNG output (for galleries)" },
+    { NULL, 0, 0, NULL, NULL }
+};
+
+/* A panel's options: the shared map options, then its own "k=v;k"
+ * pairs, which win; "panel-title" is the panel's heading. */
+static int parse_panel(const wm_args *shared, const char *text, wm_args *a, char **title, wm_error *err)
+{
+    if (wm_args_init(a, wm_map_options) != 0 || wm_args_copy(a, shared) != 0)
+        return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+    char *copy = strdup(text), *save = NULL;
+    if (!copy) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+    int rc = 0;
+    for (char *pair = strtok_r(copy, ";", &save); pair && rc == 0; pair = strtok_r(NULL, ";", &save)) {
+        char *eq = strchr(pair, '=');
+        if (eq) *eq = '\0';
+        char *key = wm_trimmed_dup(pair), *value = eq ? wm_trimmed_dup(eq + 1) : NULL;
+        if (!key || (eq && !value)) rc = wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+        else if (strcmp(key, "panel-title") == 0) {
+            free(*title);                  /* the last one given wins */
+            *title = value ? value : strdup("");
+            value = NULL;
+        } else if (wm_args_set(a, key, value, err) != 0) {
+            rc = -1;
+        }
+        free(key);
+        free(value);
+    }
+    free(copy);
+    return rc;
+}
+
+static int split_list(const char *text, char ***out, wm_error *err)
+{
+    int n = 0;
+    *out = NULL;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char **more = realloc(*out, (size_t)(n + 1) * sizeof **out);
+        char *item = wm_trimmed_dup(tok);
+        if (!more || !item) {
+            free(item);
+            if (more) *out = more;
+            free(copy);
+            return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+        }
+        *out = more;
+        (*out)[n++] = item;
+    }
+    free(copy);
+    return n;
+}
+
+int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *err)
+{
+    memset(spec, 0, sizeof *spec);
+    spec->landscape = -1;
+    int nout = 0;
+    const char **outputs = wm_args_all(a, "output", &nout);
+    if (nout == 0) return wm_error_set_about(err, WM_EXIT_USAGE, "output", "render: -o OUT is required");
+    if (nout > WM_FIGURE_MAX_OUTPUTS)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "output", "render: at most %d outputs", WM_FIGURE_MAX_OUTPUTS);
+    for (int i = 0; i < nout; i++) {
+        wm_format f;
+        if (wm_format_from_path(outputs[i], &f) != 0)
+            return wm_error_set_about(err, WM_EXIT_USAGE, "output", "%s: the output must end in .png, .svg or .pdf",
+                                      outputs[i]);
+        spec->outputs[spec->noutputs++] = outputs[i];
+    }
+    int npanels = 0;
+    const char **panels = wm_args_all(a, "panel", &npanels);
+    if (npanels > WM_MAX_PANELS)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "panel", "render: at most %d panels", WM_MAX_PANELS);
+    if (wm_map_spec_from_args(a, &spec->map, err) != 0) return -1;
+    for (int i = 0; i < npanels; i++) {
+        spec->npanels++;
+        if (parse_panel(a, panels[i], &spec->panel_args[i], &spec->panel_title[i], err) != 0 ||
+            wm_map_spec_from_args(&spec->panel_args[i], &spec->panel[i], err) != 0) {
+            wm_error_prefix(err, "--panel %d", i + 1);
+            return wm_error_about(err, "panel");
+        }
+    }
+    spec->shared_legend = wm_args_has(a, "shared-legend");
+    spec->overlay = wm_args_get(a, "overlay", NULL);
+    spec->overlay_key = wm_args_get(a, "overlay-key", NULL);
+    spec->overlay_name_field = wm_args_get(a, "overlay-name-field", NULL);
+    spec->overlay_labels = !wm_args_has(a, "no-labels");
+    const char *hl = wm_args_get(a, "highlight", NULL);
+    if (hl && (spec->nhighlight = split_list(hl, &spec->highlight, err)) < 0) {
+        spec->nhighlight = 0;
+        return -1;
+    }
+    spec->highlight_layer = wm_args_get(a, "highlight-layer", NULL);
+    spec->mute = wm_args_has(a, "mute");
+    spec->title = wm_args_get(a, "title", NULL);
+    spec->subtitle = wm_args_get(a, "subtitle", NULL);
+    spec->notes = wm_args_get(a, "notes", NULL);
+
+    if (wm_args_int(a, "dpi", 0, 36, 1200, &spec->dpi, err) != 0) return -1;
+    const char *size = wm_args_get(a, "size", NULL);
+    if (size) {
+        int w, h;
+        char tail;
+        if (sscanf(size, "%dx%d%c", &w, &h, &tail) != 2 || w < 100 || h < 100 || w > 20000 || h > 20000)
+            return wm_error_set_about(err, WM_EXIT_USAGE, "size", "--size \"%s\": use WxH in pixels, e.g. 2480x3508",
+                                      size);
+        spec->size_px[0] = w;
+        spec->size_px[1] = h;
+    }
+    spec->paper = wm_args_get(a, "paper", NULL);
+    double pw, ph;
+    if (spec->paper && wm_paper_size(spec->paper, 0, &pw, &ph) != 0)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "paper", "--paper \"%s\": use A3, A4 or A5", spec->paper);
+    spec->landscape = wm_args_has(a, "landscape") ? 1 : wm_args_has(a, "portrait") ? 0 : -1;
+    spec->thumbnail = wm_args_get(a, "thumbnail", NULL);
+    if (spec->thumbnail) {
+        int png = 0;
+        for (int i = 0; i < spec->noutputs && !png; i++) {
+            wm_format f;
+            png = wm_format_from_path(spec->outputs[i], &f) == 0 && f == WM_FORMAT_PNG;
+        }
+        if (!png) return wm_error_set_about(err, WM_EXIT_USAGE, "thumbnail", "--thumbnail needs a .png output");
+    }
+    return 0;
+}
+
+void wm_render_spec_free(wm_render_spec *spec)
+{
+    if (!spec) return;
+    for (int i = 0; i < spec->npanels; i++) {
+        wm_args_free(&spec->panel_args[i]);
+        free(spec->panel_title[i]);
+    }
+    for (int i = 0; i < spec->nhighlight; i++) free(spec->highlight[i]);
+    free(spec->highlight);
+    memset(spec, 0, sizeof *spec);
+}
+
+int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *report, wm_error *err)
+{
+    wm_map maps[WM_MAX_PANELS];
+    wm_map *list[WM_MAX_PANELS];
+    int nmaps = 0, rc = -1;
+    wm_layer *overlay = NULL, *highlight_layer = NULL;
+    memset(maps, 0, sizeof maps);
+    for (int i = 0; i < (spec->npanels ? spec->npanels : 1); i++) {
+        const wm_map_spec *ms = spec->npanels ? &spec->panel[i] : &spec->map;
+        if (spec->npanels) {
+            char prefix[300];
+            snprintf(prefix, sizeof prefix, "%s: ", spec->panel_title[i] ? spec->panel_title[i] : "panel");
+            wm_report_prefix(report, prefix);
+        }
+        int bad = wm_map_build(ms, store, report, &maps[i], err) != 0;
+        wm_report_prefix(report, NULL);
+        if (bad) {
+            if (spec->npanels) {
+                wm_error_prefix(err, "--panel %d", i + 1);
+                wm_error_about(err, "panel");
+            }
+            goto done;
+        }
+        list[i] = &maps[i];
+        nmaps++;
+    }
+    if (spec->npanels && spec->shared_legend && wm_map_share_classes(list, nmaps, err) != 0) goto done;
+
+    wm_figure fig;
+    memset(&fig, 0, sizeof fig);
+    wm_page_size(&maps[0].style, spec->size_px, spec->paper, spec->landscape, spec->dpi, &fig.width_pt,
+                 &fig.height_pt, &fig.dpi);
+    if (spec->overlay) {
+        overlay = wm_layer_read(spec->overlay, spec->overlay_key, spec->overlay_name_field, spec->map.t_srs, err);
+        if (!overlay) {
+            wm_error_about(err, "overlay");
+            goto done;
+        }
+        wm_report_input(report, spec->overlay);
+    }
+    if (spec->highlight_layer) {
+        highlight_layer = wm_layer_read(spec->highlight_layer, NULL, NULL, spec->map.t_srs, err);
+        if (!highlight_layer) {
+            wm_error_about(err, "highlight-layer");
+            goto done;
+        }
+        wm_report_input(report, spec->highlight_layer);
+    }
+    fig.map = &maps[0];
+    if (spec->npanels) {
+        fig.panels = (const wm_map *const *)list;
+        fig.panel_titles = (const char *const *)spec->panel_title;
+        fig.npanels = spec->npanels;
+        fig.shared_legend = spec->shared_legend;
+    }
+    fig.overlay = overlay;
+    fig.overlay_labels = spec->overlay_labels;
+    fig.highlight_layer = highlight_layer;
+    fig.mute = spec->mute;
+    fig.title = spec->title;
+    fig.subtitle = spec->subtitle;
+    fig.notes = spec->notes;
+    fig.highlight = (const char *const *)spec->highlight;
+    fig.nhighlight = spec->nhighlight;
+    /* Laid out once; every output written, all or nothing. */
+    wm_output outs[WM_FIGURE_MAX_OUTPUTS];
+    int thumbnail_given = 0;
+    for (int i = 0; i < spec->noutputs; i++) {
+        wm_format f;
+        outs[i] = (wm_output){ spec->outputs[i], NULL, 0 };
+        if (spec->thumbnail && !thumbnail_given && wm_format_from_path(spec->outputs[i], &f) == 0 &&
+            f == WM_FORMAT_PNG) {
+            outs[i].thumbnail = spec->thumbnail;
+            outs[i].thumbnail_width = 480;
+            thumbnail_given = 1;
+        }
+    }
+    if (wm_figure_write(&fig, outs, (size_t)spec->noutputs, err) != 0) goto done;
+    rc = 0;
+done:
+    wm_layer_free(overlay);
+    wm_layer_free(highlight_layer);
+    for (int i = 0; i < WM_MAX_PANELS; i++) wm_map_free(&maps[i]);
+    return rc;
+}

@@ -1,0 +1,32 @@
+/* draw.h -- drawing a laid-out figure onto a cairo context.
+ *
+ * Drawing takes every position from the layout (layout.h) and measures
+ * nothing itself.  Two things follow the target's own font metrics, as
+ * layout.h explains: where wrapped text breaks (the layout flows it for
+ * the target, wm_layout_text_for) and alignment inside a box (counts
+ * right-aligned, the north arrow's "N" and the scale bar's length
+ * centred, labels' ink centred on their point).
+ *
+ * Order, bottom to top: the background; the title block; each panel (its
+ * heading; clipped to its frame: the areas filled by class, No data
+ * hatched, the muting wash, the overlay's outlines, the outer boundary,
+ * the highlighted outlines, the labels with their halos and leader
+ * lines; then the north arrow and scale bar, the legend, notes and key);
+ * the shared legend and its notes; the attribution.
+ */
+#ifndef WM_DRAW_H
+#define WM_DRAW_H
+
+#include "error.h"
+#include "layout.h"
+
+#include <cairo.h>
+
+/* Draw the page of `L` onto `cr`, whose user space must be the page in
+ * points (scale the context first for a raster of another resolution).
+ * Then checks the context: a drawing error (cairo stops at the first
+ * one) is reported as "cannot draw the figure (REASON)", WM_EXIT_DATA for
+ * text cairo refused, WM_EXIT_IO otherwise. */
+int wm_draw_page(cairo_t *cr, const wm_layout *L, wm_error *err);
+
+#endif

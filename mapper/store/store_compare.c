@@ -1,0 +1,163 @@
+/* Confidence limits of counted values and their comparison with the local
+ * authority and England, Fingertips-style (interval.h; docs/store.md,
+ * "Intervals and comparisons").  Run once per indicator after its values
+ * and aggregates are stored. */
+#include "store_internal.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct value_row {
+    char geography[32], code[32];
+    double value, num, den;
+    int estimate;
+    double lo95, hi95, lo998, hi998;
+    const char *ci_method;
+} value_row;
+
+static double column_or_nan(sqlite3_stmt *q, int i)
+{
+    return sqlite3_column_type(q, i) == SQLITE_NULL ? NAN : sqlite3_column_double(q, i);
+}
+
+static const value_row *find_row(const value_row *rows, size_t n, const char *geo, const char *code)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(rows[i].code, code) == 0 && strcmp(rows[i].geography, geo) == 0) return &rows[i];
+    return NULL;
+}
+
+/* The local authority of an area: the nearest area of a lad geography up
+ * its links; failing a link, the store's only lad area (a study area is
+ * one authority).  0 when found. */
+static int authority_of(sqlite3_stmt *up, sqlite3_stmt *only, const char *geo, const char *code, char *ageo,
+                        size_t gsize, char *acode, size_t csize)
+{
+    int found = 0;
+    sqlite3_reset(up);
+    sqlite3_bind_text(up, 1, geo, -1, SQLITE_STATIC);
+    sqlite3_bind_text(up, 2, code, -1, SQLITE_STATIC);
+    if (sqlite3_step(up) == SQLITE_ROW) {
+        snprintf(ageo, gsize, "%s", (const char *)sqlite3_column_text(up, 0));
+        snprintf(acode, csize, "%s", (const char *)sqlite3_column_text(up, 1));
+        found = 1;
+    }
+    sqlite3_reset(up);
+    if (found || !only) return found ? 0 : -1;
+    sqlite3_reset(only);
+    int n = 0;
+    while (sqlite3_step(only) == SQLITE_ROW) {
+        if (n++ == 0) {
+            snprintf(ageo, gsize, "%s", (const char *)sqlite3_column_text(only, 0));
+            snprintf(acode, csize, "%s", (const char *)sqlite3_column_text(only, 1));
+        }
+    }
+    sqlite3_reset(only);
+    return n == 1 ? 0 : -1;
+}
+
+static int is_authority_geography(const char *g) { return strncmp(g, "lad", 3) == 0; }
+
+int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(c->db,
+                           "SELECT geography, area_code, value, numerator, denominator, estimate IS NOT NULL "
+                           "FROM indicator_values WHERE indicator_id = ? AND period = ?",
+                           -1, &q, NULL) != SQLITE_OK)
+        return wm_imp_sql_error(c, err, "query");
+    sqlite3_bind_text(q, 1, ind->id, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, ind->period, -1, SQLITE_STATIC);
+    size_t n = 0, cap = 64;
+    value_row *rows = malloc(cap * sizeof *rows);
+    while (sqlite3_step(q) == SQLITE_ROW) {
+        if (n == cap) { cap *= 2; rows = realloc(rows, cap * sizeof *rows); }
+        value_row *r = &rows[n++];
+        snprintf(r->geography, sizeof r->geography, "%s", (const char *)sqlite3_column_text(q, 0));
+        snprintf(r->code, sizeof r->code, "%s", (const char *)sqlite3_column_text(q, 1));
+        r->value = column_or_nan(q, 2);
+        r->num = column_or_nan(q, 3);
+        r->den = column_or_nan(q, 4);
+        r->estimate = sqlite3_column_int(q, 5);
+        r->lo95 = r->hi95 = r->lo998 = r->hi998 = NAN;
+        r->ci_method = NULL;
+    }
+    sqlite3_finalize(q);
+
+    /* Limits: counted values only, not estimates (modelled or apportioned:
+     * their uncertainty is not that of a count). */
+    size_t with_ci = 0;
+    for (size_t i = 0; i < n && ind->ci != WM_CI_NONE; i++) {
+        value_row *r = &rows[i];
+        if (isnan(r->value) || r->estimate) continue;
+        if (wm_ci_value(ind->ci, r->num, r->den, ind->scale, 0.95, &r->lo95, &r->hi95) != 0) continue;
+        if (wm_ci_value(ind->ci, r->num, r->den, ind->scale, 0.998, &r->lo998, &r->hi998) != 0) {
+            r->lo95 = r->hi95 = NAN;
+            continue;
+        }
+        r->ci_method = ind->ci == WM_CI_WILSON ? "Wilson score" : round(r->num) < 10 ? "exact Poisson" : "Byar";
+        with_ci++;
+    }
+
+    sqlite3_stmt *up = NULL, *only = NULL, *upd = NULL;
+    int rc = 0;
+    if (sqlite3_prepare_v2(c->db,
+                           "WITH RECURSIVE up(g, c, depth) AS (SELECT ?1, ?2, 0 UNION "
+                           "SELECT l.parent_geography, l.parent_code, up.depth + 1 FROM area_links l JOIN up ON "
+                           "l.child_geography = up.g AND l.child_code = up.c WHERE up.depth < 8) "
+                           "SELECT g, c FROM up WHERE g LIKE 'lad%' AND depth > 0 ORDER BY depth LIMIT 1",
+                           -1, &up, NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(c->db, "SELECT geography, code FROM areas WHERE geography LIKE 'lad%' LIMIT 2", -1, &only,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(c->db,
+                           "UPDATE indicator_values SET lower95 = ?5, upper95 = ?6, lower998 = ?7, upper998 = ?8, "
+                           "ci_method = ?9, compare_authority = ?10, compare_england = ?11 WHERE indicator_id = ?1 "
+                           "AND period = ?2 AND geography = ?3 AND area_code = ?4",
+                           -1, &upd, NULL) != SQLITE_OK)
+        rc = wm_imp_sql_error(c, err, "prepare");
+    const value_row *england = find_row(rows, n, WM_ENGLAND_GEOGRAPHY, WM_ENGLAND_CODE);
+    double england_value = england ? england->value : NAN;
+    size_t compared = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        value_row *r = &rows[i];
+        double lo = ind->compare_level == 95 ? r->lo95 : r->lo998, hi = ind->compare_level == 95 ? r->hi95 : r->hi998;
+        wm_comparison ca = WM_CMP_NOT_COMPARED, ce = WM_CMP_NOT_COMPARED;
+        int is_england = r == england;
+        if (!isnan(lo) && !is_england) {
+            char ageo[32], acode[32];
+            if (!is_authority_geography(r->geography) &&
+                authority_of(up, only, r->geography, r->code, ageo, sizeof ageo, acode, sizeof acode) == 0) {
+                const value_row *a = find_row(rows, n, ageo, acode);
+                if (a) ca = wm_compare(lo, hi, a->value);
+            }
+            ce = wm_compare(lo, hi, england_value);
+            compared += ca != WM_CMP_NOT_COMPARED || ce != WM_CMP_NOT_COMPARED;
+        }
+        if (isnan(r->lo95) && ca == WM_CMP_NOT_COMPARED && ce == WM_CMP_NOT_COMPARED) continue;  /* the defaults */
+        sqlite3_reset(upd);
+        sqlite3_bind_text(upd, 1, ind->id, -1, SQLITE_STATIC);
+        sqlite3_bind_text(upd, 2, ind->period, -1, SQLITE_STATIC);
+        sqlite3_bind_text(upd, 3, r->geography, -1, SQLITE_STATIC);
+        sqlite3_bind_text(upd, 4, r->code, -1, SQLITE_STATIC);
+        double lim[4] = { r->lo95, r->hi95, r->lo998, r->hi998 };
+        for (int k = 0; k < 4; k++) {
+            if (isnan(lim[k])) sqlite3_bind_null(upd, 5 + k);
+            else sqlite3_bind_double(upd, 5 + k, lim[k]);
+        }
+        if (r->ci_method) sqlite3_bind_text(upd, 9, r->ci_method, -1, SQLITE_STATIC);
+        else sqlite3_bind_null(upd, 9);
+        sqlite3_bind_text(upd, 10, wm_comparison_name(ca), -1, SQLITE_STATIC);
+        sqlite3_bind_text(upd, 11, wm_comparison_name(ce), -1, SQLITE_STATIC);
+        if (sqlite3_step(upd) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing intervals");
+    }
+    sqlite3_finalize(up);
+    sqlite3_finalize(only);
+    sqlite3_finalize(upd);
+    if (rc == 0 && with_ci)
+        wm_imp_say(c, "  %s: %zu values with %s intervals (95%%, 99.8%%), %zu compared at %g%% with the authority%s",
+                   ind->id, with_ci, wm_ci_method_name(ind->ci), compared, ind->compare_level,
+                   england ? " and England" : "");
+    free(rows);
+    return rc;
+}
