@@ -166,10 +166,163 @@ static void test_coventry_imd(void)
     wm_layer_free(L);
 }
 
+/* Four synthetic areas with GSS-like codes E05900001..E05900004. */
+static wm_layer *gss_layer(void)
+{
+    char path[4096], text[8192];
+    snprintf(path, sizeof path, "%s/synthetic_gss_areas.geojson", wm_test_tmpdir());
+    size_t o = (size_t)snprintf(text, sizeof text, "{\"type\":\"FeatureCollection\",\"features\":[");
+    for (int i = 0; i < 4; i++) {
+        double x = -1.55 + 0.02 * i, y = 52.40;
+        o += (size_t)snprintf(text + o, sizeof text - o,
+            "%s{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E0590000%d\"},"
+            "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f],[%.2f,%.2f]]]}}",
+            i ? "," : "", i + 1, x, y, x + 0.01, y, x + 0.01, y + 0.01, x, y);
+    }
+    snprintf(text + o, sizeof text - o, "]}\n");
+    CHECK(wm_test_write_file(path, text) == 0);
+    wm_error err;
+    wm_layer *L = wm_layer_read(path, NULL, NULL, NULL, &err);
+    CHECK(L != NULL);
+    if (!L) fprintf(stderr, "%s\n", err.msg);
+    return L;
+}
+
+/* Join a synthetic table given as text; the report's line in `line`. */
+static double *join_text(const wm_layer *L, const char *name, const char *csv, wm_join_report *r,
+                         char *line, size_t size)
+{
+    char path[4096];
+    snprintf(path, sizeof path, "%s/%s", wm_test_tmpdir(), name);
+    CHECK(wm_test_write_file(path, csv) == 0);
+    wm_error err;
+    wm_table *t = wm_table_read(path, &err);
+    CHECK(t != NULL);
+    if (!t) { fprintf(stderr, "%s\n", err.msg); return NULL; }
+    double *v = wm_join(L, t, "code", "value", r, &err);
+    CHECK(v != NULL);
+    if (!v) fprintf(stderr, "%s\n", err.msg);
+    else wm_join_report_format(r, line, size);
+    wm_table_free(t);
+    return v;
+}
+
+/* A no-break space after every key, and codes in lower case: both join,
+ * and the report says what it had to do. */
+static void test_key_forms(void)
+{
+    wm_layer *L = gss_layer();
+    if (!L) return;
+    wm_join_report r;
+    char line[1024];
+    double *v = join_text(L, "synthetic_nbsp.csv",
+        "code,value\nE05900001\xC2\xA0,1\nE05900002\xC2\xA0,2\nE05900003\xC2\xA0,3\nE05900004\xC2\xA0,4\n",
+        &r, line, sizeof line);
+    if (v) {
+        CHECK(r.matched == 4 && r.with_value == 4 && r.matched_trimmed == 4 && r.matched_case == 0);
+        CHECK(strstr(line, "joined 4/4 areas") == line);
+        CHECK(strstr(line, "4 keys matched only once Unicode spaces were trimmed") != NULL);
+        CHECK(wm_join_report_verdict(&r) == WM_JOIN_COMPLETE);
+        CHECK_NEAR(v[wm_layer_find(L, "E05900003")], 3, 0);
+        wm_join_report_free(&r);
+        free(v);
+    }
+    v = join_text(L, "synthetic_lower.csv", "code,value\ne05900001,1\ne05900002,2\ne05900003,3\ne05900004,4\n",
+                  &r, line, sizeof line);
+    if (v) {
+        CHECK(r.matched == 4 && r.matched_case == 4 && r.matched_trimmed == 0);
+        CHECK(strstr(line, "joined 4/4 areas") == line);
+        CHECK(strstr(line, "4 keys matched only ignoring the case of the code") != NULL);
+        CHECK_NEAR(v[wm_layer_find(L, "E05900004")], 4, 0);
+        wm_join_report_free(&r);
+        free(v);
+    }
+    /* Exact keys say nothing extra. */
+    v = join_text(L, "synthetic_exact.csv", "code,value\nE05900001,1\nE05900002,2\nE05900003,3\nE05900004,4\n",
+                  &r, line, sizeof line);
+    if (v) {
+        CHECK_STR(line, "joined 4/4 areas; 0 table rows unused");
+        wm_join_report_free(&r);
+        free(v);
+    }
+    /* Only GSS codes are folded: a made-up key is compared as it is. */
+    v = join_text(L, "synthetic_not_gss.csv", "code,value\ne0590000x,1\n", &r, line, sizeof line);
+    if (v) {
+        CHECK(r.matched == 0 && r.matched_case == 0);
+        wm_join_report_free(&r);
+        free(v);
+    }
+    wm_layer_free(L);
+}
+
+static void test_verdicts(void)
+{
+    wm_layer *L = gss_layer();
+    if (!L) return;
+    wm_join_report r;
+    char line[1024];
+    struct { const char *name, *csv; wm_join_verdict want; } cases[] = {
+        { "synthetic_v_complete.csv", "code,value\nE05900001,1\nE05900002,s\nE05900003,\nE05900004,4\nE09999999,5\n",
+          WM_JOIN_COMPLETE },
+        { "synthetic_v_missing.csv", "code,value\nE05900001,1\nE05900002,2\n", WM_JOIN_PARTIAL },
+        { "synthetic_v_text.csv", "code,value\nE05900001,1\nE05900002,two\nE05900003,3\nE05900004,4\n",
+          WM_JOIN_PARTIAL },
+        { "synthetic_v_nomatch.csv", "code,value\nW05000001,1\nW05000002,2\n", WM_JOIN_NONE },
+        { "synthetic_v_header_only.csv", "code,value\n", WM_JOIN_NONE },
+        { "synthetic_v_all_text.csv", "code,value\nE05900001,a\nE05900002,b\nE05900003,c\nE05900004,d\n",
+          WM_JOIN_NONE },
+        { "synthetic_v_all_suppressed.csv", "code,value\nE05900001,s\nE05900002,s\nE05900003,s\nE05900004,s\n",
+          WM_JOIN_NONE },
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        double *v = join_text(L, cases[i].name, cases[i].csv, &r, line, sizeof line);
+        if (!v) continue;
+        wm_join_verdict got = wm_join_report_verdict(&r);
+        CHECK(got == cases[i].want);
+        if (got != cases[i].want)
+            fprintf(stderr, "  %s: %s, want %s (%s)\n", cases[i].name, wm_join_verdict_name(got),
+                    wm_join_verdict_name(cases[i].want), line);
+        wm_join_report_free(&r);
+        free(v);
+    }
+    /* The share of areas without a value by fault: 2 with no row. */
+    double *v = join_text(L, "synthetic_share.csv", "code,value\nE05900001,1\nE05900002,s\n", &r, line, sizeof line);
+    if (v) {
+        CHECK_NEAR(wm_join_report_bad_share(&r), 0.5, 1e-12);
+        wm_join_report_free(&r);
+        free(v);
+    }
+    CHECK_STR(wm_join_verdict_name(WM_JOIN_PARTIAL), "partial");
+    wm_layer_free(L);
+}
+
+/* A quoted key or cell holding a line break cannot break the report. */
+static void test_report_one_line(void)
+{
+    wm_layer *L = gss_layer();
+    if (!L) return;
+    wm_join_report r;
+    char line[1024];
+    double *v = join_text(L, "synthetic_newline_key.csv",
+        "code,value\n\"E0590\n0001\",1\nE05900002,\"1\n2\"\nE05900003,3\nE05900004,4\n", &r, line, sizeof line);
+    if (v) {
+        CHECK(strchr(line, '\n') == NULL && strchr(line, '\r') == NULL);
+        CHECK(strstr(line, "E0590\\n0001") != NULL);
+        /* Lines 2-3 hold the first row, so the second starts on line 4. */
+        CHECK(strstr(line, "first at line 4: \"1\\n2\"") != NULL);
+        wm_join_report_free(&r);
+        free(v);
+    }
+    wm_layer_free(L);
+}
+
 int main(void)
 {
     wm_gdal_init();
     test_synthetic();
     test_coventry_imd();
+    test_key_forms();
+    test_verdicts();
+    test_report_one_line();
     return wm_test_summary();
 }

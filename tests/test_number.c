@@ -1,4 +1,6 @@
-/* Unit tests for number.h: numbers as publishers write them. */
+/* Unit tests for number.h (numbers as publishers write them) and for
+ * wm_parse_number_list (args.h: numbers as a user types --breaks). */
+#include "args.h"
 #include "number.h"
 #include "testutil.h"
 
@@ -37,5 +39,32 @@ int main(void)
     CHECK(wm_number_parse("inf", &v) == WM_NUM_INVALID);
     CHECK(wm_number_parse("0x10", &v) == WM_NUM_INVALID);
     CHECK(wm_number_parse("E01009522", &v) == WM_NUM_INVALID);
+
+    double b[4];
+    CHECK(wm_parse_number_list("10,20,30", b, 4) == 3);
+    CHECK_NEAR(b[0], 10, 0); CHECK_NEAR(b[2], 30, 0);
+    CHECK(wm_parse_number_list(" -1.5 , .5,2.,1e3,+4E-1", b, 4) == -1);   /* 5 items, max 4 */
+    double c[8];
+    CHECK(wm_parse_number_list(" -1.5 , .5,2.,1e3,+4E-1", c, 8) == 5);
+    CHECK_NEAR(c[0], -1.5, 0); CHECK_NEAR(c[1], 0.5, 0); CHECK_NEAR(c[2], 2, 0);
+    CHECK_NEAR(c[3], 1000, 0); CHECK_NEAR(c[4], 0.4, 1e-15);
+    CHECK(wm_parse_number_list("7", b, 4) == 1);
+    /* Empty items are mistakes, not a shorter list. */
+    CHECK(wm_parse_number_list("10,20,", b, 4) == -1);
+    CHECK(wm_parse_number_list(",10", b, 4) == -1);
+    CHECK(wm_parse_number_list("10,,20", b, 4) == -1);
+    CHECK(wm_parse_number_list("10, ,20", b, 4) == -1);
+    CHECK(wm_parse_number_list("", b, 4) == -1);
+    CHECK(wm_parse_number_list(NULL, b, 4) == -1);
+    /* strtod's other forms are not numbers a user means. */
+    CHECK(wm_parse_number_list("0x10,0x20", b, 4) == -1);
+    CHECK(wm_parse_number_list("1,inf", b, 4) == -1);
+    CHECK(wm_parse_number_list("nan", b, 4) == -1);
+    CHECK(wm_parse_number_list("1e999", b, 4) == -1);
+    CHECK(wm_parse_number_list("1e", b, 4) == -1);
+    CHECK(wm_parse_number_list("1,2;3", b, 4) == -1);
+    CHECK(wm_parse_number_list("1 2", b, 4) == -1);
+    CHECK(wm_parse_number_list("-", b, 4) == -1);
+    CHECK(wm_parse_number_list(".", b, 4) == -1);
     return wm_test_summary();
 }

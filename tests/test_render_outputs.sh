@@ -58,13 +58,14 @@ check "$LINENO" grep -q "missing.geojson: no such file" "$tmp/err"
 
 # Text that is not UTF-8 (here a Latin-1 column name, the legend title):
 # exit 3, one error line naming the text, nothing written.  (cairo stops
-# drawing at such text: the PNG used to come out blank with exit 0.)
+# drawing at such text: the PNG used to come out blank with exit 0.)  The
+# table reader refuses it first, naming the file and line.
 printf 'code,Pr\xe9valence\nE05001218,1\n' > "$tmp/latin1.csv"
 "$bin" render --layer "$wards" --data "$tmp/latin1.csv" --data-key code --value "$(printf 'Pr\xe9valence')" \
     -o "$tmp/latin1.png" -o "$tmp/latin1.svg" 2>"$tmp/err"
 check "$LINENO" test $? -eq 3
 check "$LINENO" test "$(grep -c '^wardmap:' "$tmp/err")" -eq 1
-check "$LINENO" grep -q '^wardmap: the legend title "Pr\\xE9valence" is not valid UTF-8' "$tmp/err"
+check "$LINENO" grep -q 'latin1.csv:1: the name of column 2, "Pr\\xE9valence", is not valid UTF-8' "$tmp/err"
 check "$LINENO" test ! -e "$tmp/latin1.png"
 check "$LINENO" test ! -e "$tmp/latin1.svg"
 

@@ -200,7 +200,9 @@ static void test_errors(void)
     expect_error("[page]\npadding = 3mm\n",
                  "t.style:2: key \"padding\": \"3mm\" is not a number (a fraction such as 0.25, or a "
                  "percentage such as 25%)");
-    expect_error("[page]\ndpi = 20\n", "t.style:2: key \"dpi\": 20 is out of range (36 to 2400)");
+    expect_error("[page]\ndpi = 20\n", "t.style:2: key \"dpi\": 20 is out of range (36 to 1200)");
+    /* The style and --dpi agree on the range (docs/styles.md). */
+    expect_error("[page]\ndpi = 2400\n", "t.style:2: key \"dpi\": 2400 is out of range (36 to 1200)");
     expect_error("[labels]\nhalo-width = 30pt\n",
                  "t.style:2: key \"halo-width\": 30pt is out of range (0 to 20 pt)");
     expect_error("[areas]\noutline-width = -0.5\n",

@@ -1,5 +1,6 @@
 #include "args.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -193,22 +194,51 @@ int wm_args_double(const wm_args *a, const char *name, double fallback, double *
     return 0;
 }
 
+/* One item of a number list as a person types it: an optional sign,
+ * digits with an optional decimal point, an optional exponent.  strtod
+ * alone would also take hex, "inf" and "nan". */
+static int plain_number(const char *s, size_t n, double *out)
+{
+    size_t i = 0, digits = 0;
+    if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+    for (; i < n && isdigit((unsigned char)s[i]); i++) digits++;
+    if (i < n && s[i] == '.')
+        for (i++; i < n && isdigit((unsigned char)s[i]); i++) digits++;
+    if (!digits) return -1;
+    if (i < n && (s[i] == 'e' || s[i] == 'E')) {
+        size_t exp_digits = 0;
+        i++;
+        if (i < n && (s[i] == '+' || s[i] == '-')) i++;
+        for (; i < n && isdigit((unsigned char)s[i]); i++) exp_digits++;
+        if (!exp_digits) return -1;
+    }
+    char buf[64];
+    if (i != n || n >= sizeof buf) return -1;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    double x = strtod(buf, NULL);
+    if (!isfinite(x)) return -1;
+    *out = x;
+    return 0;
+}
+
 int wm_parse_number_list(const char *text, double *out, int max)
 {
+    if (!text) return -1;
     int n = 0;
     const char *p = text;
-    while (*p) {
-        char *end;
-        double x = strtod(p, &end);
-        if (end == p || !isfinite(x) || n >= max) return -1;
-        out[n++] = x;
-        while (*end == ' ') end++;
-        if (*end == ',') end++;
-        else if (*end) return -1;
-        while (*end == ' ') end++;
-        p = end;
+    for (;;) {
+        const char *comma = strchr(p, ',');
+        const char *a = p, *b = comma ? comma : p + strlen(p);
+        while (a < b && isspace((unsigned char)*a)) a++;
+        while (b > a && isspace((unsigned char)b[-1])) b--;
+        /* An empty item ("10,,20", "10,20,", "") is a mistake, not a
+         * list one shorter. */
+        if (a == b || n >= max || plain_number(a, (size_t)(b - a), &out[n]) != 0) return -1;
+        n++;
+        if (!comma) return n;
+        p = comma + 1;
     }
-    return n;
 }
 
 void wm_args_usage(FILE *fp, const char *command, const char *synopsis,

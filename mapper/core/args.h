@@ -95,7 +95,11 @@ int wm_args_int(const wm_args *a, const char *name, int fallback, int lo, int hi
 int wm_args_double(const wm_args *a, const char *name, double fallback, double *out,
                    wm_error *err);
 
-/* Parse "A,B,C" into at most `max` numbers; returns the count or -1. */
+/* Parse "A,B,C" into at most `max` numbers; returns the count or -1.
+ * Each item is a decimal number (sign, digits, decimal point, exponent;
+ * spaces around it are allowed).  Refused, with -1: an empty item
+ * ("10,,20", "10,20,", ""), hex ("0x10"), "inf", "nan", anything
+ * else strtod would take, and more than `max` items. */
 int wm_parse_number_list(const char *text, double *out, int max);
 
 /* Print "usage: wardmap CMD SYNOPSIS", the description and the option

@@ -1,14 +1,19 @@
+/* VSIStatBufL is a struct stat64 on glibc. */
+#define _LARGEFILE64_SOURCE 1
+
 #include "layer.h"
 #include "table.h"
+#include "utf8.h"
 
 #include <cpl_conv.h>
-#include <math.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
+#include <math.h>
 #include <ogr_srs_api.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 
 static int pick_name_field(OGRFeatureDefnH defn, const char *key_field)
@@ -40,6 +45,191 @@ static int compare_features(const void *a, const void *b)
     return strcmp(((const wm_feature *)a)->key, ((const wm_feature *)b)->key);
 }
 
+/* GDAL's last error for a message: it may quote the file's bytes, so
+ * it is escaped like any other text from a file (utf8.h). */
+static const char *gdal_reason(char *buf, size_t size, const char *fallback)
+{
+    const char *e = wm_gdal_last_error();
+    return wm_text_escape(*e ? e : fallback, buf, size);
+}
+
+/* The driver a file's extension names, for the extensions that name
+ * one, or NULL (any driver): GDAL would otherwise let a file's content
+ * pick another driver (a .geojson file holding "<OGRVRTDataSource" would
+ * be read as a VRT, which may open other files). */
+static const char *const *driver_for(const char *file)
+{
+    static const char *const geojson[] = { "GeoJSON", NULL };
+    static const char *const shapefile[] = { "ESRI Shapefile", NULL };
+    static const char *const gpkg[] = { "GPKG", NULL };
+    size_t n = strlen(file);
+    if (n >= 8 && strcasecmp(file + n - 8, ".geojson") == 0) return geojson;
+    if (n >= 4 && strcasecmp(file + n - 4, ".shp") == 0) return shapefile;
+    if (n >= 5 && strcasecmp(file + n - 5, ".gpkg") == 0) return gpkg;
+    return NULL;
+}
+
+/* A shapefile keeps its attributes (codes, names) in the .dbf beside
+ * the .shp; GDAL opens a .shp without one and shows no fields. */
+static int shapefile_without_dbf(GDALDatasetH ds, const char *file)
+{
+    if (strcasecmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "ESRI Shapefile") != 0) return 0;
+    size_t n = strlen(file);
+    if (n < 4 || strcasecmp(file + n - 4, ".shp") != 0) return 0;
+    char *dbf = strdup(file);
+    VSIStatBufL st;
+    int found = 0;
+    const char *const ext[] = { ".dbf", ".DBF", ".Dbf" };
+    for (int i = 0; i < 3 && !found; i++) {
+        memcpy(dbf + n - 4, ext[i], 4);
+        found = VSIStatL(dbf, &st) == 0;
+    }
+    free(dbf);
+    return !found;
+}
+
+/* Whether a geometry has area: polygons, curved polygons, and
+ * collections holding at least one of them. */
+static int is_areal(OGRGeometryH g)
+{
+    switch (wkbFlatten(OGR_G_GetGeometryType(g))) {
+    case wkbPolygon: case wkbMultiPolygon: case wkbCurvePolygon: case wkbMultiSurface:
+        return 1;
+    case wkbGeometryCollection:
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++)
+            if (is_areal(OGR_G_GetGeometryRef(g, i))) return 1;
+        return 0;
+    default:
+        return 0;
+    }
+}
+
+/* The largest plausible |x| and |y| in a spatial reference: a little
+ * over a turn of longitude and a quarter of latitude in a geographic
+ * one, 100,000 km (in its unit) in any other.  A coordinate beyond them
+ * (1e300, say) is a broken file, not a place. */
+#define WM_PI 3.14159265358979323846
+
+static void plausible_limits(OGRSpatialReferenceH srs, double *lx, double *ly)
+{
+    if (OSRIsGeographic(srs)) {
+        double rad = OSRGetAngularUnits(srs, NULL);
+        if (!(rad > 0)) rad = WM_PI / 180;
+        *lx = 2 * WM_PI / rad;
+        *ly = (WM_PI / 2) / rad * (1 + 1e-9);
+    } else {
+        double m = OSRGetLinearUnits(srs, NULL);
+        if (!(m > 0)) m = 1;
+        *lx = *ly = 1e8 / m;
+    }
+}
+
+/* 0 when every vertex of g is finite and within the limits; otherwise
+ * 1, with the first bad vertex in *bx, *by. */
+static int bad_coordinate(OGRGeometryH g, double lx, double ly, double *bx, double *by)
+{
+    int n = OGR_G_GetGeometryCount(g);
+    for (int i = 0; i < n; i++)
+        if (bad_coordinate(OGR_G_GetGeometryRef(g, i), lx, ly, bx, by)) return 1;
+    int np = OGR_G_GetPointCount(g);
+    for (int i = 0; i < np; i++) {
+        double x = OGR_G_GetX(g, i), y = OGR_G_GetY(g, i);
+        if (!isfinite(x) || !isfinite(y) || fabs(x) > lx || fabs(y) > ly) {
+            *bx = x;
+            *by = y;
+            return 1;
+        }
+    }
+    return 0;
+}
+
+static int check_coordinates(OGRGeometryH g, OGRSpatialReferenceH srs, const char *spec, long fid,
+                             const char *key, const char *where, wm_error *err)
+{
+    double lx, ly, x, y;
+    plausible_limits(srs, &lx, &ly);
+    if (!bad_coordinate(g, lx, ly, &x, &y)) return 0;
+    char k[160];
+    return wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) has a bad coordinate (%g, %g)%s", spec, fid,
+                        wm_text_escape(key, k, sizeof k), x, y, where);
+}
+
+/* One feature: its key and name (trimmed, UTF-8), and its geometry,
+ * which must have area and sane coordinates, linearised if curved and
+ * projected to the target.  0, or -1 with err set and *w left empty. */
+static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *key_field, const char *spec,
+                        OGRSpatialReferenceH src, OGRCoordinateTransformationH ct,
+                        OGRSpatialReferenceH target, const char *src_note, OGRwkbGeometryType layer_type,
+                        int *areal_seen, wm_feature *w, wm_error *err)
+{
+    long fid = (long)OGR_F_GetFID(f);
+    char shown[160], k[160];
+    const char *key = OGR_F_IsFieldSetAndNotNull(f, key_idx) ? OGR_F_GetFieldAsString(f, key_idx) : "";
+    if (!wm_utf8_valid(key))
+        return wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld: %s \"%s\" is not valid UTF-8", spec, fid,
+                            key_field, wm_text_escape(key, shown, sizeof shown));
+    w->key = wm_utf8_trimmed_dup(key);
+    wm_text_escape(w->key, k, sizeof k);
+    if (!*w->key) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld has an empty %s", spec, fid, key_field);
+        goto fail;
+    }
+    const char *name = name_idx >= 0 && OGR_F_IsFieldSetAndNotNull(f, name_idx)
+                           ? OGR_F_GetFieldAsString(f, name_idx) : NULL;
+    if (name && !wm_utf8_valid(name)) {
+        OGRFeatureDefnH defn = OGR_F_GetDefnRef(f);
+        char field[128];
+        wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s): %s \"%s\" is not valid UTF-8", spec, fid, k,
+                     wm_text_escape(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, name_idx)), field, sizeof field),
+                     wm_text_escape(name, shown, sizeof shown));
+        goto fail;
+    }
+    w->name = name ? wm_utf8_trimmed_dup(name) : strdup(w->key);
+
+    w->geom = OGR_F_StealGeometry(f);
+    if (!w->geom || OGR_G_IsEmpty(w->geom)) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) has no geometry", spec, fid, k);
+        goto fail;
+    }
+    if (!is_areal(w->geom)) {
+        const char *type = OGRGeometryTypeToName(OGR_G_GetGeometryType(w->geom));
+        OGRwkbGeometryType lt = wkbFlatten(layer_type);
+        if (!*areal_seen && lt != wkbUnknown && lt != wkbGeometryCollection)
+            wm_error_set(err, WM_EXIT_DATA, "%s: the layer holds no polygons (its features are %s "
+                         "geometries): a choropleth needs areas", spec, OGRGeometryTypeToName(layer_type));
+        else
+            wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) is a %s, not a polygon: a choropleth "
+                         "needs areas", spec, fid, k, type);
+        goto fail;
+    }
+    *areal_seen = 1;
+    if (check_coordinates(w->geom, src, spec, fid, w->key, src_note, err) != 0) goto fail;
+    if (OGR_G_HasCurveGeometry(w->geom, TRUE)) {
+        OGRGeometryH lin = OGR_G_GetLinearGeometry(w->geom, 0, NULL);
+        if (!lin) {
+            wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s): its curves cannot be made into lines (%s)",
+                         spec, fid, k, gdal_reason(shown, sizeof shown, "no reason given"));
+            goto fail;
+        }
+        OGR_G_DestroyGeometry(w->geom);
+        w->geom = lin;
+    }
+    if (ct && OGR_G_Transform(w->geom, ct) != OGRERR_NONE) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) cannot be projected (%s)", spec, fid, k,
+                     gdal_reason(shown, sizeof shown, "no reason given"));
+        goto fail;
+    }
+    if (ct && check_coordinates(w->geom, target, spec, fid, w->key, " once projected", err) != 0) goto fail;
+    return 0;
+
+fail:
+    free(w->key);
+    free(w->name);
+    if (w->geom) OGR_G_DestroyGeometry(w->geom);
+    memset(w, 0, sizeof *w);
+    return -1;
+}
+
 wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *name_field,
                         const char *target_srs, wm_error *err)
 {
@@ -50,16 +240,17 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     OGRCoordinateTransformationH ct = NULL;
     OGRSpatialReferenceH src = NULL;
 
-    struct stat st;
-    if (stat(file, &st) != 0) {
+    VSIStatBufL st;
+    if (VSIStatL(file, &st) != 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: no such file", file);
         goto fail;
     }
     CPLErrorReset();
-    ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, driver_for(file), NULL, NULL);
     if (!ds) {
+        char why[300];
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,
-                     *wm_gdal_last_error() ? wm_gdal_last_error() : "format not recognised");
+                     gdal_reason(why, sizeof why, "format not recognised"));
         goto fail;
     }
     OGRLayerH lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
@@ -67,15 +258,32 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
         wm_error_set(err, WM_EXIT_DATA, "%s: no layer %s", file, layer_name ? layer_name : "in the file");
         goto fail;
     }
+    if (shapefile_without_dbf(ds, file)) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: the shapefile has no .dbf beside it, and that file holds its "
+                     "attributes (area codes and names)", file);
+        goto fail;
+    }
+    if (OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
+        int geojson = strcasecmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GeoJSON") == 0;
+        wm_error_set(err, WM_EXIT_DATA, "%s: the layer holds no features%s", spec,
+                     geojson ? " (an empty FeatureCollection)" : "");
+        goto fail;
+    }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    if (OGR_FD_GetFieldCount(defn) == 0) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: the features have no attributes, so no area codes", spec);
+        goto fail;
+    }
     int key_idx = key_field ? OGR_FD_GetFieldIndex(defn, key_field) : guess_key_field(defn);
     if (!key_field && key_idx < 0) {
         wm_error_set(err, WM_EXIT_USAGE, "%s: no field ending in CD to use as the area code; name one with --key", spec);
         goto fail;
     }
     if (!key_field) key_field = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, key_idx));
+    char kf[128];   /* the key field's name as messages quote it */
+    wm_text_escape(key_field, kf, sizeof kf);
     if (key_idx < 0) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area code", spec, key_field);
+        wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area code", spec, kf);
         goto fail;
     }
     int name_idx;
@@ -108,8 +316,9 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     if (!OSRIsSame(src, L->srs)) {
         ct = OCTNewCoordinateTransformation(src, L->srs);
         if (!ct) {
+            char why[300];
             wm_error_set(err, WM_EXIT_DATA, "%s: cannot transform from its SRS to %s (%s)", spec,
-                         target_srs ? target_srs : WM_DEFAULT_SRS, wm_gdal_last_error());
+                         target_srs ? target_srs : WM_DEFAULT_SRS, gdal_reason(why, sizeof why, "no reason given"));
             goto fail;
         }
     }
@@ -120,45 +329,26 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     L->maxx = L->maxy = -1e300;
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
+    int areal_seen = 0;
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
-        long fid = (long)OGR_F_GetFID(f);
-        const char *key = OGR_F_IsFieldSetAndNotNull(f, key_idx) ? OGR_F_GetFieldAsString(f, key_idx) : "";
-        char *k = wm_trimmed_dup(key);
-        if (!*k) {
-            wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld has an empty %s", spec, fid, key_field);
-            free(k); OGR_F_Destroy(f);
-            goto fail;
-        }
-        OGRGeometryH g = OGR_F_StealGeometry(f);
-        if (!g || OGR_G_IsEmpty(g)) {
-            wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) has no geometry", spec, fid, k);
-            if (g) OGR_G_DestroyGeometry(g);
-            free(k); OGR_F_Destroy(f);
-            goto fail;
-        }
-        if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
-            wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) cannot be projected (%s)", spec, fid, k,
-                         wm_gdal_last_error());
-            OGR_G_DestroyGeometry(g);
-            free(k); OGR_F_Destroy(f);
-            goto fail;
-        }
         if (L->n == cap) {
             cap *= 2;
             L->features = realloc(L->features, cap * sizeof *L->features);
         }
-        wm_feature *w = &L->features[L->n++];
-        w->key = k;
-        w->name = name_idx >= 0 && OGR_F_IsFieldSetAndNotNull(f, name_idx)
-                      ? wm_trimmed_dup(OGR_F_GetFieldAsString(f, name_idx)) : strdup(k);
-        w->geom = g;
+        wm_feature w = { 0 };
+        int rc = read_feature(f, key_idx, name_idx, kf, spec, src, ct, L->srs,
+                              layer_srs ? "" : " (the layer declares no coordinate system, so it is read as "
+                                               "longitude/latitude)",
+                              OGR_L_GetGeomType(lyr), &areal_seen, &w, err);
+        OGR_F_Destroy(f);
+        if (rc != 0) goto fail;
+        L->features[L->n++] = w;
         OGREnvelope env;
-        OGR_G_GetEnvelope(g, &env);
+        OGR_G_GetEnvelope(w.geom, &env);
         if (env.MinX < L->minx) L->minx = env.MinX;
         if (env.MinY < L->miny) L->miny = env.MinY;
         if (env.MaxX > L->maxx) L->maxx = env.MaxX;
         if (env.MaxY > L->maxy) L->maxy = env.MaxY;
-        OGR_F_Destroy(f);
     }
     if (L->n == 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: the layer has no features", spec);
@@ -169,8 +359,9 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     qsort(L->features, L->n, sizeof *L->features, compare_features);
     for (size_t i = 1; i < L->n; i++)
         if (strcmp(L->features[i - 1].key, L->features[i].key) == 0) {
-            wm_error_set(err, WM_EXIT_DATA, "%s: two features have %s = %s", spec, key_field,
-                         L->features[i].key);
+            char k[160];
+            wm_error_set(err, WM_EXIT_DATA, "%s: two features have %s = %s", spec, kf,
+                         wm_text_escape(L->features[i].key, k, sizeof k));
             goto fail;
         }
     if (ct) OCTDestroyCoordinateTransformation(ct);

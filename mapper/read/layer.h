@@ -10,7 +10,19 @@
  *
  * Features without geometry or without a key are errors naming the
  * feature; two features with the same key are an error too, since a join
- * on that key would be ambiguous.
+ * on that key would be ambiguous.  So are, each with its own message
+ * (WM_EXIT_DATA):
+ *   - a layer with no features (an empty FeatureCollection), a shapefile
+ *     without its .dbf, features without attributes;
+ *   - a layer holding no polygons (Points, LineStrings: a choropleth
+ *     needs areas), or a feature that is not a polygon among polygons;
+ *     curved polygons are accepted and made into straight segments;
+ *   - a coordinate that is not finite or not plausible (beyond a turn of
+ *     longitude or a quarter of latitude in a geographic SRS, beyond
+ *     100,000 km in any other), before and after projection, naming the
+ *     feature and the coordinate;
+ *   - a key or name that is not valid UTF-8 (utf8.h).
+ * Keys and names are trimmed of white space, Unicode spaces included.
  */
 #ifndef WM_LAYER_H
 #define WM_LAYER_H

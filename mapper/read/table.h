@@ -6,8 +6,20 @@
  * wrote ("29,199", "s", " 12 "); number.h turns cells into numbers.
  * A UTF-8 byte-order mark and CRLF line endings are handled by GDAL.
  *
+ * The reader is strict, because GDAL forgives what would publish a
+ * wrong figure.  Before GDAL reads a CSV file, csv_check.h checks its
+ * structure: every row has as many fields as the header, quotes are
+ * balanced, no NUL bytes, no semicolon-separated file (decimal commas).
+ * Every header and cell, from any source, must be valid UTF-8 (utf8.h).
+ * Each failure is one WM_EXIT_DATA error, "FILE:LINE: what is wrong".
+ *
+ * Two columns with the same name are allowed in the file, and an error
+ * only when that name is asked for (wm_table_require_column): columns
+ * nobody uses do not stop a national table from being read.
+ *
  * Rows are numbered from 0; wm_table_line() gives the 1-based line in
- * the file for messages (header = line 1) for CSV sources.
+ * the file for messages (header = line 1) for CSV sources: the line a
+ * row starts on, counting blank lines and line breaks inside quotes.
  */
 #ifndef WM_TABLE_H
 #define WM_TABLE_H
@@ -26,16 +38,21 @@ typedef struct wm_table {
 } wm_table;
 
 /* Read a table.  `spec` is "FILE" or "FILE:LAYER" (layer of a
- * multi-layer source).  Returns NULL and fills `err` (WM_EXIT_DATA) when
- * the file cannot be opened or has no rows. */
+ * multi-layer source); FILE may be any path GDAL reads (/vsimem/,
+ * /vsizip/ ...).  Returns NULL and fills `err` (WM_EXIT_DATA) when the
+ * file cannot be opened, has no columns, breaks the rules above, or
+ * GDAL reads it differently from the structure check.  A table with a
+ * header and no rows is read (nrows = 0): whether that is an error is
+ * the caller's to say (join.h's verdict does). */
 wm_table *wm_table_read(const char *spec, wm_error *err);
 
 /* Index of a column by exact name, or, failing that, by a
- * case-insensitive match; -1 if absent. */
+ * case-insensitive match; -1 if absent, -2 if two columns match (the
+ * exact name twice, or no exact match and two case-insensitive ones). */
 int wm_table_column(const wm_table *t, const char *name);
 
 /* Like wm_table_column() but a missing column is an error that lists the
- * columns the table has. */
+ * columns the table has, and two matching columns an error naming both. */
 int wm_table_require_column(const wm_table *t, const char *name, wm_error *err);
 
 /* The cell at (row, col); "" for out-of-range col. */

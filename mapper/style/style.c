@@ -62,7 +62,9 @@ static const char *const sections[] = { "page", "text", "areas", "labels", "lege
 static const key_def keys[] = {
     { "page", "paper", T_PAPER, FIELD(paper), 0, 0 },
     { "page", "orientation", T_ORIENTATION, FIELD(landscape), 0, 0 },
-    { "page", "dpi", T_NUMBER, FIELD(dpi), 36, 2400 },
+    /* 1200 as --dpi: A3 at 1200 dpi is the largest page the PNG writer
+     * makes (it refuses more than 400 million pixels). */
+    { "page", "dpi", T_NUMBER, FIELD(dpi), 36, 1200 },
     { "page", "margin", T_MM, FIELD(margin_mm), 0, 50 },
     { "page", "padding", T_FRACTION, FIELD(map_padding), 0, 0.5 },
 

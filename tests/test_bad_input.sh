@@ -1,0 +1,105 @@
+#!/bin/bash
+# Bad input from the command line (issue 13, docs/bad-input.md): each
+# class gets a non-zero exit, one line naming the file and line or
+# feature, and no output file.  Every input is synthetic, written here.
+. "$(dirname "$0")/lib.sh" bad-input
+
+# Four synthetic square wards near Coventry (lon/lat), E05900001..4.
+ward() {   # ward N NAME [GEOMETRY]
+    local x
+    x=$(echo "-1.55 + 0.02 * $1" | bc -l)
+    printf '{"type":"Feature","properties":{"WD25CD":"E0590000%s","WD25NM":"%s"},"geometry":%s}' "$1" "$2" \
+        "${3:-{\"type\":\"Polygon\",\"coordinates\":[[[$x,52.40],[$x,52.41],[$(echo "$x + 0.01" | bc -l),52.41],[$x,52.40]]]\}}"
+}
+layer() { printf '{"type":"FeatureCollection","features":[%s]}\n' "$(IFS=,; echo "$*")"; }
+layer "$(ward 1 "Synthetic One")" "$(ward 2 "Synthetic Two")" "$(ward 3 "Synthetic Three")" \
+      "$(ward 4 "Synthetic Four")" >"$T/synthetic_wards.geojson"
+printf 'WD25CD,value\nE05900001,1\nE05900002,2\nE05900003,3\nE05900004,4\n' >"$T/synthetic_ok.csv"
+
+# render LAYER TABLE [OPTIONS...]: a choropleth into out.png.
+render() {
+    local l=$1 d=$2; shift 2
+    rm -f "$T/out.png"
+    "$BIN" render --layer "$l" --key WD25CD --data "$d" --data-key WD25CD --value value -o "$T/out.png" "$@"
+}
+# fails N WHAT-IN-MESSAGE CMD...: exit N, one line on stderr holding the
+# text, and no out.png left behind.
+fails() {
+    local want=$1 text=$2; shift 2
+    status_is "$want" "$@" || return 1
+    [ "$(wc -l <"$T/err")" -eq 1 ] || { echo "not one line: $(cat "$T/err")" >&2; return 1; }
+    grep -qF -- "$text" "$T/err" || { echo "no \"$text\" in: $(cat "$T/err")" >&2; return 1; }
+    [ ! -e "$T/out.png" ] || { echo "out.png was written" >&2; return 1; }
+}
+
+check "a good synthetic render works" render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv"
+check "... and writes its PNG" test -s "$T/out.png"
+
+# Class 1: broken CSV structure.
+printf 'WD25CD,value\nE05900001,1\nE05900002,29,199\nE05900003,3\n' >"$T/synthetic_thousands.csv"
+check "unquoted thousands separator" fails 3 "synthetic_thousands.csv:3: 3 fields where the header has 2" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_thousands.csv"
+printf 'WD25CD,value,n\nE05900001,1,1\nE05900002\n' >"$T/synthetic_short.csv"
+check "short row" fails 3 "synthetic_short.csv:3: 1 field where the header has 3" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_short.csv"
+printf 'WD25CD,value\nE05900001,"1\nE05900002,2\nE05900003,3\nE05900004,4\n' >"$T/synthetic_quote.csv"
+check "unbalanced quote" fails 3 "synthetic_quote.csv:2: the quote opened in field 2 is never closed" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_quote.csv"
+printf 'WD25CD,value\nE05900001,2\0000\n' >"$T/synthetic_nul.csv"
+check "NUL byte" fails 3 "synthetic_nul.csv:2: a NUL byte" render "$T/synthetic_wards.geojson" "$T/synthetic_nul.csv"
+printf 'WD25CD;value\nE05900001;12,500\n' >"$T/synthetic_semicolon.csv"
+check "semicolons and decimal commas" fails 3 "synthetic_semicolon.csv:1: the columns are separated by semicolons" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_semicolon.csv"
+printf 'WD25CD,value,value\nE05900001,1,2\n' >"$T/synthetic_dup.csv"
+check "two columns named value" fails 3 'synthetic_dup.csv:1: two columns are named "value" (columns 2 and 3)' \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_dup.csv"
+
+# Class 2: text that is not UTF-8.
+printf 'WD25CD,\x93value\x94\nE05900001,1\n' >"$T/synthetic_cp1252.csv"
+check "Windows-1252 header" fails 3 "synthetic_cp1252.csv:1: the name of column 2" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_cp1252.csv" --value "$(printf '\x93value\x94')"
+layer "$(ward 1 "Synthetic One")" "$(ward 2 "$(printf 'Ynys M\xf4n')")" >"$T/synthetic_latin1.geojson"
+check "Latin-1 ward name" fails 3 'feature 1 (E05900002): WD25NM "Ynys M\xF4n" is not valid UTF-8' \
+    render "$T/synthetic_latin1.geojson" "$T/synthetic_ok.csv"
+"$BIN" import --store "$T/s.sqlite" "$T/synthetic_cp1252.csv" --id synthetic_x --title x --unit count \
+    --polarity neutral --period 2024 --geography synth --code WD25CD --value "$(printf '\x93value\x94')" \
+    >/dev/null 2>"$T/err"
+check "import refuses the Windows-1252 header (exit 3)" test $? -eq 3
+check "... naming file and line" grep -q "synthetic_cp1252.csv:1: the name of column 2" "$T/err"
+
+# Class 4 (read side): lowercase codes and no-break spaces join, and say so.
+printf 'WD25CD,value\ne05900001,1\ne05900002,2\ne05900003,3\ne05900004,4\n' >"$T/synthetic_lower.csv"
+render "$T/synthetic_wards.geojson" "$T/synthetic_lower.csv" 2>"$T/err"
+check "lowercase codes join" grep -q "joined 4/4 areas; 0 table rows unused; 4 keys matched only ignoring the case" "$T/err"
+printf 'WD25CD,value\nE05900001\xc2\xa0,1\nE05900002\xc2\xa0,2\nE05900003\xc2\xa0,3\nE05900004\xc2\xa0,4\n' \
+    >"$T/synthetic_nbsp.csv"
+render "$T/synthetic_wards.geojson" "$T/synthetic_nbsp.csv" 2>"$T/err"
+check "no-break spaces join" grep -q "joined 4/4 areas; 0 table rows unused; 4 keys matched only once Unicode spaces" "$T/err"
+
+# Class 6: the smaller ones.
+check "--breaks with a trailing comma" fails 2 '--breaks "10,20," is not' \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv" --breaks 10,20,
+check "--breaks in hex" fails 2 '--breaks "0x10,0x20" is not' \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv" --breaks 0x10,0x20
+layer "$(ward 1 "Synthetic One" '{"type":"Polygon","coordinates":[[[1e300,52.4],[-1.5,52.4],[-1.5,52.5],[1e300,52.4]]]}')" \
+    >"$T/synthetic_huge.geojson"
+check "1e300 coordinate" fails 3 "feature 0 (E05900001) has a bad coordinate (1e+300, 52.4)" \
+    render "$T/synthetic_huge.geojson" "$T/synthetic_ok.csv" --t-srs EPSG:4326
+layer >"$T/synthetic_empty.geojson"
+check "empty FeatureCollection" fails 3 "holds no features (an empty FeatureCollection)" \
+    render "$T/synthetic_empty.geojson" "$T/synthetic_ok.csv"
+layer "$(ward 1 "Synthetic One" '{"type":"Point","coordinates":[-1.5,52.4]}')" >"$T/synthetic_points.geojson"
+check "a layer of points" fails 3 "holds no polygons (its features are Point geometries)" \
+    render "$T/synthetic_points.geojson" "$T/synthetic_ok.csv"
+printf 'WD25CD,value\n"E0590\n0001",1\nE05900002,2\nE05900003,3\nE05900004,4\n' >"$T/synthetic_newline_key.csv"
+render "$T/synthetic_wards.geojson" "$T/synthetic_newline_key.csv" 2>"$T/err"
+check "a key with a line break: the join report stays one line" test "$(wc -l <"$T/err")" -eq 1
+check "... with the break escaped" grep -qF 'E0590\n0001' "$T/err"
+printf '[page]\ndpi = 2400\n' >"$T/synthetic_2400.style"
+check "style dpi 2400: refused as documented" fails 3 '"dpi": 2400 is out of range (36 to 1200)' \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv" --style "$T/synthetic_2400.style"
+printf '[page]\ndpi = 1200\n' >"$T/synthetic_1200.style"
+check "style dpi 1200: accepted" render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv" \
+    --style "$T/synthetic_1200.style" --size 4000x2800
+
+finish
