@@ -1,5 +1,6 @@
 #include "error.h"
 #include "text.h"
+#include "utf8.h"
 
 #include <cairo.h>
 #include <cpl_error.h>
@@ -26,8 +27,10 @@ int wm_error_about(wm_error *err, const char *option)
 
 static void set_message(wm_error *err, int code, const char *fmt, va_list ap)
 {
-    vsnprintf(err->msg, sizeof err->msg, fmt, ap);
-    wm_one_line(err->msg);   /* one line, whatever was quoted into it */
+    char raw[sizeof err->msg];
+    vsnprintf(raw, sizeof raw, fmt, ap);
+    /* One line of valid UTF-8, whatever a file quoted into it. */
+    wm_text_escape(raw, err->msg, sizeof err->msg);
     err->code = code;
     err->option[0] = '\0';
 }

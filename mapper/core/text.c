@@ -1,4 +1,5 @@
 #include "text.h"
+#include "utf8.h"
 #include "error.h"
 
 #include <errno.h>
@@ -26,10 +27,7 @@ void wm_split_layer_spec(const char *spec, char **file, char **layer)
 
 char *wm_trimmed_dup(const char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
-    size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r')) n--;
-    return strndup(s, n);
+    return wm_utf8_trimmed_dup(s);
 }
 
 int wm_has_suffix(const char *s, const char *suffix)

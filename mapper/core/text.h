@@ -14,7 +14,9 @@
  * when absent.  Returns malloc'd strings. */
 void wm_split_layer_spec(const char *spec, char **file, char **layer);
 
-/* A copy of `s` without leading and trailing spaces, tabs and CR. */
+/* A copy of `s` without leading and trailing white space: spaces, tabs,
+ * CR, and the Unicode spaces publishers' files carry (no-break space
+ * after a code); utf8.h. */
 char *wm_trimmed_dup(const char *s);
 
 /* Whether `s` ends with `suffix`, ASCII case-insensitively (".CSV"). */

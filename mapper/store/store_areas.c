@@ -124,7 +124,8 @@ int wm_imp_areas(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec
                 sqlite3_bind_text(par, 2, pcode, -1, SQLITE_TRANSIENT);
                 if (pnc >= 0) sqlite3_bind_text(par, 3, wm_table_cell(t, r, pnc), -1, SQLITE_TRANSIENT);
                 else sqlite3_bind_null(par, 3);
-                nparents += sqlite3_step(par) == SQLITE_DONE && sqlite3_changes(c->db) > 0;
+                if (sqlite3_step(par) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing parent areas");
+                else nparents += sqlite3_changes(c->db) > 0;
                 sqlite3_reset(link);
                 sqlite3_bind_text(link, 1, geo, -1, SQLITE_STATIC);
                 sqlite3_bind_text(link, 2, code, -1, SQLITE_TRANSIENT);
@@ -143,8 +144,11 @@ int wm_imp_areas(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec
     sqlite3_finalize(par);
     if (rc == 0) {
         char b[32];
-        wm_imp_say(c, "areas %s: %s from %s%s", geo, wm_format_count(t->nrows, b, sizeof b), rel,
-            pgeo ? " (with their parent areas)" : "");
+        if (pgeo)
+            wm_imp_say(c, "areas %s: %s from %s (with their %zu parent area%s)", geo, wm_format_count(t->nrows, b, sizeof b),
+                       rel, nparents, nparents == 1 ? "" : "s");
+        else
+            wm_imp_say(c, "areas %s: %s from %s", geo, wm_format_count(t->nrows, b, sizeof b), rel);
         if (names && nlocal < t->nrows)
             wm_imp_say(c, "  local names for %zu of %zu areas from %s", nlocal, t->nrows, np[0]);
     }
