@@ -16,6 +16,7 @@ const wm_option wm_render_options[] = {
     { "overlay", 0, WM_OPT_VALUE | WM_OPT_INPUT, "FILE[:LAYER]", "outline layer drawn on top, labelled with its names" },
     { "overlay-key", 0, WM_OPT_VALUE, "FIELD", "area-code field of the overlay (default: first ending in CD)" },
     { "overlay-name-field", 0, WM_OPT_VALUE, "FIELD", "name field of the overlay (default: first ending in NM)" },
+    { "overlay-where", 0, WM_OPT_VALUE, "SQL", "only the overlay's features this attribute filter selects" },
     { "no-labels", 0, WM_OPT_FLAG, NULL, "do not label the overlay" },
     { "highlight", 0, WM_OPT_VALUE, "A,B,...", "area codes or names (of the map or the overlay) to outline heavily" },
     { "highlight-layer", 0, WM_OPT_VALUE | WM_OPT_INPUT, "FILE[:LAYER]", "outline layer of localities to emphasise" },
@@ -116,6 +117,7 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
     spec->overlay = wm_args_get(a, "overlay", NULL);
     spec->overlay_key = wm_args_get(a, "overlay-key", NULL);
     spec->overlay_name_field = wm_args_get(a, "overlay-name-field", NULL);
+    spec->overlay_where = wm_args_get(a, "overlay-where", NULL);
     spec->overlay_labels = !wm_args_has(a, "no-labels");
     const char *hl = wm_args_get(a, "highlight", NULL);
     if (hl && (spec->nhighlight = split_list(hl, &spec->highlight, err)) < 0) {
@@ -210,7 +212,8 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     wm_page_size(&maps[0].style, spec->size_px, spec->paper, spec->landscape, spec->dpi, &fig.width_pt,
                  &fig.height_pt, &fig.dpi);
     if (spec->overlay) {
-        overlay = wm_layer_read(spec->overlay, spec->overlay_key, spec->overlay_name_field, spec->map.t_srs, err);
+        wm_layer_options lo = { spec->overlay_key, spec->overlay_name_field, spec->map.t_srs, spec->overlay_where, NULL };
+        overlay = wm_layer_open(spec->overlay, &lo, err);
         if (!overlay) {
             wm_error_about(err, "overlay");
             goto done;

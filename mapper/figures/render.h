@@ -36,6 +36,7 @@ typedef struct wm_render_spec {
     wm_args panel_args[WM_MAX_PANELS];     /* each panel's options (own its strings) */
     int shared_legend;
     const char *overlay, *overlay_key, *overlay_name_field;   /* outline layer, or NULL */
+    const char *overlay_where;             /* its attribute filter, or NULL */
     int overlay_labels;
     int nhighlight;
     char **highlight;                      /* codes or names (owned) */

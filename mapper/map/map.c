@@ -539,7 +539,8 @@ int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *rep
     variable_words w;
     memset(&w, 0, sizeof w);
     if (start_map(spec, c, err) != 0) goto done;
-    c->layer = wm_layer_read(spec->layer, spec->key, spec->name_field, spec->t_srs, err);
+    wm_layer_options lo = { spec->key, spec->name_field, spec->t_srs, spec->where, spec->sql };
+    c->layer = wm_layer_open(spec->layer, &lo, err);
     if (!c->layer) {
         wm_error_about(err, "layer");
         goto done;

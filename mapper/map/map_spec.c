@@ -14,6 +14,8 @@ int wm_map_spec_from_args(const wm_args *a, wm_map_spec *spec, wm_error *err)
     spec->key = wm_args_get(a, "key", NULL);
     spec->name_field = wm_args_get(a, "name-field", NULL);
     spec->t_srs = wm_args_get(a, "t-srs", NULL);
+    spec->where = wm_args_get(a, "where", NULL);
+    spec->sql = wm_args_get(a, "sql", NULL);
     spec->var.data = wm_args_get(a, "data", NULL);
     spec->var.data_key = wm_args_get(a, "data-key", NULL);
     spec->var.value = wm_args_get(a, "value", NULL);

@@ -13,6 +13,8 @@
  *   --key FIELD            its area-code field (default: first field
  *                          ending in CD, e.g. LSOA11CD, WD25CD)
  *   --name-field FIELD     its area-name field (default: first ending NM)
+ *   --where SQL            only the features this attribute filter selects
+ *   --sql STATEMENT        the layer is this statement's result
  *   --data TABLE           indicator table (CSV or anything OGR reads)
  *   --data-key FIELD       the table's area-code column
  *   --value FIELD          the table's value column
@@ -68,6 +70,8 @@
 #define WM_MAP_OPTIONS \
     { "layer", 0, WM_OPT_VALUE | WM_OPT_INPUT, "FILE[:LAYER]", "boundary layer, any format GDAL reads" }, \
     { "key", 0, WM_OPT_VALUE, "FIELD", "area-code field of the layer (default: first field ending in CD)" }, \
+    { "where", 0, WM_OPT_VALUE, "SQL", "only the layer's features this attribute filter selects, e.g. \"LAD25CD = 'E06000016'\"" }, \
+    { "sql", 0, WM_OPT_VALUE, "STATEMENT", "the layer is the result of this SQL statement on its file (as ogr2ogr -sql)" }, \
     { "name-field", 0, WM_OPT_VALUE, "FIELD", "area-name field of the layer (default: first field ending in NM)" }, \
     { "data", 0, WM_OPT_VALUE | WM_OPT_INPUT, "TABLE", "indicator table (CSV or any table GDAL reads)" }, \
     { "data-key", 0, WM_OPT_VALUE, "FIELD", "area-code column of the table" }, \
@@ -116,6 +120,7 @@ typedef struct wm_map_variable {
 
 typedef struct wm_map_spec {
     const char *layer, *key, *name_field, *t_srs;
+    const char *where, *sql;       /* which features of the layer (layer.h) */
     wm_map_variable var;       /* the variable mapped */
     wm_map_variable var2;      /* a second one (bivariate map), or all NULL */
     int bivariate;

@@ -233,10 +233,18 @@ fail:
 wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *name_field,
                         const char *target_srs, wm_error *err)
 {
+    wm_layer_options opt = { key_field, name_field, target_srs, NULL, NULL };
+    return wm_layer_open(spec, &opt, err);
+}
+
+wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error *err)
+{
+    const char *key_field = opt->key_field, *name_field = opt->name_field, *target_srs = opt->target_srs;
     char *file = NULL, *layer_name = NULL;
     wm_split_layer_spec(spec, &file, &layer_name);
     wm_layer *L = NULL;
     GDALDatasetH ds = NULL;
+    OGRLayerH result = NULL;   /* an --sql statement's result set */
     OGRCoordinateTransformationH ct = NULL;
     OGRSpatialReferenceH src = NULL;
 
@@ -253,10 +261,33 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
                      gdal_reason(why, sizeof why, "format not recognised"));
         goto fail;
     }
-    OGRLayerH lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
-    if (!lyr) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: no layer %s", file, layer_name ? layer_name : "in the file");
-        goto fail;
+    OGRLayerH lyr = NULL;
+    if (opt->sql) {
+        /* The statement's result is the layer (OGR SQL, or SQLite SQL with
+         * the GeoPackage driver): e.g. one authority of a national file. */
+        CPLErrorReset();
+        lyr = result = GDALDatasetExecuteSQL(ds, opt->sql, NULL, NULL);
+        if (!lyr) {
+            char why[300];
+            wm_error_set(err, WM_EXIT_USAGE, "%s: --sql \"%s\": %s", file, opt->sql,
+                         gdal_reason(why, sizeof why, "the statement returns no layer"));
+            goto fail;
+        }
+    } else {
+        lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
+        if (!lyr) {
+            wm_error_set(err, WM_EXIT_DATA, "%s: no layer %s", file, layer_name ? layer_name : "in the file");
+            goto fail;
+        }
+    }
+    if (opt->where) {
+        CPLErrorReset();
+        if (OGR_L_SetAttributeFilter(lyr, opt->where) != OGRERR_NONE) {
+            char why[300];
+            wm_error_set(err, WM_EXIT_USAGE, "%s: --where \"%s\": %s", spec, opt->where,
+                         gdal_reason(why, sizeof why, "not a filter OGR understands"));
+            goto fail;
+        }
     }
     if (shapefile_without_dbf(ds, file)) {
         wm_error_set(err, WM_EXIT_DATA, "%s: the shapefile has no .dbf beside it, and that file holds its "
@@ -265,8 +296,12 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     }
     if (OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
         int geojson = strcasecmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GeoJSON") == 0;
-        wm_error_set(err, WM_EXIT_DATA, "%s: the layer holds no features%s", spec,
-                     geojson ? " (an empty FeatureCollection)" : "");
+        if (opt->where || opt->sql)
+            wm_error_set(err, WM_EXIT_DATA, "%s: %s \"%s\" selects no features", spec, opt->sql ? "--sql" : "--where",
+                         opt->sql ? opt->sql : opt->where);
+        else
+            wm_error_set(err, WM_EXIT_DATA, "%s: the layer holds no features%s", spec,
+                         geojson ? " (an empty FeatureCollection)" : "");
         goto fail;
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
@@ -366,6 +401,7 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
         }
     if (ct) OCTDestroyCoordinateTransformation(ct);
     if (src) OSRDestroySpatialReference(src);
+    if (result) GDALDatasetReleaseResultSet(ds, result);
     GDALClose(ds);
     free(file); free(layer_name);
     return L;
@@ -373,6 +409,7 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
 fail:
     if (ct) OCTDestroyCoordinateTransformation(ct);
     if (src) OSRDestroySpatialReference(src);
+    if (result) GDALDatasetReleaseResultSet(ds, result);
     if (ds) GDALClose(ds);
     wm_layer_free(L);
     free(file); free(layer_name);

@@ -60,6 +60,19 @@ typedef struct wm_layer {
 wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *name_field,
                         const char *target_srs, wm_error *err);
 
+/* How to read a layer: the fields, the target SRS, and which features.
+ * NULL members take the defaults of wm_layer_read(). */
+typedef struct wm_layer_options {
+    const char *key_field, *name_field, *target_srs;
+    const char *where;     /* an attribute filter (OGR SQL WHERE), e.g. "LAD25CD = 'E06000016'" */
+    const char *sql;       /* a statement whose result is the layer (OGR SQL; SQLite SQL for GeoPackages) */
+} wm_layer_options;
+
+/* Read `spec` as `opt` says; a filter or statement that selects nothing
+ * is an error naming it (WM_EXIT_DATA), one OGR does not understand a
+ * usage error (WM_EXIT_USAGE). */
+wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error *err);
+
 /* Index of the feature with this key, or -1.  O(log n). */
 long wm_layer_find(const wm_layer *layer, const char *key);
 
