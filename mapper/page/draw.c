@@ -107,23 +107,32 @@ static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 
 /* ---- the map ------------------------------------------------------------ */
 
-static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_affine *tf)
+static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_shapes *S)
 {
     const wm_style *st = pn->st;
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    for (size_t i = 0; i < map->layer->n; i++) {
-        add_geometry(cr, tf, map->layer->features[i].geom);
+    for (size_t i = 0; i < S->n; i++) {
+        wm_shapes_path(cr, S, i);
         set_rgb(cr, wm_map_colour(map, i));
+        if (S->outline[i] <= 0 && !(st->nodata_hatch && wm_map_is_nodata(map, i))) {
+            cairo_fill(cr);
+            continue;
+        }
         cairo_fill_preserve(cr);
         if (st->nodata_hatch && wm_map_is_nodata(map, i)) {
             hatch_path(cr, pn);
-            add_geometry(cr, tf, map->layer->features[i].geom);
+            wm_shapes_path(cr, S, i);
         }
-        /* A hairline separates neighbouring areas of one class. */
+        if (S->outline[i] <= 0) {
+            cairo_new_path(cr);
+            continue;
+        }
+        /* A hairline separates neighbouring areas of one class; it gives
+         * way to the fill on areas small on the page (shapes.h). */
         cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b,
                               st->area_outline_opacity);
-        cairo_set_line_width(cr, st->area_outline_width * pn->s);
+        cairo_set_line_width(cr, S->outline[i]);
         cairo_stroke(cr);
     }
 }
@@ -149,16 +158,26 @@ static void mute_others(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
 }
 
 static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const wm_affine *tf,
-                          OGRGeometryH boundary)
+                          const wm_shapes *overlay, OGRGeometryH boundary)
 {
     const wm_style *st = pn->st;
     const wm_figure *fig = pn->fig;
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     if (fig->overlay) {
-        for (size_t i = 0; i < fig->overlay->n; i++) add_geometry(cr, tf, fig->overlay->features[i].geom);
-        set_rgb(cr, st->overlay_outline);
-        cairo_set_line_width(cr, st->overlay_outline_width * pn->s);
-        cairo_stroke(cr);
+        /* One stroke per width, widest first (shapes.h: small areas' outlines give way). */
+        double width = INFINITY;
+        for (;;) {
+            double w = 0;
+            for (size_t i = 0; i < overlay->n; i++)
+                if (overlay->outline[i] < width && overlay->outline[i] > w) w = overlay->outline[i];
+            if (w <= 0) break;
+            for (size_t i = 0; i < overlay->n; i++)
+                if (overlay->outline[i] == w) wm_shapes_path(cr, overlay, i);
+            set_rgb(cr, st->overlay_outline);
+            cairo_set_line_width(cr, w);
+            cairo_stroke(cr);
+            width = w;
+        }
     }
     if (boundary && st->boundary_width > 0) {
         add_geometry(cr, tf, boundary);
@@ -366,9 +385,9 @@ static void draw_panel(cairo_t *cr, const pen *pn, const wm_panel_layout *p, con
     cairo_save(cr);
     cairo_rectangle(cr, p->frame.x, p->frame.y, p->frame.w, p->frame.h);
     cairo_clip(cr);
-    draw_areas(cr, pn, p->map, &p->tf);
+    draw_areas(cr, pn, p->map, &p->areas);
     if (fig->mute && (fig->nhighlight > 0 || fig->highlight_layer)) mute_others(cr, pn, p->map, &p->tf, p->frame);
-    draw_outlines(cr, pn, p->map, &p->tf, pn->L->boundary);
+    draw_outlines(cr, pn, p->map, &p->tf, &p->overlay, pn->L->boundary);
     for (size_t i = 0; i < p->nlabels; i++) draw_placed_label(cr, pn, &p->labels[i]);
     cairo_restore(cr);
     draw_furniture(cr, pn, p);

@@ -658,6 +658,25 @@ static void arrange(page *pg, const wm_map *map, wm_box area, const double ext[4
     if ((c == 0 ? pref : alt) == WM_LEGEND_BOTTOM) legend->y = frame->y + frame->h + gap;
 }
 
+/* The share of an area its outline may paint (shapes.h). */
+#define OUTLINE_COVERAGE 0.1
+
+/* The panel's areas (and the overlay's) in page points: thinned to a
+ * quarter of a pixel at the PNG resolution, each with its outline width. */
+static int panel_shapes(page *pg, wm_panel_layout *p)
+{
+    const wm_style *st = pg->st;
+    double tol = pg->fig->dpi > 0 ? 0.25 * 72.0 / pg->fig->dpi : 0;
+    if (wm_shapes_build(p->map->layer, &p->tf, tol, st->area_outline_width * pg->s, OUTLINE_COVERAGE,
+                        &p->areas) != 0)
+        return -1;
+    if (pg->fig->overlay &&
+        wm_shapes_build(pg->fig->overlay, &p->tf, tol, st->overlay_outline_width * pg->s, OUTLINE_COVERAGE,
+                        &p->overlay) != 0)
+        return -1;
+    return 0;
+}
+
 static OGRGeometryH outer_boundary(const wm_layer *layer)
 {
     if (!layer || layer->n > 5000) return NULL;
@@ -829,6 +848,7 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
             single_line(pg, &p->title, set_font(pg, st->legend_title_size * 1.1, 1), 1, heading, p->frame.x,
                         p->frame.y - st->legend_title_size * 0.7 * s);
         p->tf = fit(ext, p->frame, st->map_padding);
+        if (panel_shapes(pg, p) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the map");
         furniture(pg, p);
         /* Labels in small multiples would crowd; only a single map has them. */
         if (fig->npanels <= 1 && place_panel_labels(pg, p, err) != 0) return -1;
@@ -883,6 +903,8 @@ void wm_layout_free(wm_layout *L)
     for (int i = 0; i < WM_MAX_PANELS; i++) {
         block_free(&L->panel[i].title);
         free(L->panel[i].labels);
+        wm_shapes_free(&L->panel[i].areas);
+        wm_shapes_free(&L->panel[i].overlay);
     }
     wm_page_text_free(&L->text);
     free(L->attribution_text);

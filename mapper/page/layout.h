@@ -52,6 +52,7 @@
 #include "error.h"
 #include "figure.h"
 #include "labels.h"
+#include "shapes.h"
 
 #include <cairo.h>
 #include <ogr_api.h>
@@ -176,6 +177,8 @@ typedef struct wm_panel_layout {
     wm_placed_label *labels; /* nlabels placements of the overlay's names, or NULL */
     size_t nlabels;
     int numbered;            /* the map switched to numbered areas */
+    wm_shapes areas;         /* the map's areas in page points, with their outline widths (shapes.h) */
+    wm_shapes overlay;       /* the overlay's, when there is one (n = 0 otherwise) */
 } wm_panel_layout;
 
 typedef struct wm_layout {

@@ -1,0 +1,59 @@
+/* shapes.h -- a layer's areas in page points, ready to draw many times.
+ *
+ * A figure is laid out once and drawn once per output; the areas are
+ * taken out of their OGR geometries and through the map's affine into
+ * page points once, here, into flat arrays.  On the way:
+ *
+ *   - vertices closer than `tolerance` points to the last vertex kept on
+ *     their ring are dropped (a ring keeps its first and last vertex, and
+ *     a ring that would keep fewer than 4 keeps all of them): the layout
+ *     passes a quarter of a pixel at the figure's PNG resolution, below
+ *     what any output shows;
+ *   - each area gets the width of its outline on the page.  An outline
+ *     gives way to the fill as the area gets small on the page: the
+ *     width is the style's, but at most what paints `coverage` of the
+ *     area (a stroke of width w centred on the boundary covers about
+ *     P * w / 2 of an area of perimeter P), and none at all below a
+ *     quarter of the style's width; widths between are rounded down to
+ *     eighths of the style's.  A ward or neighbourhood drawn large
+ *     keeps the full outline; at national scale the small urban areas
+ *     are drawn without one, so their colour is not washed out.
+ *
+ * Areas are in the layer's order; rings in their geometry's order, the
+ * outer ring of each polygon first.
+ */
+#ifndef WM_SHAPES_H
+#define WM_SHAPES_H
+
+#include "labels.h"
+#include "layer.h"
+
+#include <cairo.h>
+#include <stddef.h>
+
+typedef struct wm_shapes {
+    size_t n;                /* areas */
+    size_t *first_ring;      /* area i's rings: first_ring[i] .. first_ring[i + 1] - 1 (n + 1) */
+    size_t nrings;
+    size_t *first_point;     /* ring r's points: first_point[r] .. first_point[r + 1] - 1 (nrings + 1) */
+    size_t npoints;
+    double *xy;              /* x0, y0, x1, y1, ... page points */
+    double *outline;         /* the outline width of each area, points; 0: no outline */
+    double *area;            /* each area's size on the page, square points */
+    double (*box)[4];        /* each area's page box: x0, y0, x1, y1 */
+} wm_shapes;
+
+/* The areas of `layer` through `tf`.  `width` is the style's outline
+ * width (points), `coverage` the share of an area its outline may paint
+ * (0: every area gets `width`).  Returns 0, or -1 when out of memory
+ * (`out` is then empty). */
+int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance, double width, double coverage,
+                    wm_shapes *out);
+
+void wm_shapes_free(wm_shapes *s);
+
+/* Append area i's rings to the current path of `cr` (move_to, line_to,
+ * close_path per ring). */
+void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i);
+
+#endif
