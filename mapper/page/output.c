@@ -19,7 +19,8 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
-#include <zlib.h>
+#include <png.h>
+#include <setjmp.h>
 
 int wm_format_from_path(const char *path, wm_format *out)
 {
@@ -63,50 +64,99 @@ static int write_failed(const char *path, const sink *k, cairo_status_t st, wm_e
     return wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", path, cairo_status_to_string(st));
 }
 
-typedef struct byte_buffer { unsigned char *data; size_t len, cap; } byte_buffer;
-
-static cairo_status_t buffer_write(void *closure, const unsigned char *data, unsigned int length)
-{
-    byte_buffer *b = closure;
-    if (b->len + length > b->cap) {
-        size_t cap = b->cap ? b->cap : 65536;
-        while (cap < b->len + length) cap *= 2;
-        unsigned char *p = realloc(b->data, cap);
-        if (!p) return CAIRO_STATUS_NO_MEMORY;
-        b->data = p;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, data, length);
-    b->len += length;
-    return CAIRO_STATUS_SUCCESS;
-}
-
 /* ---- PNG ------------------------------------------------------------------- */
 
-static void put_be32(unsigned char *p, uint32_t v)
+/* PNGs are written with libpng rather than cairo's writer, for two
+ * things cairo does not let a caller choose: the compression (zlib level
+ * 1 with the Sub filter: a 300 dpi A4 page encodes in about a third of
+ * the time of cairo's level-6 adaptive filtering, for files about a
+ * fifth larger) and a pHYs chunk stating the resolution, so the PNG
+ * prints at the intended size.  Rows go straight from the RGB24 image,
+ * one at a time; the same pixels always give the same bytes. */
+#define PNG_LEVEL 1
+
+typedef struct png_job {
+    sink *out;
+    jmp_buf jmp;
+    char why[200];
+} png_job;
+
+static void png_write_data(png_structp png, png_bytep data, size_t length)
 {
-    p[0] = (unsigned char)(v >> 24); p[1] = (unsigned char)(v >> 16);
-    p[2] = (unsigned char)(v >> 8); p[3] = (unsigned char)v;
+    png_job *job = png_get_io_ptr(png);
+    sink_put(job->out, data, length);
+    if (job->out->failed) png_error(png, "write failed");
 }
 
-/* cairo writes no pHYs chunk; add one after IHDR so the PNG states its
- * resolution (pixels per metre) and prints at the intended size. */
-static int put_png_with_dpi(const byte_buffer *png, double dpi, sink *k)
+static void png_flush_data(png_structp png)
 {
-    const size_t ihdr_end = 8 + 8 + 13 + 4;
-    if (png->len < ihdr_end) return -1;
-    unsigned char chunk[4 + 4 + 9 + 4];
-    uint32_t ppm = (uint32_t)lround(dpi / 0.0254);
-    put_be32(chunk, 9);
-    memcpy(chunk + 4, "pHYs", 4);
-    put_be32(chunk + 8, ppm);
-    put_be32(chunk + 12, ppm);
-    chunk[16] = 1;   /* unit: metre */
-    put_be32(chunk + 17, (uint32_t)crc32(0L, chunk + 4, 4 + 9));
-    sink_put(k, png->data, ihdr_end);
-    sink_put(k, chunk, sizeof chunk);
-    sink_put(k, png->data + ihdr_end, png->len - ihdr_end);
-    return k->failed ? -1 : 0;
+    (void)png;
+}
+
+static void png_on_error(png_structp png, png_const_charp msg)
+{
+    png_job *job = png_get_error_ptr(png);
+    snprintf(job->why, sizeof job->why, "%s", msg ? msg : "libpng error");
+    longjmp(job->jmp, 1);
+}
+
+static void png_on_warning(png_structp png, png_const_charp msg)
+{
+    (void)png;
+    (void)msg;
+}
+
+/* Encode the RGB24 image `img` into `out`, stating `dpi` when it is
+ * positive.  0, or -1 with `why` set (out->failed for a write error). */
+static int encode_png(cairo_surface_t *img, double dpi, sink *out, char *why, size_t size)
+{
+    cairo_surface_flush(img);
+    int w = cairo_image_surface_get_width(img), h = cairo_image_surface_get_height(img);
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *data = cairo_image_surface_get_data(img);
+    unsigned char *row = malloc((size_t)w * 3 + 1);
+    png_job job;
+    memset(&job, 0, sizeof job);
+    job.out = out;
+    png_structp png = row ? png_create_write_struct(PNG_LIBPNG_VER_STRING, &job, png_on_error, png_on_warning)
+                          : NULL;
+    png_infop info = png ? png_create_info_struct(png) : NULL;
+    if (!row || !png || !info) {
+        if (png) png_destroy_write_struct(&png, info ? &info : NULL);
+        free(row);
+        snprintf(why, size, "out of memory");
+        return -1;
+    }
+    if (setjmp(job.jmp)) {
+        png_destroy_write_struct(&png, &info);
+        free(row);
+        snprintf(why, size, "%s", job.why);
+        return -1;
+    }
+    png_set_write_fn(png, &job, png_write_data, png_flush_data);
+    png_set_IHDR(png, info, (png_uint_32)w, (png_uint_32)h, 8, PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    if (dpi > 0) {
+        png_uint_32 ppm = (png_uint_32)lround(dpi / 0.0254);
+        png_set_pHYs(png, info, ppm, ppm, PNG_RESOLUTION_METER);
+    }
+    png_set_compression_level(png, PNG_LEVEL);
+    png_set_filter(png, PNG_FILTER_TYPE_BASE, PNG_FILTER_SUB);
+    png_write_info(png, info);
+    for (int y = 0; y < h; y++) {
+        const uint32_t *px = (const uint32_t *)(const void *)(data + (size_t)y * (size_t)stride);
+        for (int x = 0; x < w; x++) {
+            uint32_t v = px[x];
+            row[3 * x] = (unsigned char)(v >> 16);
+            row[3 * x + 1] = (unsigned char)(v >> 8);
+            row[3 * x + 2] = (unsigned char)v;
+        }
+        png_write_row(png, row);
+    }
+    png_write_end(png, info);
+    png_destroy_write_struct(&png, &info);
+    free(row);
+    return 0;
 }
 
 /* `img` scaled to `width` pixels (the image's own width when `width` is
@@ -134,11 +184,12 @@ static int put_thumbnail(cairo_surface_t *img, int width, wm_atomic *a, wm_error
     if (!fp) return -1;
     cairo_surface_t *thumb = scaled_copy(img, width);
     sink k = { fp, 0, 0 };
-    cairo_status_t st = cairo_surface_write_to_png_stream(thumb, sink_write, &k);
+    char why[200];
+    int rc = encode_png(thumb, 0, &k, why, sizeof why);
     cairo_surface_destroy(thumb);
-    if (st != CAIRO_STATUS_SUCCESS || k.failed)
+    if (rc != 0 || k.failed)
         return wm_error_set(err, WM_EXIT_IO, "%s: cannot write the thumbnail (%s)", wm_atomic_target(a),
-                            k.failed ? strerror(k.err ? k.err : EIO) : cairo_status_to_string(st));
+                            k.failed ? strerror(k.err ? k.err : EIO) : why);
     return 0;
 }
 
@@ -167,17 +218,13 @@ static int write_png(const wm_layout *L, const wm_output *o, wm_atomic *a, wm_at
         wm_error_prefix(err, "%s", path);
         return -1;
     }
-    byte_buffer png = { 0 };
-    cairo_status_t st = cairo_surface_write_to_png_stream(surface, buffer_write, &png);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        free(png.data);
-        cairo_surface_destroy(surface);
-        return wm_error_set(err, WM_EXIT_IO, "%s: cannot encode PNG (%s)", path, cairo_status_to_string(st));
-    }
     sink out = { fp, 0, 0 };
-    rc = put_png_with_dpi(&png, L->fig->dpi, &out);
-    free(png.data);
-    if (rc != 0) rc = write_failed(path, &out, CAIRO_STATUS_WRITE_ERROR, err);
+    char why[200];
+    rc = encode_png(surface, L->fig->dpi, &out, why, sizeof why);
+    if (rc != 0) {
+        if (out.failed) rc = write_failed(path, &out, CAIRO_STATUS_WRITE_ERROR, err);
+        else wm_error_set(err, WM_EXIT_IO, "%s: cannot encode PNG (%s)", path, why);
+    }
     if (rc == 0 && o->thumbnail) {
         *thumb = wm_atomic_begin(o->thumbnail, WM_ATOMIC_REPLACE, err);
         rc = *thumb ? put_thumbnail(surface, o->thumbnail_width, *thumb, err) : -1;
