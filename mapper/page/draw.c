@@ -7,6 +7,7 @@
 #include "draw.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -110,9 +111,32 @@ static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_shapes *S)
 {
     const wm_style *st = pn->st;
+    /* First the areas drawn plainly (no outline, no hatching): one fill
+     * per colour, which nothing drawn after can be covered by.  At
+     * national scale that is most of them, in a dozen fills. */
+    unsigned char *plain = calloc(S->n ? S->n : 1, 1);
+    if (plain) {
+        for (size_t i = 0; i < S->n; i++)
+            plain[i] = S->outline[i] <= 0 && !(st->nodata_hatch && wm_map_is_nodata(map, i));
+        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+        for (size_t i = 0; i < S->n; i++) {
+            if (plain[i] != 1) continue;
+            wm_rgb c = wm_map_colour(map, i);
+            for (size_t j = i; j < S->n; j++) {
+                if (plain[j] != 1) continue;
+                wm_rgb d = wm_map_colour(map, j);
+                if (d.r != c.r || d.g != c.g || d.b != c.b) continue;
+                wm_shapes_path_wound(cr, S, j);
+                plain[j] = 2;
+            }
+            set_rgb(cr, c);
+            cairo_fill(cr);
+        }
+    }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     for (size_t i = 0; i < S->n; i++) {
+        if (plain && plain[i]) continue;
         wm_shapes_path(cr, S, i);
         set_rgb(cr, wm_map_colour(map, i));
         if (S->outline[i] <= 0 && !(st->nodata_hatch && wm_map_is_nodata(map, i))) {
@@ -135,6 +159,7 @@ static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_s
         cairo_set_line_width(cr, S->outline[i]);
         cairo_stroke(cr);
     }
+    free(plain);
 }
 
 /* Wash everything but the highlighted areas towards white. */

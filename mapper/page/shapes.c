@@ -7,7 +7,7 @@
 
 typedef struct builder {
     wm_shapes *s;
-    size_t cap_rings, cap_points;
+    size_t cap_rings, cap_points, cap_rev;
     double *buf;             /* one ring's coordinates out of OGR */
     size_t cap_buf;
     const wm_affine *tf;
@@ -36,7 +36,8 @@ static void add_ring(builder *B, OGRGeometryH ring, int hole)
     if (n <= 0 || B->oom) return;
     if (grow((void **)&B->buf, &B->cap_buf, 2 * (size_t)n, sizeof *B->buf) != 0 ||
         grow((void **)&s->xy, &B->cap_points, 2 * (s->npoints + (size_t)n), sizeof *s->xy) != 0 ||
-        grow((void **)&s->first_point, &B->cap_rings, s->nrings + 2, sizeof *s->first_point) != 0) {
+        grow((void **)&s->first_point, &B->cap_rings, s->nrings + 2, sizeof *s->first_point) != 0 ||
+        grow((void **)&s->reversed, &B->cap_rev, s->nrings + 1, sizeof *s->reversed) != 0) {
         B->oom = 1;
         return;
     }
@@ -67,8 +68,10 @@ static void add_ring(builder *B, OGRGeometryH ring, int hole)
     double a = 0, p = 0;
     for (size_t i = 0, j = kept - 1; i < kept; j = i++) {
         a += out[2 * j] * out[2 * i + 1] - out[2 * i] * out[2 * j + 1];
-        p += hypot(out[2 * i] - out[2 * j], out[2 * i + 1] - out[2 * j + 1]);
+        double dx = out[2 * i] - out[2 * j], dy = out[2 * i + 1] - out[2 * j + 1];
+        p += sqrt(dx * dx + dy * dy);
     }
+    s->reversed[s->nrings] = hole ? a > 0 : a < 0;
     B->area += hole ? -fabs(a) / 2 : fabs(a) / 2;
     B->perimeter += p;
     s->npoints += kept;
@@ -98,7 +101,7 @@ int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance
     out->outline = malloc((n ? n : 1) * sizeof *out->outline);
     out->area = malloc((n ? n : 1) * sizeof *out->area);
     out->box = malloc((n ? n : 1) * sizeof *out->box);
-    builder B = { out, 0, 0, NULL, 0, tf, tolerance > 0 ? tolerance * tolerance : 0, 0, 0, 0 };
+    builder B = { out, 0, 0, 0, NULL, 0, tf, tolerance > 0 ? tolerance * tolerance : 0, 0, 0, 0 };
     if (!out->first_ring || !out->outline || !out->area || !out->box ||
         grow((void **)&out->first_point, &B.cap_rings, 1, sizeof *out->first_point) != 0) {
         wm_shapes_free(out);
@@ -149,6 +152,7 @@ void wm_shapes_free(wm_shapes *s)
     free(s->outline);
     free(s->area);
     free(s->box);
+    free(s->reversed);
     memset(s, 0, sizeof *s);
 }
 
@@ -160,6 +164,24 @@ void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i)
         const double *p = s->xy + 2 * a;
         cairo_move_to(cr, p[0], p[1]);
         for (size_t k = 1; k < b - a; k++) cairo_line_to(cr, p[2 * k], p[2 * k + 1]);
+        cairo_close_path(cr);
+    }
+}
+
+void wm_shapes_path_wound(cairo_t *cr, const wm_shapes *s, size_t i)
+{
+    for (size_t r = s->first_ring[i]; r < s->first_ring[i + 1]; r++) {
+        size_t a = s->first_point[r], b = s->first_point[r + 1];
+        if (a == b) continue;
+        if (!s->reversed[r]) {
+            const double *p = s->xy + 2 * a;
+            cairo_move_to(cr, p[0], p[1]);
+            for (size_t k = 1; k < b - a; k++) cairo_line_to(cr, p[2 * k], p[2 * k + 1]);
+        } else {
+            const double *p = s->xy + 2 * (b - 1);
+            cairo_move_to(cr, p[0], p[1]);
+            for (size_t k = 1; k < b - a; k++) cairo_line_to(cr, p[-2 * (long)k], p[-2 * (long)k + 1]);
+        }
         cairo_close_path(cr);
     }
 }

@@ -41,6 +41,7 @@ typedef struct wm_shapes {
     double *outline;         /* the outline width of each area, points; 0: no outline */
     double *area;            /* each area's size on the page, square points */
     double (*box)[4];        /* each area's page box: x0, y0, x1, y1 */
+    unsigned char *reversed; /* per ring: 1 when it runs the other way from the rest of its kind */
 } wm_shapes;
 
 /* The areas of `layer` through `tf`.  `width` is the style's outline
@@ -55,5 +56,10 @@ void wm_shapes_free(wm_shapes *s);
 /* Append area i's rings to the current path of `cr` (move_to, line_to,
  * close_path per ring). */
 void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i);
+
+/* The same with every outer ring turning one way and every hole the
+ * other, so that many areas in one path fill right with the non-zero
+ * winding rule (overlapping parts are not cut out as with even-odd). */
+void wm_shapes_path_wound(cairo_t *cr, const wm_shapes *s, size_t i);
 
 #endif
