@@ -2,12 +2,14 @@
 #define _LARGEFILE64_SOURCE 1
 
 #include "layer.h"
+#include "layer_cache.h"
 #include "table.h"
 #include "utf8.h"
 
 #include <cpl_conv.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
+#include <limits.h>
 #include <math.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
@@ -253,8 +255,19 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
         wm_error_set(err, WM_EXIT_DATA, "%s: no such file", file);
         goto fail;
     }
+    /* A large layer wanted in BNG is read from its cached BNG FlatGeobuf
+     * (layer_cache.h), made on first use; messages still name the source. */
+    char cached[PATH_MAX];
+    int from_cache = 0;
+    if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0)) {
+        const char *dir = wm_layer_cache_dir();
+        from_cache = dir && wm_layer_cache_path(file, layer_name, dir, WM_LAYER_CACHE_MIN_BYTES, cached,
+                                                sizeof cached, err) == 1;
+    }
+    static const char *const fgb[] = { "FlatGeobuf", NULL };
     CPLErrorReset();
-    ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, driver_for(file), NULL, NULL);
+    ds = GDALOpenEx(from_cache ? cached : file, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                    from_cache ? fgb : driver_for(file), NULL, NULL);
     if (!ds) {
         char why[300];
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,
@@ -274,7 +287,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
             goto fail;
         }
     } else {
-        lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
+        lyr = layer_name && !from_cache ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
         if (!lyr) {
             wm_error_set(err, WM_EXIT_DATA, "%s: no layer %s", file, layer_name ? layer_name : "in the file");
             goto fail;
