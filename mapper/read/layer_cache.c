@@ -101,7 +101,9 @@ int wm_layer_cache_path(const char *file, const char *layer, const char *cache_d
     if (!cache_dir || !*cache_dir || stat(file, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < min_bytes)
         return 0;
     size_t fl = strlen(file);
-    if (fl >= 4 && strcasecmp(file + fl - 4, ".fgb") == 0) return 0;
+    /* FlatGeobuf and GeoPackage read fast already. */
+    if ((fl >= 4 && strcasecmp(file + fl - 4, ".fgb") == 0) || (fl >= 5 && strcasecmp(file + fl - 5, ".gpkg") == 0))
+        return 0;
     char abs[PATH_MAX];
     if (!realpath(file, abs)) return 0;
     uint64_t ph = fnv1a(14695981039346656037ULL, abs, strlen(abs) + 1);

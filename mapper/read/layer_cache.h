@@ -40,7 +40,7 @@ const char *wm_layer_cache_dir(void);
  * or its first when NULL) in `cache_dir`, converting it first if need
  * be; written into `out` (size `size`).  Returns 1 when `out` names a
  * cached file, 0 when the source is not cached (smaller than `min_bytes`,
- * a FlatGeobuf already, not a file, or GDAL could not convert it: the
+ * a FlatGeobuf or GeoPackage already (they read fast), not a file, or GDAL could not convert it: the
  * caller reads the source and reports its errors), -1 on an error worth
  * stopping for (none yet: a cache that cannot be written is skipped). */
 int wm_layer_cache_path(const char *file, const char *layer, const char *cache_dir, long min_bytes, char *out,
