@@ -39,6 +39,8 @@ typedef struct page {
     double s;                 /* type scale */
     cairo_t *cr;              /* the scratch context */
     int oom;                  /* an allocation failed */
+    const char *notes;        /* the notes drawn: the figure's, and what the layout has to say */
+    int unlabelled;           /* the overlay's names are not shown (labels_wanted) */
 } page;
 
 static int figure_nmaps(const wm_figure *fig)
@@ -609,6 +611,87 @@ static void furniture(page *pg, wm_panel_layout *p)
 
 /* ---- the page ------------------------------------------------------------ */
 
+static int labels_wanted(page *pg, wm_box area, const double ext[4]);
+
+/* The share of the page's scale an inset legend must win to be used. */
+#define INSET_GAIN 1.15
+
+/* The legend inside the map's frame, over a corner the map leaves empty
+ * (the sea beside a national map), when that lets the map be drawn at
+ * least INSET_GAIN times larger than beside or under its legend (`k`):
+ * a single map whose overlay is not labelled (a key's height is not known
+ * yet).  Corners are tried nearest the style's side first, top before
+ * bottom, at the largest scale first and then a little smaller; a corner
+ * is empty when no area's (or overlay area's) bounding box on the page
+ * comes within a few points of the legend's box, which stays clear of the
+ * north arrow and the scale bar.  Returns 1 with `frame` (the whole of
+ * `area`) and `legend` set. */
+static int inset_legend(page *pg, const wm_map *map, wm_box area, const double ext[4], double k, wm_box *frame,
+                        wm_box *legend)
+{
+    const wm_figure *fig = pg->fig;
+    const wm_style *st = pg->st;
+    double s = pg->s, pad = 1 + 2 * st->map_padding;
+    if (fig->npanels > 1 || (fig->overlay && fig->overlay_labels && labels_wanted(pg, area, ext))) return 0;
+    double ew = fmax((ext[2] - ext[0]) * pad, 1e-9), eh = fmax((ext[3] - ext[1]) * pad, 1e-9);
+    double kin = fmin(area.w / ew, area.h / eh);
+    if (kin < INSET_GAIN * k) return 0;
+    /* The column's size: legend and notes at the side legend's width. */
+    double lw = fmin(fmax(area.w * st->legend_width, 120 * s), area.w * 0.5);
+    wm_legend_layout g;
+    memset(&g, 0, sizeof g);
+    double lh = legend_layout(pg, map, 0, 0, lw, &g);
+    legend_free(&g);
+    if (pg->notes && *pg->notes) {
+        wm_text_block b;
+        memset(&b, 0, sizeof b);
+        double size = set_font(pg, st->notes_size, 0);
+        lh += 6 * s + wrap_block(pg, &b, size, 0, pg->notes, 0, 0, lw, st->notes_size * 1.3 * s);
+        block_free(&b);
+    }
+    if (lh > area.h * 0.8) return 0;
+    /* Every area's box in map units. */
+    const wm_layer *layers[2] = { map->layer, fig->overlay };
+    size_t n = map->layer->n + (fig->overlay ? fig->overlay->n : 0), m = 0;
+    double (*env)[4] = malloc((n ? n : 1) * sizeof *env);
+    if (!env) return 0;
+    for (int li = 0; li < 2; li++)
+        for (size_t i = 0; layers[li] && i < layers[li]->n; i++) {
+            OGREnvelope e;
+            OGR_G_GetEnvelope(layers[li]->features[i].geom, &e);
+            env[m][0] = e.MinX; env[m][1] = e.MinY; env[m][2] = e.MaxX; env[m][3] = e.MaxY;
+            m++;
+        }
+    int right_first = st->legend_position != WM_LEGEND_LEFT;
+    double gap = 6 * s, top = area.y + 36 * s, bottom = area.y + area.h - 22 * s;
+    int found = 0;
+    for (double f = 1; !found && kin * f >= INSET_GAIN * k; f -= 0.04) {
+        double kk = kin * f, cx = area.x + area.w / 2, cy = area.y + area.h / 2;
+        double mx = (ext[0] + ext[2]) / 2, my = (ext[1] + ext[3]) / 2;
+        for (int corner = 0; corner < 4 && !found; corner++) {
+            int right = (corner < 2) == right_first, up = corner % 2 == 0;
+            wm_box b = { right ? area.x + area.w - lw : area.x, up ? top : bottom - lh, lw, lh };
+            if (b.y < area.y || b.y + b.h > area.y + area.h) continue;
+            /* The box in map units, grown by the gap. */
+            double x0 = mx + (b.x - gap - cx) / kk, x1 = mx + (b.x + b.w + gap - cx) / kk;
+            double y1 = my - (b.y - gap - cy) / kk, y0 = my - (b.y + b.h + gap - cy) / kk;
+            int clear = 1;
+            for (size_t i = 0; i < m && clear; i++)
+                clear = env[i][2] < x0 || env[i][0] > x1 || env[i][3] < y0 || env[i][1] > y1;
+            if (!clear) continue;
+            found = 1;
+            /* The map at scale kk, centred in the area: the frame is the
+             * area's full height and as wide as fit() needs to give kk, so
+             * the north arrow and scale bar stay clear of the corners. */
+            double fw = fmin(ew * kk, area.w);
+            *frame = (wm_box){ cx - fw / 2, area.y, fw, area.h };
+            *legend = b;
+        }
+    }
+    free(env);
+    return found;
+}
+
 /* Put the legend of `map` beside (or under) the map in `area`.  The
  * style's position is preferred; the other arrangement (under instead of
  * beside, or beside instead of under) is taken when it lets the map be
@@ -650,6 +733,7 @@ static void arrange(page *pg, const wm_map *map, wm_box area, const double ext[4
     int c = k[1] > 1.25 * k[0] ? 1 : 0;
     *frame = f[c];
     *legend = l[c];
+    if (tighten && k[c] > 0 && inset_legend(pg, map, area, ext, k[c], frame, legend)) return;
     if (!tighten || k[c] <= 0) return;
     double w = ew * k[c], h = eh * k[c];
     frame->x += (frame->w - w) / 2;
@@ -696,11 +780,38 @@ static OGRGeometryH outer_boundary(const wm_layer *layer)
     return b;
 }
 
+/* The most areas a numbered map's key lists: beyond it a key is a
+ * gazetteer, not a key, and no page holds it legibly. */
+#define KEY_MAX 150
+
+/* Whether the overlay's names are to be placed at all.  Up to KEY_MAX
+ * areas they always are (by name where they fit, else numbered with a
+ * key).  Beyond it only when every area could hold its name at the
+ * smallest label size at the largest scale the map can have in `area`
+ * (by its bounding box, generously); otherwise the overlay is drawn as
+ * outlines only and the notes say why: 6,826 wards on a national map
+ * cannot be named or keyed, and a mature map leaves them unnamed. */
+static int labels_wanted(page *pg, wm_box area, const double ext[4])
+{
+    const wm_layer *o = pg->fig->overlay;
+    if (!o || o->n <= KEY_MAX) return 1;
+    double pad = 1 + 2 * pg->st->map_padding;
+    double k = fmin(area.w / fmax((ext[2] - ext[0]) * pad, 1e-9), area.h / fmax((ext[3] - ext[1]) * pad, 1e-9));
+    double size = pg->st->label_min_size * pg->s;
+    for (size_t i = 0; i < o->n; i++) {
+        OGREnvelope e;
+        OGR_G_GetEnvelope(o->features[i].geom, &e);
+        double w = (e.MaxX - e.MinX) * k, h = (e.MaxY - e.MinY) * k;
+        if (h < 1.2 * size || w < 0.45 * size * (double)strlen(o->features[i].name) / 3) return 0;
+    }
+    return 1;
+}
+
 static int place_panel_labels(page *pg, wm_panel_layout *p, wm_error *err)
 {
     const wm_figure *fig = pg->fig;
     const wm_layer *o = fig->overlay;
-    if (!o || !fig->overlay_labels) return 0;
+    if (!o || !fig->overlay_labels || pg->unlabelled) return 0;
     OGRGeometryH *areas = malloc((o->n ? o->n : 1) * sizeof *areas);
     const char **names = malloc((o->n ? o->n : 1) * sizeof *names);
     p->labels = calloc(o->n ? o->n : 1, sizeof *p->labels);
@@ -724,6 +835,14 @@ static int place_panel_labels(page *pg, wm_panel_layout *p, wm_error *err)
     free(names);
     if (rc < 0) return -1;
     p->numbered = rc == 1;
+    if (p->numbered && o->n > KEY_MAX) {
+        /* Too many for a key after all: outlines only. */
+        free(p->labels);
+        p->labels = NULL;
+        p->nlabels = 0;
+        p->numbered = 0;
+        pg->unlabelled = 1;
+    }
     return 0;
 }
 
@@ -737,9 +856,9 @@ static void flow_column(page *pg, const wm_panel_layout *p, wm_column *c)
     double used = legend_layout(pg, p->map, room.x, room.y, room.w, &c->legend);
     c->legend.box = room;
     double y = room.y + used;
-    if (fig->notes && *fig->notes && fig->npanels <= 1) {
+    if (pg->notes && *pg->notes && fig->npanels <= 1) {
         double size = set_font(pg, st->notes_size, 0);
-        y += 6 * s + wrap_block(pg, &c->notes, size, 0, fig->notes, room.x, y + 6 * s + st->notes_size * s, room.w,
+        y += 6 * s + wrap_block(pg, &c->notes, size, 0, pg->notes, room.x, y + 6 * s + st->notes_size * s, room.w,
                                 st->notes_size * 1.3 * s);
     }
     if (p->numbered) key_layout(pg, fig->overlay, p->labels, room.x, y + 10 * s, room.w, &c->key);
@@ -758,9 +877,9 @@ static void flow_text(page *pg, const wm_layout *L, wm_page_text *t, int attribu
         wm_box room = L->shared_legend;
         double used = legend_layout(pg, fig->panels[0], room.x, room.y, room.w, &t->shared.legend);
         t->shared.legend.box = room;
-        if (fig->notes && *fig->notes) {
+        if (pg->notes && *pg->notes) {
             double size = set_font(pg, st->notes_size, 0);
-            wrap_block(pg, &t->shared.notes, size, 0, fig->notes, room.x, room.y + used + 6 * s + st->notes_size * s,
+            wrap_block(pg, &t->shared.notes, size, 0, pg->notes, room.x, room.y + used + 6 * s + st->notes_size * s,
                        room.w, st->notes_size * 1.3 * s);
         }
     }
@@ -769,6 +888,28 @@ static void flow_text(page *pg, const wm_layout *L, wm_page_text *t, int attribu
         wrap_block(pg, &t->attribution, size, 0, L->attribution_text, L->margin, L->attribution_baseline,
                    L->width - 2 * L->margin, st->attribution_size * 1.3 * s);
     }
+}
+
+/* The notes say why the overlay is not labelled. */
+static void note_unlabelled(page *pg, wm_layout *L)
+{
+    const wm_layer *o = pg->fig->overlay;
+    char count[32], what[300];
+    wm_format_count(o->n, count, sizeof count);
+    snprintf(what, sizeof what, "The %s outlined areas are not named: at this scale they are too small to "
+             "label and too many to number.", count);
+    const char *before = pg->fig->notes && *pg->fig->notes ? pg->fig->notes : "";
+    size_t len = strlen(before) + strlen(what) + 2;
+    char *notes = malloc(len);
+    if (!notes) {
+        pg->oom = 1;
+        return;
+    }
+    snprintf(notes, len, "%s%s%s", before, *before ? " " : "", what);
+    free(L->notes);
+    L->notes = notes;
+    pg->notes = notes;
+    L->unlabelled = 1;
 }
 
 static int compute_layout(page *pg, wm_layout *L, wm_error *err)
@@ -821,6 +962,10 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
     double ext0[4];
     map_extent(fig, figure_map(fig, 0), ext0);
     double best = -1, map_share = shared ? 1.0 : 0.58;
+    if (fig->npanels <= 1 && fig->overlay && fig->overlay_labels && !labels_wanted(pg, L->body, ext0)) {
+        pg->unlabelled = 1;
+        note_unlabelled(pg, L);
+    }
     for (int c = 1; c <= L->npanels; c++) {
         int r = (L->npanels + c - 1) / c;
         double cw = (grid.w - 12 * s * (c - 1)) / c * map_share, ch = (grid.h - 12 * s * (r - 1)) / r;
@@ -852,6 +997,7 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
         furniture(pg, p);
         /* Labels in small multiples would crowd; only a single map has them. */
         if (fig->npanels <= 1 && place_panel_labels(pg, p, err) != 0) return -1;
+        if (pg->unlabelled && !L->unlabelled) note_unlabelled(pg, L);
     }
     flow_text(pg, L, &L->text, 0);
     /* Last: see "first measurements" above. */
@@ -884,7 +1030,7 @@ void wm_page_text_free(wm_page_text *t)
 int wm_layout_text_for(const wm_layout *L, cairo_t *target, wm_page_text *out, wm_error *err)
 {
     memset(out, 0, sizeof *out);
-    page pg = { L->fig, L->style, L->scale, target, 0 };
+    page pg = { L->fig, L->style, L->scale, target, 0, L->notes ? L->notes : L->fig->notes, L->unlabelled };
     cairo_save(target);
     flow_text(&pg, L, out, 1);
     cairo_restore(target);
@@ -908,6 +1054,7 @@ void wm_layout_free(wm_layout *L)
     }
     wm_page_text_free(&L->text);
     free(L->attribution_text);
+    free(L->notes);
     if (L->boundary) OGR_G_DestroyGeometry(L->boundary);
     free(L);
 }
@@ -933,7 +1080,7 @@ wm_layout *wm_layout_new(const wm_figure *fig, wm_error *err)
         wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the figure");
         return NULL;
     }
-    page pg = { fig, &figure_map(fig, 0)->style, fmin(fig->width_pt, fig->height_pt) / 595.0, NULL, 0 };
+    page pg = { fig, &figure_map(fig, 0)->style, fmin(fig->width_pt, fig->height_pt) / 595.0, NULL, 0, fig->notes, 0 };
     L->fig = fig;
     L->style = pg.st;
     L->width = fig->width_pt;

@@ -194,6 +194,8 @@ typedef struct wm_layout {
     int has_shared_legend;
     wm_box shared_legend;    /* its room */
     char *attribution_text;  /* owned: sources, copyright and licence lines */
+    char *notes;             /* owned: the notes as drawn, when the layout added to the figure's; or NULL */
+    int unlabelled;          /* the overlay's names are not shown: too many areas, too small to name */
     wm_box attribution;      /* its room: from the top of its first line to the bottom margin */
     double attribution_baseline;   /* its first line's */
     wm_page_text text;       /* the wrapped text as measured for the layout */
