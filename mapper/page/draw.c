@@ -16,6 +16,7 @@ typedef struct pen {
     const wm_figure *fig;
     const wm_style *st;
     double s;
+    unsigned flags;          /* WM_DRAW_* */
 } pen;
 
 static void set_rgb(cairo_t *cr, wm_rgb c)
@@ -410,7 +411,7 @@ static void draw_panel(cairo_t *cr, const pen *pn, const wm_panel_layout *p, con
     cairo_save(cr);
     cairo_rectangle(cr, p->frame.x, p->frame.y, p->frame.w, p->frame.h);
     cairo_clip(cr);
-    draw_areas(cr, pn, p->map, &p->areas);
+    if (!(pn->flags & WM_DRAW_NO_AREAS)) draw_areas(cr, pn, p->map, &p->areas);
     if (fig->mute && (fig->nhighlight > 0 || fig->highlight_layer)) mute_others(cr, pn, p->map, &p->tf, p->frame);
     draw_outlines(cr, pn, p->map, &p->tf, &p->overlay, pn->L->boundary);
     for (size_t i = 0; i < p->nlabels; i++) draw_placed_label(cr, pn, &p->labels[i]);
@@ -426,13 +427,20 @@ static void draw_panel(cairo_t *cr, const pen *pn, const wm_panel_layout *p, con
 
 int wm_draw_page(cairo_t *cr, const wm_layout *L, wm_error *err)
 {
-    pen pn = { L, L->fig, L->style, L->scale };
+    return wm_draw_page_with(cr, L, 0, err);
+}
+
+int wm_draw_page_with(cairo_t *cr, const wm_layout *L, unsigned flags, wm_error *err)
+{
+    pen pn = { L, L->fig, L->style, L->scale, flags };
     const wm_style *st = L->style;
     /* Wrapped text breaks as this target's metrics say (layout.h). */
     wm_page_text text;
     if (wm_layout_text_for(L, cr, &text, err) != 0) return -1;
-    set_rgb(cr, st->background);
-    cairo_paint(cr);
+    if (!(flags & WM_DRAW_NO_AREAS)) {
+        set_rgb(cr, st->background);
+        cairo_paint(cr);
+    }
 
     set_rgb(cr, st->ink);
     draw_block(cr, &pn, &L->title);

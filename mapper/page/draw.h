@@ -29,4 +29,15 @@
  * text cairo refused, WM_EXIT_IO otherwise. */
 int wm_draw_page(cairo_t *cr, const wm_layout *L, wm_error *err);
 
+/* Flags of wm_draw_page_with. */
+enum {
+    /* Leave out the background and each panel's filled areas (their
+     * outlines too), which the caller draws itself, underneath: the SVG
+     * writer's own compact paths (output.h). */
+    WM_DRAW_NO_AREAS = 1
+};
+
+/* wm_draw_page, leaving out what `flags` say. */
+int wm_draw_page_with(cairo_t *cr, const wm_layout *L, unsigned flags, wm_error *err);
+
 #endif

@@ -339,6 +339,215 @@ static void ids_finish(svg_ids *f)
     for (int k = 0; k < SVG_ID_KINDS; k++) free(f->seen[k]);
 }
 
+/* ---- SVG: the map's areas, written directly ------------------------------- */
+
+/* cairo's SVG surface writes every coordinate of a path twice (fill and
+ * stroke) with a style on each element, and at national scale spends
+ * most of its time doing so.  The areas are written here instead, one
+ * path per area with the style on a group, coordinates to 0.01 pt,
+ * relative after each ring's first point; cairo draws everything else
+ * (text, legend, overlay, labels, furniture) into a document of its own
+ * that is nested whole as an <svg> element above the areas, the order in
+ * which the page is drawn (draw.h). */
+
+typedef struct svg_buf {
+    FILE *fp;
+    char b[65536];
+    size_t n;
+} svg_buf;
+
+static void sb_flush(svg_buf *w)
+{
+    if (w->n) fwrite(w->b, 1, w->n, w->fp);
+    w->n = 0;
+}
+
+static void sb_put(svg_buf *w, const char *t, size_t n)
+{
+    if (w->n + n > sizeof w->b) sb_flush(w);
+    if (n > sizeof w->b) {
+        fwrite(t, 1, n, w->fp);
+        return;
+    }
+    memcpy(w->b + w->n, t, n);
+    w->n += n;
+}
+
+static void sb_str(svg_buf *w, const char *t)
+{
+    sb_put(w, t, strlen(t));
+}
+
+/* `v` hundredths as a decimal: 12345 -> "123.45", -5 -> "-0.05", 120 -> "1.2". */
+static void sb_num(svg_buf *w, long v)
+{
+    char t[32], *e = t + sizeof t, *p = e;
+    int neg = v < 0;
+    unsigned long u = neg ? (unsigned long)-v : (unsigned long)v;
+    unsigned long whole = u / 100, frac = u % 100;
+    if (frac) {
+        if (frac % 10) *--p = (char)('0' + frac % 10);
+        *--p = (char)('0' + frac / 10);
+        *--p = '.';
+    }
+    do {
+        *--p = (char)('0' + whole % 10);
+        whole /= 10;
+    } while (whole);
+    if (neg) *--p = '-';
+    sb_put(w, p, (size_t)(e - p));
+}
+
+static void sb_colour(svg_buf *w, wm_rgb c)
+{
+    char t[8];
+    snprintf(t, sizeof t, "#%02x%02x%02x", (int)lround(c.r * 255), (int)lround(c.g * 255), (int)lround(c.b * 255));
+    sb_put(w, t, 7);
+}
+
+/* Area i's rings as path data. */
+static void sb_area(svg_buf *w, const wm_shapes *S, size_t i)
+{
+    for (size_t r = S->first_ring[i]; r < S->first_ring[i + 1]; r++) {
+        size_t a = S->first_point[r], b = S->first_point[r + 1];
+        if (a == b) continue;
+        const double *p = S->xy + 2 * a;
+        long x = lround(p[0] * 100), y = lround(p[1] * 100);
+        sb_put(w, "M", 1);
+        sb_num(w, x);
+        sb_put(w, " ", 1);
+        sb_num(w, y);
+        sb_put(w, "l", 1);
+        for (size_t k = 1; k < b - a; k++) {
+            long nx = lround(p[2 * k] * 100), ny = lround(p[2 * k + 1] * 100);
+            long dx = nx - x, dy = ny - y;
+            if (k > 1 && dx >= 0) sb_put(w, " ", 1);
+            sb_num(w, dx);
+            if (dy >= 0) sb_put(w, " ", 1);
+            sb_num(w, dy);
+            x = nx;
+            y = ny;
+        }
+        sb_put(w, "z", 1);
+    }
+}
+
+static int same_rgb(wm_rgb a, wm_rgb b)
+{
+    return a.r == b.r && a.g == b.g && a.b == b.b;
+}
+
+/* The areas of every panel: per panel, clipped to its frame, the plain
+ * areas (no outline, no hatching) grouped by colour, then the outlined
+ * ones grouped by colour and width, then the hatching of No data. */
+static void svg_areas(svg_buf *w, const wm_layout *L)
+{
+    const wm_style *st = L->style;
+    char t[400];
+    double hs = 3.2 * L->scale;
+    snprintf(t, sizeof t,
+             "<defs><pattern id=\"wm-hatch\" patternUnits=\"userSpaceOnUse\" width=\"%.2f\" height=\"%.2f\">"
+             "<path d=\"M-1 %.2fL%.2f -1M%.2f %.2fL%.2f %.2f\" stroke=\"", hs, hs, hs + 1, hs + 1, hs - 1, 2 * hs + 1,
+             2 * hs + 1, hs - 1);
+    sb_str(w, t);
+    sb_colour(w, st->muted_ink);
+    snprintf(t, sizeof t, "\" stroke-width=\"%.2f\"/></pattern>", 0.45 * L->scale);
+    sb_str(w, t);
+    for (int pi = 0; pi < L->npanels; pi++) {
+        const wm_box f = L->panel[pi].frame;
+        snprintf(t, sizeof t, "<clipPath id=\"wm-frame%d\"><rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\"/>"
+                 "</clipPath>", pi + 1, f.x, f.y, f.w, f.h);
+        sb_str(w, t);
+    }
+    sb_str(w, "</defs>\n<rect width=\"100%\" height=\"100%\" fill=\"");
+    sb_colour(w, st->background);
+    sb_str(w, "\"/>\n");
+    for (int pi = 0; pi < L->npanels; pi++) {
+        const wm_panel_layout *p = &L->panel[pi];
+        const wm_shapes *S = &p->areas;
+        const wm_map *map = p->map;
+        unsigned char *done = calloc(S->n ? S->n : 1, 1);
+        if (!done) continue;
+        snprintf(t, sizeof t, "<g clip-path=\"url(#wm-frame%d)\" fill-rule=\"evenodd\" stroke-linejoin=\"round\">\n",
+                 pi + 1);
+        sb_str(w, t);
+        /* Plain, then outlined (by width, widest first), by colour. */
+        for (int pass = 0; pass < 2; pass++) {
+            for (size_t i = 0; i < S->n; i++) {
+                int plain = S->outline[i] <= 0;
+                if (done[i] || plain != (pass == 0)) continue;
+                wm_rgb c = wm_map_colour(map, i);
+                double width = S->outline[i];
+                sb_str(w, "<g fill=\"");
+                sb_colour(w, c);
+                if (!plain) {
+                    sb_str(w, "\" stroke=\"");
+                    sb_colour(w, st->area_outline);
+                    snprintf(t, sizeof t, "\" stroke-opacity=\"%g\" stroke-width=\"%.3f", st->area_outline_opacity, width);
+                    sb_str(w, t);
+                }
+                sb_str(w, "\">\n");
+                for (size_t j = i; j < S->n; j++) {
+                    if (done[j] || S->outline[j] != width || !same_rgb(wm_map_colour(map, j), c)) continue;
+                    done[j] = 1;
+                    sb_str(w, "<path d=\"");
+                    sb_area(w, S, j);
+                    sb_str(w, "\"/>\n");
+                }
+                sb_str(w, "</g>\n");
+            }
+        }
+        if (st->nodata_hatch) {
+            int any = 0;
+            for (size_t i = 0; i < S->n; i++) {
+                if (!wm_map_is_nodata(map, i)) continue;
+                if (!any) sb_str(w, "<g fill=\"url(#wm-hatch)\">\n");
+                any = 1;
+                sb_str(w, "<path d=\"");
+                sb_area(w, S, i);
+                sb_str(w, "\"/>\n");
+            }
+            if (any) sb_str(w, "</g>\n");
+        }
+        sb_str(w, "</g>\n");
+        free(done);
+    }
+}
+
+/* The SVG document: our root, the areas, then cairo's document (`doc`,
+ * `len` bytes) nested as an <svg> of the page's size, without its XML
+ * declaration. */
+static void svg_document(FILE *fp, const wm_layout *L, const char *doc, size_t len)
+{
+    svg_buf *w = malloc(sizeof *w);
+    if (!w) {
+        fputs("", fp);
+        return;
+    }
+    w->fp = fp;
+    w->n = 0;
+    char t[400];
+    snprintf(t, sizeof t,
+             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+             "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+             "width=\"%gpt\" height=\"%gpt\" viewBox=\"0 0 %g %g\" version=\"1.2\">\n",
+             L->width, L->height, L->width, L->height);
+    sb_str(w, t);
+    svg_areas(w, L);
+    /* cairo's root element, given the page's size in user units. */
+    const char *root = len ? strstr(doc, "<svg") : NULL;   /* open_memstream ends it with a NUL */
+    const char *end = root ? memchr(root, '>', len - (size_t)(root - doc)) : NULL;
+    if (root && end) {
+        snprintf(t, sizeof t, "<svg x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" overflow=\"visible\">",
+                 L->width, L->height, L->width, L->height);
+        sb_str(w, t);
+        sb_put(w, end + 1, len - (size_t)(end + 1 - doc));
+    }
+    sb_str(w, "</svg>\n");
+    sb_flush(w);
+    free(w);
+}
+
 /* ---- PDF and SVG ----------------------------------------------------------- */
 
 static void pdf_metadata(cairo_surface_t *surface, const wm_layout *L)
@@ -373,6 +582,15 @@ static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_
     svg_ids ids;
     memset(&ids, 0, sizeof ids);
     ids.out.fp = fp;
+    /* An SVG's cairo part is kept in memory and written after the areas. */
+    char *doc = NULL;
+    size_t doc_len = 0;
+    FILE *mem = NULL;
+    if (fmt == WM_FORMAT_SVG) {
+        mem = open_memstream(&doc, &doc_len);
+        if (!mem) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", path);
+        ids.out.fp = mem;
+    }
     sink pdf = { fp, 0, 0 };
     cairo_surface_t *surface;
     if (fmt == WM_FORMAT_SVG) {
@@ -383,13 +601,28 @@ static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_
         pdf_metadata(surface, L);
     }
     cairo_t *cr = cairo_create(surface);
-    int rc = wm_draw_page(cr, L, err);
+    int rc = wm_draw_page_with(cr, L, fmt == WM_FORMAT_SVG ? WM_DRAW_NO_AREAS : 0, err);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
-    if (fmt == WM_FORMAT_SVG) ids_finish(&ids);
-    const sink *out = fmt == WM_FORMAT_SVG ? &ids.out : &pdf;
+    sink file = { fp, 0, 0 };
+    if (fmt == WM_FORMAT_SVG) {
+        ids_finish(&ids);
+        int mem_failed = fclose(mem) != 0 || ids.out.failed;
+        if (rc == 0 && st == CAIRO_STATUS_SUCCESS && !mem_failed) {
+            svg_document(fp, L, doc, doc_len);
+            if (ferror(fp)) {
+                file.failed = 1;
+                file.err = errno;
+            }
+        } else if (mem_failed) {
+            file.failed = 1;
+            file.err = ENOMEM;
+        }
+        free(doc);
+    }
+    const sink *out = fmt == WM_FORMAT_SVG ? &file : &pdf;
     if (rc != 0) {
         wm_error_prefix(err, "%s", path);
         return -1;

@@ -6,8 +6,12 @@
  * Formats, by the file name's extension:
  *   PNG  an RGB raster of width_pt * dpi / 72 pixels, with a pHYs chunk
  *        stating the DPI so it prints at the intended size;
- *   SVG  vector throughout, text as glyph outlines (SVG 1.2); the ids
- *        cairo numbers from a process-wide counter ("surface123") are
+ *   SVG  vector throughout (SVG 1.2): the map's areas written directly,
+ *        one path per area, coordinates to 0.01 pt, the style on a group
+ *        per colour and outline width, No data hatched by a pattern;
+ *        everything else drawn by cairo (text as glyph outlines) into a
+ *        document nested above them as an <svg> element.  The ids cairo
+ *        numbers from a process-wide counter ("surface123") are
  *        renumbered in order of appearance, so a figure's SVG is the same
  *        whatever else the process drew before (or beside it, in threads);
  *   PDF  vector, fonts embedded as subsets, with title, author, subject
