@@ -247,21 +247,30 @@ static void draw_placed_label(cairo_t *cr, const pen *pn, const wm_placed_label 
         cairo_arc(cr, p->anchor_x, p->anchor_y, 1.2 * pn->s, 0, 2 * M_PI);
         cairo_fill(cr);
     }
-    /* Each line's ink is centred on the point labels.c measured it at. */
+    /* Each line's ink is centred on the point labels.c measured it at:
+     * the halo as the outline of the glyphs, stroked, then the text
+     * itself on top as text, so a PDF's labels are words (searchable,
+     * and readable by pdftotext). */
+    double ox[WM_LABEL_MAX_LINES], oy[WM_LABEL_MAX_LINES];
     for (int l = 0; l < p->nlines; l++) {
         double cx, cy;
         cairo_text_extents_t e;
         wm_label_line_centre(p, l, &cx, &cy);
         cairo_text_extents(cr, p->lines[l], &e);
-        cairo_move_to(cr, cx - (e.x_bearing + e.width / 2), cy - (e.y_bearing + e.height / 2));
+        ox[l] = cx - (e.x_bearing + e.width / 2);
+        oy[l] = cy - (e.y_bearing + e.height / 2);
+        cairo_move_to(cr, ox[l], oy[l]);
         cairo_text_path(cr, p->lines[l]);
     }
     cairo_set_source_rgba(cr, st->label_halo.r, st->label_halo.g, st->label_halo.b, 0.9);
     cairo_set_line_width(cr, st->label_halo_width * pn->s);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
-    cairo_stroke_preserve(cr);
+    cairo_stroke(cr);
     set_rgb(cr, st->label_colour);
-    cairo_fill(cr);
+    for (int l = 0; l < p->nlines; l++) {
+        cairo_move_to(cr, ox[l], oy[l]);
+        cairo_show_text(cr, p->lines[l]);
+    }
 }
 
 /* ---- legend and key ------------------------------------------------------ */
@@ -434,6 +443,7 @@ int wm_draw_page_with(cairo_t *cr, const wm_layout *L, unsigned flags, wm_error 
 {
     pen pn = { L, L->fig, L->style, L->scale, flags };
     const wm_style *st = L->style;
+    wm_text_options(cr);
     /* Wrapped text breaks as this target's metrics say (layout.h). */
     wm_page_text text;
     if (wm_layout_text_for(L, cr, &text, err) != 0) return -1;

@@ -10,14 +10,13 @@
  *     order, as when measuring and drawing were one pass (the figures are
  *     byte-identical to that): a baseline is `y + used`, with `used`
  *     summed line by line, not `y + i * line_h`.  Keep it so when editing.
- *   - First measurements.  cairo resolves a toy font face through
- *     fontconfig once per process, at the first scaled font made from it,
- *     with that font's size and options, and keeps the result: the first
- *     text measured in each weight decides how that weight's glyphs are
- *     hinted in every PNG the process draws afterwards.  The layout
- *     measures first, as it always has, the attribution (regular) and
- *     then a legend heading (bold); anything new is measured after
- *     (measure_line), or the PNGs change.
+ *   - One way of measuring text.  Every context that measures or draws
+ *     text (the scratch context here, each output's in draw.c) is given
+ *     the same font options first (wm_text_options: no hinting of glyph
+ *     outlines or metrics), so a word is as wide in a PNG as in an SVG or
+ *     PDF, lines break at the same words in every output, and what was
+ *     measured first in a process no longer decides how a PNG's glyphs
+ *     are hinted.
  */
 #include "layout.h"
 
@@ -41,6 +40,7 @@ typedef struct page {
     int oom;                  /* an allocation failed */
     const char *notes;        /* the notes drawn: the figure's, and what the layout has to say */
     int unlabelled;           /* the overlay's names are not shown (labels_wanted) */
+    int depth;                /* a layout tried on a larger sheet for an error message */
 } page;
 
 static int figure_nmaps(const wm_figure *fig)
@@ -212,6 +212,17 @@ int wm_figure_check_text(const wm_figure *fig, wm_error *err)
 
 /* ---- text --------------------------------------------------------------- */
 
+void wm_text_options(cairo_t *cr)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_font_options_set_antialias(fo, CAIRO_ANTIALIAS_GRAY);
+    cairo_font_options_set_subpixel_order(fo, CAIRO_SUBPIXEL_ORDER_DEFAULT);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+}
+
 /* Select the style's font at `size` (scaled to the page); returns the
  * size in points. */
 static double set_font(const page *pg, double size, int bold)
@@ -309,14 +320,15 @@ static void single_line(page *pg, wm_text_block *b, double size, int bold, const
     b->box = (wm_box){ x, y - size, 0, size };
 }
 
-/* The width of a single line's box. */
+/* The width of a block's box: its widest line's. */
 static void measure_line(page *pg, wm_text_block *b)
 {
     if (b->n == 0) return;
     cairo_select_font_face(pg->cr, pg->st->font, CAIRO_FONT_SLANT_NORMAL,
                            b->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(pg->cr, b->size);
-    b->box.w = text_width(pg->cr, b->line[0].text);
+    b->box.w = 0;
+    for (size_t i = 0; i < b->n; i++) b->box.w = fmax(b->box.w, text_width(pg->cr, b->line[i].text));
 }
 
 /* ---- attribution ---------------------------------------------------- */
@@ -513,47 +525,115 @@ static double legend_layout(page *pg, const wm_map *map, double x, double y, dou
     return g->h;
 }
 
-/* The key of a numbered map: "1  Bablake" ... in two columns when long. */
-static double key_layout(page *pg, const wm_layer *layer, const wm_placed_label *placed, double x, double y,
-                         double w, wm_key_layout *key)
+/* The smallest type of a numbered map's key, points on any paper (not
+ * scaled with the page: a larger sheet holds a longer key). */
+#define KEY_FLOOR_PT 6.0
+
+/* The key of a numbered map in `room`: a heading, then "12  Name" in
+ * number order, flowing down as many columns as it needs, each as wide
+ * as its widest number and name.  The text is the legend's (a little
+ * smaller), shrunk in quarter points down to KEY_FLOOR_PT when that is
+ * what it takes.  Returns 1 with `key` filled when the key fits in the
+ * room, 0 (key empty) when it does not even at the floor. */
+static int key_fit(page *pg, const wm_layer *layer, const wm_placed_label *placed, wm_box room, wm_key_layout *key)
 {
     const wm_style *st = pg->st;
-    double s = pg->s, y0 = y;
-    double size = set_font(pg, st->legend_title_size, 1);
-    single_line(pg, &key->heading, size, 1, "Key to numbered areas", x, y + st->legend_title_size * s);
-    y += st->legend_title_size * 1.6 * s;
-    key->text_size = set_font(pg, st->legend_text_size * 0.92, 0);
-    int cols = layer->n > 12 ? 2 : 1;
-    size_t rows = (layer->n + (size_t)cols - 1) / (size_t)cols;
-    double row_h = st->legend_text_size * 1.3 * s, col_w = w / cols;
-    key->columns = cols;
-    key->rows = rows;
+    double s = pg->s;
+    block_free(&key->heading);
+    free(key->entry);
+    memset(key, 0, sizeof *key);
+    size_t n = layer->n;
     /* The area of each number (numbers are unique, labels.h). */
-    size_t *of = calloc(layer->n ? layer->n : 1, sizeof *of);
-    key->entry = calloc(layer->n ? layer->n : 1, sizeof *key->entry);
-    if (!of || !key->entry) {
+    size_t *of = calloc(n ? n : 1, sizeof *of);
+    double *name_w = calloc(n ? n : 1, sizeof *name_w);
+    if (!of || !name_w) {
         free(of);
+        free(name_w);
         pg->oom = 1;
         return 0;
     }
-    for (size_t i = 0; i < layer->n; i++)
-        if (placed[i].number >= 1 && (size_t)placed[i].number <= layer->n) of[placed[i].number - 1] = i + 1;
-    for (int num = 1; num <= (int)layer->n; num++) {
-        if (!of[num - 1]) continue;
-        size_t i = of[num - 1] - 1;
-        int c = (int)((size_t)(num - 1) / rows);
-        size_t r = (size_t)(num - 1) % rows;
-        wm_key_entry *e = &key->entry[key->n++];
-        e->number = num;
-        e->name = layer->features[i].name;
-        e->number_x = x + c * col_w;
-        e->name_x = x + c * col_w + 16 * s;
-        e->baseline = y + (double)r * row_h + st->legend_text_size * s;
+    size_t m = 0;   /* numbers in use: 1..m */
+    for (size_t i = 0; i < n; i++)
+        if (placed[i].number >= 1 && (size_t)placed[i].number <= n) {
+            of[placed[i].number - 1] = i + 1;
+            if ((size_t)placed[i].number > m) m = (size_t)placed[i].number;
+        }
+    /* Widths at 1 pt: unhinted advances scale with the size. */
+    cairo_select_font_face(pg->cr, st->font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(pg->cr, 100);
+    double num_w = 0;
+    for (size_t k = 0; k < m; k++) {
+        char num[16];
+        snprintf(num, sizeof num, "%zu", k + 1);
+        num_w = fmax(num_w, text_width(pg->cr, num) / 100);
+        name_w[k] = of[k] ? text_width(pg->cr, layer->features[of[k] - 1].name) / 100 : 0;
+    }
+    double head_size = st->legend_title_size * s, head_h = st->legend_title_size * 1.6 * s;
+    double size0 = st->legend_text_size * 0.92 * s;
+    int fits = 0;
+    int cols = 1;
+    size_t rows = m;
+    double size = size0;
+    for (; m > 0; size -= 0.25) {
+        if (size < KEY_FLOOR_PT - 1e-9) {
+            if (size0 >= KEY_FLOOR_PT || size < size0 - 1e-9) break;
+        }
+        double row_h = size * 1.3, gap = 0.6 * size, col_gap = 1.4 * size;
+        double avail = room.h - head_h;
+        size_t max_rows = avail > size ? (size_t)floor((avail - size) / row_h) + 1 : 0;
+        if (max_rows == 0) continue;
+        cols = (int)((m + max_rows - 1) / max_rows);
+        rows = (m + (size_t)cols - 1) / (size_t)cols;
+        double total = 0;
+        for (int c = 0; c < cols; c++) {
+            double widest = 0;
+            for (size_t r = 0; r < rows && (size_t)c * rows + r < m; r++) widest = fmax(widest, name_w[(size_t)c * rows + r]);
+            total += (num_w + widest) * size + gap + (c > 0 ? col_gap : 0);
+        }
+        if (total <= room.w) {
+            fits = 1;
+            break;
+        }
+        if (size0 < KEY_FLOOR_PT) break;
+    }
+    if (!fits) {
+        free(of);
+        free(name_w);
+        return 0;
+    }
+    key->text_size = size;
+    double row_h = size * 1.3, gap = 0.6 * size, col_gap = 1.4 * size;
+    single_line(pg, &key->heading, head_size, 1, "Key to numbered areas", room.x, room.y + head_size);
+    key->columns = cols;
+    key->rows = rows;
+    key->entry = calloc(m ? m : 1, sizeof *key->entry);
+    if (!key->entry) {
+        free(of);
+        free(name_w);
+        pg->oom = 1;
+        return 0;
+    }
+    double x = room.x, y = room.y + head_h, right = room.x;
+    for (int c = 0; c < cols; c++) {
+        double widest = 0;
+        for (size_t r = 0; r < rows && (size_t)c * rows + r < m; r++) widest = fmax(widest, name_w[(size_t)c * rows + r]);
+        for (size_t r = 0; r < rows && (size_t)c * rows + r < m; r++) {
+            size_t k = (size_t)c * rows + r;
+            if (!of[k]) continue;
+            wm_key_entry *e = &key->entry[key->n++];
+            e->number = (int)(k + 1);
+            e->name = layer->features[of[k] - 1].name;
+            e->number_x = x;
+            e->name_x = x + num_w * size + gap;
+            e->baseline = y + (double)r * row_h + size;
+        }
+        right = x + (num_w + widest) * size + gap;
+        x = right + col_gap;
     }
     free(of);
-    double h = y + (double)rows * row_h - y0;
-    key->box = (wm_box){ x, y0, w, h };
-    return h;
+    free(name_w);
+    key->box = (wm_box){ room.x, room.y, right - room.x, head_h + (double)(rows - 1) * row_h + 1.25 * size };
+    return 1;
 }
 
 /* ---- furniture inside the map frame ------------------------------------ */
@@ -861,7 +941,24 @@ static void flow_column(page *pg, const wm_panel_layout *p, wm_column *c)
         y += 6 * s + wrap_block(pg, &c->notes, size, 0, pg->notes, room.x, y + 6 * s + st->notes_size * s, room.w,
                                 st->notes_size * 1.3 * s);
     }
-    if (p->numbered) key_layout(pg, fig->overlay, p->labels, room.x, y + 10 * s, room.w, &c->key);
+    if (p->numbered) key_fit(pg, fig->overlay, p->labels, p->key_room, &c->key);
+}
+
+/* Where the key of a numbered map can go in its legend's column: under
+ * the legend and notes, to the bottom of the column. */
+static wm_box key_room_in_column(page *pg, const wm_panel_layout *p)
+{
+    wm_column c;
+    memset(&c, 0, sizeof c);
+    wm_panel_layout q = *p;
+    q.numbered = 0;
+    flow_column(pg, &q, &c);
+    double bottom = c.legend.box.y + c.legend.h;
+    if (c.notes.n) bottom = c.notes.box.y + c.notes.box.h;
+    legend_free(&c.legend);
+    block_free(&c.notes);
+    double y = bottom + 10 * pg->s;
+    return (wm_box){ p->legend.x, y, p->legend.w, p->legend.y + p->legend.h - y };
 }
 
 /* Every wrapped text of the page, from the rooms of `L`, with the
@@ -912,6 +1009,120 @@ static void note_unlabelled(page *pg, wm_layout *L)
     L->unlabelled = 1;
 }
 
+/* Lay panel `p` out in `cell`: the frame and legend, the map's place,
+ * its shapes and furniture, and (a single map) its labels.  Returns 0, 1
+ * when the cell is too small for the map, -1 on error. */
+static int place_panel(page *pg, wm_layout *L, wm_panel_layout *p, wm_box cell, const double ext[4], int shared,
+                       const char *heading, wm_error *err)
+{
+    const wm_figure *fig = pg->fig;
+    const wm_style *st = pg->st;
+    double s = pg->s;
+    free(p->labels);
+    p->labels = NULL;
+    p->nlabels = 0;
+    p->numbered = 0;
+    p->key_room = (wm_box){ 0, 0, 0, 0 };
+    wm_shapes_free(&p->areas);
+    wm_shapes_free(&p->overlay);
+    if (shared) p->frame = cell;
+    else arrange(pg, p->map, cell, ext, 1, &p->frame, &p->legend);
+    p->has_legend = !shared;
+    if (p->frame.w < 20 || p->frame.h < 20) return 1;
+    if (heading)
+        single_line(pg, &p->title, set_font(pg, st->legend_title_size * 1.1, 1), 1, heading, p->frame.x,
+                    p->frame.y - st->legend_title_size * 0.7 * s);
+    p->tf = fit(ext, p->frame, st->map_padding);
+    if (panel_shapes(pg, p) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the map");
+    furniture(pg, p);
+    /* Labels in small multiples would crowd; only a single map has them. */
+    if (fig->npanels <= 1 && place_panel_labels(pg, p, err) != 0) return -1;
+    if (pg->unlabelled && !L->unlabelled) note_unlabelled(pg, L);
+    return 0;
+}
+
+static wm_layout *layout_new(const wm_figure *fig, int depth, wm_error *err);
+
+/* A numbered map's key: under the legend when it fits there; else in a
+ * band under the map or a column of its own beside the legend (on a
+ * portrait page the band first, on a landscape page the column), taken
+ * from the map a twentieth of the cell at a time, the labels placed
+ * again each time (a smaller map may need the key after all, or no
+ * longer).  When nothing holds it at KEY_FLOOR_PT the figure fails, and
+ * the error names the smallest A-size sheet of the same orientation that
+ * holds it. */
+static int seat_key(page *pg, wm_layout *L, wm_panel_layout *p, wm_box cell, const double ext[4], wm_error *err)
+{
+    const wm_layer *o = pg->fig->overlay;
+    double s = pg->s;
+    wm_key_layout k;
+    memset(&k, 0, sizeof k);
+    wm_box room = key_room_in_column(pg, p);
+    if (room.h > 0 && key_fit(pg, o, p->labels, room, &k)) {
+        p->key_room = room;
+        goto seated;
+    }
+    int landscape = L->width > L->height;
+    for (int attempt = 0; attempt < 2; attempt++) {
+        int under = (attempt == 0) != landscape;
+        for (int step = 3; step <= 11; step++) {
+            double f = step / 20.0, gap = 10 * s;
+            wm_box c2 = cell;
+            if (under) {
+                c2.h = cell.h * (1 - f);
+                room = (wm_box){ cell.x, cell.y + c2.h + gap, cell.w, cell.h * f - gap };
+            } else {
+                c2.w = cell.w * (1 - f);
+                room = (wm_box){ cell.x + c2.w + gap, cell.y, cell.w * f - gap, cell.h };
+            }
+            int rc = place_panel(pg, L, p, c2, ext, 0, NULL, err);
+            if (rc < 0) return -1;
+            if (rc > 0) break;
+            if (!p->numbered) goto seated;   /* the names fit now */
+            if (key_fit(pg, o, p->labels, room, &k)) {
+                if (under) {
+                    /* Up to the map (and the legend's column), if they leave room. */
+                    wm_box col = key_room_in_column(pg, p);
+                    double top = fmax(p->frame.y + p->frame.h, col.y - 10 * s) + gap;
+                    if (top < room.y) {
+                        room.h += room.y - top;
+                        room.y = top;
+                        key_fit(pg, o, p->labels, room, &k);
+                    }
+                }
+                p->key_room = room;
+                goto seated;
+            }
+        }
+    }
+    {
+        char count[32], held[64] = "";
+        wm_format_count(o->n, count, sizeof count);
+        static const char *const papers[] = { "A3", "A2", "A1", "A0" };
+        static const double sides[][2] = { { 842, 1191 }, { 1191, 1684 }, { 1684, 2384 }, { 2384, 3370 } };
+        double page_long = fmax(L->width, L->height);
+        for (int i = 0; i < 4 && !*held && pg->depth < 1; i++) {
+            if (sides[i][1] <= page_long + 1) continue;
+            wm_figure bigger = *pg->fig;
+            bigger.width_pt = landscape ? sides[i][1] : sides[i][0];
+            bigger.height_pt = landscape ? sides[i][0] : sides[i][1];
+            wm_error quiet;
+            wm_layout *B = layout_new(&bigger, pg->depth + 1, &quiet);
+            if (B) snprintf(held, sizeof held, "%s %s", papers[i], landscape ? "landscape" : "portrait");
+            wm_layout_free(B);
+        }
+        if (*held)
+            return wm_error_set(err, WM_EXIT_USAGE, "the key to the %s numbered areas does not fit on a %.0fx%.0f pt page "
+                                "even at %g pt; %s holds it (--paper)", count, L->width, L->height, KEY_FLOOR_PT, held);
+        return wm_error_set(err, WM_EXIT_USAGE, "the key to the %s numbered areas does not fit on a %.0fx%.0f pt page "
+                            "even at %g pt, nor on any sheet up to A0", count, L->width, L->height, KEY_FLOOR_PT);
+    }
+seated:
+    block_free(&k.heading);
+    free(k.entry);
+    return 0;
+}
+
 static int compute_layout(page *pg, wm_layout *L, wm_error *err)
 {
     const wm_figure *fig = pg->fig;
@@ -921,13 +1132,23 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
 
     const char *title = fig->title && *fig->title ? fig->title : figure_map(fig, 0)->legend_title;
     double y = L->margin;
-    double title_y = y + st->title_size * s;
-    single_line(pg, &L->title, set_font(pg, st->title_size, 1), 1, title, L->margin, title_y);
-    y = title_y;
+    /* A long title wraps to the page's width, on at most two lines,
+     * shrinking (to 60% of its size at most) until it does; then on as
+     * many lines as it takes.  The subtitle wraps too. */
+    double tw = W - 2 * L->margin, tsize = st->title_size;
+    for (;;) {
+        double size = set_font(pg, tsize, 1);
+        wrap_block(pg, &L->title, size, 1, title, L->margin, y + size, tw, size * 1.15);
+        if (L->title.n <= 1 || (L->title.n <= 2 && tsize <= st->title_size * 0.85) || tsize <= st->title_size * 0.6 + 1e-9)
+            break;
+        tsize = fmax(tsize - 0.5, st->title_size * 0.6);
+    }
+    y = L->title.n ? L->title.line[L->title.n - 1].y : y + st->title_size * s;
     if (fig->subtitle && *fig->subtitle) {
-        double subtitle_y = y + st->subtitle_size * 1.4 * s;
-        single_line(pg, &L->subtitle, set_font(pg, st->subtitle_size, 0), 0, fig->subtitle, L->margin, subtitle_y);
-        y = subtitle_y;
+        double size = set_font(pg, st->subtitle_size, 0);
+        double first = y + st->subtitle_size * 1.4 * s;
+        wrap_block(pg, &L->subtitle, size, 0, fig->subtitle, L->margin, first, tw, st->subtitle_size * 1.25 * s);
+        y = L->subtitle.line[L->subtitle.n - 1].y;
     }
     y += 12 * s;
 
@@ -984,23 +1205,12 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
         }
         double ext[4];
         map_extent(fig, p->map, ext);
-        if (shared) p->frame = cell;
-        else arrange(pg, p->map, cell, ext, 1, &p->frame, &p->legend);
-        p->has_legend = !shared;
-        if (p->frame.w < 20 || p->frame.h < 20)
-            return wm_error_set(err, WM_EXIT_USAGE, "the page is too small for the map and its legend");
-        if (heading)
-            single_line(pg, &p->title, set_font(pg, st->legend_title_size * 1.1, 1), 1, heading, p->frame.x,
-                        p->frame.y - st->legend_title_size * 0.7 * s);
-        p->tf = fit(ext, p->frame, st->map_padding);
-        if (panel_shapes(pg, p) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the map");
-        furniture(pg, p);
-        /* Labels in small multiples would crowd; only a single map has them. */
-        if (fig->npanels <= 1 && place_panel_labels(pg, p, err) != 0) return -1;
-        if (pg->unlabelled && !L->unlabelled) note_unlabelled(pg, L);
+        int rc = place_panel(pg, L, p, cell, ext, shared, heading, err);
+        if (rc < 0) return -1;
+        if (rc > 0) return wm_error_set(err, WM_EXIT_USAGE, "the page is too small for the map and its legend");
+        if (fig->npanels <= 1 && p->numbered && seat_key(pg, L, p, cell, ext, err) != 0) return -1;
     }
     flow_text(pg, L, &L->text, 0);
-    /* Last: see "first measurements" above. */
     measure_line(pg, &L->title);
     measure_line(pg, &L->subtitle);
     for (int i = 0; i < L->npanels; i++) measure_line(pg, &L->panel[i].title);
@@ -1030,7 +1240,7 @@ void wm_page_text_free(wm_page_text *t)
 int wm_layout_text_for(const wm_layout *L, cairo_t *target, wm_page_text *out, wm_error *err)
 {
     memset(out, 0, sizeof *out);
-    page pg = { L->fig, L->style, L->scale, target, 0, L->notes ? L->notes : L->fig->notes, L->unlabelled };
+    page pg = { L->fig, L->style, L->scale, target, 0, L->notes ? L->notes : L->fig->notes, L->unlabelled, 0 };
     cairo_save(target);
     flow_text(&pg, L, out, 1);
     cairo_restore(target);
@@ -1061,6 +1271,11 @@ void wm_layout_free(wm_layout *L)
 
 wm_layout *wm_layout_new(const wm_figure *fig, wm_error *err)
 {
+    return layout_new(fig, 0, err);
+}
+
+static wm_layout *layout_new(const wm_figure *fig, int depth, wm_error *err)
+{
     if (fig->width_pt < 72 || fig->height_pt < 72 || fig->width_pt > 14400 || fig->height_pt > 14400) {
         wm_error_set(err, WM_EXIT_USAGE, "page size %.0fx%.0f pt is out of range", fig->width_pt, fig->height_pt);
         return NULL;
@@ -1080,7 +1295,8 @@ wm_layout *wm_layout_new(const wm_figure *fig, wm_error *err)
         wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the figure");
         return NULL;
     }
-    page pg = { fig, &figure_map(fig, 0)->style, fmin(fig->width_pt, fig->height_pt) / 595.0, NULL, 0, fig->notes, 0 };
+    page pg = { fig, &figure_map(fig, 0)->style, fmin(fig->width_pt, fig->height_pt) / 595.0, NULL, 0, fig->notes, 0,
+                depth };
     L->fig = fig;
     L->style = pg.st;
     L->width = fig->width_pt;
@@ -1089,6 +1305,7 @@ wm_layout *wm_layout_new(const wm_figure *fig, wm_error *err)
     /* A scratch context: the layout must not depend on the output format. */
     cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
     pg.cr = cairo_create(scratch);
+    wm_text_options(pg.cr);
     int rc = compute_layout(&pg, L, err);
     if (rc == 0 && cairo_status(pg.cr) != CAIRO_STATUS_SUCCESS)
         rc = wm_error_set(err, WM_EXIT_DATA, "cannot measure the figure's text (%s)",

@@ -117,8 +117,9 @@ typedef struct wm_key_entry {
     double number_x, name_x, baseline;
 } wm_key_entry;
 
-/* The key of a numbered map: a heading, then the numbers in order, in
- * two columns when there are more than 12 areas. */
+/* The key of a numbered map: a heading, then the numbers in order,
+ * flowing down as many columns as it needs, each as wide as its widest
+ * name; its text shrinks (to 6 pt at least) to fit its room. */
 typedef struct wm_key_layout {
     wm_box box;              /* w = 0: the map is not numbered */
     wm_text_block heading;
@@ -177,6 +178,7 @@ typedef struct wm_panel_layout {
     wm_placed_label *labels; /* nlabels placements of the overlay's names, or NULL */
     size_t nlabels;
     int numbered;            /* the map switched to numbered areas */
+    wm_box key_room;         /* where its key goes: under the legend, under the map, or its own column */
     wm_shapes areas;         /* the map's areas in page points, with their outline widths (shapes.h) */
     wm_shapes overlay;       /* the overlay's, when there is one (n = 0 otherwise) */
 } wm_panel_layout;
@@ -201,6 +203,12 @@ typedef struct wm_layout {
     wm_page_text text;       /* the wrapped text as measured for the layout */
     OGRGeometryH boundary;   /* owned: the overlay's outer boundary, or NULL */
 } wm_layout;
+
+/* Give `cr` the font options every context that measures or draws a
+ * figure's text uses: glyph outlines and advances not hinted, grey
+ * antialiasing.  So text measures the same on the layout's scratch
+ * context and on each output (PNG, SVG, PDF), and lines break alike. */
+void wm_text_options(cairo_t *cr);
 
 /* Whether every text the figure would draw is valid UTF-8 that cairo can
  * draw (cairo stops drawing at the first text that is not).  On failure
