@@ -169,6 +169,53 @@ static void test_numbered_wards(void)
     wm_args_free(&a);
 }
 
+/* Small multiples each with its own legend keep the figure's notes: in
+ * the grid's free cell (three panels), or in a band under the grid (two),
+ * clear of every panel. */
+static void test_notes_own_legends(void)
+{
+    char *argv[] = { "render", "--layer", lsoa, "--data", fp20, "--data-key", "LSOA Code",
+                     "--value", "Proportion of households fuel poor (%)", NULL };
+    wm_args a;
+    wm_error err;
+    wm_map m;
+    CHECK(wm_args_parse(&a, options, 9, argv, 0, &err) == 0);
+    int ok = wm_test_map_from_args(&a, &m, &err) == 0;
+    CHECK(ok);
+    if (!ok) { fprintf(stderr, "%s\n", err.msg); wm_args_free(&a); return; }
+    const wm_map *panels[3] = { &m, &m, &m };
+    for (int np = 2; np <= 3; np++) {
+        wm_figure fig;
+        memset(&fig, 0, sizeof fig);
+        fig.panels = panels;
+        fig.npanels = np;
+        fig.notes = "A note on every panel's source, long enough to wrap onto a second line in a narrow cell.";
+        fig.dpi = 100;
+        wm_paper_size("A4", 1, &fig.width_pt, &fig.height_pt);
+        wm_layout *L = wm_layout_new(&fig, &err);
+        CHECK(L != NULL);
+        if (!L) { fprintf(stderr, "%s\n", err.msg); continue; }
+        const wm_box *r = &L->notes_room;
+        CHECK(r->w > 0);
+        CHECK(L->text.notes.n >= 1);
+        CHECK(L->text.notes.box.y + L->text.notes.box.h <= r->y + r->h + 1e-6);
+        int clear = 0;
+        for (int i = 0; i < L->npanels; i++) {
+            const wm_box *f = &L->panel[i].frame, *g = &L->panel[i].legend;
+            int hit_f = r->x < f->x + f->w && f->x < r->x + r->w && r->y < f->y + f->h && f->y < r->y + r->h;
+            int hit_g = r->x < g->x + g->w && g->x < r->x + r->w && r->y < g->y + g->h && g->y < r->y + r->h;
+            clear += !hit_f && !hit_g;
+        }
+        CHECK(clear == np);
+        char out[4096];
+        snprintf(out, sizeof out, "%s/notes_%d.svg", wm_test_tmpdir(), np);
+        CHECK(wm_render_figure(&fig, out, &err) == 0);
+        wm_layout_free(L);
+    }
+    wm_map_free(&m);
+    wm_args_free(&a);
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -179,5 +226,6 @@ int main(void)
     test_shared_legend();
     test_bivariate();
     test_numbered_wards();
+    test_notes_own_legends();
     return wm_test_summary();
 }

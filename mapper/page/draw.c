@@ -462,6 +462,8 @@ int wm_draw_page_with(cairo_t *cr, const wm_layout *L, unsigned flags, wm_error 
         set_rgb(cr, st->ink);
         draw_block(cr, &pn, &text.shared.notes);
     }
+    set_rgb(cr, st->ink);
+    draw_block(cr, &pn, &text.notes);
     set_rgb(cr, st->muted_ink);
     draw_block(cr, &pn, &text.attribution);
     wm_page_text_free(&text);

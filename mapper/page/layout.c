@@ -980,6 +980,11 @@ static void flow_text(page *pg, const wm_layout *L, wm_page_text *t, int attribu
                        room.w, st->notes_size * 1.3 * s);
         }
     }
+    if (L->notes_room.w > 0) {
+        double size = set_font(pg, st->notes_size, 0);
+        wrap_block(pg, &t->notes, size, 0, pg->notes, L->notes_room.x, L->notes_room.y + st->notes_size * s,
+                   L->notes_room.w, st->notes_size * 1.3 * s);
+    }
     if (attribution) {
         double size = set_font(pg, st->attribution_size, 0);
         wrap_block(pg, &t->attribution, size, 0, L->attribution_text, L->margin, L->attribution_baseline,
@@ -1193,7 +1198,23 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
         double k = fmin(cw / (ext0[2] - ext0[0] + 1e-9), ch / (ext0[3] - ext0[1] + 1e-9));
         if (k > best * 1.001) { best = k; cols = c; rows = r; }
     }
+    /* Small multiples each with their own legend: the notes go in a free
+     * cell of the grid, or in a band under it. */
+    int grid_notes = fig->npanels > 1 && !shared && pg->notes && *pg->notes;
+    if (grid_notes && rows * cols == L->npanels) {
+        wm_text_block b;
+        memset(&b, 0, sizeof b);
+        double size = set_font(pg, st->notes_size, 0);
+        double h = wrap_block(pg, &b, size, 0, pg->notes, 0, 0, grid.w, st->notes_size * 1.3 * s);
+        block_free(&b);
+        grid.h -= h + 8 * s;
+        L->notes_room = (wm_box){ grid.x, grid.y + grid.h + 8 * s, grid.w, h };
+    }
     double gap = 12 * s, cw = (grid.w - gap * (cols - 1)) / cols, ch = (grid.h - gap * (rows - 1)) / rows;
+    if (grid_notes && rows * cols > L->npanels) {
+        int i = rows * cols - 1;
+        L->notes_room = (wm_box){ grid.x + (i % cols) * (cw + gap), grid.y + (i / cols) * (ch + gap), cw, ch };
+    }
     for (int i = 0; i < L->npanels; i++) {
         wm_panel_layout *p = &L->panel[i];
         p->map = figure_map(fig, i);
@@ -1234,6 +1255,7 @@ void wm_page_text_free(wm_page_text *t)
     if (!t) return;
     for (int i = 0; i < WM_MAX_PANELS; i++) column_free(&t->column[i]);
     column_free(&t->shared);
+    block_free(&t->notes);
     block_free(&t->attribution);
 }
 

@@ -39,7 +39,10 @@
  * a projected map, the scale bar at its bottom left; the legend beside or
  * under the frame (the style's position, or the other one when that lets
  * the map be drawn over a quarter larger); under the legend the figure's
- * notes (a single map only) and the key of a numbered map.  The overlay's
+ * notes (a single map) and the key of a numbered map.  Small multiples
+ * put the notes under the shared legend, or, when each panel has its
+ * own, in the grid's last cell if it is free, else in a band under the
+ * grid (notes_room).  The overlay's
  * names are placed (single map only) inside the frame, clear of the
  * north arrow and scale bar (`obstacles`).
  *
@@ -161,6 +164,7 @@ typedef struct wm_column {
 typedef struct wm_page_text {
     wm_column column[WM_MAX_PANELS];   /* used when the panel has_legend */
     wm_column shared;                  /* used when the layout has_shared_legend */
+    wm_text_block notes;               /* small multiples with their own legends: the notes (notes_room) */
     wm_text_block attribution;
 } wm_page_text;
 
@@ -195,6 +199,8 @@ typedef struct wm_layout {
     wm_panel_layout panel[WM_MAX_PANELS];
     int has_shared_legend;
     wm_box shared_legend;    /* its room */
+    wm_box notes_room;       /* small multiples each with a legend: the notes' room, in a free cell
+                                of the grid or a band under it (w = 0 without notes) */
     char *attribution_text;  /* owned: sources, copyright and licence lines */
     char *notes;             /* owned: the notes as drawn, when the layout added to the figure's; or NULL */
     int unlabelled;          /* the overlay's names are not shown: too many areas, too small to name */
