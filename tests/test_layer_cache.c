@@ -1,7 +1,11 @@
-/* Tests for layer_cache.h: a layer converted once to a BNG FlatGeobuf,
- * reused while the source is unchanged, remade (and the stale copy
- * removed) when it changes, and the same features, names and
- * coordinates as the source read directly.  Synthetic layers only. */
+/* Tests for layer_cache.h as the layer reader uses it: a layer
+ * converted once to a BNG GeoPackage, reused while the source is
+ * unchanged, remade (and the stale copy removed) when it changes, with
+ * the same features, names and coordinates as the source read directly;
+ * small layers, GeoPackages and what GDAL cannot read left to the reader;
+ * WARDMAP_CACHE naming the directory or turning the cache off.  The area
+ * store's use (filtered cuts) is in test_dissolve_cache.  Synthetic
+ * layers only. */
 #include "layer.h"
 #include "layer_cache.h"
 #include "testutil.h"
@@ -26,12 +30,12 @@ static const char *tmp_path(const char *name)
     return b;
 }
 
-static int count_fgb(const char *dir)
+static int count_gpkg(const char *dir)
 {
     DIR *d = opendir(dir);
     int n = 0;
     struct dirent *e;
-    while (d && (e = readdir(d)) != NULL) n += strstr(e->d_name, ".fgb") != NULL;
+    while (d && (e = readdir(d)) != NULL) n += strstr(e->d_name, ".gpkg") != NULL;
     if (d) closedir(d);
     return n;
 }
@@ -59,23 +63,29 @@ int main(void)
     CHECK(wm_test_write_file(src, layer_text(0)) == 0);
     wm_error err;
     wm_error_clear(&err);
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_dir() && strcmp(wm_layer_cache_dir(), dir) == 0);
 
-    /* Too small for the threshold: not cached. */
+    /* Too small for the reader's threshold: not cached. */
     char path[PATH_MAX], again[PATH_MAX];
-    CHECK(wm_layer_cache_path(src, NULL, dir, 1L << 30, path, sizeof path, &err) == 0);
-    CHECK(count_fgb(dir) == 0);
+    CHECK(wm_layer_cache_for_reading(src, 1L << 30, path, sizeof path) == 0);
+    CHECK(count_gpkg(dir) == 0);
 
     /* Converted once, then found. */
-    CHECK(wm_layer_cache_path(src, NULL, dir, 0, path, sizeof path, &err) == 1);
-    CHECK(strncmp(path, dir, strlen(dir)) == 0 && strstr(path, "/wards-") && strstr(path, ".fgb"));
+    CHECK(wm_layer_cache_for_reading(src, 0, path, sizeof path) == 1);
+    CHECK(strncmp(path, dir, strlen(dir)) == 0 && strstr(path, "/wards-") && strstr(path, ".gpkg"));
     struct stat a, b;
     CHECK(stat(path, &a) == 0);
-    CHECK(wm_layer_cache_path(src, NULL, dir, 0, again, sizeof again, &err) == 1);
+    CHECK(wm_layer_cache_for_reading(src, 0, again, sizeof again) == 1);
     CHECK(strcmp(path, again) == 0);
     CHECK(stat(again, &b) == 0 && a.st_ino == b.st_ino);
-    CHECK(count_fgb(dir) == 1);
+    CHECK(count_gpkg(dir) == 1);
+    /* The area store's call names the same file. */
+    CHECK(wm_layer_cache_path(src, dir, again, sizeof again, &err) == 0);
+    CHECK(strcmp(path, again) == 0);
 
-    /* The cached layer is the source's: keys, names, SRS, coordinates. */
+    /* The cached layer is the source's: keys, names, order, SRS,
+     * coordinates (its polygons written as MultiPolygons). */
     wm_layer *direct = wm_layer_read(src, "WD25CD", NULL, NULL, &err);
     wm_layer *cached = wm_layer_read(path, "WD25CD", NULL, NULL, &err);
     CHECK(direct && cached);
@@ -84,7 +94,9 @@ int main(void)
         for (size_t i = 0; i < 2 && i < cached->n; i++) {
             CHECK(strcmp(direct->features[i].key, cached->features[i].key) == 0);
             CHECK(strcmp(direct->features[i].name, cached->features[i].name) == 0);
-            CHECK(OGR_G_Equals(direct->features[i].geom, cached->features[i].geom));
+            OGRGeometryH multi = OGR_G_ForceToMultiPolygon(OGR_G_Clone(direct->features[i].geom));
+            CHECK(OGR_G_Equals(multi, cached->features[i].geom));
+            OGR_G_DestroyGeometry(multi);
         }
         CHECK(direct->minx == cached->minx && direct->maxy == cached->maxy);
         CHECK(OSRIsSame(direct->srs, cached->srs));
@@ -100,23 +112,34 @@ int main(void)
     /* The source changes: a new copy, the old one removed. */
     sleep(1);
     CHECK(wm_test_write_file(src, layer_text(0.005)) == 0);
-    CHECK(wm_layer_cache_path(src, NULL, dir, 0, again, sizeof again, &err) == 1);
+    CHECK(wm_layer_cache_for_reading(src, 0, again, sizeof again) == 1);
     CHECK(strcmp(path, again) != 0);
     CHECK(access(path, F_OK) != 0 && access(again, F_OK) == 0);
-    CHECK(count_fgb(dir) == 1);
+    CHECK(count_gpkg(dir) == 1);
+
+    /* A source of the same name in another folder has its own copy. */
+    char other_dir[4096], other[4200];
+    snprintf(other_dir, sizeof other_dir, "%s", tmp_path("elsewhere"));
+    mkdir(other_dir, 0777);
+    snprintf(other, sizeof other, "%s/wards.geojson", other_dir);
+    CHECK(wm_test_write_file(other, layer_text(0)) == 0);
+    CHECK(wm_layer_cache_for_reading(other, 0, path, sizeof path) == 1);
+    CHECK(strcmp(path, again) != 0);
+    CHECK(count_gpkg(dir) == 2);
 
     /* What GDAL cannot convert is left to the reader (and its errors). */
     const char *bad = tmp_path("bad.geojson");
     CHECK(wm_test_write_file(bad, "{\"type\":\"FeatureCollection\",\"features\":[") == 0);
-    CHECK(wm_layer_cache_path(bad, NULL, dir, 0, path, sizeof path, &err) == 0);
-    CHECK(count_fgb(dir) == 1);
-    /* No directory: no cache. */
-    CHECK(wm_layer_cache_path(src, NULL, NULL, 0, path, sizeof path, &err) == 0);
+    CHECK(wm_layer_cache_for_reading(bad, 0, path, sizeof path) == 0);
+    CHECK(count_gpkg(dir) == 2);
+    /* A GeoPackage is read as it is. */
+    CHECK(wm_layer_cache_for_reading(again, 0, path, sizeof path) == 0);
 
-    /* The environment names the directory, or turns caching off. */
-    setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_dir() && strcmp(wm_layer_cache_dir(), dir) == 0);
+    /* WARDMAP_CACHE=off (or empty): no cache. */
     setenv("WARDMAP_CACHE", "off", 1);
+    CHECK(wm_layer_cache_dir() == NULL);
+    CHECK(wm_layer_cache_for_reading(src, 0, path, sizeof path) == 0);
+    setenv("WARDMAP_CACHE", "", 1);
     CHECK(wm_layer_cache_dir() == NULL);
     return wm_test_summary();
 }

@@ -255,19 +255,16 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
         wm_error_set(err, WM_EXIT_DATA, "%s: no such file", file);
         goto fail;
     }
-    /* A large layer wanted in BNG is read from its cached BNG FlatGeobuf
+    /* A large layer wanted in BNG is read from its cached BNG GeoPackage
      * (layer_cache.h), made on first use; messages still name the source. */
     char cached[PATH_MAX];
     int from_cache = 0;
-    if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0)) {
-        const char *dir = wm_layer_cache_dir();
-        from_cache = dir && wm_layer_cache_path(file, layer_name, dir, WM_LAYER_CACHE_MIN_BYTES, cached,
-                                                sizeof cached, err) == 1;
-    }
-    static const char *const fgb[] = { "FlatGeobuf", NULL };
+    if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0))
+        from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
+    static const char *const gpkg[] = { "GPKG", NULL };
     CPLErrorReset();
     ds = GDALOpenEx(from_cache ? cached : file, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                    from_cache ? fgb : driver_for(file), NULL, NULL);
+                    from_cache ? gpkg : driver_for(file), NULL, NULL);
     if (!ds) {
         char why[300];
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,

@@ -1,27 +1,43 @@
-/* layer_cache.h -- large boundary layers converted once to British
- * National Grid FlatGeobuf, so later runs skip parsing and projecting.
+/* layer_cache.h -- a large boundary layer converted once, through GDAL,
+ * into a British National Grid GeoPackage, for two callers:
  *
- * Parsing a national GeoJSON (55 MB, 2 million vertices) and projecting
- * it to BNG costs seconds on every run; reading the same features from a
- * FlatGeobuf already in BNG costs a fraction of one.  The conversion is
- * GDAL's (GDALVectorTranslate, as `ogr2ogr -f FlatGeobuf -t_srs
- * EPSG:27700`): every feature and every attribute, in the source's
- * order, each geometry projected by the same OGR/PROJ transformation the
- * layer reader uses, so a layer read through the cache is the layer read
- * from the source.
+ *  - cutting an authority out of a national layer (store_area.h): an
+ *    attribute filter such as LAD25CD = 'E06000016' reads only the
+ *    features it selects, through an index on every code field;
+ *  - drawing a large layer (layer.h): later runs skip parsing the
+ *    GeoJSON (55 MB for England and Wales' LSOAs, 2 million vertices)
+ *    and projecting it, seconds each time.
  *
- * A cached file is named from the source's absolute path and layer and
- * keyed by the source's size and modification time:
- *   DIR/NAME-PPPPPPPPPPPPPPPP-KKKKKKKKKKKKKKKK.fgb
- * (P: a hash of the path and layer, K: of size and mtime).  A source that
- * changed gets a new file, and the stale ones of the same source are
- * removed.  A file is written under a temporary name and renamed, so
- * processes running side by side (figure sets) never see half of one.
+ * The GeoPackage holds one layer in EPSG:27700 with an R-tree spatial
+ * index and an attribute index on every field whose name ends in "CD"
+ * (the ONS codes).  Every feature is kept, in the source's order, with
+ * every field; each geometry is projected by the same OGR/PROJ
+ * transformation the layer reader uses (a source without a declared SRS
+ * is longitude/latitude, GeoJSON's rule), not simplified or repaired,
+ * and written as a MultiPolygon (layer_write.h).  So a layer read
+ * through the cache has the source's keys, names, order and coordinates.
  *
- * The directory: WARDMAP_CACHE if set ("off" or empty: no cache), else
- * $XDG_CACHE_HOME/wardmap, else $HOME/.cache/wardmap.  Only sources of at
- * least WM_LAYER_CACHE_MIN_BYTES are cached by the layer reader: small
- * layers read faster than a cache is checked.
+ *     char cached[PATH_MAX];
+ *     if (wm_layer_cache_path("national/ew_lsoa_2021_bgc.geojson", "out/cache",
+ *                             cached, sizeof cached, &err) != 0) ...
+ *     wm_layer_options o = { .where = "LADCD_ACTIVE = 'E06000016'" };
+ *     wm_layer *L = wm_layer_open(cached, &o, &err);
+ *
+ * A cached file is named from the source's name, its absolute path and
+ * layer, and keyed by its size and modification time:
+ *     CACHE_DIR/BASE-PPPPPPPPPPPPPPPP-KKKKKKKKKKKKKKKK.gpkg
+ * (BASE: the file's name without its extension, then "-LAYER" when a
+ * layer is named; P: a hash of the absolute path and layer; K: of size
+ * and mtime).  A source that changes gets a new file and the older ones
+ * of the same source are removed; sources of the same name in other
+ * folders keep their own.  The conversion is written atomically
+ * (atomic.h): processes converting at once (a figure set's jobs) all
+ * finish and one file wins, and a killed conversion leaves no cache.
+ *
+ * Where the drawing's cache lives (wm_layer_cache_dir): the directory
+ * named by WARDMAP_CACHE if it is set ("off" or empty: no cache), else
+ * $XDG_CACHE_HOME/wardmap, else $HOME/.cache/wardmap.  The area store
+ * names its own directory (store_area.h).
  */
 #ifndef WM_LAYER_CACHE_H
 #define WM_LAYER_CACHE_H
@@ -30,20 +46,29 @@
 
 #include <stddef.h>
 
+/* The reader caches sources of at least this size: smaller layers read
+ * faster than a cache is checked. */
 #define WM_LAYER_CACHE_MIN_BYTES (8L * 1024 * 1024)
 
-/* The cache directory from the environment (above), or NULL when caching
- * is off or no directory can be named.  Points into a static buffer. */
+/* The drawing's cache directory (above), or NULL when caching is off or
+ * no directory can be named.  Points into a static buffer. */
 const char *wm_layer_cache_dir(void);
 
-/* The path of an up-to-date BNG FlatGeobuf of `file` (its layer `layer`,
- * or its first when NULL) in `cache_dir`, converting it first if need
- * be; written into `out` (size `size`).  Returns 1 when `out` names a
- * cached file, 0 when the source is not cached (smaller than `min_bytes`,
- * a FlatGeobuf or GeoPackage already (they read fast), not a file, or GDAL could not convert it: the
- * caller reads the source and reports its errors), -1 on an error worth
- * stopping for (none yet: a cache that cannot be written is skipped). */
-int wm_layer_cache_path(const char *file, const char *layer, const char *cache_dir, long min_bytes, char *out,
-                        size_t size, wm_error *err);
+/* The path of the up-to-date cached GeoPackage of `source` ("FILE" or
+ * "FILE:LAYER"; its first layer when none is named) under `cache_dir`
+ * (made if missing), converting it first when there is none for the
+ * source's present size and time; written into `out` (size `size`).  Its
+ * one layer is opened as "PATH".  Errors: the source cannot be read or
+ * projected (WM_EXIT_DATA), the cache cannot be written (WM_EXIT_IO), a
+ * path too long (WM_EXIT_USAGE). */
+int wm_layer_cache_path(const char *source, const char *cache_dir, char *out, size_t size, wm_error *err);
+
+/* The layer reader's use: 1 when `out` names the cached GeoPackage of
+ * `source` in wm_layer_cache_dir(), 0 when the source is to be read as
+ * it is: caching is off, the source is not a regular file of at least
+ * `min_bytes` (WM_LAYER_CACHE_MIN_BYTES), it is a GeoPackage or
+ * FlatGeobuf already (they read fast), or it cannot be converted or
+ * cached (silently: the reader then reports the source's own errors). */
+int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, size_t size);
 
 #endif
