@@ -563,7 +563,7 @@ static int key_fit(page *pg, const wm_layer *layer, const wm_placed_label *place
     cairo_set_font_size(pg->cr, 100);
     double num_w = 0;
     for (size_t k = 0; k < m; k++) {
-        char num[16];
+        char num[24];
         snprintf(num, sizeof num, "%zu", k + 1);
         num_w = fmax(num_w, text_width(pg->cr, num) / 100);
         name_w[k] = of[k] ? text_width(pg->cr, layer->features[of[k] - 1].name) / 100 : 0;
