@@ -76,6 +76,41 @@ printf 'WD25CD,value\nE05900001\xc2\xa0,1\nE05900002\xc2\xa0,2\nE05900003\xc2\xa
 render "$T/synthetic_wards.geojson" "$T/synthetic_nbsp.csv" 2>"$T/err"
 check "no-break spaces join" grep -q "joined 4/4 areas; 0 table rows unused; 4 keys matched only once Unicode spaces" "$T/err"
 
+# Class 4: nothing, or almost nothing, joins: exit 3 and no figure; a few
+# areas without a value: a warning; --allow-partial accepts a partial join.
+printf 'WD25CD,value\n' >"$T/synthetic_header_only.csv"
+check "a header-only table" fails 3 "synthetic_header_only.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_header_only.csv"
+printf 'WD25CD,value\nE05900001,a\nE05900002,b\nE05900003,d\nE05900004,e\n' >"$T/synthetic_text.csv"
+check "an all-text value column" fails 3 'synthetic_text.csv: no area of' \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_text.csv"
+check "... whose message quotes the first bad cell" grep -qF 'not a number, first at line 2: "a"' "$T/err"
+printf 'WD25CD,value\nE05000001,1\nE05000002,2\n' >"$T/synthetic_other_codes.csv"
+check "codes of other areas: nothing joins" fails 3 "synthetic_other_codes.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_other_codes.csv"
+check "... even with --allow-partial" fails 3 "synthetic_other_codes.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_other_codes.csv" --allow-partial
+printf 'WD25CD,value\nE05900001,s\nE05900002,*\nE05900003,..\nE05900004,\n' >"$T/synthetic_suppressed.csv"
+check "every value suppressed" fails 3 "synthetic_suppressed.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_suppressed.csv"
+printf 'WD25CD,value\nE05900001,1\nE05000002,2\nE05000003,3\nE05000004,4\n' >"$T/synthetic_mostly.csv"
+check "3 of 4 areas without a row" fails 3 "3 of the 4 areas of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_mostly.csv"
+check "... names --allow-partial" grep -q -- "--allow-partial" "$T/err"
+check "... which accepts it" status_is 0 render "$T/synthetic_wards.geojson" "$T/synthetic_mostly.csv" --allow-partial
+check "... without a warning" test -z "$(grep warning "$T/err")"
+printf 'WD25CD,value\nE05900001,1\nE05900002,2\nE05900003,3\nE05900004,abc\n' >"$T/synthetic_one_bad.csv"
+check "1 of 4 areas with a cell that is not a number: drawn" \
+    status_is 0 render "$T/synthetic_wards.geojson" "$T/synthetic_one_bad.csv"
+check "... with a warning" grep -q '^warning: .*synthetic_one_bad.csv: 1 of the 4 areas (25%) get no value' "$T/err"
+check "... and --allow-partial silences it" status_is 0 \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_one_bad.csv" --allow-partial
+check "... (no warning)" test -z "$(grep warning "$T/err")"
+printf 'WD25CD,value\nE05900001,1\nE05900002,2\nE05900003,3\nE05900004,s\n' >"$T/synthetic_one_suppressed.csv"
+check "a suppressed value is the publisher's No data: no warning" \
+    status_is 0 render "$T/synthetic_wards.geojson" "$T/synthetic_one_suppressed.csv"
+check "... (none)" test -z "$(grep warning "$T/err")"
+
 # Class 6: the smaller ones.
 check "--breaks with a trailing comma" fails 2 '--breaks "10,20," is not' \
     render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv" --breaks 10,20,
@@ -92,7 +127,7 @@ layer "$(ward 1 "Synthetic One" '{"type":"Point","coordinates":[-1.5,52.4]}')" >
 check "a layer of points" fails 3 "holds no polygons (its features are Point geometries)" \
     render "$T/synthetic_points.geojson" "$T/synthetic_ok.csv"
 printf 'WD25CD,value\n"E0590\n0001",1\nE05900002,2\nE05900003,3\nE05900004,4\n' >"$T/synthetic_newline_key.csv"
-render "$T/synthetic_wards.geojson" "$T/synthetic_newline_key.csv" 2>"$T/err"
+render "$T/synthetic_wards.geojson" "$T/synthetic_newline_key.csv" --allow-partial 2>"$T/err"
 check "a key with a line break: the join report stays one line" test "$(wc -l <"$T/err")" -eq 1
 check "... with the break escaped" grep -qF 'E0590\n0001' "$T/err"
 printf '[page]\ndpi = 2400\n' >"$T/synthetic_2400.style"
