@@ -111,6 +111,51 @@ check "a suppressed value is the publisher's No data: no warning" \
     status_is 0 render "$T/synthetic_wards.geojson" "$T/synthetic_one_suppressed.csv"
 check "... (none)" test -z "$(grep warning "$T/err")"
 
+# ... and imports: a table that loads no value fails and leaves the store as
+# it was; one that leaves most areas without a row fails unless
+# --allow-partial; a few rejected rows are a warning.
+import_flags() {   # import_flags STORE TABLE [OPTIONS...]
+    local store=$1 table=$2; shift 2
+    "$BIN" import --store "$store" "$table" --id synthetic_v --title v --unit count --polarity neutral \
+        --period 2024 --geography synth --code WD25CD --value value "$@"
+}
+rm -f "$T/out.png"
+check "import of a good table" status_is 0 import_flags "$T/i.sqlite" "$T/synthetic_ok.csv"
+cp "$T/i.sqlite" "$T/i_before.sqlite"
+check "import of a header-only table" fails 3 "synthetic_header_only.csv: no rows to import (a header alone)" \
+    import_flags "$T/i.sqlite" "$T/synthetic_header_only.csv"
+check "import of an all-text column" fails 3 "synthetic_text.csv: none of its 4 rows gives a value to import (4 rejected" \
+    import_flags "$T/i.sqlite" "$T/synthetic_text.csv"
+check "... naming the first bad row" grep -qF 'first rejected: line 2: value "a" is not a number' "$T/err"
+check "import of a table whose every value is suppressed" fails 3 "none of its 4 rows gives a value" \
+    import_flags "$T/i.sqlite" "$T/synthetic_suppressed.csv"
+check "import of other areas' codes" fails 3 "synthetic_other_codes.csv: none of its 2 rows gives a value to import (0 rejected, 0 suppressed or empty, 2 outside the study area (synth))" \
+    import_flags "$T/i.sqlite" "$T/synthetic_other_codes.csv"
+check "import of a table that covers 1 of 4 areas" fails 3 "synthetic_mostly.csv: 3 of the 4 synth areas of the store get no row from it" \
+    import_flags "$T/i.sqlite" "$T/synthetic_mostly.csv"
+check "failed imports leave the store as it was" cmp -s "$T/i.sqlite" "$T/i_before.sqlite"
+check "... and --allow-partial accepts the last" status_is 0 import_flags "$T/i.sqlite" "$T/synthetic_mostly.csv" \
+    --allow-partial -q
+check "... quietly" test ! -s "$T/err"
+check "import with 1 of 4 rows rejected: loaded" status_is 0 import_flags "$T/i.sqlite" "$T/synthetic_one_bad.csv" -q
+check "... with one warning on stderr, even with -q" \
+    test "$(cat "$T/err")" = "warning: $T/synthetic_one_bad.csv: 1 of the 4 synth areas of the store get no row from it (25%): they are No data; --allow-partial accepts this"
+printf 'WD25CD,value\nE05900001,1\nE05900002,x1\nE05900003,x2\nE05900004,x3\n' >"$T/synthetic_most_rejected.csv"
+check "import into a new store with 3 of 4 rows rejected" fails 3 "3 of its 4 rows are rejected; first rejected: line 3" \
+    import_flags "$T/new.sqlite" "$T/synthetic_most_rejected.csv"
+check "... writes no store" test ! -e "$T/new.sqlite"
+
+# Class 3: write failures.  A report or table on a full standard output is
+# exit 4 with one line.
+for cmd in "indicators" "table" "rank" "import --bundled --store $T/full.sqlite"; do
+    # shellcheck disable=SC2086
+    "$BIN" $cmd >/dev/full 2>"$T/err"
+    rc=$?
+    check "$cmd on a full stdout: exit 4" test "$rc" -eq 4
+    check "$cmd on a full stdout: one line" test "$(wc -l <"$T/err")" -eq 1
+done
+check "import on a full stdout says the store was built" grep -q "though the store was built" "$T/err"
+
 # Class 6: the smaller ones.
 check "--breaks with a trailing comma" fails 2 '--breaks "10,20," is not' \
     render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv" --breaks 10,20,

@@ -50,6 +50,15 @@ void wm_imp_say(wm_imp_ctx *c, const char *fmt, ...)
     fputc('\n', c->log);
 }
 
+void wm_imp_warn(wm_imp_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->warn, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->warn);
+}
+
 int wm_imp_sql_error(wm_imp_ctx *c, wm_error *err, const char *what)
 {
     return wm_error_set(err, WM_EXIT_IO, "%s: %s: %s", wm_store_path(c->s), what, sqlite3_errmsg(c->db));

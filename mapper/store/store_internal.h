@@ -40,6 +40,10 @@ typedef struct wm_imp_ctx {
     FILE *log;             /* the report being written (memstream) */
     char *log_buf;
     size_t log_len;
+    FILE *warn;            /* its warnings, one a line without "warning: " (memstream) */
+    char *warn_buf;
+    size_t warn_len;
+    int allow_partial;     /* wm_import_settings.allow_partial */
     size_t nlayers;
     wm_geo_layer *layers;     /* boundary layers read so far, by geography */
     char now[32];
@@ -53,6 +57,9 @@ void wm_imp_fmt(char *buf, size_t size, const char *f, ...) __attribute__((forma
 
 /* One line of the import report. */
 void wm_imp_say(wm_imp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One warning of the import (store_import.h says where it goes). */
+void wm_imp_warn(wm_imp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Set err from SQLite's last error (WM_EXIT_IO); returns -1. */
 int wm_imp_sql_error(wm_imp_ctx *c, wm_error *err, const char *what);
