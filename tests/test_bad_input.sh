@@ -145,6 +145,13 @@ check "import into a new store with 3 of 4 rows rejected" fails 3 "3 of its 4 ro
     import_flags "$T/new.sqlite" "$T/synthetic_most_rejected.csv"
 check "... writes no store" test ! -e "$T/new.sqlite"
 
+# ... and recipes: one with no sections makes nothing, not an empty index.
+printf '# nothing yet\ntitle = A figure set\n' >"$T/synthetic_empty.recipe"
+"$BIN" figures "$T/synthetic_empty.recipe" --out "$T/set" >/dev/null 2>"$T/err"
+check "a recipe with no sections: exit 3" test $? -eq 3
+check "... one line naming it" grep -q "synthetic_empty.recipe: the recipe has no sections" "$T/err"
+check "... and no index.html" test ! -e "$T/set/index.html"
+
 # Class 3: write failures.  A report or table on a full standard output is
 # exit 4 with one line.
 for cmd in "indicators" "table" "rank" "import --bundled --store $T/full.sqlite"; do
