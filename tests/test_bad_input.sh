@@ -151,6 +151,31 @@ printf '# nothing yet\ntitle = A figure set\n' >"$T/synthetic_empty.recipe"
 check "a recipe with no sections: exit 3" test $? -eq 3
 check "... one line naming it" grep -q "synthetic_empty.recipe: the recipe has no sections" "$T/err"
 check "... and no index.html" test ! -e "$T/set/index.html"
+# A partial join in a figure set: made, with its warning in the summary and
+# on the index page.
+cat >"$T/synthetic_partial.recipe" <<RECIPE
+[render partial]
+layer = $T/synthetic_wards.geojson
+key = WD25CD
+data = $T/synthetic_one_bad.csv
+data-key = WD25CD
+value = value
+output = partial.png
+[render whole]
+layer = $T/synthetic_wards.geojson
+key = WD25CD
+data = $T/synthetic_ok.csv
+data-key = WD25CD
+value = value
+output = whole.png
+RECIPE
+"$BIN" figures "$T/synthetic_partial.recipe" --out "$T/pset" >/dev/null 2>"$T/err"
+check "a figure set with a partial join: exit 0" test $? -eq 0
+check "... the item's warning" grep -q "^warning: .*synthetic_one_bad.csv: 1 of the 4 areas (25%)" "$T/err"
+check "... and the summary naming it" grep -qx "figures: 1 of 2 items made with warnings: \[render partial\]" "$T/err"
+check "... on the index page too" grep -q '<p class="warning">Warning: .*synthetic_one_bad.csv: 1 of the 4 areas' \
+    "$T/pset/index.html"
+check "... and in its summary" grep -q '1 made with warnings' "$T/pset/index.html"
 
 # Class 3: write failures.  A report or table on a full standard output is
 # exit 4 with one line.
