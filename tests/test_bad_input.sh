@@ -177,6 +177,66 @@ check "... on the index page too" grep -q '<p class="warning">Warning: .*synthet
     "$T/pset/index.html"
 check "... and in its summary" grep -q '1 made with warnings' "$T/pset/index.html"
 
+# Class 5: a store that cannot be read is exit 3 with one line saying why
+# (damaged, of another schema, not a store, locked), never an empty list or
+# "no indicator" with the usage code; and it is never rebuilt over.
+"$BIN" import --bundled --store "$T/good.sqlite" -q 2>"$T/err" || bad "building a store: $(cat "$T/err")"
+W="$HOME_DIR/layers/boundaries/coventry_wards_2025_E08000026.geojson"
+store_fails() {   # store_fails WHAT STORE TEXT: every store command gives exit 3 and TEXT
+    local what=$1 store=$2 text=$3 cmd
+    for cmd in "indicators" "table" "render --layer $W --indicator fuel_poverty_2020 -o $T/out.png" \
+               "import $T/synthetic_ok.csv --id synthetic_v --title v --unit count --polarity neutral --period 1 --geography synth --code WD25CD --value value"; do
+        local name=${cmd%% *}
+        # shellcheck disable=SC2086
+        check "$what: $name" fails 3 "$text" "$BIN" $name --store "$store" ${cmd#"$name"}
+    done
+}
+head -c 200000 "$T/good.sqlite" >"$T/truncated.sqlite"
+store_fails "a truncated store" "$T/truncated.sqlite" "the file is damaged or is not a SQLite database"
+cp "$T/good.sqlite" "$T/garbled.sqlite"
+dd if=/dev/urandom of="$T/garbled.sqlite" bs=4096 seek=1 count=40 conv=notrunc 2>/dev/null
+store_fails "a store with garbled pages" "$T/garbled.sqlite" "the file is damaged or is not a SQLite database"
+cp "$T/good.sqlite" "$T/header.sqlite"
+printf 'not a database!!' | dd of="$T/header.sqlite" conv=notrunc 2>/dev/null
+store_fails "a store with a garbled header" "$T/header.sqlite" "(file is not a database)"
+cp "$T/good.sqlite" "$T/schema.sqlite"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99"); c.commit()' \
+    "$T/schema.sqlite"
+store_fails "a store of another schema" "$T/schema.sqlite" "store schema 99, this wardmap reads schema"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE t (x)"); c.commit()' \
+    "$T/foreign.sqlite"
+store_fails "another program's database" "$T/foreign.sqlite" "not a wardmap store (a SQLite database with 1 table"
+# The default store, damaged, is an error too: never rebuilt over.
+cp "$T/truncated.sqlite" "$T/default.sqlite"
+WARDMAP_STORE="$T/default.sqlite" "$BIN" indicators >/dev/null 2>"$T/err"
+check "a damaged default store: exit 3" test $? -eq 3
+check "... saying so" grep -q "the file is damaged" "$T/err"
+check "... and left as it was" cmp -s "$T/default.sqlite" "$T/truncated.sqlite"
+# A store another process holds locked: each command waits (10 s), then
+# says so.  The commands run side by side under one lock.
+cp "$T/good.sqlite" "$T/locked.sqlite"
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+c.execute("DELETE FROM imports")
+open(sys.argv[2], "w").close()
+time.sleep(30)' "$T/locked.sqlite" "$T/locked.ready" &
+holder=$!
+for i in $(seq 100); do [ -e "$T/locked.ready" ] && break; sleep 0.1; done
+"$BIN" indicators --store "$T/locked.sqlite" >/dev/null 2>"$T/lock1" & p1=$!
+"$BIN" render --store "$T/locked.sqlite" --layer "$W" --indicator fuel_poverty_2020 -o "$T/locked.png" \
+    >/dev/null 2>"$T/lock2" & p2=$!
+import_flags "$T/locked.sqlite" "$T/synthetic_ok.csv" >/dev/null 2>"$T/lock3" & p3=$!
+wait $p1; r1=$?; wait $p2; r2=$?; wait $p3; r3=$?
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+for k in 1 2 3; do
+    eval "rc=\$r$k"
+    check "a locked store ($k): exit 3" test "$rc" -eq 3
+    check "a locked store ($k): one line saying so" \
+        test "$(grep -c "another process holds the store locked (database is locked)" "$T/lock$k")" -eq 1
+done
+check "... no figure written" test ! -e "$T/locked.png"
+
 # Class 3: write failures.  A report or table on a full standard output is
 # exit 4 with one line.
 for cmd in "indicators" "table" "rank" "import --bundled --store $T/full.sqlite"; do

@@ -331,13 +331,13 @@ static int write_indicator_row(wm_imp_ctx *c, const wm_imp_indicator *ind, const
         SQLITE_OK) {
         sqlite3_bind_text(q, 1, ind->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, ind->period, -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW) seq = sqlite3_column_int(q, 0);
+        if (wm_imp_step(c, q) == SQLITE_ROW) seq = sqlite3_column_int(q, 0);
     }
     sqlite3_finalize(q);
     if (!seq) {
         if (sqlite3_prepare_v2(c->db, "SELECT COALESCE(MAX(seq), 0) + 1 FROM indicators", -1, &q, NULL) ==
                 SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW)
+            wm_imp_step(c, q) == SQLITE_ROW)
             seq = sqlite3_column_int(q, 0);
         sqlite3_finalize(q);
     }
@@ -373,7 +373,7 @@ static int write_indicator_row(wm_imp_ctx *c, const wm_imp_indicator *ind, const
         used += (size_t)snprintf(choices + used, used < sizeof choices ? sizeof choices - used : 0, "%s%s",
                                  i ? ", " : "", ind->weights[i]);
     if (choices[0]) sqlite3_bind_text(q, 26, choices, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
+    int rc = wm_imp_step(c, q);
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing indicators");
 }
@@ -622,7 +622,7 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
             sqlite3_bind_text(new_area, 2, code, -1, SQLITE_STATIC);
             if (nc >= 0) sqlite3_bind_text(new_area, 3, wm_table_cell(t, r, nc), -1, SQLITE_TRANSIENT);
             else sqlite3_bind_null(new_area, 3);
-            sqlite3_step(new_area);
+            wm_imp_step(c, new_area);
         } else {
             row_of[si] = (long)r;
         }
@@ -913,7 +913,7 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
                                NULL) == SQLITE_OK) {
             sqlite3_bind_text(q, 1, inds[i].from, -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 2, fper, -1, SQLITE_STATIC);
-            if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+            if (wm_imp_step(c, q) == SQLITE_ROW && sqlite3_column_text(q, 0))
                 snprintf(file, sizeof file, "%s", (const char *)sqlite3_column_text(q, 0));
         }
         sqlite3_finalize(q);
@@ -976,6 +976,23 @@ static int ctx_close(wm_imp_ctx *c, int rc, const char *source, const wm_import_
         wm_imp_store_relative(source, rel, sizeof rel);
         rc = wm_imp_exec(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
                       c->log_buf ? c->log_buf : "");
+    }
+    if (c->step_error[0]) {
+        /* A statement failed, even one whose caller read it as "no row":
+         * the import stops with SQLite's reason, the root of whatever
+         * else went wrong. */
+        int locked = c->step_code == SQLITE_BUSY || c->step_code == SQLITE_LOCKED;
+        int damaged = c->step_code == SQLITE_CORRUPT || c->step_code == SQLITE_NOTADB;
+        if (locked)
+            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: another process holds the store locked "
+                              "(%s); try again when it has finished", wm_store_path(c->s), c->step_error);
+        else if (damaged)
+            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: the file is damaged or is not a SQLite "
+                              "database (%s); rebuild the store (wardmap import) or restore a copy",
+                              wm_store_path(c->s), c->step_error);
+        else
+            rc = wm_error_set(err, WM_EXIT_IO, "%s: the import failed: cannot write the store (%s)",
+                              wm_store_path(c->s), c->step_error);
     }
     if (rc == 0) rc = wm_store_commit(c->s, err);
     else wm_store_rollback(c->s);
