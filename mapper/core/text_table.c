@@ -1,4 +1,6 @@
 #include "text_table.h"
+#include "atomic.h"
+#include "error.h"
 #include "number.h"
 
 #include <stdarg.h>
@@ -194,6 +196,22 @@ int wm_text_table_write_html(const wm_text_table *t, FILE *fp)
         fputs("</p>\n", fp);
     }
     return ferror(fp) ? -1 : 0;
+}
+
+static void write_csv_to(FILE *fp, const void *t)
+{
+    wm_text_table_write_csv(t, fp);
+}
+
+static void write_markdown_to(FILE *fp, const void *t)
+{
+    wm_text_table_write_markdown(t, fp);
+}
+
+int wm_text_table_save(const wm_text_table *t, const char *path, int csv, wm_error *err)
+{
+    if (!t) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", path);
+    return wm_atomic_write_with(path, csv ? write_csv_to : write_markdown_to, t, err);
 }
 
 void wm_text_table_free(wm_text_table *t)

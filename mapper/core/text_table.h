@@ -55,6 +55,11 @@ int wm_text_table_write_csv(const wm_text_table *t, FILE *fp);
 int wm_text_table_write_markdown(const wm_text_table *t, FILE *fp);
 int wm_text_table_write_html(const wm_text_table *t, FILE *fp);
 
+/* Write the table to `path` as CSV (csv != 0) or Markdown, atomically
+ * (atomic.h): the whole file or nothing. */
+struct wm_error;
+int wm_text_table_save(const wm_text_table *t, const char *path, int csv, struct wm_error *err);
+
 /* One field of a CSV line, quoted when it must be. */
 void wm_csv_field(FILE *fp, const char *s);
 

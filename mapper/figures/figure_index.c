@@ -14,10 +14,6 @@
 /* An SVG larger than this is linked rather than embedded. */
 #define EMBED_SVG_MAX (8L * 1024 * 1024)
 
-static void esc(FILE *fp, const char *s)
-{
-    wm_html_text(fp, s);
-}
 
 /* A relative path as an href: escaped, with characters URLs reserve
  * percent-encoded. */
@@ -88,7 +84,7 @@ static void write_svg_inline(FILE *fp, const char *path, const char *alt, const 
         const char *svg = strstr(buf, "<svg");
         if (svg) {
             fputs("<figure class=\"svg\" role=\"img\" aria-label=\"", fp);
-            esc(fp, alt);
+            wm_html_text(fp, alt);
             fputs("\">\n", fp);
             put_svg_prefixed(fp, svg, prefix);
             fputs("\n</figure>\n", fp);
@@ -116,12 +112,12 @@ static void write_sources(FILE *fp, const wm_figureset_item *it)
     fputs("<ul class=\"sources\">\n", fp);
     for (size_t i = 0; i < rep->nsources; i++) {
         fputs("<li>", fp);
-        esc(fp, rep->sources[i]);
+        wm_html_text(fp, rep->sources[i]);
         fputs("</li>\n", fp);
     }
     for (size_t i = 0; i < rep->ninputs; i++) {
         fputs("<li>File <code>", fp);
-        esc(fp, home_relative(rep->inputs[i]));
+        wm_html_text(fp, home_relative(rep->inputs[i]));
         fputs("</code></li>\n", fp);
     }
     fputs("</ul>\n", fp);
@@ -157,21 +153,21 @@ static void write_item(FILE *fp, const wm_figureset_item *it)
     char name_words[160];
     const char *title = item_title(it, name_words, sizeof name_words);
     fprintf(fp, "<section id=\"%s\" class=\"%s\">\n<h2>", s->name, wm_recipe_kind_name(s->kind));
-    esc(fp, title);
+    wm_html_text(fp, title);
     fputs("</h2>\n", fp);
     const char *sub = wm_recipe_get(s, "subtitle");
-    if (sub && *sub) { fputs("<p class=\"subtitle\">", fp); esc(fp, sub); fputs("</p>\n", fp); }
+    if (sub && *sub) { fputs("<p class=\"subtitle\">", fp); wm_html_text(fp, sub); fputs("</p>\n", fp); }
 
     if (it->state == WM_ITEM_FAILED) {
         fputs("<p class=\"failed\">Not made: ", fp);
-        esc(fp, it->err.msg);
+        wm_html_text(fp, it->err.msg);
         fputs("</p>\n", fp);
     } else {
         const wm_report *rep = &it->result.report;
         for (size_t i = 0; i < rep->n; i++) {
             if (rep->lines[i].kind != WM_REPORT_WARNING) continue;
             fputs("<p class=\"warning\">Warning: ", fp);
-            esc(fp, rep->lines[i].text);
+            wm_html_text(fp, rep->lines[i].text);
             fputs("</p>\n", fp);
         }
         long png = find_output(&it->job, "png"), svg = find_output(&it->job, "svg");
@@ -179,7 +175,7 @@ static void write_item(FILE *fp, const wm_figureset_item *it)
             fputs("<figure><img src=\"", fp);
             href(fp, it->job.output_names[png]);
             fputs("\" alt=\"", fp);
-            esc(fp, title);
+            wm_html_text(fp, title);
             fputs("\"></figure>\n", fp);
         } else if (svg >= 0) {
             write_svg_inline(fp, it->job.outputs[svg], title, s->name);
@@ -187,7 +183,7 @@ static void write_item(FILE *fp, const wm_figureset_item *it)
         if (it->result.table) wm_text_table_write_html(it->result.table, fp);
     }
     const char *caption = wm_recipe_get(s, "caption");
-    if (caption && *caption) { fputs("<p class=\"caption\">", fp); esc(fp, caption); fputs("</p>\n", fp); }
+    if (caption && *caption) { fputs("<p class=\"caption\">", fp); wm_html_text(fp, caption); fputs("</p>\n", fp); }
     write_sources(fp, it);
     fputs("<p class=\"files\">", fp);
     for (size_t i = 0; i < it->job.noutputs; i++) {
@@ -196,10 +192,10 @@ static void write_item(FILE *fp, const wm_figureset_item *it)
             fputs("<a href=\"", fp);
             href(fp, it->job.output_names[i]);
             fputs("\">", fp);
-            esc(fp, it->job.output_names[i]);
+            wm_html_text(fp, it->job.output_names[i]);
             fputs("</a>", fp);
         } else {
-            esc(fp, it->job.output_names[i]);
+            wm_html_text(fp, it->job.output_names[i]);
         }
     }
     fputs("</p>\n</section>\n", fp);
@@ -223,13 +219,13 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     const char *title = r->title ? r->title : "Figure set";
     fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
           "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>", fp);
-    esc(fp, title);
+    wm_html_text(fp, title);
     fprintf(fp, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", style_sheet);
-    esc(fp, title);
+    wm_html_text(fp, title);
     fputs("</h1>\n", fp);
-    if (r->description) { fputs("<p>", fp); esc(fp, r->description); fputs("</p>\n", fp); }
+    if (r->description) { fputs("<p>", fp); wm_html_text(fp, r->description); fputs("</p>\n", fp); }
     fputs("<p class=\"files\">Made by wardmap from the recipe <code>", fp);
-    esc(fp, home_relative(r->path));
+    wm_html_text(fp, home_relative(r->path));
     fprintf(fp, "</code>: %zu items", res->n);
     if (res->failed) fprintf(fp, ", <span class=\"state-failed\">%zu failed</span>", res->failed);
     if (res->warned)
@@ -239,7 +235,7 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
         const wm_figureset_item *it = &res->items[i];
         char name_words[160];
         fprintf(fp, "<li><a href=\"#%s\">", it->section->name);
-        esc(fp, item_title(it, name_words, sizeof name_words));
+        wm_html_text(fp, item_title(it, name_words, sizeof name_words));
         int warned = it->state == WM_ITEM_MADE && wm_figureset_item_warnings(it) > 0;
         fprintf(fp, "</a> <span class=\"state-%s\">(%s %s%s)</span></li>\n",
                 it->state == WM_ITEM_FAILED ? "failed" : warned ? "warning" : "ok",
@@ -250,7 +246,7 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     fputs("</main>\n", fp);
     if (r->attribution) {
         fputs("<footer>\n<p>", fp);
-        esc(fp, r->attribution);
+        wm_html_text(fp, r->attribution);
         fputs("</p>\n</footer>\n", fp);
     }
     fputs("</body>\n</html>\n", fp);

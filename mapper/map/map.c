@@ -304,21 +304,19 @@ static int finish_map(const wm_map_spec *spec, wm_map *c, wm_store_handle *store
     return 0;
 }
 
-/* "usual residents aged 15 and under" from a coverage basis such as
- * "pop_census2021_0_15: Usual residents aged 15 and under (Census 2021)". */
-static void basis_words(const char *basis, char *out, size_t size)
+/* A palette of the map's own colours (comparison and change maps), all
+ * colour-blind safe by construction. */
+static void own_palette(wm_map *c, const char *name, const char *type, const char *const *hex, int n)
 {
-    const char *colon = strstr(basis, ": ");
-    const char *w = colon ? colon + 2 : basis;
-    size_t o = 0;
-    for (; *w && o + 1 < size; w++) {
-        if (*w == '"') continue;
-        out[o] = o == 0 ? (char)tolower((unsigned char)*w) : *w;
-        o++;
+    memset(&c->palette, 0, sizeof c->palette);
+    snprintf(c->palette.name, sizeof c->palette.name, "%s", name);
+    snprintf(c->palette.type, sizeof c->palette.type, "%s", type);
+    c->palette.n = n;
+    for (int k = 0; k < n; k++) {
+        wm_rgb_parse(hex[k], &c->palette.colour[k]);
+        snprintf(c->palette.hex[k], sizeof c->palette.hex[k], "%s", hex[k]);
     }
-    out[o] = '\0';
-    char *paren = strstr(out, " (");
-    if (paren) *paren = '\0';
+    c->palette.blind = c->palette.print = c->palette.copy = c->palette.screen = WM_SUIT_YES;
 }
 
 /* A geography as readers name it: "msoa11" -> "MSOAs", "lsoa21" -> "LSOAs". */
@@ -361,7 +359,7 @@ static int note_claims(const wm_map_spec *spec, wm_map *c, const variable_words 
     char note[2048] = "";
     size_t o = 0;
     char words[160];
-    basis_words(w->meta.coverage_basis, words, sizeof words);
+    wm_coverage_words(w->meta.coverage_basis, words, sizeof words);
     int nlow = 0;
     for (size_t i = 0; i < c->layer->n; i++) {
         if (isnan(d[i].value) || isnan(d[i].coverage) || d[i].coverage * 100 >= spec->coverage_threshold) continue;
@@ -439,15 +437,7 @@ static int make_comparison(const wm_map_spec *spec, wm_map *c, const variable_wo
     if (w->meta.higher_is_worse == 1) { hex[0] = better; hex[1] = similar; hex[2] = worse; }
     else if (w->meta.higher_is_worse == 0) { hex[0] = worse; hex[1] = similar; hex[2] = better; }
     else { hex[0] = "#c6dbef"; hex[1] = similar; hex[2] = "#2171b5"; }
-    memset(&c->palette, 0, sizeof c->palette);
-    snprintf(c->palette.name, sizeof c->palette.name, "comparison");
-    snprintf(c->palette.type, sizeof c->palette.type, "div");
-    c->palette.n = 3;
-    for (int k = 0; k < 3; k++) {
-        wm_rgb_parse(hex[k], &c->palette.colour[k]);
-        snprintf(c->palette.hex[k], sizeof c->palette.hex[k], "%s", hex[k]);
-    }
-    c->palette.blind = c->palette.print = c->palette.copy = c->palette.screen = WM_SUIT_YES;
+    own_palette(c, "comparison", "div", hex, 3);
     char title[256];
     snprintf(title, sizeof title, "%.180s compared with %.60s", w->meta.title, bench);
     copy_text(c->legend_title, sizeof c->legend_title, title);
@@ -558,15 +548,7 @@ static int make_change(const wm_map_spec *spec, wm_map *c, const variable_words 
     snprintf(c->classes.label[2], sizeof c->classes.label[2], "In %.48s in both", cls);
     snprintf(c->classes.label[3], sizeof c->classes.label[3], "In neither");
     const char *hex[4] = { "#e66101", "#5e3c99", "#525252", "#f0f0f0" };   /* PuOr ends, greys: colour-blind safe */
-    memset(&c->palette, 0, sizeof c->palette);
-    snprintf(c->palette.name, sizeof c->palette.name, "change");
-    snprintf(c->palette.type, sizeof c->palette.type, "qual");
-    c->palette.n = 4;
-    for (int k = 0; k < 4; k++) {
-        wm_rgb_parse(hex[k], &c->palette.colour[k]);
-        snprintf(c->palette.hex[k], sizeof c->palette.hex[k], "%s", hex[k]);
-    }
-    c->palette.blind = c->palette.print = c->palette.copy = c->palette.screen = WM_SUIT_YES;
+    own_palette(c, "change", "qual", hex, 4);
     char title[256];
     snprintf(title, sizeof title, "%.40s %.40s from %.30s to %.30s", decile ? "National" : "", cls, old.period,
              w->meta.period);

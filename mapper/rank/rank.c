@@ -503,21 +503,6 @@ static wm_text_table *small_areas_table(const ranking *R)
     return t;
 }
 
-static void write_csv(FILE *fp, const void *t)
-{
-    wm_text_table_write_csv(t, fp);
-}
-
-static void write_markdown(FILE *fp, const void *t)
-{
-    wm_text_table_write_markdown(t, fp);
-}
-
-static int write_table(const char *path, const wm_text_table *t, int csv, wm_error *err)
-{
-    if (!t) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", path);
-    return wm_atomic_write_with(path, csv ? write_csv : write_markdown, t, err);
-}
 
 static int is_ext(const char *path, const char *ext)
 {
@@ -754,7 +739,7 @@ int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_rep
     for (int i = 0; i < spec->noutputs; i++) {
         const char *o = spec->outputs[i];
         int as_csv = is_ext(o, "csv") || (!is_ext(o, "md") && spec->csv);
-        if (write_table(o, as_csv ? csv : md, as_csv, err) != 0) goto done;
+        if (wm_text_table_save(as_csv ? csv : md, o, as_csv, err) != 0) goto done;
     }
     if (spec->noutputs == 0 && !spec->map && !spec->small_areas && out) {
         if (spec->csv) wm_text_table_write_csv(csv, out);
@@ -762,7 +747,7 @@ int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_rep
     }
     if (spec->small_areas && R.small_areas) {
         wm_text_table *sa = small_areas_table(&R);
-        int bad = write_table(spec->small_areas, sa, 1, err) != 0;
+        int bad = wm_text_table_save(sa, spec->small_areas, 1, err) != 0;
         wm_text_table_free(sa);
         if (bad) goto done;
     }

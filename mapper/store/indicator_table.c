@@ -192,23 +192,6 @@ static has what_values_have(const wm_table_spec *spec, const cell *cells, size_t
     return h;
 }
 
-/* "usual residents aged 15 and under" from a coverage basis such as
- * "pop_census2021_0_15: Usual residents aged 15 and under (Census 2021)". */
-static void basis_words(const char *basis, char *out, size_t size)
-{
-    const char *colon = strstr(basis, ": ");
-    const char *w = colon ? colon + 2 : basis;
-    size_t o = 0;
-    for (; *w && o + 1 < size; w++) {
-        if (*w == '"') continue;
-        out[o] = o == 0 ? (char)tolower((unsigned char)*w) : *w;
-        o++;
-    }
-    out[o] = '\0';
-    char *paren = strstr(out, " (");
-    if (paren) *paren = '\0';
-}
-
 static const char *arrow(const char *c)
 {
     return strcmp(c, "higher") == 0 ? " \u25b2" : strcmp(c, "lower") == 0 ? " \u25bc" : "";
@@ -348,7 +331,7 @@ static wm_text_table *make_table(const wm_table_spec *spec, const column *cols, 
             int first = 1;
             for (size_t c = 0; c < ncols; c++) {
                 char words[160];
-                basis_words(cols[c].meta.coverage_basis, words, sizeof words);
+                wm_coverage_words(cols[c].meta.coverage_basis, words, sizeof words);
                 for (size_t r = 0; r < nrows && o < sizeof line; r++) {
                     const cell *x = &cells[r * ncols + c];
                     if (!low_coverage(spec, x)) continue;
@@ -368,16 +351,6 @@ static wm_text_table *make_table(const wm_table_spec *spec, const column *cols, 
         return NULL;
     }
     return t;
-}
-
-static void write_csv(FILE *fp, const void *t)
-{
-    wm_text_table_write_csv(t, fp);
-}
-
-static void write_markdown(FILE *fp, const void *t)
-{
-    wm_text_table_write_markdown(t, fp);
 }
 
 int wm_indicator_table(const wm_table_spec *spec, wm_store_handle *handle, FILE *out, wm_report *report,
@@ -426,7 +399,7 @@ int wm_indicator_table(const wm_table_spec *spec, wm_store_handle *handle, FILE 
         goto done;
     }
     if (spec->output) {
-        if (wm_atomic_write_with(spec->output, spec->csv ? write_csv : write_markdown, t, err) != 0) goto done;
+        if (wm_text_table_save(t, spec->output, spec->csv, err) != 0) goto done;
     } else if (out) {
         if (spec->csv) wm_text_table_write_csv(t, out);
         else wm_text_table_write_markdown(t, out);

@@ -1,6 +1,7 @@
 #include "store.h"
 #include "home.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <math.h>
@@ -829,4 +830,19 @@ int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm
     *areas = out;
     *n = k;
     return 0;
+}
+
+void wm_coverage_words(const char *basis, char *out, size_t size)
+{
+    const char *colon = strstr(basis, ": ");
+    const char *w = colon ? colon + 2 : basis;
+    size_t o = 0;
+    for (; *w && o + 1 < size; w++) {
+        if (*w == '"') continue;
+        out[o] = o == 0 ? (char)tolower((unsigned char)*w) : *w;
+        o++;
+    }
+    out[o] = '\0';
+    char *paren = strstr(out, " (");
+    if (paren) *paren = '\0';
 }

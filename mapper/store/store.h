@@ -187,6 +187,12 @@ typedef struct wm_store_link {
 int wm_store_read_links(wm_store *s, const char *child_geography, const char *parent_geography,
                         wm_store_link **links, size_t *n, wm_error *err);
 
+/* What an indicator's coverage is measured in, in a reader's words:
+ * "pop_census2021_0_15: Usual residents aged 15 and under (Census 2021)"
+ * -> "usual residents aged 15 and under"; for "Wainbody: 17% of ...
+ * covered". */
+void wm_coverage_words(const char *coverage_basis, char *out, size_t size);
+
 /* ---- Lower level (for the importer and the tests) ---- */
 
 /* The SQLite handle, for queries the API above does not cover. */

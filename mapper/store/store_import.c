@@ -1057,9 +1057,23 @@ int wm_import_manifest_with(wm_store *s, const char *path, const wm_import_setti
 {
     wm_meta_doc *d = wm_meta_read(path, err);
     if (!d) return -1;
-    if (wm_store_begin(s, err) != 0) { wm_meta_free(d); return -1; }
+    int rc = wm_import_manifest_doc_with(s, d, opt, err);
+    wm_meta_free(d);
+    return rc;
+}
+
+int wm_import_manifest_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
+{
+    wm_import_settings o = { report, NULL, 0 };
+    return wm_import_manifest_doc_with(s, d, &o, err);
+}
+
+int wm_import_manifest_doc_with(wm_store *s, const wm_meta_doc *d, const wm_import_settings *opt, wm_error *err)
+{
+    const char *path = d->path;
+    if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
-    if (ctx_open(&c, s, opt, err) != 0) { wm_meta_free(d); return -1; }
+    if (ctx_open(&c, s, opt, err) != 0) return -1;
     wm_imp_say(&c, "manifest %s", path);
     int rc = 0;
     for (size_t i = 0; i < d->n && rc == 0; i++) {
@@ -1089,7 +1103,6 @@ int wm_import_manifest_with(wm_store *s, const char *path, const wm_import_setti
         }
     }
     rc = ctx_close(&c, rc, path, opt, err);
-    wm_meta_free(d);
     return rc;
 }
 
