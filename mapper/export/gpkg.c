@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct wm_gpkg {
@@ -26,7 +27,36 @@ struct wm_gpkg {
     wm_atomic *file;   /* the GeoPackage being written under a temporary name */
     int handler;       /* record_failure() is pushed on this thread */
     char failure[300]; /* the first failure GDAL reported, even one it went on from */
+    char date[32];     /* SOURCE_DATE_EPOCH as a GeoPackage timestamp, or "" */
+    char *date_was;    /* OGR_CURRENT_DATE on this thread before, while date is set */
 };
+
+/* The GeoPackage carries timestamps: gpkg_contents.last_change, which
+ * GDAL stamps from the clock unless OGR_CURRENT_DATE names a time, and
+ * layer_styles.update_time.  Identical inputs must give identical files,
+ * so SOURCE_DATE_EPOCH (the reproducible-builds convention, as for the
+ * PDF's date) gives both when it is set. */
+static void source_date(char *out, size_t size)
+{
+    out[0] = '\0';
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!epoch || !*epoch) return;
+    char *end;
+    errno = 0;
+    long long v = strtoll(epoch, &end, 10);
+    if (errno || *end || v < 0) return;
+    time_t t = (time_t)v;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+static void restore_date(wm_gpkg *g)
+{
+    if (!g->date_was) return;
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", *g->date_was ? g->date_was : NULL);
+    CPLFree(g->date_was);
+    g->date_was = NULL;
+}
 
 /* GDAL does not act on every failure it reports: a statement of its own
  * that SQLite could not write (the GeoPackage's srs row, a table's
@@ -59,6 +89,7 @@ static int close_dataset(wm_gpkg *g)
 {
     if (!g->ds) {
         pop_handler(g);
+        restore_date(g);
         return 0;
     }
     CPLErrorReset();
@@ -66,6 +97,7 @@ static int close_dataset(wm_gpkg *g)
     g->ds = NULL;
     int failed = CPLGetLastErrorType() >= CE_Failure;
     pop_handler(g);
+    restore_date(g);
     return failed ? -1 : 0;
 }
 
@@ -109,6 +141,12 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
     CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", "MEMORY");
     CPLPushErrorHandlerEx(record_failure, g);
     g->handler = 1;
+    source_date(g->date, sizeof g->date);
+    if (g->date[0]) {
+        /* Until the dataset is closed: GDAL stamps last_change then too. */
+        g->date_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", ""));
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", g->date);
+    }
     CPLErrorReset();
     if (mode == WM_GPKG_APPEND) {
         const char *const drivers[] = { "GPKG", NULL };
@@ -580,6 +618,7 @@ int wm_gpkg_add_style(wm_gpkg *g, const wm_gpkg_style *s, wm_error *err)
         if (s->sld) OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleSLD"), s->sld);
         OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "useAsDefault"), s->use_as_default ? 1 : 0);
         if (s->description) OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "description"), s->description);
+        if (g->date[0]) OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "update_time"), g->date);
         CPLErrorReset();
         if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
             rc = wm_error_set(err, WM_EXIT_IO, "%s: cannot add a style for %s (%s)", g->target, table, gdal_msg());
