@@ -33,7 +33,7 @@
 #     whole and, when an item failed, says so.
 #
 # The inputs are synthetic (four square wards, their table, a small store),
-# so each run takes a fraction of a second.  Prints, per scenario, the
+# so each run takes under a second.  Prints, per scenario, the
 # points and failures; exits 1 when any check fails.
 set -u
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
