@@ -76,6 +76,178 @@ printf 'WD25CD,value\nE05900001\xc2\xa0,1\nE05900002\xc2\xa0,2\nE05900003\xc2\xa
 render "$T/synthetic_wards.geojson" "$T/synthetic_nbsp.csv" 2>"$T/err"
 check "no-break spaces join" grep -q "joined 4/4 areas; 0 table rows unused; 4 keys matched only once Unicode spaces" "$T/err"
 
+# Class 4: nothing, or almost nothing, joins: exit 3 and no figure; a few
+# areas without a value: a warning; --allow-partial accepts a partial join.
+printf 'WD25CD,value\n' >"$T/synthetic_header_only.csv"
+check "a header-only table" fails 3 "synthetic_header_only.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_header_only.csv"
+printf 'WD25CD,value\nE05900001,a\nE05900002,b\nE05900003,d\nE05900004,e\n' >"$T/synthetic_text.csv"
+check "an all-text value column" fails 3 'synthetic_text.csv: no area of' \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_text.csv"
+check "... whose message quotes the first bad cell" grep -qF 'not a number, first at line 2: "a"' "$T/err"
+printf 'WD25CD,value\nE05000001,1\nE05000002,2\n' >"$T/synthetic_other_codes.csv"
+check "codes of other areas: nothing joins" fails 3 "synthetic_other_codes.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_other_codes.csv"
+check "... even with --allow-partial" fails 3 "synthetic_other_codes.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_other_codes.csv" --allow-partial
+printf 'WD25CD,value\nE05900001,s\nE05900002,*\nE05900003,..\nE05900004,\n' >"$T/synthetic_suppressed.csv"
+check "every value suppressed" fails 3 "synthetic_suppressed.csv: no area of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_suppressed.csv"
+printf 'WD25CD,value\nE05900001,1\nE05000002,2\nE05000003,3\nE05000004,4\n' >"$T/synthetic_mostly.csv"
+check "3 of 4 areas without a row" fails 3 "3 of the 4 areas of" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_mostly.csv"
+check "... names --allow-partial" grep -q -- "--allow-partial" "$T/err"
+check "... which accepts it" status_is 0 render "$T/synthetic_wards.geojson" "$T/synthetic_mostly.csv" --allow-partial
+check "... without a warning" test -z "$(grep warning "$T/err")"
+printf 'WD25CD,value\nE05900001,1\nE05900002,2\nE05900003,3\nE05900004,abc\n' >"$T/synthetic_one_bad.csv"
+check "1 of 4 areas with a cell that is not a number: drawn" \
+    status_is 0 render "$T/synthetic_wards.geojson" "$T/synthetic_one_bad.csv"
+check "... with a warning" grep -q '^warning: .*synthetic_one_bad.csv: 1 of the 4 areas (25%) get no value' "$T/err"
+check "... and --allow-partial silences it" status_is 0 \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_one_bad.csv" --allow-partial
+check "... (no warning)" test -z "$(grep warning "$T/err")"
+printf 'WD25CD,value\nE05900001,1\nE05900002,2\nE05900003,3\nE05900004,s\n' >"$T/synthetic_one_suppressed.csv"
+check "a suppressed value is the publisher's No data: no warning" \
+    status_is 0 render "$T/synthetic_wards.geojson" "$T/synthetic_one_suppressed.csv"
+check "... (none)" test -z "$(grep warning "$T/err")"
+
+# ... and imports: a table that loads no value fails and leaves the store as
+# it was; one that leaves most areas without a row fails unless
+# --allow-partial; a few rejected rows are a warning.
+import_flags() {   # import_flags STORE TABLE [OPTIONS...]
+    local store=$1 table=$2; shift 2
+    "$BIN" import --store "$store" "$table" --id synthetic_v --title v --unit count --polarity neutral \
+        --period 2024 --geography synth --code WD25CD --value value "$@"
+}
+rm -f "$T/out.png"
+check "import of a good table" status_is 0 import_flags "$T/i.sqlite" "$T/synthetic_ok.csv"
+cp "$T/i.sqlite" "$T/i_before.sqlite"
+check "import of a header-only table" fails 3 "synthetic_header_only.csv: no rows to import (a header alone)" \
+    import_flags "$T/i.sqlite" "$T/synthetic_header_only.csv"
+check "import of an all-text column" fails 3 "synthetic_text.csv: none of its 4 rows gives a value to import (4 rejected" \
+    import_flags "$T/i.sqlite" "$T/synthetic_text.csv"
+check "... naming the first bad row" grep -qF 'first rejected: line 2: value "a" is not a number' "$T/err"
+check "import of a table whose every value is suppressed" fails 3 "none of its 4 rows gives a value" \
+    import_flags "$T/i.sqlite" "$T/synthetic_suppressed.csv"
+check "import of other areas' codes" fails 3 "synthetic_other_codes.csv: none of its 2 rows gives a value to import (0 rejected, 0 suppressed or empty, 2 outside the study area (synth))" \
+    import_flags "$T/i.sqlite" "$T/synthetic_other_codes.csv"
+check "import of a table that covers 1 of 4 areas" fails 3 "synthetic_mostly.csv: 3 of the 4 synth areas of the store get no row from it" \
+    import_flags "$T/i.sqlite" "$T/synthetic_mostly.csv"
+check "failed imports leave the store as it was" cmp -s "$T/i.sqlite" "$T/i_before.sqlite"
+check "... and --allow-partial accepts the last" status_is 0 import_flags "$T/i.sqlite" "$T/synthetic_mostly.csv" \
+    --allow-partial -q
+check "... quietly" test ! -s "$T/err"
+check "import with 1 of 4 rows rejected: loaded" status_is 0 import_flags "$T/i.sqlite" "$T/synthetic_one_bad.csv" -q
+check "... with one warning on stderr, even with -q" \
+    test "$(cat "$T/err")" = "warning: $T/synthetic_one_bad.csv: 1 of the 4 synth areas of the store get no row from it (25%): they are No data; --allow-partial accepts this"
+printf 'WD25CD,value\nE05900001,1\nE05900002,x1\nE05900003,x2\nE05900004,x3\n' >"$T/synthetic_most_rejected.csv"
+check "import into a new store with 3 of 4 rows rejected" fails 3 "3 of its 4 rows are rejected; first rejected: line 3" \
+    import_flags "$T/new.sqlite" "$T/synthetic_most_rejected.csv"
+check "... writes no store" test ! -e "$T/new.sqlite"
+
+# ... and recipes: one with no sections makes nothing, not an empty index.
+printf '# nothing yet\ntitle = A figure set\n' >"$T/synthetic_empty.recipe"
+"$BIN" figures "$T/synthetic_empty.recipe" --out "$T/set" >/dev/null 2>"$T/err"
+check "a recipe with no sections: exit 3" test $? -eq 3
+check "... one line naming it" grep -q "synthetic_empty.recipe: the recipe has no sections" "$T/err"
+check "... and no index.html" test ! -e "$T/set/index.html"
+# A partial join in a figure set: made, with its warning in the summary and
+# on the index page.
+cat >"$T/synthetic_partial.recipe" <<RECIPE
+[render partial]
+layer = $T/synthetic_wards.geojson
+key = WD25CD
+data = $T/synthetic_one_bad.csv
+data-key = WD25CD
+value = value
+output = partial.png
+[render whole]
+layer = $T/synthetic_wards.geojson
+key = WD25CD
+data = $T/synthetic_ok.csv
+data-key = WD25CD
+value = value
+output = whole.png
+RECIPE
+"$BIN" figures "$T/synthetic_partial.recipe" --out "$T/pset" >/dev/null 2>"$T/err"
+check "a figure set with a partial join: exit 0" test $? -eq 0
+check "... the item's warning" grep -q "^warning: .*synthetic_one_bad.csv: 1 of the 4 areas (25%)" "$T/err"
+check "... and the summary naming it" grep -qx "figures: 1 of 2 items made with warnings: \[render partial\]" "$T/err"
+check "... on the index page too" grep -q '<p class="warning">Warning: .*synthetic_one_bad.csv: 1 of the 4 areas' \
+    "$T/pset/index.html"
+check "... and in its summary" grep -q '1 made with warnings' "$T/pset/index.html"
+
+# Class 5: a store that cannot be read is exit 3 with one line saying why
+# (damaged, of another schema, not a store, locked), never an empty list or
+# "no indicator" with the usage code; and it is never rebuilt over.
+"$BIN" import --bundled --store "$T/good.sqlite" -q 2>"$T/err" || bad "building a store: $(cat "$T/err")"
+W="$HOME_DIR/layers/boundaries/coventry_wards_2025_E08000026.geojson"
+store_fails() {   # store_fails WHAT STORE TEXT: every store command gives exit 3 and TEXT
+    local what=$1 store=$2 text=$3 cmd
+    for cmd in "indicators" "table" "render --layer $W --indicator fuel_poverty_2020 -o $T/out.png" \
+               "import $T/synthetic_ok.csv --id synthetic_v --title v --unit count --polarity neutral --period 1 --geography synth --code WD25CD --value value"; do
+        local name=${cmd%% *}
+        # shellcheck disable=SC2086
+        check "$what: $name" fails 3 "$text" "$BIN" $name --store "$store" ${cmd#"$name"}
+    done
+}
+head -c 200000 "$T/good.sqlite" >"$T/truncated.sqlite"
+store_fails "a truncated store" "$T/truncated.sqlite" "the file is damaged or is not a SQLite database"
+cp "$T/good.sqlite" "$T/garbled.sqlite"
+dd if=/dev/urandom of="$T/garbled.sqlite" bs=4096 seek=1 count=40 conv=notrunc 2>/dev/null
+store_fails "a store with garbled pages" "$T/garbled.sqlite" "the file is damaged or is not a SQLite database"
+cp "$T/good.sqlite" "$T/header.sqlite"
+printf 'not a database!!' | dd of="$T/header.sqlite" conv=notrunc 2>/dev/null
+store_fails "a store with a garbled header" "$T/header.sqlite" "(file is not a database)"
+cp "$T/good.sqlite" "$T/schema.sqlite"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("PRAGMA user_version = 99"); c.commit()' \
+    "$T/schema.sqlite"
+store_fails "a store of another schema" "$T/schema.sqlite" "store schema 99, this wardmap reads schema"
+python3 -c 'import sqlite3, sys; c = sqlite3.connect(sys.argv[1]); c.execute("CREATE TABLE t (x)"); c.commit()' \
+    "$T/foreign.sqlite"
+store_fails "another program's database" "$T/foreign.sqlite" "not a wardmap store (a SQLite database with 1 table"
+# The default store, damaged, is an error too: never rebuilt over.
+cp "$T/truncated.sqlite" "$T/default.sqlite"
+WARDMAP_STORE="$T/default.sqlite" "$BIN" indicators >/dev/null 2>"$T/err"
+check "a damaged default store: exit 3" test $? -eq 3
+check "... saying so" grep -q "the file is damaged" "$T/err"
+check "... and left as it was" cmp -s "$T/default.sqlite" "$T/truncated.sqlite"
+# A store another process holds locked: each command waits (10 s), then
+# says so.  The commands run side by side under one lock.
+cp "$T/good.sqlite" "$T/locked.sqlite"
+python3 -c 'import sqlite3, sys, time
+c = sqlite3.connect(sys.argv[1], isolation_level=None)
+c.execute("BEGIN EXCLUSIVE")
+c.execute("DELETE FROM imports")
+open(sys.argv[2], "w").close()
+time.sleep(30)' "$T/locked.sqlite" "$T/locked.ready" &
+holder=$!
+for i in $(seq 100); do [ -e "$T/locked.ready" ] && break; sleep 0.1; done
+"$BIN" indicators --store "$T/locked.sqlite" >/dev/null 2>"$T/lock1" & p1=$!
+"$BIN" render --store "$T/locked.sqlite" --layer "$W" --indicator fuel_poverty_2020 -o "$T/locked.png" \
+    >/dev/null 2>"$T/lock2" & p2=$!
+import_flags "$T/locked.sqlite" "$T/synthetic_ok.csv" >/dev/null 2>"$T/lock3" & p3=$!
+wait $p1; r1=$?; wait $p2; r2=$?; wait $p3; r3=$?
+kill "$holder" 2>/dev/null; wait "$holder" 2>/dev/null
+for k in 1 2 3; do
+    eval "rc=\$r$k"
+    check "a locked store ($k): exit 3" test "$rc" -eq 3
+    check "a locked store ($k): one line saying so" \
+        test "$(grep -c "another process holds the store locked (database is locked)" "$T/lock$k")" -eq 1
+done
+check "... no figure written" test ! -e "$T/locked.png"
+
+# Class 3: write failures.  A report or table on a full standard output is
+# exit 4 with one line.
+for cmd in "indicators" "table" "rank" "import --bundled --store $T/full.sqlite"; do
+    # shellcheck disable=SC2086
+    "$BIN" $cmd >/dev/full 2>"$T/err"
+    rc=$?
+    check "$cmd on a full stdout: exit 4" test "$rc" -eq 4
+    check "$cmd on a full stdout: one line" test "$(wc -l <"$T/err")" -eq 1
+done
+check "import on a full stdout says the store was built" grep -q "though the store was built" "$T/err"
+
 # Class 6: the smaller ones.
 check "--breaks with a trailing comma" fails 2 '--breaks "10,20," is not' \
     render "$T/synthetic_wards.geojson" "$T/synthetic_ok.csv" --breaks 10,20,
@@ -92,7 +264,7 @@ layer "$(ward 1 "Synthetic One" '{"type":"Point","coordinates":[-1.5,52.4]}')" >
 check "a layer of points" fails 3 "holds no polygons (its features are Point geometries)" \
     render "$T/synthetic_points.geojson" "$T/synthetic_ok.csv"
 printf 'WD25CD,value\n"E0590\n0001",1\nE05900002,2\nE05900003,3\nE05900004,4\n' >"$T/synthetic_newline_key.csv"
-render "$T/synthetic_wards.geojson" "$T/synthetic_newline_key.csv" 2>"$T/err"
+render "$T/synthetic_wards.geojson" "$T/synthetic_newline_key.csv" --allow-partial 2>"$T/err"
 check "a key with a line break: the join report stays one line" test "$(wc -l <"$T/err")" -eq 1
 check "... with the break escaped" grep -qF 'E0590\n0001' "$T/err"
 printf '[page]\ndpi = 2400\n' >"$T/synthetic_2400.style"

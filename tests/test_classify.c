@@ -313,6 +313,10 @@ static void test_quantile(void)
     CHECK_STR(c.label[0], "(no values)");
     CHECK(wm_classify(NULL, 0, WM_CLASS_QUANTILE, 5, NULL, 0, &c, &err) == 0);
     CHECK(c.n == 1 && c.total == 0);
+    /* ... categorical too: never a "nan" class (issue 13, class 4). */
+    CHECK(wm_classify(all_nd, 3, WM_CLASS_CATEGORICAL, 0, NULL, 0, &c, &err) == 0);
+    CHECK(c.n == 1 && c.count[0] == 0 && c.nodata == 3);
+    CHECK_STR(c.label[0], "(no values)");
 }
 
 static void test_equal(void)

@@ -9,6 +9,7 @@
 #include "layer.h"
 #include "qgis_style.h"
 
+#include <cpl_conv.h>
 #include <dirent.h>
 #include <gdal.h>
 #include <math.h>
@@ -18,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #define N 9
 
@@ -314,6 +316,66 @@ static void test_duplicate_columns(wm_layer *L)
     CHECK(file_size(target) < 0);
 }
 
+/* One synthetic GeoPackage with a style, written to `name`. */
+static int write_styled(wm_layer *L, const char *name, char *target, size_t size)
+{
+    snprintf(target, size, "%s/%s", wm_test_tmpdir(), name);
+    wm_error err;
+    wm_error_clear(&err);
+    wm_gpkg *g = wm_gpkg_begin(target, WM_GPKG_REPLACE, &err);
+    if (!g) return -1;
+    wm_gpkg_style st = { "grid", "synthetic", "<qgis/>", NULL, NULL, 1 };
+    if (write_grid(g, L, "grid", &err) != 0 || wm_gpkg_add_style(g, &st, &err) != 0) {
+        wm_gpkg_abort(g);
+        return -1;
+    }
+    return wm_gpkg_commit(g, &err);
+}
+
+static int same_bytes(const char *a, const char *b)
+{
+    long na = file_size(a), nb = file_size(b);
+    if (na < 0 || na != nb) return 0;
+    char *x = slurp(a), *y = slurp(b);
+    int same = x && y && memcmp(x, y, (size_t)na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+/* SOURCE_DATE_EPOCH gives both timestamps a GeoPackage carries
+ * (gpkg_contents.last_change, layer_styles.update_time), so the same
+ * input gives the same bytes; without it they are the clock's. */
+static void test_source_date_epoch(wm_layer *L)
+{
+    char a[4096], b[4096], buf[128];
+    setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
+    CHECK(write_styled(L, "epoch1.gpkg", a, sizeof a) == 0);
+    struct timespec pause = { 1, 100000000 };   /* a clock time would differ */
+    nanosleep(&pause, NULL);
+    CHECK(write_styled(L, "epoch2.gpkg", b, sizeof b) == 0);
+    CHECK(same_bytes(a, b));
+    GDALDatasetH ds = GDALOpenEx(a, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK_STR(query1(ds, "SELECT DISTINCT substr(last_change, 1, 24) FROM gpkg_contents", buf, sizeof buf),
+                  "2023-11-14T22:13:20.000Z");
+        CHECK_STR(query1(ds, "SELECT count(DISTINCT last_change) FROM gpkg_contents", buf, sizeof buf), "1");
+        CHECK(strncmp(query1(ds, "SELECT substr(update_time, 1, 19) FROM layer_styles", buf, sizeof buf),
+                      "2023-11-14T22:13:20", 19) == 0);
+        GDALClose(ds);
+    }
+    /* OGR_CURRENT_DATE is set only while the GeoPackage is open. */
+    CHECK(CPLGetConfigOption("OGR_CURRENT_DATE", NULL) == NULL);
+    unsetenv("SOURCE_DATE_EPOCH");
+    CHECK(write_styled(L, "clock.gpkg", a, sizeof a) == 0);
+    ds = GDALOpenEx(a, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    if (ds) {
+        CHECK(strncmp(query1(ds, "SELECT substr(last_change, 1, 4) FROM gpkg_contents LIMIT 1", buf, sizeof buf), "2023", 4) != 0);
+        GDALClose(ds);
+    }
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -331,6 +393,7 @@ int main(void)
     test_refusals_and_abort(L);
     test_append_and_drop(L);
     test_duplicate_columns(L);
+    test_source_date_epoch(L);
     wm_layer_free(L);
     return wm_test_summary();
 }

@@ -216,6 +216,11 @@ static void test_errors(void)
               "t.recipe:1: [a] has no output");
 
     wm_error err;
+    /* Nothing to make: exit 3 (issue 13, class 4), never an empty index. */
+    CHECK(wm_recipe_parse("", "t.recipe", &err) == NULL);
+    CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "t.recipe: the recipe has no sections") != NULL);
+    CHECK(wm_recipe_parse("# nothing\ntitle = A set\n", "t.recipe", &err) == NULL);
+    CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "no sections") != NULL);
     CHECK(wm_recipe_read("no/such/file.recipe", &err) == NULL);
     CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "no/such/file.recipe") != NULL);
 }

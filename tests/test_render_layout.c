@@ -236,6 +236,50 @@ static void test_multiples(void)
     wm_args_free(&ab);
 }
 
+/* A categorical map whose every value is No data (issue 13, class 4):
+ * the legend is the No data row alone, never a "nan" class. */
+static void test_all_nodata_legend(void)
+{
+    wm_error err;
+    wm_error_clear(&err);
+    wm_layer *layer = wm_layer_read(wards, "WD25CD", "WD25NM", NULL, &err);
+    CHECK(layer != NULL);
+    if (!layer) return;
+    double *values = malloc(layer->n * sizeof *values);
+    for (size_t i = 0; i < layer->n; i++) values[i] = NAN;
+    char *argv[] = { "render", "--layer", wards, "--indicator", "none", "--method", "categorical", NULL };
+    wm_args a;
+    wm_map map;
+    CHECK(wm_args_parse(&a, options, 7, argv, 0, &err) == 0);
+    wm_map_spec spec;
+    CHECK(wm_map_spec_from_args(&a, &spec, &err) == 0);
+    size_t n = layer->n;
+    if (wm_map_from_values(&spec, layer, values, NULL, NULL, &map, &err) != 0) {
+        fprintf(stderr, "%s\n", err.msg);
+        CHECK(0);
+        wm_args_free(&a);
+        return;
+    }
+    CHECK(map.classes.n == 1 && map.classes.nodata == n);
+    CHECK(strstr(map.classes.label[0], "nan") == NULL);
+    wm_figure fig;
+    memset(&fig, 0, sizeof fig);
+    fig.map = &map;
+    fig.dpi = 150;
+    wm_paper_size("A4", 1, &fig.width_pt, &fig.height_pt);
+    wm_layout *L = wm_layout_new(&fig, &err);
+    CHECK(L != NULL);
+    if (L) {
+        const wm_legend_layout *g = &L->text.column[0].legend;
+        CHECK(g->nrows == 1);
+        CHECK(g->nrows >= 1 && g->row[0].nodata && strcmp(g->row[0].label, "No data") == 0);
+        for (int k = 0; k < g->nrows; k++) CHECK(strstr(g->row[k].label, "nan") == NULL);
+    }
+    wm_layout_free(L);
+    wm_map_free(&map);
+    wm_args_free(&a);
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -246,5 +290,6 @@ int main(void)
     snprintf(fp20, sizeof fp20, "%s", wm_test_home_path("layers/indicators/fuel_poverty/sub_regional_fuel_poverty_2020_lsoa_coventry.csv"));
     test_single_map();
     test_multiples();
+    test_all_nodata_legend();
     return wm_test_summary();
 }

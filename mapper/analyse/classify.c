@@ -218,10 +218,10 @@ static void make_labels(wm_classes *c)
         format_value(lo, sizeof lo, c->lower[i], d);
         format_value(hi, sizeof hi, c->upper[i], d);
         int last = i == c->n - 1;
-        if (c->method == WM_CLASS_CATEGORICAL || (last && c->lower[i] == c->upper[i]))
-            snprintf(label, size, "%s", lo);
-        else if (isnan(c->lower[i]))
+        if (isnan(c->lower[i]))   /* all No data: the one empty class, whatever the method */
             snprintf(label, size, "(no values)");
+        else if (c->method == WM_CLASS_CATEGORICAL || (last && c->lower[i] == c->upper[i]))
+            snprintf(label, size, "%s", lo);
         else if (i == 0 && c->open_below)
             snprintf(label, size, "< %s", hi);
         else if (last && c->open_above)

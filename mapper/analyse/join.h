@@ -84,6 +84,11 @@ const char *wm_join_verdict_name(wm_join_verdict v);
  * cells are the publisher's No data and do not count. */
 double wm_join_report_bad_share(const wm_join_report *r);
 
+/* The share of bad areas (wm_join_report_bad_share) above which a map,
+ * or an import, fails unless told to accept it (--allow-partial): more
+ * than half.  Any bad area at all is a warning. */
+#define WM_JOIN_FAIL_SHARE 0.5
+
 /* Format a count with thousands separators ("32,649") into buf. */
 const char *wm_format_count(size_t n, char *buf, size_t size);
 

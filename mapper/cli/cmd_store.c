@@ -43,7 +43,8 @@ const wm_option wm_import_options[] = {
     { "publisher", 0, WM_OPT_VALUE, "TEXT", "with --id: publisher" },
     { "licence", 0, WM_OPT_VALUE, "TEXT", "with --id: licence" },
     { "family", 0, WM_OPT_VALUE, "TEXT", "with --id: family (e.g. \"fuel poverty\")" },
-    { "quiet", 'q', WM_OPT_FLAG, NULL, "print no report" },
+    { "allow-partial", 0, WM_OPT_FLAG, NULL, "import a table even when most areas get no row from it (or most rows are rejected)" },
+    { "quiet", 'q', WM_OPT_FLAG, NULL, "print no report (warnings still go to standard error)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -56,7 +57,20 @@ static const char import_description[] =
     "Loads published tables into the indicator store with their metadata: a metadata file (.meta,\n"
     "by default the table's name with .meta) or the flags above.  Reports rows read, loaded,\n"
     "suppressed, rejected (with reasons) and outside the study area.  Importing an indicator and\n"
-    "period again replaces it; each file is one transaction, so a failed import changes nothing.";
+    "period again replaces it; each file is one transaction, so a failed import changes nothing.\n"
+    "A table that loads no value is an error (exit 3), and so is one that leaves more than half of\n"
+    "the study area's areas without a row, unless --allow-partial; fewer is a warning.";
+
+/* 0 when everything printed on standard output reached it; else
+ * WM_EXIT_IO, saying that what was `done` stands (a full disk, a closed
+ * pipe: a report lost is not an import lost). */
+static int stdout_checked(wm_error *err, const char *done)
+{
+    if (fflush(stdout) == 0 && !ferror(stdout)) return 0;
+    wm_error_set(err, WM_EXIT_IO, "standard output: cannot write the report (%s), though %s",
+                 strerror(errno ? errno : EIO), done);
+    return WM_EXIT_IO;
+}
 
 /* A metadata document made from the flags, for TABLE --id ID. */
 static wm_meta_doc *doc_from_flags(const wm_args *a, const char *table, wm_error *err)
@@ -107,6 +121,7 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
     if (rc != 0) { wm_args_free(&a); return WM_EXIT_USAGE; }
     const char *store_path = wm_args_get(&a, "store", NULL);
     FILE *report = wm_args_has(&a, "quiet") ? NULL : stdout;
+    wm_import_settings how = { report, stderr, wm_args_has(&a, "allow-partial") };
     int nsources = a.npos + wm_args_has(&a, "manifest") + wm_args_has(&a, "bundled");
     if (nsources == 0) {
         wm_args_free(&a);
@@ -122,20 +137,30 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
         const char *path = store_path ? store_path : wm_store_default_path(def, sizeof def);
         rc = wm_store_build_bundled(path, err);
         if (rc == 0 && report) fprintf(report, "built %s from %s\n", path, WM_STORE_BUNDLED_MANIFEST);
-        if (rc != 0 || nsources == 1) { wm_args_free(&a); return rc ? err->code : 0; }
+        if (rc != 0 || nsources == 1) {
+            wm_args_free(&a);
+            return rc ? err->code : stdout_checked(err, "the store was built");
+        }
     }
+    /* A store this import creates is removed again if the import fails:
+     * a failed import leaves the file system as it was. */
+    int created = store_path && access(store_path, F_OK) != 0;
     wm_store *s = store_path ? wm_store_open(store_path, 1, err) : wm_store_open_for_reading(NULL, err);
-    if (!s) { wm_args_free(&a); return err->code; }
-    if (wm_args_has(&a, "manifest")) rc = wm_import_manifest(s, wm_args_get(&a, "manifest", ""), report, err);
+    if (!s) {
+        if (created) unlink(store_path);
+        wm_args_free(&a);
+        return err->code;
+    }
+    if (wm_args_has(&a, "manifest")) rc = wm_import_manifest_with(s, wm_args_get(&a, "manifest", ""), &how, err);
     for (int i = 0; rc == 0 && i < a.npos; i++) {
         const char *p = a.pos[i];
         if (wm_has_suffix(p, ".manifest")) {
-            rc = wm_import_manifest(s, p, report, err);
+            rc = wm_import_manifest_with(s, p, &how, err);
         } else if (wm_has_suffix(p, ".meta")) {
-            rc = wm_import_meta_file(s, p, report, err);
+            rc = wm_import_meta_file_with(s, p, &how, err);
         } else if (wm_args_has(&a, "id")) {
             wm_meta_doc *d = doc_from_flags(&a, p, err);
-            rc = d ? wm_import_meta_doc(s, d, report, err) : -1;
+            rc = d ? wm_import_meta_doc_with(s, d, &how, err) : -1;
             wm_meta_free(d);
         } else {
             char meta[PATH_MAX];
@@ -144,16 +169,21 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
                 rc = wm_error_set(err, WM_EXIT_USAGE, "import: %s has no metadata file %s (write one, or describe "
                                   "the table with --id and the other flags)", p, meta);
             else
-                rc = wm_import_meta_file(s, meta, report, err);
+                rc = wm_import_meta_file_with(s, meta, &how, err);
         }
     }
-    if (rc == 0 && !store_path)
+    if (rc == 0 && !store_path &&
         /* The default store now holds the user's own imports: never
          * rebuild it behind their back (see wm_store_open_for_reading). */
-        sqlite3_exec(wm_store_db(s), "DELETE FROM store_info WHERE key = 'bundled_stamp'", NULL, NULL, NULL);
+        sqlite3_exec(wm_store_db(s), "DELETE FROM store_info WHERE key = 'bundled_stamp'", NULL, NULL, NULL) !=
+            SQLITE_OK)
+        rc = wm_error_set(err, WM_EXIT_IO, "%s: the import was made, but the store could not be marked as yours "
+                          "(%s): a later run may rebuild it", wm_store_path(s), sqlite3_errmsg(wm_store_db(s)));
     wm_store_close(s);
+    if (rc && created) unlink(store_path);
     wm_args_free(&a);
-    return rc ? (err->code ? err->code : WM_EXIT_DATA) : 0;
+    if (rc) return err->code ? err->code : WM_EXIT_DATA;
+    return stdout_checked(err, "the import was made");
 }
 
 /* ---- wardmap indicators ---- */
@@ -202,7 +232,14 @@ int wm_cmd_indicators(int argc, char **argv, wm_error *err)
         const wm_indicator_meta *m = &list[i];
         if (family && strcasecmp(family, m->family) != 0) continue;
         char geos[300];
-        wm_store_geographies_held(s, m->id, m->period, geos, sizeof geos);
+        if (wm_store_geographies_held(s, m->id, m->period, geos, sizeof geos) != 0) {
+            wm_error_set(err, WM_EXIT_DATA, "%s: cannot read the store: %s", wm_store_path(s),
+                         sqlite3_errmsg(wm_store_db(s)));
+            wm_store_close(s);
+            free(list);
+            wm_args_free(&a);
+            return WM_EXIT_DATA;
+        }
         if (csv) {
             const char *f[] = { m->id, m->period, m->title, m->unit, m->polarity, m->family, m->geography, geos,
                                 m->aggregation, m->source_file, m->publisher, m->licence };
@@ -218,6 +255,9 @@ int wm_cmd_indicators(int argc, char **argv, wm_error *err)
     wm_store_close(s);
     free(list);
     wm_args_free(&a);
+    if (fflush(stdout) != 0 || ferror(stdout))
+        return wm_error_set(err, WM_EXIT_IO, "standard output: cannot write (%s)", strerror(errno ? errno : EIO)),
+               WM_EXIT_IO;
     return 0;
 }
 

@@ -1,4 +1,5 @@
 #include "atomic.h"
+#include "fault.h"
 #include "home.h"
 
 #include <dirent.h>
@@ -146,7 +147,7 @@ wm_atomic *wm_atomic_begin(const char *target, unsigned flags, wm_error *err)
     a->dir = malloc(len);
     if (a->dir) snprintf(a->dir, len, "%s/.%s%s%ld-XXXXXX", dir, base, marker, (long)getpid());
     free(dir);
-    if (!a->dir || !mkdtemp(a->dir)) {
+    if (!a->dir || wm_fault(WM_FAULT_MKDIR, "mkdtemp (atomic)") || !mkdtemp(a->dir)) {
         wm_error_set(err, WM_EXIT_IO, "%s: cannot make a temporary directory beside it (%s)", target,
                      strerror(errno));
         free(a->dir);
@@ -183,7 +184,8 @@ static int copy_file(const char *from, const char *to, wm_error *err)
             break;
         }
         for (ssize_t done = 0; done < got;) {
-            ssize_t put = write(out, block + done, (size_t)(got - done));
+            ssize_t put = wm_fault(WM_FAULT_WRITE, "write (atomic copy)") ? -1
+                                                                          : write(out, block + done, (size_t)(got - done));
             if (put < 0) {
                 if (errno == EINTR) continue;
                 rc = wm_error_set(err, WM_EXIT_IO, "%s: write failed (%s)", to, strerror(errno));
@@ -225,7 +227,7 @@ const char *wm_atomic_target(const wm_atomic *a)
 FILE *wm_atomic_stream(wm_atomic *a, wm_error *err)
 {
     if (a->fp) return a->fp;
-    a->fp = fopen(a->tmp, "wb");
+    a->fp = wm_fault(WM_FAULT_WRITE, "fopen (atomic)") ? NULL : wm_fault_fopen(a->tmp, "wb");
     if (!a->fp) wm_error_set(err, WM_EXIT_IO, "%s: cannot write (%s)", a->target, strerror(errno));
     return a->fp;
 }
@@ -254,7 +256,7 @@ static int finish_file(wm_atomic *a, wm_error *err)
     struct stat st;
     if (stat(a->tmp, &st) != 0)
         return wm_error_set(err, WM_EXIT_IO, "%s: nothing was written", a->target);
-    if ((a->flags & WM_ATOMIC_DURABLE) && fsync_path(a->tmp) != 0)
+    if ((a->flags & WM_ATOMIC_DURABLE) && (wm_fault(WM_FAULT_SYNC, "fsync (atomic)") || fsync_path(a->tmp) != 0))
         return wm_error_set(err, WM_EXIT_IO, "%s: cannot flush to disk (%s)", a->target, strerror(errno));
     return 0;
 }
@@ -264,6 +266,9 @@ static int place(wm_atomic *a, wm_error *err)
 {
     if (a->flags & WM_ATOMIC_NEW) {
         /* link() never replaces: a target made meanwhile is kept. */
+        if (wm_fault(WM_FAULT_RENAME, "link (atomic, new file)"))
+            return wm_error_set(err, WM_EXIT_IO, "%s: cannot move the finished file into place (%s)", a->target,
+                                strerror(errno));
         if (link(a->tmp, a->target) == 0) return 0;
         if (errno == EEXIST)
             return wm_error_set(err, WM_EXIT_USAGE, "%s appeared while it was being written and is not overwritten",
@@ -273,7 +278,7 @@ static int place(wm_atomic *a, wm_error *err)
             return wm_error_set(err, WM_EXIT_USAGE, "%s already exists and is not overwritten", a->target);
         /* a file system without hard links: fall through to rename */
     }
-    if (rename(a->tmp, a->target) != 0)
+    if (wm_fault(WM_FAULT_RENAME, "rename (atomic)") || rename(a->tmp, a->target) != 0)
         return wm_error_set(err, WM_EXIT_IO, "%s: cannot move the finished file into place (%s)", a->target,
                             strerror(errno));
     return 0;
@@ -312,7 +317,8 @@ int wm_atomic_commit_all(wm_atomic *const *list, size_t n, wm_error *err)
             struct stat st;
             if (stat(a->target, &st) == 0) {
                 backup[i] = join(a->dir, ".previous");
-                if (!backup[i] || link(a->target, backup[i]) != 0) {
+                if (!backup[i] || wm_fault(WM_FAULT_RENAME, "link (atomic, keep the previous)") ||
+                    link(a->target, backup[i]) != 0) {
                     rc = wm_error_set(err, WM_EXIT_IO,
                                       "%s: cannot keep the previous version while replacing it (%s)", a->target,
                                       strerror(errno));

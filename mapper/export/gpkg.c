@@ -17,6 +17,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 struct wm_gpkg {
@@ -24,7 +25,57 @@ struct wm_gpkg {
     wm_gpkg_mode mode;
     char *target;      /* as given */
     wm_atomic *file;   /* the GeoPackage being written under a temporary name */
+    int handler;       /* record_failure() is pushed on this thread */
+    char failure[300]; /* the first failure GDAL reported, even one it went on from */
+    char date[32];     /* SOURCE_DATE_EPOCH as a GeoPackage timestamp, or "" */
+    char *date_was;    /* OGR_CURRENT_DATE on this thread before, while date is set */
 };
+
+/* The GeoPackage carries timestamps: gpkg_contents.last_change, which
+ * GDAL stamps from the clock unless OGR_CURRENT_DATE names a time, and
+ * layer_styles.update_time.  Identical inputs must give identical files,
+ * so SOURCE_DATE_EPOCH (the reproducible-builds convention, as for the
+ * PDF's date) gives both when it is set. */
+static void source_date(char *out, size_t size)
+{
+    out[0] = '\0';
+    const char *epoch = getenv("SOURCE_DATE_EPOCH");
+    if (!epoch || !*epoch) return;
+    char *end;
+    errno = 0;
+    long long v = strtoll(epoch, &end, 10);
+    if (errno || *end || v < 0) return;
+    time_t t = (time_t)v;
+    struct tm tm;
+    if (gmtime_r(&t, &tm)) strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
+static void restore_date(wm_gpkg *g)
+{
+    if (!g->date_was) return;
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", *g->date_was ? g->date_was : NULL);
+    CPLFree(g->date_was);
+    g->date_was = NULL;
+}
+
+/* GDAL does not act on every failure it reports: a statement of its own
+ * that SQLite could not write (the GeoPackage's srs row, a table's
+ * gpkg_contents row, a trigger) is reported and then passed over, and the
+ * file is finished without it.  Every failure reported while the
+ * GeoPackage is open is kept, and fails the commit. */
+static void CPL_STDCALL record_failure(CPLErr cls, CPLErrorNum num, const char *msg)
+{
+    (void)num;
+    wm_gpkg *g = CPLGetErrorHandlerUserData();
+    if (g && cls >= CE_Failure && !g->failure[0])
+        snprintf(g->failure, sizeof g->failure, "%s", msg && *msg ? msg : "no reason given by GDAL");
+}
+
+static void pop_handler(wm_gpkg *g)
+{
+    if (g->handler) CPLPopErrorHandler();
+    g->handler = 0;
+}
 
 static const char *gdal_msg(void)
 {
@@ -36,11 +87,18 @@ static const char *gdal_msg(void)
 
 static int close_dataset(wm_gpkg *g)
 {
-    if (!g->ds) return 0;
+    if (!g->ds) {
+        pop_handler(g);
+        restore_date(g);
+        return 0;
+    }
     CPLErrorReset();
     GDALClose(g->ds);
     g->ds = NULL;
-    return CPLGetLastErrorType() >= CE_Failure ? -1 : 0;
+    int failed = CPLGetLastErrorType() >= CE_Failure;
+    pop_handler(g);
+    restore_date(g);
+    return failed ? -1 : 0;
 }
 
 wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
@@ -73,8 +131,22 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
         return NULL;
     }
     const char *tmp = wm_atomic_path(g->file);
+    /* Nor need it keep a rollback journal on disk: until the rename the
+     * file is private, and a crash leaves only a temporary file that the
+     * next write removes (atomic.h).  SQLite keeps the journal in memory,
+     * so a failed statement still rolls back. */
     char *sync_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", ""));
+    char *journal_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", ""));
     CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", "OFF");
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", "MEMORY");
+    CPLPushErrorHandlerEx(record_failure, g);
+    g->handler = 1;
+    source_date(g->date, sizeof g->date);
+    if (g->date[0]) {
+        /* Until the dataset is closed: GDAL stamps last_change then too. */
+        g->date_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", ""));
+        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", g->date);
+    }
     CPLErrorReset();
     if (mode == WM_GPKG_APPEND) {
         const char *const drivers[] = { "GPKG", NULL };
@@ -88,7 +160,9 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
             wm_error_set(err, WM_EXIT_IO, "%s: cannot create a GeoPackage (%s)", target, gdal_msg());
     }
     CPLSetThreadLocalConfigOption("OGR_SQLITE_SYNCHRONOUS", *sync_was ? sync_was : NULL);
+    CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", *journal_was ? journal_was : NULL);
     CPLFree(sync_was);
+    CPLFree(journal_was);
     if (!g->ds) {
         wm_gpkg_abort(g);
         return NULL;
@@ -110,10 +184,60 @@ void wm_gpkg_abort(wm_gpkg *g)
     free_gpkg(g);
 }
 
+/* Read back the closed file before it is put in place.  GDAL does not
+ * check every statement it runs (the PRAGMA that stamps the GeoPackage
+ * application id, for one), so a write the disk refused can leave a file
+ * that GDAL reported as written.  0 when SQLite finds the file whole and
+ * it says it is a GeoPackage; else a message in `why`. */
+static int verify_file(const char *path, char *why, size_t size)
+{
+    sqlite3 *db = NULL;
+    int ok = 0;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) != SQLITE_OK) {
+        snprintf(why, size, "cannot read it back (%s)", db ? sqlite3_errmsg(db) : "out of memory");
+        sqlite3_close(db);
+        return -1;
+    }
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "PRAGMA application_id", -1, &q, NULL) != SQLITE_OK ||
+        sqlite3_step(q) != SQLITE_ROW)
+        snprintf(why, size, "cannot read it back (%s)", sqlite3_errmsg(db));
+    else if (sqlite3_column_int(q, 0) != 0x47504B47)   /* "GPKG" */
+        snprintf(why, size, "the file was not completely written (no GeoPackage application id)");
+    else
+        ok = 1;
+    sqlite3_finalize(q);
+    q = NULL;
+    if (ok) {
+        ok = 0;
+        if (sqlite3_prepare_v2(db, "PRAGMA quick_check", -1, &q, NULL) != SQLITE_OK ||
+            sqlite3_step(q) != SQLITE_ROW)
+            snprintf(why, size, "cannot read it back (%s)", sqlite3_errmsg(db));
+        else if (strcmp((const char *)sqlite3_column_text(q, 0), "ok") != 0)
+            snprintf(why, size, "the file was not completely written (%s)", (const char *)sqlite3_column_text(q, 0));
+        else
+            ok = 1;
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return ok ? 0 : -1;
+}
+
 int wm_gpkg_commit(wm_gpkg *g, wm_error *err)
 {
     if (close_dataset(g) != 0) {
         wm_error_set(err, WM_EXIT_IO, "%s: writing the GeoPackage failed (%s)", g->target, gdal_msg());
+        wm_gpkg_abort(g);
+        return -1;
+    }
+    if (g->failure[0]) {
+        wm_error_set(err, WM_EXIT_IO, "%s: writing the GeoPackage failed (%s)", g->target, g->failure);
+        wm_gpkg_abort(g);
+        return -1;
+    }
+    char why[300];
+    if (verify_file(wm_atomic_path(g->file), why, sizeof why) != 0) {
+        wm_error_set(err, WM_EXIT_IO, "%s: writing the GeoPackage failed: %s", g->target, why);
         wm_gpkg_abort(g);
         return -1;
     }
@@ -375,16 +499,20 @@ int wm_gpkg_write_layer(wm_gpkg *g, const wm_gpkg_layer *spec, wm_error *err)
                                 g->target, spec->name, ft->key, gdal_msg());
         }
     }
+    /* The columns' descriptions in the same transaction: one commit per
+     * layer, not one per column. */
+    int rc = ensure_data_columns(g, err);
+    if (rc == 0) rc = describe_column(g, spec->name, L->key_field, spec->key_title, NULL, err);
+    if (rc == 0 && has_name) rc = describe_column(g, spec->name, L->name_field, spec->name_title, NULL, err);
+    for (int c = 0; c < spec->ncolumns && rc == 0; c++)
+        rc = describe_column(g, spec->name, spec->columns[c].name, spec->columns[c].title,
+                             spec->columns[c].description, err);
+    if (rc != 0) {
+        GDALDatasetRollbackTransaction(g->ds);
+        return -1;
+    }
     if (GDALDatasetCommitTransaction(g->ds) != OGRERR_NONE)
         return wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot commit (%s)", g->target, spec->name, gdal_msg());
-
-    if (ensure_data_columns(g, err) != 0) return -1;
-    if (describe_column(g, spec->name, L->key_field, spec->key_title, NULL, err) != 0) return -1;
-    if (has_name && describe_column(g, spec->name, L->name_field, spec->name_title, NULL, err) != 0) return -1;
-    for (int c = 0; c < spec->ncolumns; c++)
-        if (describe_column(g, spec->name, spec->columns[c].name, spec->columns[c].title,
-                            spec->columns[c].description, err) != 0)
-            return -1;
     return 0;
 }
 
@@ -490,6 +618,7 @@ int wm_gpkg_add_style(wm_gpkg *g, const wm_gpkg_style *s, wm_error *err)
         if (s->sld) OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "styleSLD"), s->sld);
         OGR_F_SetFieldInteger(f, OGR_F_GetFieldIndex(f, "useAsDefault"), s->use_as_default ? 1 : 0);
         if (s->description) OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "description"), s->description);
+        if (g->date[0]) OGR_F_SetFieldString(f, OGR_F_GetFieldIndex(f, "update_time"), g->date);
         CPLErrorReset();
         if (OGR_L_CreateFeature(l, f) != OGRERR_NONE)
             rc = wm_error_set(err, WM_EXIT_IO, "%s: cannot add a style for %s (%s)", g->target, table, gdal_msg());

@@ -163,6 +163,13 @@ static void write_item(FILE *fp, const wm_figureset_item *it)
         wm_html_text(fp, it->err.msg);
         fputs("</p>\n", fp);
     } else {
+        const wm_report *rep = &it->result.report;
+        for (size_t i = 0; i < rep->n; i++) {
+            if (rep->lines[i].kind != WM_REPORT_WARNING) continue;
+            fputs("<p class=\"warning\">Warning: ", fp);
+            wm_html_text(fp, rep->lines[i].text);
+            fputs("</p>\n", fp);
+        }
         long png = find_output(&it->job, "png"), svg = find_output(&it->job, "svg");
         if (png >= 0) {
             fputs("<figure><img src=\"", fp);
@@ -201,6 +208,7 @@ static const char *style_sheet =
     ".subtitle{color:#555;margin-top:-.5em}.caption{font-style:italic}\n"
     ".sources{font-size:.9em;color:#444}.files{font-size:.9em}\n"
     ".failed{color:#a00;font-weight:bold}.state-failed{color:#a00}\n"
+    ".warning{color:#8a5300}.state-warning{color:#8a5300}\n"
     ".table{overflow-x:auto}table{border-collapse:collapse;font-size:.85em;margin:1em 0}\n"
     "th,td{border:1px solid #ccc;padding:.2em .5em;text-align:left;vertical-align:top}\n"
     "td.n{text-align:right;font-variant-numeric:tabular-nums}th{background:#f2f2f2}\n"
@@ -220,15 +228,18 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     wm_html_text(fp, home_relative(r->path));
     fprintf(fp, "</code>: %zu items", res->n);
     if (res->failed) fprintf(fp, ", <span class=\"state-failed\">%zu failed</span>", res->failed);
+    if (res->warned)
+        fprintf(fp, ", <span class=\"state-warning\">%zu made with warnings</span>", res->warned);
     fputs(".</p>\n<nav><ol>\n", fp);
     for (size_t i = 0; i < res->n; i++) {
         const wm_figureset_item *it = &res->items[i];
         char name_words[160];
         fprintf(fp, "<li><a href=\"#%s\">", it->section->name);
         wm_html_text(fp, item_title(it, name_words, sizeof name_words));
-        fprintf(fp, "</a> <span class=\"state-%s\">(%s %s)</span></li>\n",
-                it->state == WM_ITEM_FAILED ? "failed" : "ok", wm_recipe_kind_name(it->section->kind),
-                state_word(it->state));
+        int warned = it->state == WM_ITEM_MADE && wm_figureset_item_warnings(it) > 0;
+        fprintf(fp, "</a> <span class=\"state-%s\">(%s %s%s)</span></li>\n",
+                it->state == WM_ITEM_FAILED ? "failed" : warned ? "warning" : "ok",
+                wm_recipe_kind_name(it->section->kind), state_word(it->state), warned ? ", with warnings" : "");
     }
     fputs("</ol></nav>\n</header>\n<main>\n", fp);
     for (size_t i = 0; i < res->n; i++) write_item(fp, &res->items[i]);

@@ -149,6 +149,7 @@ static void finish_item(runner *R, wm_figureset_item *it)
     if (R->bar) wm_report_print(&it->result.report, R->messages, R->messages);
     else wm_report_print(&it->result.report, stdout, stderr);
     R->done++;
+    if (it->state == WM_ITEM_MADE && wm_figureset_item_warnings(it) > 0) R->res->warned++;
     if (it->state == WM_ITEM_MADE) R->res->made++;
     else if (it->state == WM_ITEM_UP_TO_DATE) R->res->up_to_date++;
     else R->res->failed++;
@@ -174,6 +175,13 @@ static void *worker(void *arg)
         finish_item(R, it);
     }
     return NULL;
+}
+
+size_t wm_figureset_item_warnings(const wm_figureset_item *it)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < it->result.report.n; i++) n += it->result.report.lines[i].kind == WM_REPORT_WARNING;
+    return n;
 }
 
 void wm_figureset_result_free(wm_figureset_result *res)
@@ -235,10 +243,21 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
     pthread_mutex_destroy(&R.lock);
     if (R.bar) {
         fprintf(stderr, "\r\033[K");
-        fprintf(stderr, "figures: %zu made, %zu up to date, %zu failed; %s (messages in figures.log)\n",
-                res->made, res->up_to_date, res->failed, res->index_path);
+        char warned[48] = "";
+        if (res->warned) snprintf(warned, sizeof warned, " (%zu with warnings)", res->warned);
+        fprintf(stderr, "figures: %zu made%s, %zu up to date, %zu failed; %s (messages in figures.log)\n",
+                res->made, warned, res->up_to_date, res->failed, res->index_path);
         fflush(stderr);
         fclose(R.messages);
+    } else if (res->warned && o.log) {
+        /* The warnings were printed with each item; say which items once more at the end. */
+        fprintf(o.log, "figures: %zu of %zu items made with warnings:", res->warned, res->n);
+        for (size_t i = 0; i < res->n; i++)
+            if (res->items[i].state == WM_ITEM_MADE && wm_figureset_item_warnings(&res->items[i]) > 0)
+                fprintf(o.log, " [%s %s]", wm_recipe_kind_name(res->items[i].section->kind),
+                        res->items[i].section->name);
+        fputc('\n', o.log);
+        fflush(o.log);
     }
 
     wm_error ierr;

@@ -19,6 +19,11 @@
  *                progress bar is drawn, into <outdir>/figures.log so the
  *                bar stays readable; failure lines always go to `log`;
  *   progress     a bar on stderr when it is a terminal, nothing otherwise;
+ *   warnings     an item made with warnings (a join that left some areas
+ *                without a value, a palette that is not colour-blind
+ *                safe) is counted in `warned`; the index shows each
+ *                item's warnings, and the command line ends with a line
+ *                naming those items;
  *   index        <outdir>/index.html listing every item (figure_index.h).
  */
 #ifndef WM_FIGURESET_H
@@ -59,6 +64,7 @@ typedef struct wm_figureset_result {
     size_t n;
     wm_figureset_item *items;     /* in recipe order */
     size_t made, up_to_date, failed;
+    size_t warned;                /* items made with warnings (a partial join, a palette, ...) */
     char index_path[4096];
 } wm_figureset_result;
 
@@ -70,6 +76,9 @@ typedef struct wm_figureset_result {
  * wm_figureset_result_free(). */
 int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
                      wm_figureset_result *res, wm_error *err);
+
+/* The number of warnings in an item's report. */
+size_t wm_figureset_item_warnings(const wm_figureset_item *it);
 
 void wm_figureset_result_free(wm_figureset_result *res);
 

@@ -176,6 +176,13 @@ wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
         wm_recipe_free(r);
         return NULL;
     }
+    if (r->n == 0) {
+        /* Nothing to make is bad input, never an empty index page. */
+        wm_error_set(err, WM_EXIT_DATA, "%s: the recipe has no sections, so nothing to make (list each figure as "
+                     "[render NAME], [export NAME], [table NAME] or [rank NAME]; docs/recipe.md)", r->path);
+        wm_recipe_free(r);
+        return NULL;
+    }
     return r;
 }
 

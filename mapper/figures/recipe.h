@@ -75,7 +75,9 @@ typedef struct wm_recipe {
 } wm_recipe;
 
 /* Parse recipe text; `path` names it in messages.  Errors are
- * WM_EXIT_USAGE "PATH:LINE: what is wrong". */
+ * WM_EXIT_USAGE "PATH:LINE: what is wrong", except a recipe with no
+ * sections (empty, or document keys alone): WM_EXIT_DATA, nothing to
+ * make. */
 wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err);
 
 /* A recipe's parameter: ${name} in any value is replaced by `value`,

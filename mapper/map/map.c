@@ -58,6 +58,8 @@ typedef struct variable_words {
     char *summary;
     wm_indicator_meta meta;        /* a stored indicator's metadata */
     wm_store_value *details;       /* its stored row per feature (malloc'd), or NULL for a table */
+    wm_join_report join;           /* what the values amount to (counts only, no samples) */
+    char from[1100];               /* where they came from, for messages: "TABLE" or "indicator ID" */
 } variable_words;
 
 /* The options that name a variable's parts (second = 1: of the second
@@ -68,6 +70,53 @@ static const char *option_of(int second, const char *part)
                                              { "indicator2", "data2", "data2-key", "value2" } };
     int k = strcmp(part, "indicator") == 0 ? 0 : strcmp(part, "data") == 0 ? 1 : strcmp(part, "data-key") == 0 ? 2 : 3;
     return names[second][k];
+}
+
+/* The counts of a join for values taken from the store: a feature with
+ * no stored row is a fault (the layer's codes are not the store's); a
+ * stored row saying No data (suppressed, or an aggregate that could not
+ * be made) is the publisher's No data. */
+static void store_join_counts(const wm_store_value *d, const double *v, size_t n, wm_join_report *r)
+{
+    memset(r, 0, sizeof *r);
+    r->areas = n;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(d[i].status, "no row") == 0) continue;
+        r->matched++;
+        if (!isnan(v[i])) r->with_value++;
+        else if (strcmp(d[i].status, "empty") == 0) r->empty++;
+        else r->suppressed++;
+    }
+}
+
+/* What a map does with values that leave areas without one (docs/bad-input.md,
+ * "Joins"): nothing usable is an error; more than half of the areas left
+ * without a value by a fault (no row, a cell that is not a number) is an
+ * error unless --allow-partial; fewer is a warning, unless --allow-partial. */
+static int check_join(const wm_map_spec *spec, int second, const wm_layer *layer, const variable_words *w,
+                      char *warning, size_t size, wm_error *err)
+{
+    warning[0] = '\0';
+    const wm_join_report *r = &w->join;
+    const char *option = option_of(second, w->details ? "indicator" : "data");
+    char a[32], b[32];
+    wm_join_verdict v = wm_join_report_verdict(r);
+    if (v == WM_JOIN_NONE)
+        return wm_error_set_about(err, WM_EXIT_DATA, option, "%s: no area of %s gets a value from it (%s)", w->from,
+                                  layer->spec, w->summary ? w->summary : "");
+    if (v != WM_JOIN_PARTIAL || spec->allow_partial) return 0;
+    double share = wm_join_report_bad_share(r);
+    size_t bad = r->areas - r->matched + r->invalid;
+    wm_format_count(bad, a, sizeof a);
+    wm_format_count(r->areas, b, sizeof b);
+    if (share > WM_JOIN_FAIL_SHARE)
+        return wm_error_set_about(err, WM_EXIT_DATA, option,
+                                  "%s: %s of the %s areas of %s get no value from it (no row, or a cell that is not "
+                                  "a number): check the codes and their vintage, or give --allow-partial to map them "
+                                  "as No data (%s)", w->from, a, b, layer->spec, w->summary ? w->summary : "");
+    snprintf(warning, size, "%s: %s of the %s areas (%.0f%%) get no value from it (no row, or a cell that is not a "
+             "number) and are drawn as No data; --allow-partial accepts this", w->from, a, b, share * 100);
+    return 0;
 }
 
 static double *variable_values(const wm_map_spec *spec, const wm_map_variable *var, const wm_layer *layer,
@@ -87,6 +136,8 @@ static double *variable_values(const wm_map_spec *spec, const wm_map_variable *v
             return NULL;
         }
         w->meta = meta;
+        store_join_counts(w->details, v, layer->n, &w->join);
+        snprintf(w->from, sizeof w->from, "indicator %s", var->indicator);
         wm_report_source(report, "Indicator %s: %s (%s), %s, %s; source table %s", meta.id, meta.title, meta.period,
                          meta.publisher, meta.licence, meta.source_file);
         snprintf(w->title, sizeof w->title, "%s", meta.title);
@@ -119,7 +170,9 @@ static double *variable_values(const wm_map_spec *spec, const wm_map_variable *v
     char line[1024];
     wm_join_report_format(&r, line, sizeof line);
     wm_join_report_free(&r);
+    w->join = r;
     w->summary = strdup(line);
+    snprintf(w->from, sizeof w->from, "%s", var->data);
     snprintf(w->title, sizeof w->title, "%s", var->value);
     return v;
 }
@@ -139,9 +192,13 @@ static int setup_bivariate(const wm_map_spec *spec, wm_map *c, wm_store_handle *
     variable_words w;
     c->values2 = variable_values(spec, &spec->var2, c->layer, store, report, &w, err);
     if (!c->values2) return -1;
-    wm_report_add(report, WM_REPORT_NOTE, "second variable: %s", w.summary ? w.summary : "");
+    char warning[1400];
+    int rc = check_join(spec, 1, c->layer, &w, warning, sizeof warning, err);
+    if (rc == 0) wm_report_add(report, WM_REPORT_NOTE, "second variable: %s", w.summary ? w.summary : "");
+    if (rc == 0 && warning[0]) wm_report_add(report, WM_REPORT_WARNING, "%s", warning);
     free(w.summary);
     free(w.details);
+    if (rc != 0) return -1;
     snprintf(c->legend_title2, sizeof c->legend_title2, "%s", spec->legend_title2 ? spec->legend_title2 : w.title);
     if (add_source(c, w.source) != 0) return wm_error_set(err, WM_EXIT_IO, "out of memory");
     /* Tied values (many wards with no LSOA in decile 1, say) can leave
@@ -530,7 +587,10 @@ int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *rep
     wm_report_input(report, spec->layer);
     c->values = variable_values(spec, &spec->var, c->layer, store, report, &w, err);
     if (!c->values) goto done;
+    char warning[1400];
+    if (check_join(spec, 0, c->layer, &w, warning, sizeof warning, err) != 0) goto done;
     wm_report_add(report, WM_REPORT_NOTE, "%s", w.summary ? w.summary : "");
+    if (warning[0]) wm_report_add(report, WM_REPORT_WARNING, "%s", warning);
     c->values_report = w.summary;
     w.summary = NULL;
     copy_text(c->field, sizeof c->field, spec->var.indicator ? spec->var.indicator : spec->var.value);

@@ -79,6 +79,7 @@ int wm_map_spec_from_args(const wm_args *a, wm_map_spec *spec, wm_error *err)
         return wm_error_set_about(err, WM_EXIT_USAGE, "coverage-threshold",
                                   "--coverage-threshold is a percentage from 0 to 100");
     spec->hide_low_coverage = wm_args_has(a, "hide-low-coverage");
+    spec->allow_partial = wm_args_has(a, "allow-partial");
     const char *compare = wm_args_get(a, "compare", NULL);
     if (compare) {
         if (strcmp(compare, "authority") == 0) spec->compare = WM_COMPARE_AUTHORITY;

@@ -56,6 +56,10 @@
  *                          class since the earlier indicator, matched
  *                          through the store's links when the geography
  *                          changed (2021 LSOAs to their 2011 predecessors)
+ *   --allow-partial        accept values that leave areas without a value
+ *                          by a fault (no row, a cell that is not a
+ *                          number): more than half of them is otherwise an
+ *                          error, and any a warning (map.h)
  *
  * Strings in a spec are borrowed from the wm_args it was parsed from,
  * which must outlive it.
@@ -102,7 +106,8 @@
     { "hide-low-coverage", 0, WM_OPT_FLAG, NULL, "draw stored values below the coverage threshold as No data" }, \
     { "compare", 0, WM_OPT_VALUE, "authority|england", "draw whether each area is significantly higher, similar or lower than the benchmark" }, \
     { "change-from", 0, WM_OPT_VALUE, "ID", "draw which areas entered or left a class since this earlier stored indicator (e.g. imd2019_decile)" }, \
-    { "change-class", 0, WM_OPT_VALUE, "LO[-HI]", "the class --change-from follows (default 1, e.g. the most deprived decile)" }
+    { "change-class", 0, WM_OPT_VALUE, "LO[-HI]", "the class --change-from follows (default 1, e.g. the most deprived decile)" }, \
+    { "allow-partial", 0, WM_OPT_FLAG, NULL, "map even when most areas have no row or a cell that is not a number (drawn as No data), without a warning" }
 
 /* The map options alone, as a table (for panels of small multiples). */
 extern const wm_option wm_map_options[];
@@ -147,6 +152,7 @@ typedef struct wm_map_spec {
     int compare;                   /* 0, or the benchmark of a comparison map: WM_COMPARE_* */
     const char *change_from;       /* a change map: the earlier indicator, or NULL */
     double change_lo, change_hi;   /* the class it follows (default 1-1) */
+    int allow_partial;             /* --allow-partial: map a partial join without failing or warning */
 } wm_map_spec;
 
 enum { WM_COMPARE_NONE = 0, WM_COMPARE_AUTHORITY, WM_COMPARE_ENGLAND };

@@ -491,6 +491,9 @@ static double legend_layout(page *pg, const wm_map *map, double x, double y, dou
     for (int k = 0; k <= map->classes.n; k++) {
         int nodata = k == map->classes.n;
         if (nodata && map->classes.nodata == 0) break;
+        /* All No data: the legend is the No data row alone, never an
+         * empty class with bounds of NAN. */
+        if (!nodata && isnan(map->classes.lower[k]) && map->classes.count[k] == 0) continue;
         wm_legend_row *r = &g->row[g->nrows++];
         memset(r, 0, sizeof *r);
         r->swatch = (wm_box){ x, y, box_w, box_h };

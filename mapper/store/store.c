@@ -60,9 +60,25 @@ static const char schema_sql[] =
     "CREATE TABLE imports (seq INTEGER PRIMARY KEY, at TEXT NOT NULL, source TEXT NOT NULL,\n"
     "  report TEXT NOT NULL);\n";
 
+/* What SQLite's last error means for the user of a store: another
+ * process holding it, a damaged file, or (with the message) anything
+ * else; always WM_EXIT_DATA, one line naming the store. */
+static int store_error(const char *path, sqlite3 *db, const char *what, wm_error *err)
+{
+    int code = db ? sqlite3_errcode(db) & 0xff : SQLITE_NOMEM;
+    const char *msg = db ? sqlite3_errmsg(db) : "out of memory";
+    if (code == SQLITE_BUSY || code == SQLITE_LOCKED)
+        return wm_error_set(err, WM_EXIT_DATA, "%s: %s: another process holds the store locked (%s); try again "
+                            "when it has finished", path, what, msg);
+    if (code == SQLITE_CORRUPT || code == SQLITE_NOTADB)
+        return wm_error_set(err, WM_EXIT_DATA, "%s: %s: the file is damaged or is not a SQLite database (%s); "
+                            "rebuild the store (wardmap import) or restore a copy", path, what, msg);
+    return wm_error_set(err, WM_EXIT_DATA, "%s: %s: %s", path, what, msg);
+}
+
 static int sql_fail(wm_store *s, wm_error *err, const char *what)
 {
-    return wm_error_set(err, WM_EXIT_DATA, "%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+    return store_error(s->path, s->db, what, err);
 }
 
 wm_store *wm_store_open(const char *path, int create, wm_error *err)
@@ -81,8 +97,9 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err)
     s->path = strdup(path);
     int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
     if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
-        wm_error_set(err, exists ? WM_EXIT_DATA : WM_EXIT_IO, "%s: cannot open the store: %s", path,
-                     s->db ? sqlite3_errmsg(s->db) : "out of memory");
+        if (exists) store_error(path, s->db, "cannot open the store", err);
+        else wm_error_set(err, WM_EXIT_IO, "%s: cannot create the store: %s", path,
+                          s->db ? sqlite3_errmsg(s->db) : "out of memory");
         wm_store_close(s);
         return NULL;
     }
@@ -94,7 +111,7 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err)
         version = sqlite3_column_int(st_ver, 0);
     sqlite3_finalize(st_ver);
     if (version < 0) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: not a wardmap store (%s)", path, sqlite3_errmsg(s->db));
+        store_error(path, s->db, "cannot read the store", err);
         wm_store_close(s);
         return NULL;
     }
@@ -102,12 +119,23 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err)
         /* A new file, or someone else's database: only an empty one is ours to set up. */
         sqlite3_stmt *q = NULL;
         int tables = 0;
+        tables = -1;
         if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master", -1, &q, NULL) == SQLITE_OK &&
             sqlite3_step(q) == SQLITE_ROW)
             tables = sqlite3_column_int(q, 0);
         sqlite3_finalize(q);
+        if (tables < 0) {
+            store_error(path, s->db, "cannot read the store", err);
+            wm_store_close(s);
+            return NULL;
+        }
         if (tables > 0 || !create) {
-            wm_error_set(err, WM_EXIT_DATA, "%s: not a wardmap store", path);
+            if (tables > 0)
+                wm_error_set(err, WM_EXIT_DATA, "%s: not a wardmap store (a SQLite database with %d table%s of its "
+                             "own and no wardmap schema number)", path, tables, tables == 1 ? "" : "s");
+            else
+                wm_error_set(err, WM_EXIT_DATA, "%s: not a wardmap store (an empty file or database; make a store "
+                             "with wardmap import, docs/store.md)", path);
             wm_store_close(s);
             return NULL;
         }
@@ -128,6 +156,20 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err)
         return NULL;
     }
     return s;
+}
+
+int wm_store_schema_at(const char *path)
+{
+    sqlite3 *db = NULL;
+    int version = -1;
+    if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK) {
+        sqlite3_stmt *q = NULL;
+        if (sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &q, NULL) == SQLITE_OK && sqlite3_step(q) == SQLITE_ROW)
+            version = sqlite3_column_int(q, 0);
+        sqlite3_finalize(q);
+    }
+    sqlite3_close(db);
+    return version;
 }
 
 void wm_store_close(wm_store *s)

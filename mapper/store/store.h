@@ -72,6 +72,12 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err);
 
 void wm_store_close(wm_store *s);
 
+/* The schema number of the store file at `path` (its PRAGMA user_version:
+ * WM_STORE_SCHEMA for a current store, 0 for an empty or foreign
+ * database), or -1 when it cannot be read: missing, locked by another
+ * process, damaged.  Waits for no lock. */
+int wm_store_schema_at(const char *path);
+
 /* The path the store was opened from. */
 const char *wm_store_path(const wm_store *s);
 

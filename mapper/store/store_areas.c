@@ -109,7 +109,7 @@ int wm_imp_areas(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec
         else sqlite3_bind_null(ins, 3);
         if (lname && *lname) sqlite3_bind_text(ins, 4, lname, -1, SQLITE_TRANSIENT);
         else sqlite3_bind_null(ins, 4);
-        int st = sqlite3_step(ins);
+        int st = wm_imp_step(c, ins);
         if (st == SQLITE_CONSTRAINT) {
             rc = wm_error_set(err, WM_EXIT_DATA, "%s: two features have %s = %s", layer_path, code_f, code);
         } else if (st != SQLITE_DONE) {
@@ -124,7 +124,7 @@ int wm_imp_areas(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec
                 sqlite3_bind_text(par, 2, pcode, -1, SQLITE_TRANSIENT);
                 if (pnc >= 0) sqlite3_bind_text(par, 3, wm_table_cell(t, r, pnc), -1, SQLITE_TRANSIENT);
                 else sqlite3_bind_null(par, 3);
-                if (sqlite3_step(par) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing parent areas");
+                if (wm_imp_step(c, par) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing parent areas");
                 else nparents += sqlite3_changes(c->db) > 0;
                 sqlite3_reset(link);
                 sqlite3_bind_text(link, 1, geo, -1, SQLITE_STATIC);
@@ -133,7 +133,7 @@ int wm_imp_areas(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec
                 sqlite3_bind_text(link, 4, pcode, -1, SQLITE_TRANSIENT);
                 sqlite3_bind_text(link, 5, link_method, -1, SQLITE_STATIC);
                 sqlite3_bind_text(link, 6, wm_imp_base_name(layer_path), -1, SQLITE_STATIC);
-                if (sqlite3_step(link) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing links");
+                if (wm_imp_step(c, link) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing links");
             }
             free(pcode);
         }
@@ -203,7 +203,7 @@ static const char *area_name(wm_imp_ctx *c, const char *geo, const char *code, c
         SQLITE_OK) {
         sqlite3_bind_text(q, 1, geo, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+        if (wm_imp_step(c, q) == SQLITE_ROW && sqlite3_column_text(q, 0))
             snprintf(buf, size, " (%s)", (const char *)sqlite3_column_text(q, 0));
     }
     sqlite3_finalize(q);
@@ -573,7 +573,7 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
         if (followed) sqlite3_bind_text(ins, 6, follow_source, -1, SQLITE_STATIC);
         else if (looked_up) sqlite3_bind_text(ins, 6, source, -1, SQLITE_STATIC);
         else sqlite3_bind_text(ins, 6, "boundary layers", -1, SQLITE_STATIC);
-        if (sqlite3_step(ins) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing links");
+        if (wm_imp_step(c, ins) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing links");
     }
     sqlite3_finalize(ins);
     if (rc == 0) {

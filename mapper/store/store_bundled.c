@@ -74,8 +74,9 @@ int wm_store_build_bundled(const char *store_path, wm_error *err)
 }
 
 /* The stamp recorded by wm_store_build_bundled(), -2 when there is none
- * (the user has imported into the store), -1 when it cannot be read. */
-static long long stored_stamp(wm_store *s)
+ * (the user has imported into the store), -1 when it cannot be read
+ * (err says why). */
+static long long stored_stamp(wm_store *s, wm_error *err)
 {
     sqlite3_stmt *q = NULL;
     long long v = -1;
@@ -85,6 +86,9 @@ static long long stored_stamp(wm_store *s)
         if (rc == SQLITE_ROW) v = sqlite3_column_int64(q, 0);
         else if (rc == SQLITE_DONE) v = -2;
     }
+    if (v == -1)
+        wm_error_set(err, WM_EXIT_DATA, "%s: cannot read the store: %s", wm_store_path(s),
+                     sqlite3_errmsg(wm_store_db(s)));
     sqlite3_finalize(q);
     return v;
 }
@@ -95,14 +99,21 @@ wm_store *wm_store_open_for_reading(const char *path, wm_error *err)
     char def[PATH_MAX];
     wm_store_default_path(def, sizeof def);
     struct stat st;
-    if (stat(def, &st) == 0) {
-        wm_error e;
-        wm_store *s = wm_store_open(def, 0, &e);
+    int version = stat(def, &st) == 0 ? wm_store_schema_at(def) : -2;
+    if (version == WM_STORE_SCHEMA || version == -1 || version > WM_STORE_SCHEMA) {
+        /* A store of this schema, one that cannot be read now (locked by
+         * another process, damaged) or one of a newer wardmap: opening it
+         * says which, and a store that cannot be read is an error, never
+         * rebuilt over. */
+        wm_store *s = wm_store_open(def, 0, err);
+        if (!s) return NULL;
         /* No stamp: the user has imported into it, so it is theirs. */
-        long long stamp = s ? stored_stamp(s) : -1;
-        if (s && (stamp == -2 || stamp == bundled_stamp())) return s;
-        wm_store_close(s);   /* stale, or an older schema: rebuild below */
+        long long stamp = stored_stamp(s, err);
+        if (stamp == -2 || stamp == bundled_stamp()) return s;
+        wm_store_close(s);
+        if (stamp == -1) return NULL;
     }
+    /* Missing, stale, or of an older schema: rebuild it. */
     if (wm_store_build_bundled(def, err) != 0) {
         wm_error_prefix(err, "building the default store %s", def);
         return NULL;

@@ -6,7 +6,9 @@
  * store is asked for (path NULL) and is missing, or older than the
  * bundled manifest and metadata files, or of an older schema, it is
  * built from the bundled manifest first (WM_STORE_BUNDLED_MANIFEST).  A
- * default store the user has imported into is theirs and never rebuilt.
+ * default store the user has imported into is theirs and never rebuilt,
+ * nor is one that cannot be read (locked by another process, damaged:
+ * an error, WM_EXIT_DATA) or one of a newer schema.
  * An explicitly named store is never built implicitly: a missing file is
  * a WM_EXIT_DATA error.
  *

@@ -31,14 +31,14 @@ static const value_row *find_row(const value_row *rows, size_t n, const char *ge
 /* The local authority of an area: the nearest area of a lad geography up
  * its links; failing a link, the store's only lad area (a study area is
  * one authority).  0 when found. */
-static int authority_of(sqlite3_stmt *up, sqlite3_stmt *only, const char *geo, const char *code, char *ageo,
+static int authority_of(wm_imp_ctx *c, sqlite3_stmt *up, sqlite3_stmt *only, const char *geo, const char *code, char *ageo,
                         size_t gsize, char *acode, size_t csize)
 {
     int found = 0;
     sqlite3_reset(up);
     sqlite3_bind_text(up, 1, geo, -1, SQLITE_STATIC);
     sqlite3_bind_text(up, 2, code, -1, SQLITE_STATIC);
-    if (sqlite3_step(up) == SQLITE_ROW) {
+    if (wm_imp_step(c, up) == SQLITE_ROW) {
         snprintf(ageo, gsize, "%s", (const char *)sqlite3_column_text(up, 0));
         snprintf(acode, csize, "%s", (const char *)sqlite3_column_text(up, 1));
         found = 1;
@@ -47,7 +47,7 @@ static int authority_of(sqlite3_stmt *up, sqlite3_stmt *only, const char *geo, c
     if (found || !only) return found ? 0 : -1;
     sqlite3_reset(only);
     int n = 0;
-    while (sqlite3_step(only) == SQLITE_ROW) {
+    while (wm_imp_step(c, only) == SQLITE_ROW) {
         if (n++ == 0) {
             snprintf(ageo, gsize, "%s", (const char *)sqlite3_column_text(only, 0));
             snprintf(acode, csize, "%s", (const char *)sqlite3_column_text(only, 1));
@@ -71,7 +71,7 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
     sqlite3_bind_text(q, 2, ind->period, -1, SQLITE_STATIC);
     size_t n = 0, cap = 64;
     value_row *rows = malloc(cap * sizeof *rows);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (wm_imp_step(c, q) == SQLITE_ROW) {
         if (n == cap) { cap *= 2; rows = realloc(rows, cap * sizeof *rows); }
         value_row *r = &rows[n++];
         snprintf(r->geography, sizeof r->geography, "%s", (const char *)sqlite3_column_text(q, 0));
@@ -127,7 +127,7 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
         if (!isnan(lo) && !is_england) {
             char ageo[32], acode[32];
             if (!is_authority_geography(r->geography) &&
-                authority_of(up, only, r->geography, r->code, ageo, sizeof ageo, acode, sizeof acode) == 0) {
+                authority_of(c, up, only, r->geography, r->code, ageo, sizeof ageo, acode, sizeof acode) == 0) {
                 const value_row *a = find_row(rows, n, ageo, acode);
                 if (a) ca = wm_compare(lo, hi, a->value);
             }
@@ -149,7 +149,7 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
         else sqlite3_bind_null(upd, 9);
         sqlite3_bind_text(upd, 10, wm_comparison_name(ca), -1, SQLITE_STATIC);
         sqlite3_bind_text(upd, 11, wm_comparison_name(ce), -1, SQLITE_STATIC);
-        if (sqlite3_step(upd) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing intervals");
+        if (wm_imp_step(c, upd) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing intervals");
     }
     sqlite3_finalize(up);
     sqlite3_finalize(only);

@@ -3,6 +3,7 @@
 /* realpath() is X/Open. */
 #define _XOPEN_SOURCE 700
 #include "store_internal.h"
+#include "fault.h"
 #include "home.h"
 
 #include <math.h>
@@ -50,9 +51,32 @@ void wm_imp_say(wm_imp_ctx *c, const char *fmt, ...)
     fputc('\n', c->log);
 }
 
+void wm_imp_warn(wm_imp_ctx *c, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vfprintf(c->warn, fmt, ap);
+    va_end(ap);
+    fputc('\n', c->warn);
+}
+
+int wm_imp_step(wm_imp_ctx *c, sqlite3_stmt *q)
+{
+    int rc = wm_fault(WM_FAULT_STEP, "sqlite3_step (import)") ? SQLITE_IOERR : sqlite3_step(q);
+    /* A constraint (a code given twice) is the caller's to word. */
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE && (rc & 0xff) != SQLITE_CONSTRAINT && !c->step_error[0]) {
+        /* An injected fault leaves SQLite's own message as it was. */
+        snprintf(c->step_error, sizeof c->step_error, "%s",
+                 (sqlite3_errcode(c->db) & 0xff) != (rc & 0xff) ? sqlite3_errstr(rc) : sqlite3_errmsg(c->db));
+        c->step_code = rc & 0xff;
+    }
+    return rc;
+}
+
 int wm_imp_sql_error(wm_imp_ctx *c, wm_error *err, const char *what)
 {
-    return wm_error_set(err, WM_EXIT_IO, "%s: %s: %s", wm_store_path(c->s), what, sqlite3_errmsg(c->db));
+    return wm_error_set(err, WM_EXIT_IO, "%s: %s: %s", wm_store_path(c->s), what,
+                        c->step_error[0] ? c->step_error : sqlite3_errmsg(c->db));
 }
 
 int wm_imp_exec(wm_imp_ctx *c, wm_error *err, const char *sql, ...)
@@ -69,7 +93,7 @@ int wm_imp_exec(wm_imp_ctx *c, wm_error *err, const char *sql, ...)
         else sqlite3_bind_null(q, i);
     }
     va_end(ap);
-    int rc = sqlite3_step(q);
+    int rc = wm_imp_step(c, q);
     sqlite3_finalize(q);
     if (rc != SQLITE_DONE && rc != SQLITE_ROW) return wm_imp_sql_error(c, err, "write");
     return 0;
@@ -86,7 +110,7 @@ int wm_imp_load_areas(wm_imp_ctx *c, const char *geography, wm_area_set *out, wm
     sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
     size_t cap = 64;
     out->code = malloc(cap * sizeof *out->code);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (wm_imp_step(c, q) == SQLITE_ROW) {
         if (out->n == cap) { cap *= 2; out->code = realloc(out->code, cap * sizeof *out->code); }
         out->code[out->n++] = strdup((const char *)sqlite3_column_text(q, 0));
     }
@@ -113,7 +137,7 @@ long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *
     long linked = 0;
     char first[400] = "";
     int mixed = 0;
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (wm_imp_step(c, q) == SQLITE_ROW) {
         long ci = wm_imp_area_find(children, (const char *)sqlite3_column_text(q, 0));
         long pi = wm_imp_area_find(parents, (const char *)sqlite3_column_text(q, 1));
         if (ci < 0 || pi < 0) continue;
@@ -149,7 +173,7 @@ int wm_imp_has_links(wm_imp_ctx *c, const char *child_geo, const char *parent_ge
                            -1, &q, NULL) == SQLITE_OK) {
         sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
-        yes = sqlite3_step(q) == SQLITE_ROW;
+        yes = wm_imp_step(c, q) == SQLITE_ROW;
     }
     sqlite3_finalize(q);
     return yes;
@@ -168,7 +192,7 @@ wm_layer *wm_imp_layer_of(wm_imp_ctx *c, const char *geography, wm_error *err)
     }
     sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
     wm_layer *L = NULL;
-    if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
+    if (wm_imp_step(c, q) == SQLITE_ROW && sqlite3_column_type(q, 0) != SQLITE_NULL) {
         char path[PATH_MAX];
         wm_home_path((const char *)sqlite3_column_text(q, 0), path, sizeof path);
         const char *name = (const char *)sqlite3_column_text(q, 2);
@@ -250,7 +274,7 @@ int wm_imp_insert_value(wm_imp_ctx *c, sqlite3_stmt *q, const wm_imp_row *row, w
     bind_double_or_null(q, 13, row->coverage);
     if (row->estimate) sqlite3_bind_text(q, 14, row->estimate, -1, SQLITE_STATIC);
     else sqlite3_bind_null(q, 14);
-    return sqlite3_step(q) == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing values");
+    return wm_imp_step(c, q) == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing values");
 }
 
 /* An indicator's geography and latest period (for weights and "from"). */
@@ -264,7 +288,7 @@ int wm_imp_indicator_home(wm_imp_ctx *c, const char *id, const char *want_period
     if (sqlite3_prepare_v2(c->db, sql, -1, &q, NULL) != SQLITE_OK) return -1;
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     if (want_period) sqlite3_bind_text(q, 2, want_period, -1, SQLITE_STATIC);
-    int found = sqlite3_step(q) == SQLITE_ROW;
+    int found = wm_imp_step(c, q) == SQLITE_ROW;
     if (found) {
         snprintf(geo, gsize, "%s", (const char *)sqlite3_column_text(q, 0));
         snprintf(period, psize, "%s", (const char *)sqlite3_column_text(q, 1));

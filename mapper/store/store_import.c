@@ -331,13 +331,13 @@ static int write_indicator_row(wm_imp_ctx *c, const wm_imp_indicator *ind, const
         SQLITE_OK) {
         sqlite3_bind_text(q, 1, ind->id, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, ind->period, -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW) seq = sqlite3_column_int(q, 0);
+        if (wm_imp_step(c, q) == SQLITE_ROW) seq = sqlite3_column_int(q, 0);
     }
     sqlite3_finalize(q);
     if (!seq) {
         if (sqlite3_prepare_v2(c->db, "SELECT COALESCE(MAX(seq), 0) + 1 FROM indicators", -1, &q, NULL) ==
                 SQLITE_OK &&
-            sqlite3_step(q) == SQLITE_ROW)
+            wm_imp_step(c, q) == SQLITE_ROW)
             seq = sqlite3_column_int(q, 0);
         sqlite3_finalize(q);
     }
@@ -373,7 +373,7 @@ static int write_indicator_row(wm_imp_ctx *c, const wm_imp_indicator *ind, const
         used += (size_t)snprintf(choices + used, used < sizeof choices ? sizeof choices - used : 0, "%s%s",
                                  i ? ", " : "", ind->weights[i]);
     if (choices[0]) sqlite3_bind_text(q, 26, choices, -1, SQLITE_STATIC);
-    int rc = sqlite3_step(q);
+    int rc = wm_imp_step(c, q);
     sqlite3_finalize(q);
     return rc == SQLITE_DONE ? 0 : wm_imp_sql_error(c, err, "writing indicators");
 }
@@ -463,6 +463,54 @@ static void method_of(const wm_imp_source *src, const wm_imp_indicator *ind, cha
                                 src->table_name, ind->num_col, ind->nminus ? " minus other columns" : "",
                                 ind->den_col, ind->scale != 1 ? " x scale" : "");
     if (ind->filter[0] && used < size) snprintf(buf + used, size - used, " (rows where %s)", ind->filter);
+}
+
+/* What a table gives (store_import.h): no value at all is an error; more
+ * than half of the study area's areas without a row (with no study area
+ * yet: more than half of the rows rejected) is one unless allow_partial;
+ * fewer is a warning unless allow_partial.  `missing` counts the study
+ * areas without a row. */
+static int check_rows(wm_imp_ctx *c, const wm_imp_source *src, const wm_imp_indicator *lead, const row_tally *t,
+                      size_t nareas, size_t missing, int open_set, wm_error *err)
+{
+    char what[PATH_MAX + 300];
+    if (lead->filter[0]) snprintf(what, sizeof what, "%s, rows where %s,", src->table, lead->filter);
+    else snprintf(what, sizeof what, "%s:", src->table);
+    char b1[32], b2[32], b3[32], b4[32];
+    char first[240] = "";
+    if (t->nreasons) snprintf(first, sizeof first, "; first rejected: %s", t->reasons[0]);
+    if (t->loaded == 0) {
+        if (t->read == 0)
+            return wm_error_set(err, WM_EXIT_DATA, "%s no rows to import%s", what,
+                                lead->filter[0] ? " (no row matches the filter)" : " (a header alone)");
+        return wm_error_set(err, WM_EXIT_DATA, "%s none of its %s rows gives a value to import (%s rejected, %s "
+                            "suppressed or empty, %s outside the study area (%s))%s", what,
+                            wm_format_count(t->read, b1, sizeof b1), wm_format_count(t->rejected, b2, sizeof b2),
+                            wm_format_count(t->suppressed, b3, sizeof b3), wm_format_count(t->outside, b4, sizeof b4),
+                            src->geography, first);
+    }
+    size_t bad = open_set ? t->rejected : missing, base = open_set ? t->read : nareas;
+    if (bad == 0 || base == 0 || c->allow_partial) return 0;
+    double share = (double)bad / (double)base;
+    wm_format_count(bad, b1, sizeof b1);
+    wm_format_count(base, b2, sizeof b2);
+    if (share > WM_JOIN_FAIL_SHARE) {
+        if (open_set)
+            return wm_error_set(err, WM_EXIT_DATA, "%s %s of its %s rows are rejected%s: fix the table, or give "
+                                "--allow-partial to import the rest", what, b1, b2, first);
+        return wm_error_set(err, WM_EXIT_DATA, "%s %s of the %s %s areas of the store get no row from it (%s rows "
+                            "rejected, %s outside the study area)%s: check the codes and the geography, or give "
+                            "--allow-partial to import it", what, b1, b2, src->geography,
+                            wm_format_count(t->rejected, b3, sizeof b3), wm_format_count(t->outside, b4, sizeof b4),
+                            first);
+    }
+    if (open_set)
+        wm_imp_warn(c, "%s %s of its %s rows are rejected (%.0f%%)%s; --allow-partial accepts this", what, b1, b2,
+                    share * 100, first);
+    else
+        wm_imp_warn(c, "%s %s of the %s %s areas of the store get no row from it (%.0f%%): they are No data; "
+                    "--allow-partial accepts this", what, b1, b2, src->geography, share * 100);
+    return 0;
 }
 
 /* Indicators [first, end) of `inds` share one filter: read their rows,
@@ -574,7 +622,7 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
             sqlite3_bind_text(new_area, 2, code, -1, SQLITE_STATIC);
             if (nc >= 0) sqlite3_bind_text(new_area, 3, wm_table_cell(t, r, nc), -1, SQLITE_TRANSIENT);
             else sqlite3_bind_null(new_area, 3);
-            sqlite3_step(new_area);
+            wm_imp_step(c, new_area);
         } else {
             row_of[si] = (long)r;
         }
@@ -591,10 +639,13 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
         codes = NULL;
     }
 
+    size_t missing = 0;
+    for (size_t a = 0; a < study.n; a++) missing += row_of[a] < 0;
+    int rc = check_rows(c, src, lead, &tally, study.n, missing, open_set, err);
+
     /* England, the benchmark: a row of its own or a sum of rows. */
-    int rc = 0;
     int want_england = england >= 0 || (prefix_len && nsummed > 0);
-    if (want_england) {
+    if (rc == 0 && want_england) {
         const char *name = england >= 0 && nc >= 0 ? wm_table_cell(t, (size_t)england, nc) : "England";
         const char *code = england >= 0 ? src->england_row : WM_ENGLAND_CODE;
         rc = wm_imp_exec(c, err, "INSERT OR IGNORE INTO geographies (geography) VALUES (?)", WM_ENGLAND_GEOGRAPHY);
@@ -862,7 +913,7 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
                                NULL) == SQLITE_OK) {
             sqlite3_bind_text(q, 1, inds[i].from, -1, SQLITE_STATIC);
             sqlite3_bind_text(q, 2, fper, -1, SQLITE_STATIC);
-            if (sqlite3_step(q) == SQLITE_ROW && sqlite3_column_text(q, 0))
+            if (wm_imp_step(c, q) == SQLITE_ROW && sqlite3_column_text(q, 0))
                 snprintf(file, sizeof file, "%s", (const char *)sqlite3_column_text(q, 0));
         }
         sqlite3_finalize(q);
@@ -878,75 +929,151 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
 
 /* ---- Entry points ---- */
 
-static void ctx_open(wm_imp_ctx *c, wm_store *s)
+static int ctx_open(wm_imp_ctx *c, wm_store *s, const wm_import_settings *opt, wm_error *err)
 {
     memset(c, 0, sizeof *c);
     c->s = s;
     c->db = wm_store_db(s);
+    c->allow_partial = opt && opt->allow_partial;
     c->log = open_memstream(&c->log_buf, &c->log_len);
+    c->warn = open_memstream(&c->warn_buf, &c->warn_len);
+    if (!c->log || !c->warn) {
+        if (c->log) fclose(c->log);
+        if (c->warn) fclose(c->warn);
+        free(c->log_buf);
+        free(c->warn_buf);
+        wm_store_rollback(s);
+        return wm_error_set(err, WM_EXIT_IO, "out of memory");
+    }
     time_t now = time(NULL);
     struct tm tm;
     gmtime_r(&now, &tm);
     strftime(c->now, sizeof c->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return 0;
+}
+
+/* Put "warning: " before every line of `lines` into `out`. */
+static void put_warnings(FILE *out, const char *lines)
+{
+    for (const char *p = lines; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(out, "warning: %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
 }
 
 /* Finish: record and print the report on success; roll back on failure. */
-static int ctx_close(wm_imp_ctx *c, int rc, const char *source, FILE *report, wm_error *err)
+static int ctx_close(wm_imp_ctx *c, int rc, const char *source, const wm_import_settings *opt, wm_error *err)
 {
+    /* The report kept in the store holds the warnings too, at its end. */
+    fflush(c->warn);
     fflush(c->log);
+    size_t report_len = c->log_len;
+    put_warnings(c->log, c->warn_buf);
+    if (fflush(c->log) != 0 && rc == 0) rc = wm_error_set(err, WM_EXIT_IO, "out of memory writing the import report");
     if (rc == 0) {
         char rel[PATH_MAX];
         wm_imp_store_relative(source, rel, sizeof rel);
         rc = wm_imp_exec(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
                       c->log_buf ? c->log_buf : "");
     }
+    if (c->step_error[0]) {
+        /* A statement failed, even one whose caller read it as "no row":
+         * the import stops with SQLite's reason, the root of whatever
+         * else went wrong. */
+        int locked = c->step_code == SQLITE_BUSY || c->step_code == SQLITE_LOCKED;
+        int damaged = c->step_code == SQLITE_CORRUPT || c->step_code == SQLITE_NOTADB;
+        if (locked)
+            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: another process holds the store locked "
+                              "(%s); try again when it has finished", wm_store_path(c->s), c->step_error);
+        else if (damaged)
+            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: the file is damaged or is not a SQLite "
+                              "database (%s); rebuild the store (wardmap import) or restore a copy",
+                              wm_store_path(c->s), c->step_error);
+        else
+            rc = wm_error_set(err, WM_EXIT_IO, "%s: the import failed: cannot write the store (%s)",
+                              wm_store_path(c->s), c->step_error);
+    }
     if (rc == 0) rc = wm_store_commit(c->s, err);
     else wm_store_rollback(c->s);
     fclose(c->log);
-    if (rc == 0 && report && c->log_buf) fputs(c->log_buf, report);
+    fclose(c->warn);
+    FILE *report = opt ? opt->report : NULL;
+    if (rc == 0 && opt && opt->warnings && c->warn_buf && *c->warn_buf) {
+        /* The warnings go apart: the report without them. */
+        if (report && c->log_buf) fwrite(c->log_buf, 1, report_len, report);
+        put_warnings(opt->warnings, c->warn_buf);
+    } else if (rc == 0 && report && c->log_buf) {
+        fputs(c->log_buf, report);
+    }
     free(c->log_buf);
+    free(c->warn_buf);
     for (size_t i = 0; i < c->nlayers; i++) wm_layer_free(c->layers[i].layer);
     free(c->layers);
     return rc;
 }
 
-int wm_import_meta_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
+int wm_import_meta_doc_with(wm_store *s, const wm_meta_doc *d, const wm_import_settings *opt, wm_error *err)
 {
     if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
-    ctx_open(&c, s);
+    if (ctx_open(&c, s, opt, err) != 0) return -1;
     wm_imp_say(&c, "import %s", d->path);
     int rc = import_doc(&c, d, err);
-    return ctx_close(&c, rc, d->path, report, err);
+    return ctx_close(&c, rc, d->path, opt, err);
+}
+
+int wm_import_meta_file_with(wm_store *s, const char *path, const wm_import_settings *opt, wm_error *err)
+{
+    wm_meta_doc *d = wm_meta_read(path, err);
+    if (!d) return -1;
+    int rc = wm_import_meta_doc_with(s, d, opt, err);
+    wm_meta_free(d);
+    return rc;
+}
+
+int wm_import_meta_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
+{
+    wm_import_settings o = { report, NULL, 0 };
+    return wm_import_meta_doc_with(s, d, &o, err);
 }
 
 int wm_import_meta_file(wm_store *s, const char *path, FILE *report, wm_error *err)
 {
-    wm_meta_doc *d = wm_meta_read(path, err);
-    if (!d) return -1;
-    int rc = wm_import_meta_doc(s, d, report, err);
-    wm_meta_free(d);
-    return rc;
+    wm_import_settings o = { report, NULL, 0 };
+    return wm_import_meta_file_with(s, path, &o, err);
+}
+
+int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *err)
+{
+    wm_import_settings o = { report, NULL, 0 };
+    return wm_import_manifest_with(s, path, &o, err);
 }
 
 static const char *const imports_keys[] = { NULL };
 static const char *const imports_repeat[] = { "meta", NULL };
 
-int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *err)
+int wm_import_manifest_with(wm_store *s, const char *path, const wm_import_settings *opt, wm_error *err)
 {
     wm_meta_doc *d = wm_meta_read(path, err);
     if (!d) return -1;
-    int rc = wm_import_manifest_doc(s, d, report, err);
+    int rc = wm_import_manifest_doc_with(s, d, opt, err);
     wm_meta_free(d);
     return rc;
 }
 
 int wm_import_manifest_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
 {
+    wm_import_settings o = { report, NULL, 0 };
+    return wm_import_manifest_doc_with(s, d, &o, err);
+}
+
+int wm_import_manifest_doc_with(wm_store *s, const wm_meta_doc *d, const wm_import_settings *opt, wm_error *err)
+{
     const char *path = d->path;
     if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
-    ctx_open(&c, s);
+    if (ctx_open(&c, s, opt, err) != 0) return -1;
     wm_imp_say(&c, "manifest %s", path);
     int rc = 0;
     for (size_t i = 0; i < d->n && rc == 0; i++) {
@@ -975,7 +1102,7 @@ int wm_import_manifest_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_e
                                sec->line ? "[" : "keys before any section", sec->type, sec->line ? "]" : "");
         }
     }
-    rc = ctx_close(&c, rc, path, report, err);
+    rc = ctx_close(&c, rc, path, opt, err);
     return rc;
 }
 

@@ -20,6 +20,14 @@
  * report (rows read, loaded, suppressed, rejected with reasons, outside
  * the study area; areas without a row) is written to `report` (may be
  * NULL) and kept in the store's imports table.
+ *
+ * What a table must give (docs/bad-input.md, "Imports"): a table (or the
+ * rows a filter takes from it) that loads no value is an error
+ * (WM_EXIT_DATA) naming the table and why: no rows, every row rejected,
+ * suppressed or outside the study area.  A table that leaves more than
+ * half of the study area's areas without a row (rejected rows included;
+ * with no study area yet, more than half of its rows rejected) is an
+ * error too unless `allow_partial`; fewer is a warning.
  */
 #ifndef WM_STORE_IMPORT_H
 #define WM_STORE_IMPORT_H
@@ -30,20 +38,34 @@
 
 #include <stdio.h>
 
+/* How an import reports, and what it accepts. */
+typedef struct wm_import_settings {
+    FILE *report;            /* the report, or NULL */
+    FILE *warnings;          /* warnings, one "warning: ..." line each; NULL: they are report lines */
+    int allow_partial;       /* accept a table that leaves most areas without a row (--allow-partial) */
+} wm_import_settings;
+
 /* Import a manifest (areas, links and the metadata files it lists). */
-int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *err);
+int wm_import_manifest_with(wm_store *s, const char *path, const wm_import_settings *opt, wm_error *err);
 
 /* Import a manifest made in memory (wm_meta_new, wm_meta_add...): the
  * same sections, file names relative to the document's `dir` (its path's
  * folder).  How an area's store is built from the national files
  * (store_area.h). */
 int wm_import_manifest_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err);
+int wm_import_manifest_doc_with(wm_store *s, const wm_meta_doc *d, const wm_import_settings *opt, wm_error *err);
 
 /* Import one metadata file. */
-int wm_import_meta_file(wm_store *s, const char *path, FILE *report, wm_error *err);
+int wm_import_meta_file_with(wm_store *s, const char *path, const wm_import_settings *opt, wm_error *err);
 
 /* Import a parsed metadata document (e.g. one built from command-line
  * flags with wm_meta_new()). */
+int wm_import_meta_doc_with(wm_store *s, const wm_meta_doc *d, const wm_import_settings *opt, wm_error *err);
+
+/* The same with the report (may be NULL) holding the warnings, and no
+ * partial table accepted. */
+int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *err);
+int wm_import_meta_file(wm_store *s, const char *path, FILE *report, wm_error *err);
 int wm_import_meta_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err);
 
 /* The metadata file that belongs to a table: the table's path with its

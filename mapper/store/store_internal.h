@@ -40,6 +40,12 @@ typedef struct wm_imp_ctx {
     FILE *log;             /* the report being written (memstream) */
     char *log_buf;
     size_t log_len;
+    FILE *warn;            /* its warnings, one a line without "warning: " (memstream) */
+    char *warn_buf;
+    size_t warn_len;
+    int allow_partial;     /* wm_import_settings.allow_partial */
+    char step_error[512];  /* the first statement that failed (wm_imp_step), or "" */
+    int step_code;         /* its SQLite result code */
     size_t nlayers;
     wm_geo_layer *layers;     /* boundary layers read so far, by geography */
     char now[32];
@@ -53,6 +59,15 @@ void wm_imp_fmt(char *buf, size_t size, const char *f, ...) __attribute__((forma
 
 /* One line of the import report. */
 void wm_imp_say(wm_imp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* One warning of the import (store_import.h says where it goes). */
+void wm_imp_warn(wm_imp_ctx *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* sqlite3_step for the importer.  A result that is neither a row, the
+ * end nor a constraint (an I/O error, a damaged store, a lock) is also recorded in
+ * c->step_error, and the import fails with it when it closes, even where
+ * a caller takes it for "no row".  A fault point (fault.h). */
+int wm_imp_step(wm_imp_ctx *c, sqlite3_stmt *q);
 
 /* Set err from SQLite's last error (WM_EXIT_IO); returns -1. */
 int wm_imp_sql_error(wm_imp_ctx *c, wm_error *err, const char *what);

@@ -27,7 +27,7 @@ static int read_source_values(wm_imp_ctx *c, const char *id, const char *period,
     sqlite3_bind_text(q, 1, id, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, period, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 3, geography, -1, SQLITE_STATIC);
-    while (sqlite3_step(q) == SQLITE_ROW) {
+    while (wm_imp_step(c, q) == SQLITE_ROW) {
         long i = wm_imp_area_find(areas, (const char *)sqlite3_column_text(q, 0));
         if (i < 0) continue;
         if (sqlite3_column_type(q, 1) != SQLITE_NULL) value[i] = sqlite3_column_double(q, 1);
@@ -213,7 +213,7 @@ static int choose_weight(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indicator *
         sqlite3_bind_text(q, 1, geo, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, ind->weights[i], -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 3, per, -1, SQLITE_STATIC);
-        if (sqlite3_step(q) == SQLITE_ROW) {
+        if (wm_imp_step(c, q) == SQLITE_ROW) {
             areas = sqlite3_column_int64(q, 0);
             missing = sqlite3_column_int64(q, 1);
         }
@@ -243,7 +243,7 @@ static void coverage_basis(wm_imp_ctx *c, const wm_imp_indicator *ind, const cha
         if (sqlite3_prepare_v2(c->db, "SELECT title FROM indicators WHERE id = ? ORDER BY period DESC LIMIT 1", -1, &q,
                                NULL) == SQLITE_OK) {
             sqlite3_bind_text(q, 1, ind->weight, -1, SQLITE_STATIC);
-            if (sqlite3_step(q) == SQLITE_ROW) title = (const char *)sqlite3_column_text(q, 0);
+            if (wm_imp_step(c, q) == SQLITE_ROW) title = (const char *)sqlite3_column_text(q, 0);
         }
         wm_imp_fmt(buf, size, "%s%s%s", ind->weight, title ? ": " : "", title ? title : "");
         sqlite3_finalize(q);
