@@ -378,7 +378,7 @@ int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_e
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const wm_output *o = &outputs[i];
-        wm_format fmt;
+        wm_format fmt = WM_FORMAT_PNG;   /* checked above; gcc -O3 cannot see it */
         wm_format_from_path(o->path, &fmt);
         files[2 * i] = wm_atomic_begin(o->path, WM_ATOMIC_REPLACE, err);
         if (!files[2 * i]) rc = -1;
