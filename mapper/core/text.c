@@ -2,6 +2,7 @@
 #include "utf8.h"
 #include "error.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -40,6 +41,56 @@ void wm_one_line(char *s)
 {
     for (; *s; s++)
         if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+}
+
+void wm_name_key(const char *name, char *out, size_t size)
+{
+    size_t o = 0;
+    int space = 0;
+    if (size == 0) return;
+    for (const unsigned char *p = (const unsigned char *)name; *p && o + 1 < size; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = o > 0;
+            continue;
+        }
+        if (space) {
+            if (o + 2 >= size) break;   /* no room for the space and what follows */
+            out[o++] = ' ';
+            space = 0;
+        }
+        if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x98 || p[2] == 0x99)) {
+            out[o++] = '\'';
+            p += 2;
+        } else if (*p == '`') {
+            out[o++] = '\'';
+        } else {
+            out[o++] = (char)tolower(*p);
+        }
+    }
+    out[o] = '\0';
+}
+
+size_t wm_edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    size_t *row = malloc((m + 1) * sizeof *row);
+    if (!row) return n > m ? n : m;
+    for (size_t j = 0; j <= m; j++) row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diagonal + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = up;
+        }
+    }
+    size_t d = row[m];
+    free(row);
+    return d;
 }
 
 char *wm_read_text_file(const char *path, size_t max_bytes, wm_error *err)

@@ -1,7 +1,7 @@
 /* text.h -- small text helpers every stage shares.
  *
  * One copy of each: the split of a "FILE:LAYER" spec, trimming, suffix
- * tests, keeping a message on one line.
+ * tests, keeping a message on one line, comparing and ranking names.
  */
 #ifndef WM_TEXT_H
 #define WM_TEXT_H
@@ -25,6 +25,18 @@ int wm_has_suffix(const char *s, const char *suffix);
 /* Replace every control character (newline, tab, CR, ...) of `s` with a
  * space, in place, so a quoted value cannot break a one-line message. */
 void wm_one_line(char *s);
+
+/* A name as people type it, for comparing names: ASCII letters in lower
+ * case, runs of white space as one space (none at the ends), and the
+ * typographic apostrophes (U+2018, U+2019) and the backtick as "'", so
+ * "St Michael’s", "st  michael's" and "ST MICHAEL'S" compare equal.  Cut
+ * to fit `size`. */
+void wm_name_key(const char *name, char *out, size_t size);
+
+/* The edit (Levenshtein) distance between `a` and `b`, byte by byte: how
+ * many insertions, deletions and substitutions make one the other (for
+ * "did you mean" lists). */
+size_t wm_edit_distance(const char *a, const char *b);
 
 /* `rel` joined to `dir` (kept as it is when absolute), with "." and
  * "name/.." components removed lexically: "a/b/../c" -> "a/c".
