@@ -982,3 +982,37 @@ void wm_coverage_words(const char *basis, char *out, size_t size)
     char *paren = strstr(out, " (");
     if (paren) *paren = '\0';
 }
+
+/* A geography as readers name it: "msoa11" -> "MSOAs", "lsoa21" -> "LSOAs". */
+static void geography_words(const char *g, char *out, size_t size)
+{
+    size_t n = strcspn(g, "0123456789");
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 2 < size; i++) out[o++] = (char)toupper((unsigned char)g[i]);
+    if (o + 1 < size) out[o++] = 's';
+    out[o] = '\0';
+}
+
+void wm_estimate_words(const char *note, char *out, size_t size)
+{
+    char geo[32];
+    const char *p;
+    if (strstr(note, "modelled")) snprintf(out, size, "modelled by the publisher");
+    else if ((p = strstr(note, "apportioned from "))) {
+        geography_words(p + strlen("apportioned from "), geo, sizeof geo);
+        snprintf(out, size, "shared out from %s by population", geo);
+    } else if ((p = strstr(note, "estimated from "))) {
+        geography_words(p + strlen("estimated from "), geo, sizeof geo);
+        geo[strlen(geo) - 1] = '\0';
+        snprintf(out, size, "estimated from %s figures", geo);
+    } else {
+        snprintf(out, size, "%s", note);
+    }
+}
+
+int wm_unit_decimals(const char *unit)
+{
+    if (strcmp(unit, "%") == 0 || strcmp(unit, "rate per 100") == 0) return 1;
+    if (strcmp(unit, "score") == 0) return 2;
+    return 0;
+}

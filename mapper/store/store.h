@@ -207,6 +207,16 @@ int wm_store_read_links(wm_store *s, const char *child_geography, const char *pa
  * covered". */
 void wm_coverage_words(const char *coverage_basis, char *out, size_t size);
 
+/* Why a value is an estimate (wm_store_value.estimate_note), in a
+ * reader's words: "modelled at source" -> "modelled by the publisher",
+ * "apportioned from msoa21" -> "shared out from MSOAs by population",
+ * "estimated from msoa11 values" -> "estimated from MSOA figures". */
+void wm_estimate_words(const char *estimate_note, char *out, size_t size);
+
+/* The decimals a value of this unit is shown with, for readers: 1 for %
+ * and rates per 100, 2 for scores, none for counts, ranks and deciles. */
+int wm_unit_decimals(const char *unit);
+
 /* ---- Lower level (for the importer and the tests) ---- */
 
 /* The SQLite handle, for queries the API above does not cover. */
