@@ -36,15 +36,21 @@ static double text_width(cairo_t *cr, const char *text)
     return e.x_advance;
 }
 
-/* The lines of a block, in its font, in the current colour. */
-static void draw_block(cairo_t *cr, const pen *pn, const wm_text_block *b)
+void wm_draw_text_block(cairo_t *cr, const char *font, const wm_text_block *b)
 {
     if (b->n == 0) return;
-    set_font(cr, pn, b->size, b->bold);
+    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, b->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, b->size);
     for (size_t i = 0; i < b->n; i++) {
         cairo_move_to(cr, b->line[i].x, b->line[i].y);
         cairo_show_text(cr, b->line[i].text);
     }
+}
+
+/* The lines of a block, in its font, in the current colour. */
+static void draw_block(cairo_t *cr, const pen *pn, const wm_text_block *b)
+{
+    wm_draw_text_block(cr, pn->st->font, b);
 }
 
 /* ---- geometry ----------------------------------------------------------- */
@@ -66,13 +72,13 @@ static void add_ring(cairo_t *cr, const wm_affine *tf, OGRGeometryH ring)
     if (n) cairo_close_path(cr);
 }
 
-static void add_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g)
+void wm_draw_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbPolygon) {
         for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_ring(cr, tf, OGR_G_GetGeometryRef(g, i));
     } else if (t == wkbMultiPolygon || t == wkbGeometryCollection || t == wkbMultiLineString) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_geometry(cr, tf, OGR_G_GetGeometryRef(g, i));
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) wm_draw_geometry(cr, tf, OGR_G_GetGeometryRef(g, i));
     } else if (t == wkbLineString || t == wkbLinearRing) {
         add_ring(cr, tf, g);
     }
@@ -113,12 +119,12 @@ static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_a
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     for (size_t i = 0; i < map->layer->n; i++) {
-        add_geometry(cr, tf, map->layer->features[i].geom);
+        wm_draw_geometry(cr, tf, map->layer->features[i].geom);
         set_rgb(cr, wm_map_colour(map, i));
         cairo_fill_preserve(cr);
         if (st->nodata_hatch && wm_map_is_nodata(map, i)) {
             hatch_path(cr, pn);
-            add_geometry(cr, tf, map->layer->features[i].geom);
+            wm_draw_geometry(cr, tf, map->layer->features[i].geom);
         }
         /* A hairline separates neighbouring areas of one class. */
         cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b,
@@ -141,7 +147,7 @@ static void mute_others(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
         if (!layers[k]) continue;
         for (size_t i = 0; i < layers[k]->n; i++)
             if (k == 2 || is_highlighted(fig, &layers[k]->features[i]))
-                add_geometry(cr, tf, layers[k]->features[i].geom);
+                wm_draw_geometry(cr, tf, layers[k]->features[i].geom);
     }
     cairo_set_source_rgba(cr, 1, 1, 1, opacity);
     cairo_fill(cr);
@@ -155,13 +161,13 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
     const wm_figure *fig = pn->fig;
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     if (fig->overlay) {
-        for (size_t i = 0; i < fig->overlay->n; i++) add_geometry(cr, tf, fig->overlay->features[i].geom);
+        for (size_t i = 0; i < fig->overlay->n; i++) wm_draw_geometry(cr, tf, fig->overlay->features[i].geom);
         set_rgb(cr, st->overlay_outline);
         cairo_set_line_width(cr, st->overlay_outline_width * pn->s);
         cairo_stroke(cr);
     }
     if (boundary && st->boundary_width > 0) {
-        add_geometry(cr, tf, boundary);
+        wm_draw_geometry(cr, tf, boundary);
         set_rgb(cr, st->overlay_outline);
         cairo_set_line_width(cr, st->boundary_width * pn->s);
         cairo_stroke(cr);
@@ -173,7 +179,7 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
         if (!layers[k]) continue;
         for (size_t i = 0; i < layers[k]->n; i++)
             if (k == 2 || is_highlighted(fig, &layers[k]->features[i])) {
-                add_geometry(cr, tf, layers[k]->features[i].geom);
+                wm_draw_geometry(cr, tf, layers[k]->features[i].geom);
                 any = 1;
             }
     }

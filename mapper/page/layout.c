@@ -227,36 +227,32 @@ static double text_width(cairo_t *cr, const char *text)
     return e.x_advance;
 }
 
-static void block_free(wm_text_block *b)
+void wm_text_block_free(wm_text_block *b)
 {
     for (size_t i = 0; i < b->n; i++) free(b->line[i].text);
     free(b->line);
     memset(b, 0, sizeof *b);
 }
 
-static void block_add(page *pg, wm_text_block *b, const char *text, double x, double y)
+static void block_add(int *oom, wm_text_block *b, const char *text, double x, double y)
 {
-    if (pg->oom) return;
+    if (*oom) return;
     wm_text_line *l = realloc(b->line, (b->n + 1) * sizeof *l);
     char *t = strdup(text);
     if (!l || !t) {
         if (l) b->line = l;
         free(t);
-        pg->oom = 1;
+        *oom = 1;
         return;
     }
     b->line = l;
     b->line[b->n++] = (wm_text_line){ t, x, y };
 }
 
-/* `text` in the current font (size and weight as selected, recorded in
- * the block) wrapped at spaces to `max_w`, first baseline at y, lines
- * `line_h` apart.  Returns the height used. */
-static double wrap_block(page *pg, wm_text_block *b, double size, int bold, const char *text, double x, double y,
-                         double max_w, double line_h)
+double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const char *text, double x, double y,
+                    double max_w, double line_h, int *oom)
 {
-    cairo_t *cr = pg->cr;
-    block_free(b);
+    wm_text_block_free(b);
     b->size = size;
     b->bold = bold;
     b->line_h = line_h;
@@ -274,7 +270,7 @@ static double wrap_block(page *pg, wm_text_block *b, double size, int bold, cons
         char trial[2200];
         snprintf(trial, sizeof trial, "%s%s%s", line, *line ? " " : "", word);
         if (*line && text_width(cr, trial) > max_w) {
-            block_add(pg, b, line, x, y + used);
+            block_add(oom, b, line, x, y + used);
             used += line_h;
             snprintf(line, sizeof line, "%s", word);
         } else {
@@ -282,28 +278,35 @@ static double wrap_block(page *pg, wm_text_block *b, double size, int bold, cons
             line[sizeof line - 1] = '\0';
         }
         if (*end == '\n') {
-            block_add(pg, b, line, x, y + used);
+            block_add(oom, b, line, x, y + used);
             used += line_h;
             line[0] = '\0';
         }
         p = *end ? end + 1 : end;
     }
     if (*line) {
-        block_add(pg, b, line, x, y + used);
+        block_add(oom, b, line, x, y + used);
         used += line_h;
     }
     b->box = (wm_box){ x, y - size, max_w, used };
     return used;
 }
 
+/* wm_text_wrap on the page's scratch context. */
+static double wrap_block(page *pg, wm_text_block *b, double size, int bold, const char *text, double x, double y,
+                         double max_w, double line_h)
+{
+    return wm_text_wrap(pg->cr, b, size, bold, text, x, y, max_w, line_h, &pg->oom);
+}
+
 /* One line, not wrapped; its width is measured later (measure_line). */
 static void single_line(page *pg, wm_text_block *b, double size, int bold, const char *text, double x, double y)
 {
-    block_free(b);
+    wm_text_block_free(b);
     b->size = size;
     b->bold = bold;
     b->line_h = size;
-    block_add(pg, b, text, x, y);
+    block_add(&pg->oom, b, text, x, y);
     b->box = (wm_box){ x, y - size, 0, size };
 }
 
@@ -319,9 +322,7 @@ static void measure_line(page *pg, wm_text_block *b)
 
 /* ---- attribution ---------------------------------------------------- */
 
-/* The year of a boundary vintage from ONS field names: WD25CD -> 2025,
- * LSOA11CD -> 2011; 0 when the name carries none. */
-static int vintage_year(const wm_layer *layer)
+int wm_boundary_year(const wm_layer *layer)
 {
     const char *field = layer ? layer->key_field : NULL;
     if (!field) return 0;
@@ -335,13 +336,13 @@ static int vintage_year(const wm_layer *layer)
  * OGL and OS licences ask for, with the newest boundary vintage drawn. */
 static void attribution_text(const wm_figure *fig, char *buf, size_t size)
 {
-    int year = vintage_year(fig->overlay);
+    int year = wm_boundary_year(fig->overlay);
     const char *seen[64];
     int nseen = 0;
     size_t o = (size_t)snprintf(buf, size, "Sources: ");
     for (int m = 0; m < figure_nmaps(fig); m++) {
         const wm_map *map = figure_map(fig, m);
-        if (vintage_year(map->layer) > year) year = vintage_year(map->layer);
+        if (wm_boundary_year(map->layer) > year) year = wm_boundary_year(map->layer);
         for (int i = 0; i < map->nsources && nseen < 64; i++) {
             int dup = 0;
             for (int j = 0; j < nseen; j++) dup |= strcmp(seen[j], map->sources[i]) == 0;
@@ -351,15 +352,20 @@ static void attribution_text(const wm_figure *fig, char *buf, size_t size)
         }
     }
     if (nseen == 0 && o < size) o += (size_t)snprintf(buf + o, size - o, "%s", fig->map ? fig->map->field : "");
+    if (o < size) o += (size_t)snprintf(buf + o, size - o, ". ");
+    if (o < size) wm_copyright_text(year, buf + o, size - o);
+}
+
+void wm_copyright_text(int year, char *buf, size_t size)
+{
     char years[16] = "";
     if (year) snprintf(years, sizeof years, " %d", year);
-    if (o < size)
-        snprintf(buf + o, size - o,
-                 ". Contains OS data \u00a9 Crown copyright and database right%s. "
-                 "Contains National Statistics data \u00a9 Crown copyright and database right%s. "
-                 "Contains public sector information licensed under the Open Government Licence v3.0. "
-                 "Colours: ColorBrewer.org by Cynthia Brewer.",
-                 years, years);
+    snprintf(buf, size,
+             "Contains OS data \u00a9 Crown copyright and database right%s. "
+             "Contains National Statistics data \u00a9 Crown copyright and database right%s. "
+             "Contains public sector information licensed under the Open Government Licence v3.0. "
+             "Colours: ColorBrewer.org by Cynthia Brewer.",
+             years, years);
 }
 
 /* ---- the map's place ------------------------------------------------------ */
@@ -381,8 +387,7 @@ static void map_extent(const wm_figure *fig, const wm_map *map, double ext[4])
     }
 }
 
-/* The affine that fits the extent, padded, into the frame, centred. */
-static wm_affine fit(const double ext[4], wm_box frame, double padding)
+wm_affine wm_fit_extent(const double ext[4], wm_box frame, double padding)
 {
     double ew = (ext[2] - ext[0]) * (1 + 2 * padding), eh = (ext[3] - ext[1]) * (1 + 2 * padding);
     if (ew <= 0) ew = 1;
@@ -400,12 +405,12 @@ static wm_affine fit(const double ext[4], wm_box frame, double padding)
 
 static void legend_free(wm_legend_layout *g)
 {
-    block_free(&g->heading);
-    block_free(&g->reference);
-    block_free(&g->counts_note);
-    block_free(&g->x_classes);
-    block_free(&g->y_classes);
-    block_free(&g->nodata);
+    wm_text_block_free(&g->heading);
+    wm_text_block_free(&g->reference);
+    wm_text_block_free(&g->counts_note);
+    wm_text_block_free(&g->x_classes);
+    wm_text_block_free(&g->y_classes);
+    wm_text_block_free(&g->nodata);
 }
 
 /* The legend of `map` at (x, y), width w, into `g` (whose box the caller
@@ -658,7 +663,7 @@ static void arrange(page *pg, const wm_map *map, wm_box area, const double ext[4
     if ((c == 0 ? pref : alt) == WM_LEGEND_BOTTOM) legend->y = frame->y + frame->h + gap;
 }
 
-static OGRGeometryH outer_boundary(const wm_layer *layer)
+OGRGeometryH wm_outer_boundary(const wm_layer *layer)
 {
     if (!layer || layer->n > 5000) return NULL;
     OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
@@ -828,7 +833,7 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
         if (heading)
             single_line(pg, &p->title, set_font(pg, st->legend_title_size * 1.1, 1), 1, heading, p->frame.x,
                         p->frame.y - st->legend_title_size * 0.7 * s);
-        p->tf = fit(ext, p->frame, st->map_padding);
+        p->tf = wm_fit_extent(ext, p->frame, st->map_padding);
         furniture(pg, p);
         /* Labels in small multiples would crowd; only a single map has them. */
         if (fig->npanels <= 1 && place_panel_labels(pg, p, err) != 0) return -1;
@@ -839,7 +844,7 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
     measure_line(pg, &L->subtitle);
     for (int i = 0; i < L->npanels; i++) measure_line(pg, &L->panel[i].title);
     for (int i = 0; i < L->npanels; i++) measure_line(pg, &L->text.column[i].key.heading);
-    L->boundary = outer_boundary(fig->overlay);
+    L->boundary = wm_outer_boundary(fig->overlay);
     if (pg->oom) return wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the figure");
     return 0;
 }
@@ -847,8 +852,8 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
 static void column_free(wm_column *c)
 {
     legend_free(&c->legend);
-    block_free(&c->notes);
-    block_free(&c->key.heading);
+    wm_text_block_free(&c->notes);
+    wm_text_block_free(&c->key.heading);
     free(c->key.entry);
     memset(c, 0, sizeof *c);
 }
@@ -858,7 +863,7 @@ void wm_page_text_free(wm_page_text *t)
     if (!t) return;
     for (int i = 0; i < WM_MAX_PANELS; i++) column_free(&t->column[i]);
     column_free(&t->shared);
-    block_free(&t->attribution);
+    wm_text_block_free(&t->attribution);
 }
 
 int wm_layout_text_for(const wm_layout *L, cairo_t *target, wm_page_text *out, wm_error *err)
@@ -878,10 +883,10 @@ int wm_layout_text_for(const wm_layout *L, cairo_t *target, wm_page_text *out, w
 void wm_layout_free(wm_layout *L)
 {
     if (!L) return;
-    block_free(&L->title);
-    block_free(&L->subtitle);
+    wm_text_block_free(&L->title);
+    wm_text_block_free(&L->subtitle);
     for (int i = 0; i < WM_MAX_PANELS; i++) {
-        block_free(&L->panel[i].title);
+        wm_text_block_free(&L->panel[i].title);
         free(L->panel[i].labels);
     }
     wm_page_text_free(&L->text);
