@@ -70,6 +70,58 @@ void wm_name_key(const char *name, char *out, size_t size)
     out[o] = '\0';
 }
 
+int wm_split_list(const char *text, char ***out, wm_error *err)
+{
+    int n = 0;
+    *out = NULL;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *item = wm_trimmed_dup(tok);
+        if (item && !*item) {
+            free(item);
+            continue;
+        }
+        char **more = item ? realloc(*out, (size_t)(n + 1) * sizeof **out) : NULL;
+        if (!more) {
+            free(item);
+            free(copy);
+            wm_list_free(*out, n);
+            *out = NULL;
+            return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+        }
+        *out = more;
+        (*out)[n++] = item;
+    }
+    free(copy);
+    return n;
+}
+
+void wm_list_free(char **list, int n)
+{
+    for (int i = 0; i < n; i++) free(list[i]);
+    free(list);
+}
+
+const char *wm_format_number(double v, int decimals, char *buf, size_t size)
+{
+    char plain[64];
+    snprintf(plain, sizeof plain, "%.*f", decimals < 0 ? 0 : decimals > 12 ? 12 : decimals, v);
+    const char *digits = plain;
+    size_t o = 0;
+    if (*digits == '-') {
+        digits++;
+        if (strspn(digits, "0.") != strlen(digits) && o + 1 < size) buf[o++] = '-';
+    }
+    size_t whole = strcspn(digits, ".");
+    for (size_t i = 0; digits[i] && o + 1 < size; i++) {
+        if (i > 0 && i < whole && (whole - i) % 3 == 0 && o + 2 < size) buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    if (size) buf[o < size ? o : size - 1] = '\0';
+    return buf;
+}
+
 size_t wm_edit_distance(const char *a, const char *b)
 {
     size_t n = strlen(a), m = strlen(b);
