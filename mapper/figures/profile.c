@@ -518,6 +518,12 @@ int wm_profile(const wm_profile_spec *spec, wm_store_handle *handle, wm_report *
         return -1;
     wm_store_area area, lad;
     if (wm_store_find_area(s, geo, spec->area, &area, err) != 0) return wm_error_about(err, "area");
+    /* The name people know it by: an MSOA's local (House of Commons
+     * Library) name before its statistical one, which the subtitle keeps. */
+    char local[128], official[128];
+    if (wm_store_local_name(s, geo, area.code, local, sizeof local, err) != 0) return -1;
+    snprintf(official, sizeof official, "%s", area.name);
+    if (*local) snprintf(area.name, sizeof area.name, "%s", local);
     int found = wm_store_authority(s, geo, area.code, &lad, err);
     if (found < 0) return -1;
     if (found > 0)
@@ -619,8 +625,10 @@ int wm_profile(const wm_profile_spec *spec, wm_store_handle *handle, wm_report *
     char kind_cap[32];
     snprintf(kind_cap, sizeof kind_cap, "%s", kind);
     kind_cap[0] = (char)toupper((unsigned char)kind_cap[0]);
-    snprintf(subtitle, sizeof subtitle, "%s %s in %s (%s). Values from the indicator store; the bars span the %zu %s "
-             "of %s.", kind_cap, area.code, lad.name, lad.code, d.ncomparators, kinds, lad.name);
+    char also[160] = "";
+    if (strcmp(official, area.name) != 0) snprintf(also, sizeof also, " (%s)", official);
+    snprintf(subtitle, sizeof subtitle, "%s %s%s in %s (%s). Values from the indicator store; the bars span the %zu "
+             "%s of %s.", kind_cap, area.code, also, lad.name, lad.code, d.ncomparators, kinds, lad.name);
     snprintf(spread_words, sizeof spread_words, "the %zu %s of %s", d.ncomparators, kinds, lad.name);
     snprintf(caption, sizeof caption, "%s (dark) among %s%s", area.name, spread_words,
              npick < d.ncomparators ? " with boundaries" : "");

@@ -854,6 +854,18 @@ int wm_store_authority(wm_store *s, const char *geography, const char *code, wm_
     return found ? 0 : 1;
 }
 
+int wm_store_local_name(wm_store *s, const char *geography, const char *code, char *out, size_t size, wm_error *err)
+{
+    if (size) out[0] = '\0';
+    sqlite3_stmt *q = NULL;
+    if (prepare(s, "SELECT local_name FROM areas WHERE geography = ? AND code = ?", &q, err) != 0) return -1;
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) copy_text(out, size, sqlite3_column_text(q, 0));
+    return finish(s, q, rc, err);
+}
+
 /* "Name (Authority)" of an area, for lists of candidates. */
 static void described(wm_store *s, const char *geography, const wm_store_area *a, char *out, size_t size)
 {

@@ -175,6 +175,11 @@ typedef struct wm_store_area {
  * code and authority: give the code). */
 int wm_store_find_area(wm_store *s, const char *geography, const char *text, wm_store_area *out, wm_error *err);
 
+/* The local name of the area (geography, code) into `out` ("" when it has
+ * none), e.g. an MSOA's House of Commons Library name ("Henley Green &
+ * Wood End" for Coventry 007).  Returns 0, or -1 on error. */
+int wm_store_local_name(wm_store *s, const char *geography, const char *code, char *out, size_t size, wm_error *err);
+
 /* The local authority the area (geography, code) lies in: the nearest
  * area of a lad geography up its links (a ward's lad25; an LSOA's through
  * its ward); failing any link, the store's only lad area, when it holds
