@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # No leaks and no memory errors under valgrind: a stored-indicator ward
 # map in all three formats, a table-joined LSOA map, the ward table, the
-# ranking, a GeoPackage export, a small figure set -- and the error paths:
+# ranking, a GeoPackage export, a ward profile, a small figure set -- and the error paths:
 # usage errors, bad data, an output that cannot be written.  (Not run in
 # the sanitizer build, whose own checks cover the same ground.)
 . "$(dirname "$0")/lib.sh" valgrind
@@ -14,7 +14,7 @@ IMD="$HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Depr
 vg() {
     local what=$1 want=$2; shift 2
     valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect --error-exitcode=9 \
-        "$BIN" "$@" >/dev/null 2>"$T/vg.txt"
+        --suppressions="$HOME_DIR/tests/valgrind.supp" "$BIN" "$@" >/dev/null 2>"$T/vg.txt"
     local rc=$?
     if [ "$rc" -eq "$want" ]; then ok; else bad "$what (exit $rc, want $want): $(grep -m3 -E '==[0-9]+==' "$T/vg.txt" | tr '\n' ' ')"; fi
 }
@@ -26,6 +26,7 @@ vg "render from a table" 0 render --layer "$L" --data "$IMD" --data-key "LSOA co
 vg "ward table" 0 table --geography ward --format markdown -o t.md
 vg "rank" 0 rank -o r.csv
 vg "export" 0 export --layer "$W" --indicator fuel_poverty_2020 -o e.gpkg
+vg "profile" 0 profile "St Michael's" -o p.png -o p.svg -o p.pdf
 cat > small.recipe <<RECIPE
 [render w]
 layer = $W
@@ -46,6 +47,7 @@ vg "data error: missing layer" 3 render --layer "$T/none.geojson" --indicator fu
 vg "data error: unknown indicator" 2 render --layer "$W" --indicator no_such_thing -o x.png
 vg "data error: missing column" 3 render --layer "$L" --data "$IMD" --data-key "LSOA code (2011)" --value nope -o x.png
 vg "data error: rank of an unknown indicator" 2 rank --indicator no_such_thing
+vg "usage error: profile of an unknown area" 2 profile "St Micheal" -o p2.png
 : > plainfile
 vg "io error: output under a file" 4 render --layer "$W" --indicator fuel_poverty_2020 -o plainfile/x.png
 vg "io error: table under a file" 4 table --geography ward -o plainfile/t.csv

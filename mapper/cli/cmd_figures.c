@@ -53,7 +53,8 @@ static int uses_default_store(const wm_recipe *r)
     for (size_t i = 0; i < r->n; i++) {
         const wm_recipe_section *s = &r->sections[i];
         if (wm_recipe_find(s, "store")) continue;
-        if (s->kind == WM_RECIPE_RANK || s->kind == WM_RECIPE_TABLE || wm_recipe_find(s, "indicator"))
+        if (s->kind == WM_RECIPE_RANK || s->kind == WM_RECIPE_TABLE || s->kind == WM_RECIPE_PROFILE ||
+            wm_recipe_find(s, "indicator"))
             return 1;
     }
     return 0;

@@ -14,6 +14,7 @@ const wm_command wm_commands[] = {
     { "table", wm_cmd_table, "print or write the indicator table for a geography (CSV or Markdown)", wm_table_options },
     { "export", wm_cmd_export, "write a styled GeoPackage for GIS teams", wm_export_options },
     { "rank", wm_cmd_rank, "rank wards on a composite need index", wm_rank_options },
+    { "profile", wm_cmd_profile, "a one-page area profile: Fingertips-style spine chart, locator map, population", wm_profile_options },
     { NULL, NULL, NULL, NULL }
 };
 
@@ -45,14 +46,35 @@ int wm_command_run(int argc, char **argv, wm_error *err)
 int wm_cli_operation(const char *name, const char *synopsis, const char *description, int argc, char **argv,
                      wm_error *err)
 {
+    return wm_cli_operation_positional(name, synopsis, description, NULL, argc, argv, err);
+}
+
+int wm_cli_operation_positional(const char *name, const char *synopsis, const char *description,
+                                const char *positional, int argc, char **argv, wm_error *err)
+{
     const wm_operation *op = wm_operation_find(name);
     if (!op) return wm_error_set(err, WM_EXIT_USAGE, "unknown operation \"%s\"", name);
     wm_args a;
-    if (wm_args_parse(&a, op->options, argc, argv, 0, err) != 0) return -1;
+    if (wm_args_parse(&a, op->options, argc, argv, positional ? 1 : 0, err) != 0) {
+        wm_args_free(&a);
+        return -1;
+    }
     if (a.help) {
         wm_args_usage(stdout, name, synopsis, description, op->options);
         wm_args_free(&a);
         return 0;
+    }
+    if (positional && a.npos > 0) {
+        if (wm_args_has(&a, positional)) {
+            wm_error_set(err, WM_EXIT_USAGE, "%s: give %s once: \"%s\" and --%s \"%s\"", name, positional, a.pos[0],
+                         positional, wm_args_get(&a, positional, ""));
+            wm_args_free(&a);
+            return -1;
+        }
+        if (wm_args_set(&a, positional, a.pos[0], err) != 0) {
+            wm_args_free(&a);
+            return -1;
+        }
     }
     wm_op_result res;
     wm_op_result_init(&res);

@@ -31,7 +31,7 @@ int wm_command_run(int argc, char **argv, wm_error *err);
 
 /* Each command's option table, defined beside the command. */
 extern const wm_option wm_render_options[], wm_figures_options[], wm_import_options[],
-    wm_indicators_options[], wm_table_options[], wm_export_options[], wm_rank_options[];
+    wm_indicators_options[], wm_table_options[], wm_export_options[], wm_rank_options[], wm_profile_options[];
 
 /* Run the library operation `name` (operation.h) from a command line:
  * parse argv against its options, print --help (with `synopsis` and
@@ -40,6 +40,11 @@ extern const wm_option wm_render_options[], wm_figures_options[], wm_import_opti
  * byte. */
 int wm_cli_operation(const char *name, const char *synopsis, const char *description, int argc, char **argv,
                      wm_error *err);
+
+/* The same for an operation that takes one positional word (AREA), given
+ * to the option `positional` ("area") as if written --area WORD. */
+int wm_cli_operation_positional(const char *name, const char *synopsis, const char *description,
+                                const char *positional, int argc, char **argv, wm_error *err);
 
 /* The option named `name` in a command's table, or NULL. */
 const wm_option *wm_command_option(const wm_command *c, const char *name);
@@ -51,5 +56,6 @@ int wm_cmd_indicators(int argc, char **argv, wm_error *err); /* cmd_store.c */
 int wm_cmd_table(int argc, char **argv, wm_error *err);      /* cmd_store.c */
 int wm_cmd_export(int argc, char **argv, wm_error *err);     /* cmd_export.c */
 int wm_cmd_rank(int argc, char **argv, wm_error *err);       /* cmd_rank.c */
+int wm_cmd_profile(int argc, char **argv, wm_error *err);    /* cmd_profile.c */
 
 #endif

@@ -2,6 +2,7 @@
 #include "utf8.h"
 #include "error.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 
@@ -40,6 +41,108 @@ void wm_one_line(char *s)
 {
     for (; *s; s++)
         if ((unsigned char)*s < 0x20 || *s == 0x7f) *s = ' ';
+}
+
+void wm_name_key(const char *name, char *out, size_t size)
+{
+    size_t o = 0;
+    int space = 0;
+    if (size == 0) return;
+    for (const unsigned char *p = (const unsigned char *)name; *p && o + 1 < size; p++) {
+        if (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r') {
+            space = o > 0;
+            continue;
+        }
+        if (space) {
+            if (o + 2 >= size) break;   /* no room for the space and what follows */
+            out[o++] = ' ';
+            space = 0;
+        }
+        if (p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0x98 || p[2] == 0x99)) {
+            out[o++] = '\'';
+            p += 2;
+        } else if (*p == '`') {
+            out[o++] = '\'';
+        } else {
+            out[o++] = (char)tolower(*p);
+        }
+    }
+    out[o] = '\0';
+}
+
+int wm_split_list(const char *text, char ***out, wm_error *err)
+{
+    int n = 0;
+    *out = NULL;
+    char *copy = strdup(text), *save = NULL;
+    if (!copy) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+        char *item = wm_trimmed_dup(tok);
+        if (item && !*item) {
+            free(item);
+            continue;
+        }
+        char **more = item ? realloc(*out, (size_t)(n + 1) * sizeof **out) : NULL;
+        if (!more) {
+            free(item);
+            free(copy);
+            wm_list_free(*out, n);
+            *out = NULL;
+            return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
+        }
+        *out = more;
+        (*out)[n++] = item;
+    }
+    free(copy);
+    return n;
+}
+
+void wm_list_free(char **list, int n)
+{
+    for (int i = 0; i < n; i++) free(list[i]);
+    free(list);
+}
+
+const char *wm_format_number(double v, int decimals, char *buf, size_t size)
+{
+    char plain[64];
+    snprintf(plain, sizeof plain, "%.*f", decimals < 0 ? 0 : decimals > 12 ? 12 : decimals, v);
+    const char *digits = plain;
+    size_t o = 0;
+    if (*digits == '-') {
+        digits++;
+        if (strspn(digits, "0.") != strlen(digits) && o + 1 < size) buf[o++] = '-';
+    }
+    size_t whole = strcspn(digits, ".");
+    for (size_t i = 0; digits[i] && o + 1 < size; i++) {
+        if (i > 0 && i < whole && (whole - i) % 3 == 0 && o + 2 < size) buf[o++] = ',';
+        buf[o++] = digits[i];
+    }
+    if (size) buf[o < size ? o : size - 1] = '\0';
+    return buf;
+}
+
+size_t wm_edit_distance(const char *a, const char *b)
+{
+    size_t n = strlen(a), m = strlen(b);
+    size_t *row = malloc((m + 1) * sizeof *row);
+    if (!row) return n > m ? n : m;
+    for (size_t j = 0; j <= m; j++) row[j] = j;
+    for (size_t i = 1; i <= n; i++) {
+        size_t diagonal = row[0];
+        row[0] = i;
+        for (size_t j = 1; j <= m; j++) {
+            size_t up = row[j];
+            size_t best = diagonal + (a[i - 1] != b[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best;
+            diagonal = up;
+        }
+    }
+    size_t d = row[m];
+    free(row);
+    return d;
 }
 
 char *wm_read_text_file(const char *path, size_t max_bytes, wm_error *err)

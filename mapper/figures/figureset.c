@@ -64,13 +64,14 @@ static void draw_bar(runner *R, const char *last)
     fflush(stderr);
 }
 
-/* The gallery thumbnail of a render item that writes a PNG:
- * <gallery>/<item>.png, made from the image in memory as the figure is
- * written (output.h).  "" when the item has none. */
+/* The gallery thumbnail of an item that writes a page (its operation
+ * takes --thumbnail: render, profile) as a PNG: <gallery>/<item>.png,
+ * made from the image in memory as the page is written (output.h).  ""
+ * when the item has none. */
 static void gallery_thumbnail(const wm_recipe *r, const wm_figureset_item *it, char *out, size_t size)
 {
     out[0] = '\0';
-    if (!r->gallery || it->section->kind != WM_RECIPE_RENDER) return;
+    if (!r->gallery || !wm_option_find(it->job.op->options, "thumbnail")) return;
     int png = 0;
     for (size_t k = 0; k < it->job.noutputs && !png; k++) png = wm_has_suffix(it->job.outputs[k], ".png");
     if (!png) return;

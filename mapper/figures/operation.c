@@ -2,6 +2,7 @@
 #include "export.h"
 #include "render.h"
 #include "indicator_table.h"
+#include "profile.h"
 #include "rank.h"
 
 #include <string.h>
@@ -51,12 +52,28 @@ static int run_rank(const wm_args *a, FILE *out, wm_op_result *res, wm_error *er
     return rc;
 }
 
+static int run_profile(const wm_args *a, FILE *out, wm_op_result *res, wm_error *err)
+{
+    (void)out;
+    wm_profile_spec spec;
+    int rc = wm_profile_spec_from_args(a, &spec, err);
+    if (rc == 0) {
+        wm_store_handle store = { spec.store, NULL };
+        rc = wm_profile(&spec, &store, &res->report, err);
+        wm_store_release(&store);
+    }
+    wm_profile_spec_free(&spec);
+    return rc;
+}
+
 const wm_operation wm_operations[] = {
     { "render", "draw one choropleth (PNG, SVG or PDF) from a boundary layer and a table or stored indicator",
       wm_render_options, run_render },
     { "export", "write a styled GeoPackage for GIS teams", wm_export_options, run_export },
     { "table", "print or write the indicator table for a geography (CSV or Markdown)", wm_table_options, run_table },
     { "rank", "rank wards on a composite need index", wm_rank_options, run_rank },
+    { "profile", "a one-page profile of an area: a Fingertips-style spine chart, a locator map, its population",
+      wm_profile_options, run_profile },
     { NULL, NULL, NULL, NULL }
 };
 

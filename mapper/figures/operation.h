@@ -1,5 +1,5 @@
 /* operation.h -- the operations a recipe section (and the command line)
- * runs, by name: render, export, table and rank.
+ * runs, by name: render, export, table, rank and profile.
  *
  * Each is one library call on a typed specification parsed from its
  * options (figure.h, export.h, indicator_table.h, rank.h); this table

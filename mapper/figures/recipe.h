@@ -17,7 +17,8 @@
  *   caption = Text for the index page.
  *   output = deprivation_imd2019.png deprivation_imd2019.svg
  *
- * KIND is an operation (operation.h: render, export, table, rank) and
+ * KIND is an operation (operation.h: render, export, table, rank,
+ * profile) and
  * each key is one of its options, so a recipe section says exactly what
  * `wardmap KIND --key value ...` would, and runs the same library call.  Recipe-only keys:
  * `caption` (shown on the index page) and `output` (space-separated
@@ -49,7 +50,8 @@ typedef enum wm_recipe_kind {
     WM_RECIPE_RENDER,
     WM_RECIPE_EXPORT,
     WM_RECIPE_TABLE,
-    WM_RECIPE_RANK
+    WM_RECIPE_RANK,
+    WM_RECIPE_PROFILE
 } wm_recipe_kind;
 
 /* An entry: key, value (NULL for a flag) and line (sections.h). */

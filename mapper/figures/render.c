@@ -24,13 +24,7 @@ const wm_option wm_render_options[] = {
     { "panel", 0, WM_OPT_REPEAT, "K=V;K=V", "a small-multiples panel: map options overriding the shared ones, "
       "e.g. \"indicator=fuel_poverty_2020;panel-title=Fuel poverty\" (repeat for each panel)" },
     { "shared-legend", 0, WM_OPT_FLAG, NULL, "small multiples: classify all panels together, one legend" },
-    { "size", 0, WM_OPT_VALUE, "WxH", "page size in pixels at --dpi" },
-    { "paper", 0, WM_OPT_VALUE, "A3|A4|A5", "page size by paper (default from the style: A4)" },
-    { "landscape", 0, WM_OPT_FLAG, NULL, "paper in landscape orientation" },
-    { "portrait", 0, WM_OPT_FLAG, NULL, "paper in portrait orientation" },
-    { "dpi", 0, WM_OPT_VALUE, "N", "resolution of PNG output (default from the style: 200)" },
-    { "output", 'o', WM_OPT_REPEAT | WM_OPT_OUTPUT, "OUT", "output file: .png, .svg or .pdf (repeat for several)" },
-    { "thumbnail", 0, WM_OPT_VALUE | WM_OPT_OUTPUT, "OUT.png", "also a 480-pixel-wide thumbnail of the first PNG output (for galleries)" },
+    WM_PAGE_OPTIONS,
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -62,44 +56,10 @@ static int parse_panel(const wm_args *shared, const char *text, wm_args *a, char
     return rc;
 }
 
-static int split_list(const char *text, char ***out, wm_error *err)
-{
-    int n = 0;
-    *out = NULL;
-    char *copy = strdup(text), *save = NULL;
-    if (!copy) return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
-    for (char *tok = strtok_r(copy, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-        char **more = realloc(*out, (size_t)(n + 1) * sizeof **out);
-        char *item = wm_trimmed_dup(tok);
-        if (!more || !item) {
-            free(item);
-            if (more) *out = more;
-            free(copy);
-            return wm_error_set(err, WM_EXIT_USAGE, "out of memory");
-        }
-        *out = more;
-        (*out)[n++] = item;
-    }
-    free(copy);
-    return n;
-}
-
 int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *err)
 {
     memset(spec, 0, sizeof *spec);
-    spec->landscape = -1;
-    int nout = 0;
-    const char **outputs = wm_args_all(a, "output", &nout);
-    if (nout == 0) return wm_error_set_about(err, WM_EXIT_USAGE, "output", "render: -o OUT is required");
-    if (nout > WM_FIGURE_MAX_OUTPUTS)
-        return wm_error_set_about(err, WM_EXIT_USAGE, "output", "render: at most %d outputs", WM_FIGURE_MAX_OUTPUTS);
-    for (int i = 0; i < nout; i++) {
-        wm_format f;
-        if (wm_format_from_path(outputs[i], &f) != 0)
-            return wm_error_set_about(err, WM_EXIT_USAGE, "output", "%s: the output must end in .png, .svg or .pdf",
-                                      outputs[i]);
-        spec->outputs[spec->noutputs++] = outputs[i];
-    }
+    if (wm_page_spec_from_args(a, "render", &spec->page, err) != 0) return -1;
     int npanels = 0;
     const char **panels = wm_args_all(a, "panel", &npanels);
     if (npanels > WM_MAX_PANELS)
@@ -120,7 +80,7 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
     spec->overlay_where = wm_args_get(a, "overlay-where", NULL);
     spec->overlay_labels = !wm_args_has(a, "no-labels");
     const char *hl = wm_args_get(a, "highlight", NULL);
-    if (hl && (spec->nhighlight = split_list(hl, &spec->highlight, err)) < 0) {
+    if (hl && (spec->nhighlight = wm_split_list(hl, &spec->highlight, err)) < 0) {
         spec->nhighlight = 0;
         return -1;
     }
@@ -129,32 +89,6 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
     spec->title = wm_args_get(a, "title", NULL);
     spec->subtitle = wm_args_get(a, "subtitle", NULL);
     spec->notes = wm_args_get(a, "notes", NULL);
-
-    if (wm_args_int(a, "dpi", 0, 36, 1200, &spec->dpi, err) != 0) return -1;
-    const char *size = wm_args_get(a, "size", NULL);
-    if (size) {
-        int w, h;
-        char tail;
-        if (sscanf(size, "%dx%d%c", &w, &h, &tail) != 2 || w < 100 || h < 100 || w > 20000 || h > 20000)
-            return wm_error_set_about(err, WM_EXIT_USAGE, "size", "--size \"%s\": use WxH in pixels, e.g. 2480x3508",
-                                      size);
-        spec->size_px[0] = w;
-        spec->size_px[1] = h;
-    }
-    spec->paper = wm_args_get(a, "paper", NULL);
-    double pw, ph;
-    if (spec->paper && wm_paper_size(spec->paper, 0, &pw, &ph) != 0)
-        return wm_error_set_about(err, WM_EXIT_USAGE, "paper", "--paper \"%s\": use A3, A4 or A5", spec->paper);
-    spec->landscape = wm_args_has(a, "landscape") ? 1 : wm_args_has(a, "portrait") ? 0 : -1;
-    spec->thumbnail = wm_args_get(a, "thumbnail", NULL);
-    if (spec->thumbnail) {
-        int png = 0;
-        for (int i = 0; i < spec->noutputs && !png; i++) {
-            wm_format f;
-            png = wm_format_from_path(spec->outputs[i], &f) == 0 && f == WM_FORMAT_PNG;
-        }
-        if (!png) return wm_error_set_about(err, WM_EXIT_USAGE, "thumbnail", "--thumbnail needs a .png output");
-    }
     return 0;
 }
 
@@ -165,8 +99,7 @@ void wm_render_spec_free(wm_render_spec *spec)
         wm_args_free(&spec->panel_args[i]);
         free(spec->panel_title[i]);
     }
-    for (int i = 0; i < spec->nhighlight; i++) free(spec->highlight[i]);
-    free(spec->highlight);
+    wm_list_free(spec->highlight, spec->nhighlight);
     memset(spec, 0, sizeof *spec);
 }
 
@@ -209,7 +142,8 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
 
     wm_figure fig;
     memset(&fig, 0, sizeof fig);
-    wm_page_size(&maps[0].style, spec->size_px, spec->paper, spec->landscape, spec->dpi, &fig.width_pt,
+    const wm_page_spec *page = &spec->page;
+    wm_page_size(&maps[0].style, page->size_px, page->paper, page->landscape, page->dpi, &fig.width_pt,
                  &fig.height_pt, &fig.dpi);
     if (spec->overlay) {
         wm_layer_options lo = { spec->overlay_key, spec->overlay_name_field, spec->map.t_srs, spec->overlay_where, NULL };
@@ -277,19 +211,9 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     fig.highlight = (const char *const *)spec->highlight;
     fig.nhighlight = spec->nhighlight;
     /* Laid out once; every output written, all or nothing. */
-    wm_output outs[WM_FIGURE_MAX_OUTPUTS];
-    int thumbnail_given = 0;
-    for (int i = 0; i < spec->noutputs; i++) {
-        wm_format f;
-        outs[i] = (wm_output){ spec->outputs[i], NULL, 0 };
-        if (spec->thumbnail && !thumbnail_given && wm_format_from_path(spec->outputs[i], &f) == 0 &&
-            f == WM_FORMAT_PNG) {
-            outs[i].thumbnail = spec->thumbnail;
-            outs[i].thumbnail_width = 480;
-            thumbnail_given = 1;
-        }
-    }
-    if (wm_figure_write(&fig, outs, (size_t)spec->noutputs, err) != 0) goto done;
+    wm_output outs[WM_PAGE_MAX_OUTPUTS];
+    size_t nouts = wm_page_spec_outputs(page, outs);
+    if (wm_figure_write(&fig, outs, nouts, err) != 0) goto done;
     rc = 0;
 done:
     free(notes);

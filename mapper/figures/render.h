@@ -21,10 +21,9 @@
 #include "map_spec.h"
 #include "figure.h"
 #include "output.h"
+#include "page_spec.h"
 #include "report.h"
 #include "store_bundled.h"
-
-#define WM_FIGURE_MAX_OUTPUTS 16
 
 extern const wm_option wm_render_options[];
 
@@ -43,13 +42,7 @@ typedef struct wm_render_spec {
     const char *highlight_layer;           /* or NULL */
     int mute;
     const char *title, *subtitle, *notes;  /* NULL: none (title: the legend's) */
-    int size_px[2];                        /* --size WxH, or 0 x 0 */
-    const char *paper;                     /* NULL: the style's */
-    int landscape;                         /* 1, 0, or -1 for the style's */
-    int dpi;                               /* 0: the style's */
-    int noutputs;
-    const char *outputs[WM_FIGURE_MAX_OUTPUTS];
-    const char *thumbnail;                 /* a thumbnail of the first PNG, or NULL */
+    wm_page_spec page;                     /* size, resolution and files (landscape -1: the style's) */
 } wm_render_spec;
 
 /* Parse and check the options: output names, panels, page size.

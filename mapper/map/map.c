@@ -319,37 +319,6 @@ static void own_palette(wm_map *c, const char *name, const char *type, const cha
     c->palette.blind = c->palette.print = c->palette.copy = c->palette.screen = WM_SUIT_YES;
 }
 
-/* A geography as readers name it: "msoa11" -> "MSOAs", "lsoa21" -> "LSOAs". */
-static void geography_words(const char *g, char *out, size_t size)
-{
-    size_t n = strcspn(g, "0123456789");
-    size_t o = 0;
-    for (size_t i = 0; i < n && o + 2 < size; i++) out[o++] = (char)toupper((unsigned char)g[i]);
-    if (o + 1 < size) out[o++] = 's';
-    out[o] = '\0';
-}
-
-/* Why values are estimates, in a reader's words: "modelled at source" ->
- * "modelled by the publisher", "apportioned from msoa21" -> "shared out
- * from MSOAs by population", "estimated from msoa11 values" -> "estimated
- * from MSOA figures". */
-static void estimate_words(const char *note, char *out, size_t size)
-{
-    char geo[32];
-    const char *p;
-    if (strstr(note, "modelled")) snprintf(out, size, "modelled by the publisher");
-    else if ((p = strstr(note, "apportioned from "))) {
-        geography_words(p + strlen("apportioned from "), geo, sizeof geo);
-        snprintf(out, size, "shared out from %s by population", geo);
-    } else if ((p = strstr(note, "estimated from "))) {
-        geography_words(p + strlen("estimated from "), geo, sizeof geo);
-        geo[strlen(geo) - 1] = '\0';
-        snprintf(out, size, "estimated from %s figures", geo);
-    } else {
-        snprintf(out, size, "%s", note);
-    }
-}
-
 /* What the stored values cover and claim, said where the figure says it:
  * areas whose sources cover too little of them (named; or drawn as No
  * data), estimates (and why they have no interval). */
@@ -379,7 +348,7 @@ static int note_claims(const wm_map_spec *spec, wm_map *c, const variable_words 
         if (d[i].estimate && !isnan(d[i].value)) why = d[i].estimate_note;
     if (why && o < sizeof note) {
         char words[160];
-        estimate_words(why, words, sizeof words);
+        wm_estimate_words(why, words, sizeof words);
         o += (size_t)snprintf(note + o, sizeof note - o, "%sValues are estimates (%s), so they have no confidence "
                               "interval.", o ? " " : "", words);
     }
@@ -429,14 +398,8 @@ static int make_comparison(const wm_map_spec *spec, wm_map *c, const variable_wo
     snprintf(c->classes.label[0], sizeof c->classes.label[0], "Lower than %.48s", bench);
     snprintf(c->classes.label[1], sizeof c->classes.label[1], "Similar to %.48s", bench);
     snprintf(c->classes.label[2], sizeof c->classes.label[2], "Higher than %.48s", bench);
-    /* Fingertips' colours, made colour-blind safe (ColorBrewer PuOr):
-     * worse orange, better purple, similar pale; blues when neither
-     * direction is better. */
-    const char *worse = "#e66101", *better = "#5e3c99", *similar = "#f7f7f7";
     const char *hex[3];
-    if (w->meta.higher_is_worse == 1) { hex[0] = better; hex[1] = similar; hex[2] = worse; }
-    else if (w->meta.higher_is_worse == 0) { hex[0] = worse; hex[1] = similar; hex[2] = better; }
-    else { hex[0] = "#c6dbef"; hex[1] = similar; hex[2] = "#2171b5"; }
+    wm_comparison_colours(w->meta.higher_is_worse, hex);
     own_palette(c, "comparison", "div", hex, 3);
     char title[256];
     snprintf(title, sizeof title, "%.180s compared with %.60s", w->meta.title, bench);

@@ -38,15 +38,21 @@ static double text_width(cairo_t *cr, const char *text)
     return e.x_advance;
 }
 
-/* The lines of a block, in its font, in the current colour. */
-static void draw_block(cairo_t *cr, const pen *pn, const wm_text_block *b)
+void wm_draw_text_block(cairo_t *cr, const char *font, const wm_text_block *b)
 {
     if (b->n == 0) return;
-    set_font(cr, pn, b->size, b->bold);
+    cairo_select_font_face(cr, font, CAIRO_FONT_SLANT_NORMAL, b->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_size(cr, b->size);
     for (size_t i = 0; i < b->n; i++) {
         cairo_move_to(cr, b->line[i].x, b->line[i].y);
         cairo_show_text(cr, b->line[i].text);
     }
+}
+
+/* The lines of a block, in its font, in the current colour. */
+static void draw_block(cairo_t *cr, const pen *pn, const wm_text_block *b)
+{
+    wm_draw_text_block(cr, pn->st->font, b);
 }
 
 /* ---- geometry ----------------------------------------------------------- */
@@ -68,13 +74,13 @@ static void add_ring(cairo_t *cr, const wm_affine *tf, OGRGeometryH ring)
     if (n) cairo_close_path(cr);
 }
 
-static void add_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g)
+void wm_draw_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
     if (t == wkbPolygon) {
         for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_ring(cr, tf, OGR_G_GetGeometryRef(g, i));
     } else if (t == wkbMultiPolygon || t == wkbGeometryCollection || t == wkbMultiLineString) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) add_geometry(cr, tf, OGR_G_GetGeometryRef(g, i));
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) wm_draw_geometry(cr, tf, OGR_G_GetGeometryRef(g, i));
     } else if (t == wkbLineString || t == wkbLinearRing) {
         add_ring(cr, tf, g);
     }
@@ -176,7 +182,7 @@ static void mute_others(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
         if (!layers[k]) continue;
         for (size_t i = 0; i < layers[k]->n; i++)
             if (k == 2 || is_highlighted(fig, &layers[k]->features[i]))
-                add_geometry(cr, tf, layers[k]->features[i].geom);
+                wm_draw_geometry(cr, tf, layers[k]->features[i].geom);
     }
     cairo_set_source_rgba(cr, 1, 1, 1, opacity);
     cairo_fill(cr);
@@ -206,7 +212,7 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
         }
     }
     if (boundary && st->boundary_width > 0) {
-        add_geometry(cr, tf, boundary);
+        wm_draw_geometry(cr, tf, boundary);
         set_rgb(cr, st->overlay_outline);
         cairo_set_line_width(cr, st->boundary_width * pn->s);
         cairo_stroke(cr);
@@ -218,7 +224,7 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
         if (!layers[k]) continue;
         for (size_t i = 0; i < layers[k]->n; i++)
             if (k == 2 || is_highlighted(fig, &layers[k]->features[i])) {
-                add_geometry(cr, tf, layers[k]->features[i].geom);
+                wm_draw_geometry(cr, tf, layers[k]->features[i].geom);
                 any = 1;
             }
     }

@@ -40,4 +40,14 @@ enum {
 /* wm_draw_page, leaving out what `flags` say. */
 int wm_draw_page_with(cairo_t *cr, const wm_layout *L, unsigned flags, wm_error *err);
 
+/* The pieces, for every page wardmap draws (a figure, an area profile): */
+
+/* Add the outline of `g` (polygons, their rings, lines) to the current
+ * path, in page points through `tf`; nothing is stroked or filled. */
+void wm_draw_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g);
+
+/* Show the lines of `b` in `font` at the block's size and weight, in the
+ * current colour. */
+void wm_draw_text_block(cairo_t *cr, const char *font, const wm_text_block *b);
+
 #endif

@@ -240,36 +240,32 @@ static double text_width(cairo_t *cr, const char *text)
     return e.x_advance;
 }
 
-static void block_free(wm_text_block *b)
+void wm_text_block_free(wm_text_block *b)
 {
     for (size_t i = 0; i < b->n; i++) free(b->line[i].text);
     free(b->line);
     memset(b, 0, sizeof *b);
 }
 
-static void block_add(page *pg, wm_text_block *b, const char *text, double x, double y)
+static void block_add(int *oom, wm_text_block *b, const char *text, double x, double y)
 {
-    if (pg->oom) return;
+    if (*oom) return;
     wm_text_line *l = realloc(b->line, (b->n + 1) * sizeof *l);
     char *t = strdup(text);
     if (!l || !t) {
         if (l) b->line = l;
         free(t);
-        pg->oom = 1;
+        *oom = 1;
         return;
     }
     b->line = l;
     b->line[b->n++] = (wm_text_line){ t, x, y };
 }
 
-/* `text` in the current font (size and weight as selected, recorded in
- * the block) wrapped at spaces to `max_w`, first baseline at y, lines
- * `line_h` apart.  Returns the height used. */
-static double wrap_block(page *pg, wm_text_block *b, double size, int bold, const char *text, double x, double y,
-                         double max_w, double line_h)
+double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const char *text, double x, double y,
+                    double max_w, double line_h, int *oom)
 {
-    cairo_t *cr = pg->cr;
-    block_free(b);
+    wm_text_block_free(b);
     b->size = size;
     b->bold = bold;
     b->line_h = line_h;
@@ -287,7 +283,7 @@ static double wrap_block(page *pg, wm_text_block *b, double size, int bold, cons
         char trial[2200];
         snprintf(trial, sizeof trial, "%s%s%s", line, *line ? " " : "", word);
         if (*line && text_width(cr, trial) > max_w) {
-            block_add(pg, b, line, x, y + used);
+            block_add(oom, b, line, x, y + used);
             used += line_h;
             snprintf(line, sizeof line, "%s", word);
         } else {
@@ -295,28 +291,35 @@ static double wrap_block(page *pg, wm_text_block *b, double size, int bold, cons
             line[sizeof line - 1] = '\0';
         }
         if (*end == '\n') {
-            block_add(pg, b, line, x, y + used);
+            block_add(oom, b, line, x, y + used);
             used += line_h;
             line[0] = '\0';
         }
         p = *end ? end + 1 : end;
     }
     if (*line) {
-        block_add(pg, b, line, x, y + used);
+        block_add(oom, b, line, x, y + used);
         used += line_h;
     }
     b->box = (wm_box){ x, y - size, max_w, used };
     return used;
 }
 
+/* wm_text_wrap on the page's scratch context. */
+static double wrap_block(page *pg, wm_text_block *b, double size, int bold, const char *text, double x, double y,
+                         double max_w, double line_h)
+{
+    return wm_text_wrap(pg->cr, b, size, bold, text, x, y, max_w, line_h, &pg->oom);
+}
+
 /* One line, not wrapped; its width is measured later (measure_line). */
 static void single_line(page *pg, wm_text_block *b, double size, int bold, const char *text, double x, double y)
 {
-    block_free(b);
+    wm_text_block_free(b);
     b->size = size;
     b->bold = bold;
     b->line_h = size;
-    block_add(pg, b, text, x, y);
+    block_add(&pg->oom, b, text, x, y);
     b->box = (wm_box){ x, y - size, 0, size };
 }
 
@@ -333,9 +336,7 @@ static void measure_line(page *pg, wm_text_block *b)
 
 /* ---- attribution ---------------------------------------------------- */
 
-/* The year of a boundary vintage from ONS field names: WD25CD -> 2025,
- * LSOA11CD -> 2011; 0 when the name carries none. */
-static int vintage_year(const wm_layer *layer)
+int wm_boundary_year(const wm_layer *layer)
 {
     const char *field = layer ? layer->key_field : NULL;
     if (!field) return 0;
@@ -349,13 +350,13 @@ static int vintage_year(const wm_layer *layer)
  * OGL and OS licences ask for, with the newest boundary vintage drawn. */
 static void attribution_text(const wm_figure *fig, char *buf, size_t size)
 {
-    int year = vintage_year(fig->overlay);
+    int year = wm_boundary_year(fig->overlay);
     const char *seen[64];
     int nseen = 0;
     size_t o = (size_t)snprintf(buf, size, "Sources: ");
     for (int m = 0; m < figure_nmaps(fig); m++) {
         const wm_map *map = figure_map(fig, m);
-        if (vintage_year(map->layer) > year) year = vintage_year(map->layer);
+        if (wm_boundary_year(map->layer) > year) year = wm_boundary_year(map->layer);
         for (int i = 0; i < map->nsources && nseen < 64; i++) {
             int dup = 0;
             for (int j = 0; j < nseen; j++) dup |= strcmp(seen[j], map->sources[i]) == 0;
@@ -365,15 +366,20 @@ static void attribution_text(const wm_figure *fig, char *buf, size_t size)
         }
     }
     if (nseen == 0 && o < size) o += (size_t)snprintf(buf + o, size - o, "%s", fig->map ? fig->map->field : "");
+    if (o < size) o += (size_t)snprintf(buf + o, size - o, ". ");
+    if (o < size) wm_copyright_text(year, buf + o, size - o);
+}
+
+void wm_copyright_text(int year, char *buf, size_t size)
+{
     char years[16] = "";
     if (year) snprintf(years, sizeof years, " %d", year);
-    if (o < size)
-        snprintf(buf + o, size - o,
-                 ". Contains OS data \u00a9 Crown copyright and database right%s. "
-                 "Contains National Statistics data \u00a9 Crown copyright and database right%s. "
-                 "Contains public sector information licensed under the Open Government Licence v3.0. "
-                 "Colours: ColorBrewer.org by Cynthia Brewer.",
-                 years, years);
+    snprintf(buf, size,
+             "Contains OS data \u00a9 Crown copyright and database right%s. "
+             "Contains National Statistics data \u00a9 Crown copyright and database right%s. "
+             "Contains public sector information licensed under the Open Government Licence v3.0. "
+             "Colours: ColorBrewer.org by Cynthia Brewer.",
+             years, years);
 }
 
 /* ---- the map's place ------------------------------------------------------ */
@@ -395,8 +401,7 @@ static void map_extent(const wm_figure *fig, const wm_map *map, double ext[4])
     }
 }
 
-/* The affine that fits the extent, padded, into the frame, centred. */
-static wm_affine fit(const double ext[4], wm_box frame, double padding)
+wm_affine wm_fit_extent(const double ext[4], wm_box frame, double padding)
 {
     double ew = (ext[2] - ext[0]) * (1 + 2 * padding), eh = (ext[3] - ext[1]) * (1 + 2 * padding);
     if (ew <= 0) ew = 1;
@@ -414,12 +419,12 @@ static wm_affine fit(const double ext[4], wm_box frame, double padding)
 
 static void legend_free(wm_legend_layout *g)
 {
-    block_free(&g->heading);
-    block_free(&g->reference);
-    block_free(&g->counts_note);
-    block_free(&g->x_classes);
-    block_free(&g->y_classes);
-    block_free(&g->nodata);
+    wm_text_block_free(&g->heading);
+    wm_text_block_free(&g->reference);
+    wm_text_block_free(&g->counts_note);
+    wm_text_block_free(&g->x_classes);
+    wm_text_block_free(&g->y_classes);
+    wm_text_block_free(&g->nodata);
 }
 
 /* The legend of `map` at (x, y), width w, into `g` (whose box the caller
@@ -542,7 +547,7 @@ static int key_fit(page *pg, const wm_layer *layer, const wm_placed_label *place
 {
     const wm_style *st = pg->st;
     double s = pg->s;
-    block_free(&key->heading);
+    wm_text_block_free(&key->heading);
     free(key->entry);
     memset(key, 0, sizeof *key);
     size_t n = layer->n;
@@ -730,7 +735,7 @@ static int inset_legend(page *pg, const wm_map *map, wm_box area, const double e
         memset(&b, 0, sizeof b);
         double size = set_font(pg, st->notes_size, 0);
         lh += 6 * s + wrap_block(pg, &b, size, 0, pg->notes, 0, 0, lw, st->notes_size * 1.3 * s);
-        block_free(&b);
+        wm_text_block_free(&b);
     }
     if (lh > area.h * 0.8) return 0;
     /* Every area's box in map units. */
@@ -764,7 +769,7 @@ static int inset_legend(page *pg, const wm_map *map, wm_box area, const double e
             if (!clear) continue;
             found = 1;
             /* The map at scale kk, centred in the area: the frame is the
-             * area's full height and as wide as fit() needs to give kk, so
+             * area's full height and as wide as wm_fit_extent() needs to give kk, so
              * the north arrow and scale bar stay clear of the corners. */
             double fw = fmin(ew * kk, area.w);
             *frame = (wm_box){ cx - fw / 2, area.y, fw, area.h };
@@ -844,7 +849,7 @@ static int panel_shapes(page *pg, wm_panel_layout *p)
     return 0;
 }
 
-static OGRGeometryH outer_boundary(const wm_layer *layer)
+OGRGeometryH wm_outer_boundary(const wm_layer *layer)
 {
     if (!layer || layer->n > 5000) return NULL;
     OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
@@ -959,7 +964,7 @@ static wm_box key_room_in_column(page *pg, const wm_panel_layout *p)
     double bottom = c.legend.box.y + c.legend.h;
     if (c.notes.n) bottom = c.notes.box.y + c.notes.box.h;
     legend_free(&c.legend);
-    block_free(&c.notes);
+    wm_text_block_free(&c.notes);
     double y = bottom + 10 * pg->s;
     return (wm_box){ p->legend.x, y, p->legend.w, p->legend.y + p->legend.h - y };
 }
@@ -1040,7 +1045,7 @@ static int place_panel(page *pg, wm_layout *L, wm_panel_layout *p, wm_box cell, 
     if (heading)
         single_line(pg, &p->title, set_font(pg, st->legend_title_size * 1.1, 1), 1, heading, p->frame.x,
                     p->frame.y - st->legend_title_size * 0.7 * s);
-    p->tf = fit(ext, p->frame, st->map_padding);
+    p->tf = wm_fit_extent(ext, p->frame, st->map_padding);
     if (panel_shapes(pg, p) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the map");
     furniture(pg, p);
     /* Labels in small multiples would crowd; only a single map has them. */
@@ -1126,7 +1131,7 @@ static int seat_key(page *pg, wm_layout *L, wm_panel_layout *p, wm_box cell, con
                             "even at %g pt, nor on any sheet up to A0", count, L->width, L->height, KEY_FLOOR_PT);
     }
 seated:
-    block_free(&k.heading);
+    wm_text_block_free(&k.heading);
     free(k.entry);
     return 0;
 }
@@ -1209,7 +1214,7 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
         memset(&b, 0, sizeof b);
         double size = set_font(pg, st->notes_size, 0);
         double h = wrap_block(pg, &b, size, 0, pg->notes, 0, 0, grid.w, st->notes_size * 1.3 * s);
-        block_free(&b);
+        wm_text_block_free(&b);
         grid.h -= h + 8 * s;
         L->notes_room = (wm_box){ grid.x, grid.y + grid.h + 8 * s, grid.w, h };
     }
@@ -1239,7 +1244,7 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
     measure_line(pg, &L->subtitle);
     for (int i = 0; i < L->npanels; i++) measure_line(pg, &L->panel[i].title);
     for (int i = 0; i < L->npanels; i++) measure_line(pg, &L->text.column[i].key.heading);
-    L->boundary = outer_boundary(fig->overlay);
+    L->boundary = wm_outer_boundary(fig->overlay);
     if (pg->oom) return wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the figure");
     return 0;
 }
@@ -1247,8 +1252,8 @@ static int compute_layout(page *pg, wm_layout *L, wm_error *err)
 static void column_free(wm_column *c)
 {
     legend_free(&c->legend);
-    block_free(&c->notes);
-    block_free(&c->key.heading);
+    wm_text_block_free(&c->notes);
+    wm_text_block_free(&c->key.heading);
     free(c->key.entry);
     memset(c, 0, sizeof *c);
 }
@@ -1258,8 +1263,8 @@ void wm_page_text_free(wm_page_text *t)
     if (!t) return;
     for (int i = 0; i < WM_MAX_PANELS; i++) column_free(&t->column[i]);
     column_free(&t->shared);
-    block_free(&t->notes);
-    block_free(&t->attribution);
+    wm_text_block_free(&t->notes);
+    wm_text_block_free(&t->attribution);
 }
 
 int wm_layout_text_for(const wm_layout *L, cairo_t *target, wm_page_text *out, wm_error *err)
@@ -1279,10 +1284,10 @@ int wm_layout_text_for(const wm_layout *L, cairo_t *target, wm_page_text *out, w
 void wm_layout_free(wm_layout *L)
 {
     if (!L) return;
-    block_free(&L->title);
-    block_free(&L->subtitle);
+    wm_text_block_free(&L->title);
+    wm_text_block_free(&L->subtitle);
     for (int i = 0; i < WM_MAX_PANELS; i++) {
-        block_free(&L->panel[i].title);
+        wm_text_block_free(&L->panel[i].title);
         free(L->panel[i].labels);
         wm_shapes_free(&L->panel[i].areas);
         wm_shapes_free(&L->panel[i].overlay);

@@ -246,4 +246,36 @@ void wm_page_text_free(wm_page_text *t);
  * page in `panel`, in points from the top-left corner. */
 void wm_layout_to_page(const wm_panel_layout *panel, double x, double y, double *px, double *py);
 
+/* ---- The pieces of a page, for every page wardmap lays out (a figure,
+ * an area profile) ---- */
+
+/* `text` in the font selected on `cr` (size and weight as selected,
+ * recorded in the block) wrapped at spaces to `max_w` and broken at
+ * newlines, first baseline at y, lines `line_h` apart, into `b` (emptied
+ * first).  Returns the height used; out of memory sets *oom. */
+double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const char *text, double x, double y,
+                    double max_w, double line_h, int *oom);
+
+/* Free a block's lines and empty it (NULL members allowed). */
+void wm_text_block_free(wm_text_block *b);
+
+/* The copyright and licence statements the OS and ONS licences and the
+ * OGL ask for, with the boundaries' year (0: none), and the palette's
+ * credit: "Contains OS data (c) Crown copyright and database right 2025.
+ * ... Colours: ColorBrewer.org by Cynthia Brewer." */
+void wm_copyright_text(int year, char *buf, size_t size);
+
+/* The year of a boundary vintage from ONS field names: WD25CD -> 2025,
+ * LSOA11CD -> 2011; 0 when the name carries none (or no layer). */
+int wm_boundary_year(const wm_layer *layer);
+
+/* The affine that fits the extent (x0, y0, x1, y1 in map units), padded
+ * by `padding` of its size on each side, into `frame`, centred. */
+wm_affine wm_fit_extent(const double ext[4], wm_box frame, double padding);
+
+/* The outer boundary of the layer's areas (their union's boundary: an
+ * authority's edge round its wards), or NULL (no layer, more than 5,000
+ * areas, or GEOS failed).  The caller destroys it. */
+OGRGeometryH wm_outer_boundary(const wm_layer *layer);
+
 #endif

@@ -193,11 +193,11 @@ static int put_thumbnail(cairo_surface_t *img, int width, wm_atomic *a, wm_error
     return 0;
 }
 
-static int write_png(const wm_layout *L, const wm_output *o, wm_atomic *a, wm_atomic **thumb, wm_error *err)
+static int write_png(const wm_page_writer *w, const wm_output *o, wm_atomic *a, wm_atomic **thumb, wm_error *err)
 {
     const char *path = o->path;
-    double k = L->fig->dpi / 72.0;
-    int wpx = (int)lround(L->width * k), hpx = (int)lround(L->height * k);
+    double k = w->dpi / 72.0;
+    int wpx = (int)lround(w->width_pt * k), hpx = (int)lround(w->height_pt * k);
     if ((double)wpx * hpx > 400e6)
         return wm_error_set(err, WM_EXIT_USAGE, "%s: %dx%d pixels is too large", path, wpx, hpx);
     FILE *fp = wm_atomic_stream(a, err);
@@ -210,8 +210,8 @@ static int write_png(const wm_layout *L, const wm_output *o, wm_atomic *a, wm_at
                             cairo_status_to_string(st));
     }
     cairo_t *cr = cairo_create(surface);
-    cairo_scale(cr, (double)wpx / L->width, (double)hpx / L->height);
-    int rc = wm_draw_page(cr, L, err);
+    cairo_scale(cr, (double)wpx / w->width_pt, (double)hpx / w->height_pt);
+    int rc = w->draw(cr, w->page, err);
     cairo_destroy(cr);
     if (rc != 0) {
         cairo_surface_destroy(surface);
@@ -220,7 +220,7 @@ static int write_png(const wm_layout *L, const wm_output *o, wm_atomic *a, wm_at
     }
     sink out = { fp, 0, 0 };
     char why[200];
-    rc = encode_png(surface, L->fig->dpi, &out, why, sizeof why);
+    rc = encode_png(surface, w->dpi, &out, why, sizeof why);
     if (rc != 0) {
         if (out.failed) rc = write_failed(path, &out, CAIRO_STATUS_WRITE_ERROR, err);
         else wm_error_set(err, WM_EXIT_IO, "%s: cannot encode PNG (%s)", path, why);
@@ -243,7 +243,12 @@ static int write_png(const wm_layout *L, const wm_output *o, wm_atomic *a, wm_at
  * xlink:href="#surface12") is renumbered 1, 2, ... by order of first
  * appearance, kind by kind.  Every occurrence is mapped, so references
  * stay right.  Other ids (glyphs, clips, patterns) are numbered per
- * document by cairo already. */
+ * document by cairo already.
+ *
+ * Named groups: a group drawn with cairo_push_group and painted becomes
+ * <g id="surfaceN"> in the SVG's <defs>, in the order the groups were
+ * painted, all before the page's own group; so the first `nnames` surface
+ * ids take the writer's names instead (output.h, svg_groups). */
 static const char *const svg_id_kinds[] = { "surface", "image" };
 #define SVG_ID_KINDS 2
 
@@ -255,6 +260,8 @@ typedef struct svg_ids {
     size_t nheld, ndigits;
     unsigned long long *seen[SVG_ID_KINDS];   /* the original numbers, in order of appearance */
     size_t nseen[SVG_ID_KINDS], cap[SVG_ID_KINDS];
+    const char *const *names;    /* the first surface ids' names (named groups) */
+    size_t nnames;
 } svg_ids;
 
 /* Write what is held: renumbered when it is a whole id. */
@@ -281,9 +288,11 @@ static void ids_release(svg_ids *f)
             }
             f->seen[k][f->nseen[k]++] = old;
         }
-        char id[64];
-        int n = snprintf(id, sizeof id, "%s%zu", name, i + 1);
-        sink_put(&f->out, id, (size_t)n);
+        char id[160];
+        int n;
+        if (k == 0 && i < f->nnames) n = snprintf(id, sizeof id, "%s", f->names[i]);
+        else n = snprintf(id, sizeof id, "%s%zu", name, i + 1 - (k == 0 ? f->nnames : 0));
+        sink_put(&f->out, id, (size_t)n < sizeof id ? (size_t)n : sizeof id - 1);
     } else {
         sink_put(&f->out, f->held, f->nheld);
     }
@@ -550,17 +559,11 @@ static void svg_document(FILE *fp, const wm_layout *L, const char *doc, size_t l
 
 /* ---- PDF and SVG ----------------------------------------------------------- */
 
-static void pdf_metadata(cairo_surface_t *surface, const wm_layout *L)
+static void pdf_metadata(cairo_surface_t *surface, const wm_page_writer *w)
 {
-    const wm_figure *fig = L->fig;
-    const wm_map *first = L->panel[0].map;
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE,
-                                   fig->title && *fig->title ? fig->title : first->legend_title);
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, fig->author ? fig->author : "wardmap");
-    char subject[600];
-    snprintf(subject, sizeof subject, "%s%s%s", first->legend_title, first->bivariate ? " by " : "",
-             first->bivariate ? first->legend_title2 : "");
-    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, subject);
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_TITLE, w->title ? w->title : "");
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_AUTHOR, w->author ? w->author : "wardmap");
+    cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_SUBJECT, w->subject ? w->subject : "");
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATOR, "wardmap " WARDMAP_VERSION);
     /* cairo stamps the clock unless told otherwise; identical inputs
      * must give identical files, so the date is left out unless
@@ -575,18 +578,22 @@ static void pdf_metadata(cairo_surface_t *surface, const wm_layout *L)
     cairo_pdf_surface_set_metadata(surface, CAIRO_PDF_METADATA_CREATE_DATE, date);
 }
 
-static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_atomic *a, wm_error *err)
+static int write_vector(const wm_page_writer *w, wm_format fmt, const char *path, wm_atomic *a, wm_error *err)
 {
     FILE *fp = wm_atomic_stream(a, err);
     if (!fp) return -1;
     svg_ids ids;
     memset(&ids, 0, sizeof ids);
     ids.out.fp = fp;
-    /* An SVG's cairo part is kept in memory and written after the areas. */
+    ids.names = w->svg_groups;
+    ids.nnames = w->svg_groups ? w->nsvg_groups : 0;
+    /* A figure's SVG: its areas written directly (svg_areas), cairo's part
+     * kept in memory and nested above them.  Other pages are cairo's alone. */
+    const wm_layout *L = fmt == WM_FORMAT_SVG ? w->layout : NULL;
     char *doc = NULL;
     size_t doc_len = 0;
     FILE *mem = NULL;
-    if (fmt == WM_FORMAT_SVG) {
+    if (L) {
         mem = open_memstream(&doc, &doc_len);
         if (!mem) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", path);
         ids.out.fp = mem;
@@ -594,20 +601,23 @@ static int write_vector(const wm_layout *L, wm_format fmt, const char *path, wm_
     sink pdf = { fp, 0, 0 };
     cairo_surface_t *surface;
     if (fmt == WM_FORMAT_SVG) {
-        surface = cairo_svg_surface_create_for_stream(svg_write, &ids, L->width, L->height);
+        surface = cairo_svg_surface_create_for_stream(svg_write, &ids, w->width_pt, w->height_pt);
         cairo_svg_surface_restrict_to_version(surface, CAIRO_SVG_VERSION_1_2);
     } else {
-        surface = cairo_pdf_surface_create_for_stream(sink_write, &pdf, L->width, L->height);
-        pdf_metadata(surface, L);
+        surface = cairo_pdf_surface_create_for_stream(sink_write, &pdf, w->width_pt, w->height_pt);
+        pdf_metadata(surface, w);
     }
     cairo_t *cr = cairo_create(surface);
-    int rc = wm_draw_page_with(cr, L, fmt == WM_FORMAT_SVG ? WM_DRAW_NO_AREAS : 0, err);
+    int rc = L ? wm_draw_page_with(cr, L, WM_DRAW_NO_AREAS, err) : w->draw(cr, w->page, err);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);
     cairo_surface_destroy(surface);
     sink file = { fp, 0, 0 };
-    if (fmt == WM_FORMAT_SVG) {
+    if (fmt == WM_FORMAT_SVG && !L) {
+        ids_finish(&ids);
+        file = ids.out;
+    } else if (fmt == WM_FORMAT_SVG) {
         ids_finish(&ids);
         int mem_failed = fclose(mem) != 0 || ids.out.failed;
         if (rc == 0 && st == CAIRO_STATUS_SUCCESS && !mem_failed) {
@@ -649,7 +659,7 @@ static int check_outputs(const wm_output *outputs, size_t n, wm_error *err)
     return 0;
 }
 
-int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_error *err)
+int wm_page_write(const wm_page_writer *w, const wm_output *outputs, size_t n, wm_error *err)
 {
     if (check_outputs(outputs, n, err) != 0) return -1;
     /* Each output, then its thumbnail. */
@@ -658,12 +668,12 @@ int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_e
     int rc = 0;
     for (size_t i = 0; i < n && rc == 0; i++) {
         const wm_output *o = &outputs[i];
-        wm_format fmt = WM_FORMAT_PNG;
+        wm_format fmt = WM_FORMAT_PNG;   /* checked above; gcc -O3 cannot see it */
         wm_format_from_path(o->path, &fmt);
         files[2 * i] = wm_atomic_begin(o->path, WM_ATOMIC_REPLACE, err);
         if (!files[2 * i]) rc = -1;
-        else if (fmt == WM_FORMAT_PNG) rc = write_png(L, o, files[2 * i], &files[2 * i + 1], err);
-        else rc = write_vector(L, fmt, o->path, files[2 * i], err);
+        else if (fmt == WM_FORMAT_PNG) rc = write_png(w, o, files[2 * i], &files[2 * i + 1], err);
+        else rc = write_vector(w, fmt, o->path, files[2 * i], err);
     }
     if (rc == 0) {
         rc = wm_atomic_commit_all(files, 2 * n, err);
@@ -672,6 +682,24 @@ int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_e
     }
     free(files);
     return rc;
+}
+
+static int draw_layout(cairo_t *cr, const void *page, wm_error *err)
+{
+    return wm_draw_page(cr, page, err);
+}
+
+int wm_layout_write(const wm_layout *L, const wm_output *outputs, size_t n, wm_error *err)
+{
+    const wm_figure *fig = L->fig;
+    const wm_map *first = L->panel[0].map;
+    char subject[600];
+    snprintf(subject, sizeof subject, "%s%s%s", first->legend_title, first->bivariate ? " by " : "",
+             first->bivariate ? first->legend_title2 : "");
+    wm_page_writer w = { L->width, L->height, fig->dpi,
+                         fig->title && *fig->title ? fig->title : first->legend_title, fig->author, subject,
+                         draw_layout, L, NULL, 0, L };
+    return wm_page_write(&w, outputs, n, err);
 }
 
 int wm_figure_write(const wm_figure *fig, const wm_output *outputs, size_t n, wm_error *err)

@@ -31,6 +31,7 @@
 #include "figure.h"
 #include "layout.h"
 
+#include <cairo.h>
 #include <stddef.h>
 
 typedef enum { WM_FORMAT_PNG, WM_FORMAT_SVG, WM_FORMAT_PDF } wm_format;
@@ -46,6 +47,33 @@ typedef struct wm_output {
     int thumbnail_width;         /* its width in pixels (the height keeps the aspect); < 16 or more
                                     than the image: the image's width */
 } wm_output;
+
+/* A page to write: its size, how to draw it, and what its PDF says of
+ * it.  Every page wardmap writes (a figure, an area profile) goes through
+ * wm_page_write, so each format is made one way. */
+typedef struct wm_page_writer {
+    double width_pt, height_pt;  /* the page, points */
+    double dpi;                  /* PNG resolution */
+    const char *title, *author, *subject;   /* PDF metadata (NULL: "", "wardmap", "") */
+    /* Draw the page onto `cr`, whose user space is the page in points; an
+     * error (cairo's, say) fills err and returns non-zero (draw.h). */
+    int (*draw)(cairo_t *cr, const void *page, wm_error *err);
+    const void *page;
+    /* Named groups: the SVG ids of the groups the drawing paints
+     * (cairo_push_group, then painted), in the order it paints them, so a
+     * reader of the SVG can find them (<g id="marker-fuel_poverty_2022">);
+     * NULL when it paints none. */
+    const char *const *svg_groups;
+    size_t nsvg_groups;
+    /* A figure's layout (the page `draw` draws), or NULL: with it, an
+     * SVG's areas are written as compact paths of their own, beneath
+     * cairo's drawing of the rest (wm_draw_page_with, WM_DRAW_NO_AREAS). */
+    const struct wm_layout *layout;
+} wm_page_writer;
+
+/* Write the `n` outputs of the page `w` describes, all or nothing, as
+ * above.  Errors as wm_layout_write's. */
+int wm_page_write(const wm_page_writer *w, const wm_output *outputs, size_t n, wm_error *err);
 
 /* Write the `n` outputs of the figure laid out in `L`; thumbnails are
  * part of the group (all or nothing).  Errors name the file: WM_EXIT_USAGE

@@ -204,27 +204,13 @@ static void order_rows(ranking *R)
 
 /* ---- small-area view: everything from the store ---- */
 
-/* The store's boundary layer of `geography`, read, or NULL. */
+/* The store's boundary layer of `geography`, read and recorded, or NULL. */
 static wm_layer *store_layer(wm_store *store, const char *geography, const char *key_override, wm_report *report,
                              wm_error *err)
 {
-    wm_store_geography *geos = NULL;
-    size_t n = 0;
-    if (wm_store_boundary_layers(store, &geos, &n, err) != 0) return NULL;
-    wm_layer *L = NULL;
-    size_t i = 0;
-    while (i < n && strcmp(geos[i].geography, geography) != 0) i++;
-    if (i == n) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: the store has no boundary layer of %s (import one with an [areas %s] "
-                     "section; docs/store.md)", wm_store_path(store), geography, geography);
-    } else {
-        char path[PATH_MAX];
-        wm_home_path(geos[i].layer, path, sizeof path);
-        L = wm_layer_read(path, key_override ? key_override : geos[i].code_field[0] ? geos[i].code_field : NULL,
-                          geos[i].name_field[0] ? geos[i].name_field : NULL, NULL, err);
-        if (L) wm_report_input(report, path);
-    }
-    free(geos);
+    wm_layer_options opt = { key_override, NULL, NULL, NULL, NULL };
+    wm_layer *L = wm_store_layer(store, geography, &opt, err);
+    if (L) wm_report_input(report, L->spec);
     return L;
 }
 

@@ -58,10 +58,7 @@ int wm_table_spec_from_args(const wm_args *a, wm_table_spec *spec, wm_error *err
 
 static int default_decimals(const char *unit, int csv)
 {
-    if (csv) return -1;   /* full precision */
-    if (strcmp(unit, "%") == 0 || strcmp(unit, "rate per 100") == 0) return 1;
-    if (strcmp(unit, "score") == 0) return 2;
-    return 0;
+    return csv ? -1 : wm_unit_decimals(unit);   /* CSV: full precision */
 }
 
 static void format_number(char *buf, size_t size, double v, int decimals)

@@ -1,5 +1,6 @@
 #include "store.h"
 #include "home.h"
+#include "text.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -9,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +18,7 @@ struct wm_store {
     sqlite3 *db;
     char *path;
     int in_tx;
+    sqlite3_stmt *authority_up, *authority_only;   /* wm_store_authority's, prepared on first use */
 };
 
 /* The schema.  Every value row carries its components and the method that
@@ -176,6 +179,8 @@ void wm_store_close(wm_store *s)
 {
     if (!s) return;
     if (s->in_tx) wm_store_rollback(s);
+    sqlite3_finalize(s->authority_up);
+    sqlite3_finalize(s->authority_only);
     if (s->db) sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -832,6 +837,191 @@ int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm
     return 0;
 }
 
+/* ---- Where an area is ---- */
+
+int wm_store_authority(wm_store *s, const char *geography, const char *code, wm_store_area *out, wm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    /* One statement each, kept for the life of the store: the importer
+     * asks this of every value it compares. */
+    if (!s->authority_up &&
+        prepare(s,
+                "WITH RECURSIVE up(g, c, depth) AS (SELECT ?1, ?2, 0 UNION "
+                "SELECT l.parent_geography, l.parent_code, up.depth + 1 FROM area_links l JOIN up ON "
+                "l.child_geography = up.g AND l.child_code = up.c WHERE up.depth < 8) "
+                "SELECT up.g, up.c, a.name FROM up LEFT JOIN areas a ON a.geography = up.g AND a.code = up.c "
+                "WHERE up.g LIKE 'lad%' AND depth > 0 ORDER BY depth LIMIT 1",
+                &s->authority_up, err) != 0)
+        return -1;
+    if (!s->authority_only &&
+        prepare(s, "SELECT geography, code, name FROM areas WHERE geography LIKE 'lad%' LIMIT 2", &s->authority_only,
+                err) != 0)
+        return -1;
+    sqlite3_stmt *q = s->authority_up;
+    sqlite3_reset(q);
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_TRANSIENT);
+    sqlite3_bind_text(q, 2, code, -1, SQLITE_TRANSIENT);
+    int rc = sqlite3_step(q), found = 0;
+    for (int pass = 0; pass < 2 && !found; pass++) {
+        if (pass == 1) {
+            /* No link up: the store's only authority, if it has one. */
+            sqlite3_reset(q);
+            q = s->authority_only;
+            rc = sqlite3_step(q);
+            if (rc == SQLITE_ROW) {
+                wm_store_area first;
+                copy_text(first.geography, sizeof first.geography, sqlite3_column_text(q, 0));
+                copy_text(first.code, sizeof first.code, sqlite3_column_text(q, 1));
+                copy_text(first.name, sizeof first.name, sqlite3_column_text(q, 2));
+                rc = sqlite3_step(q);
+                if (rc == SQLITE_DONE) {
+                    *out = first;
+                    found = 1;
+                } else if (rc == SQLITE_ROW) {
+                    rc = SQLITE_DONE;   /* several: none is the one */
+                }
+            }
+        } else if (rc == SQLITE_ROW) {
+            copy_text(out->geography, sizeof out->geography, sqlite3_column_text(q, 0));
+            copy_text(out->code, sizeof out->code, sqlite3_column_text(q, 1));
+            copy_text(out->name, sizeof out->name, sqlite3_column_text(q, 2));
+            found = 1;
+        }
+        if (!found && rc != SQLITE_DONE) {
+            sqlite3_reset(q);
+            return sql_fail(s, err, "cannot read the store");
+        }
+    }
+    sqlite3_reset(q);
+    return found ? 0 : 1;
+}
+
+int wm_store_local_name(wm_store *s, const char *geography, const char *code, char *out, size_t size, wm_error *err)
+{
+    if (size) out[0] = '\0';
+    sqlite3_stmt *q = NULL;
+    if (prepare(s, "SELECT local_name FROM areas WHERE geography = ? AND code = ?", &q, err) != 0) return -1;
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    sqlite3_bind_text(q, 2, code, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) copy_text(out, size, sqlite3_column_text(q, 0));
+    return finish(s, q, rc, err);
+}
+
+/* "Name (Authority)" of an area, for lists of candidates. */
+static void described(wm_store *s, const char *geography, const wm_store_area *a, char *out, size_t size)
+{
+    wm_store_area lad;
+    wm_error ignore;
+    if (wm_store_authority(s, geography, a->code, &lad, &ignore) == 0 && lad.name[0])
+        snprintf(out, size, "%.31s %.127s (%.127s)", a->code, a->name, lad.name);
+    else
+        snprintf(out, size, "%.31s %.127s", a->code, a->name);
+}
+
+int wm_store_find_area(wm_store *s, const char *geography, const char *text, wm_store_area *out, wm_error *err)
+{
+    memset(out, 0, sizeof *out);
+    sqlite3_stmt *q = NULL;
+    if (prepare(s, "SELECT code, name, local_name FROM areas WHERE geography = ? ORDER BY code", &q, err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    char want[256], key[256];
+    wm_name_key(text, want, sizeof want);
+    /* The nearest names, by edit distance, for a miss. */
+    enum { NEAR = 5 };
+    wm_store_area near[NEAR], match[8];
+    size_t near_d[NEAR], nnear = 0, nmatch = 0, nareas = 0;
+    int rc, by_code = 0;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW && !by_code) {
+        wm_store_area a;
+        copy_text(a.code, sizeof a.code, sqlite3_column_text(q, 0));
+        copy_text(a.name, sizeof a.name, sqlite3_column_text(q, 1));
+        snprintf(a.geography, sizeof a.geography, "%s", geography);
+        const unsigned char *local = sqlite3_column_text(q, 2);
+        nareas++;
+        if (strcasecmp(a.code, text) == 0) {
+            *out = a;
+            by_code = 1;
+            break;
+        }
+        wm_name_key(a.name, key, sizeof key);
+        int same = strcmp(key, want) == 0;
+        size_t d = wm_edit_distance(key, want);
+        if (local && *local) {
+            wm_name_key((const char *)local, key, sizeof key);
+            same |= strcmp(key, want) == 0;
+            size_t dl = wm_edit_distance(key, want);
+            if (dl < d) d = dl;
+        }
+        if (same) {
+            if (nmatch < sizeof match / sizeof *match) match[nmatch] = a;
+            nmatch++;
+            continue;
+        }
+        size_t at = nnear;   /* sorted by distance, then code */
+        while (at > 0 && near_d[at - 1] > d) at--;
+        if (at < NEAR) {
+            size_t kept = nnear < NEAR ? nnear : NEAR - 1;
+            memmove(&near[at + 1], &near[at], (kept - at) * sizeof *near);
+            memmove(&near_d[at + 1], &near_d[at], (kept - at) * sizeof *near_d);
+            near[at] = a;
+            near_d[at] = d;
+            if (nnear < NEAR) nnear++;
+        }
+    }
+    if (!by_code && finish(s, q, rc, err) != 0) return -1;
+    if (by_code) {
+        sqlite3_finalize(q);
+        return 0;
+    }
+    if (nmatch == 1) {
+        *out = match[0];
+        return 0;
+    }
+    char list[700] = "";
+    size_t used = 0;
+    if (nmatch > 1) {
+        for (size_t i = 0; i < nmatch && i < sizeof match / sizeof *match && used + 1 < sizeof list; i++) {
+            char one[320];
+            described(s, geography, &match[i], one, sizeof one);
+            used += (size_t)snprintf(list + used, sizeof list - used, "%s%s", i ? ", " : "", one);
+        }
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: %zu %s areas are called \"%s\": %s%s (give the code)", s->path,
+                            nmatch, geography, text, list, nmatch > sizeof match / sizeof *match ? ", ..." : "");
+    }
+    for (size_t i = 0; i < nnear && used + 1 < sizeof list; i++)
+        used += (size_t)snprintf(list + used, sizeof list - used, "%s%s (%s)", i ? ", " : "", near[i].name,
+                                 near[i].code);
+    if (nareas == 0)
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: the store has no %s areas", s->path, geography);
+    return wm_error_set(err, WM_EXIT_USAGE, "%s: no %s area \"%s\" (nearest: %s)", s->path, geography, text, list);
+}
+
+wm_layer *wm_store_layer(wm_store *s, const char *geography, const wm_layer_options *opt, wm_error *err)
+{
+    wm_store_geography *geos = NULL;
+    size_t n = 0;
+    if (wm_store_boundary_layers(s, &geos, &n, err) != 0) return NULL;
+    size_t i = 0;
+    while (i < n && strcmp(geos[i].geography, geography) != 0) i++;
+    wm_layer *L = NULL;
+    if (i == n || !geos[i].layer[0]) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: the store has no boundary layer of %s (import one with an [areas %s] "
+                     "section; docs/store.md)", s->path, geography, geography);
+    } else {
+        char path[PATH_MAX];
+        wm_home_path(geos[i].layer, path, sizeof path);
+        wm_layer_options o = { 0 };
+        if (opt) o = *opt;
+        if (!o.key_field && geos[i].code_field[0]) o.key_field = geos[i].code_field;
+        if (!o.name_field && geos[i].name_field[0]) o.name_field = geos[i].name_field;
+        L = wm_layer_open(path, &o, err);
+    }
+    free(geos);
+    return L;
+}
+
 void wm_coverage_words(const char *basis, char *out, size_t size)
 {
     const char *colon = strstr(basis, ": ");
@@ -845,4 +1035,38 @@ void wm_coverage_words(const char *basis, char *out, size_t size)
     out[o] = '\0';
     char *paren = strstr(out, " (");
     if (paren) *paren = '\0';
+}
+
+/* A geography as readers name it: "msoa11" -> "MSOAs", "lsoa21" -> "LSOAs". */
+static void geography_words(const char *g, char *out, size_t size)
+{
+    size_t n = strcspn(g, "0123456789");
+    size_t o = 0;
+    for (size_t i = 0; i < n && o + 2 < size; i++) out[o++] = (char)toupper((unsigned char)g[i]);
+    if (o + 1 < size) out[o++] = 's';
+    out[o] = '\0';
+}
+
+void wm_estimate_words(const char *note, char *out, size_t size)
+{
+    char geo[32];
+    const char *p;
+    if (strstr(note, "modelled")) snprintf(out, size, "modelled by the publisher");
+    else if ((p = strstr(note, "apportioned from "))) {
+        geography_words(p + strlen("apportioned from "), geo, sizeof geo);
+        snprintf(out, size, "shared out from %s by population", geo);
+    } else if ((p = strstr(note, "estimated from "))) {
+        geography_words(p + strlen("estimated from "), geo, sizeof geo);
+        geo[strlen(geo) - 1] = '\0';
+        snprintf(out, size, "estimated from %s figures", geo);
+    } else {
+        snprintf(out, size, "%s", note);
+    }
+}
+
+int wm_unit_decimals(const char *unit)
+{
+    if (strcmp(unit, "%") == 0 || strcmp(unit, "rate per 100") == 0) return 1;
+    if (strcmp(unit, "score") == 0) return 2;
+    return 0;
 }

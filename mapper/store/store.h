@@ -168,6 +168,31 @@ typedef struct wm_store_area {
     char geography[32];       /* e.g. "ward25" */
 } wm_store_area;
 
+/* The geography and code of the England benchmark (docs/store.md): a
+ * table's England row, or the sum of a national table's English rows. */
+#define WM_ENGLAND_GEOGRAPHY "ctry"
+#define WM_ENGLAND_CODE "E92000001"
+
+/* The area of `geography` (an exact name, e.g. ward25) that `text`
+ * names: its code (any case), else its name or local name compared as
+ * wm_name_key() does ("st michael’s" is "St Michael's").  Errors
+ * (WM_EXIT_USAGE, naming the store): no such area (the message lists the
+ * nearest names), or a name several areas share (it lists each with its
+ * code and authority: give the code). */
+int wm_store_find_area(wm_store *s, const char *geography, const char *text, wm_store_area *out, wm_error *err);
+
+/* The local name of the area (geography, code) into `out` ("" when it has
+ * none), e.g. an MSOA's House of Commons Library name ("Henley Green &
+ * Wood End" for Coventry 007).  Returns 0, or -1 on error. */
+int wm_store_local_name(wm_store *s, const char *geography, const char *code, char *out, size_t size, wm_error *err);
+
+/* The local authority the area (geography, code) lies in: the nearest
+ * area of a lad geography up its links (a ward's lad25; an LSOA's through
+ * its ward); failing any link, the store's only lad area, when it holds
+ * exactly one (a study area is one authority).  Returns 0 with the
+ * authority in *out, 1 when there is none, -1 on error. */
+int wm_store_authority(wm_store *s, const char *geography, const char *code, wm_store_area *out, wm_error *err);
+
 /* The areas of `geography` (an exact name, e.g. ward25) sorted by code,
  * then, with `with_parents`, every area they are linked to (their local
  * authority, say) sorted by code; malloc'd, *n receives the count. */
@@ -192,6 +217,16 @@ int wm_store_read_links(wm_store *s, const char *child_geography, const char *pa
  * -> "usual residents aged 15 and under"; for "Wainbody: 17% of ...
  * covered". */
 void wm_coverage_words(const char *coverage_basis, char *out, size_t size);
+
+/* Why a value is an estimate (wm_store_value.estimate_note), in a
+ * reader's words: "modelled at source" -> "modelled by the publisher",
+ * "apportioned from msoa21" -> "shared out from MSOAs by population",
+ * "estimated from msoa11 values" -> "estimated from MSOA figures". */
+void wm_estimate_words(const char *estimate_note, char *out, size_t size);
+
+/* The decimals a value of this unit is shown with, for readers: 1 for %
+ * and rates per 100, 2 for scores, none for counts, ranks and deciles. */
+int wm_unit_decimals(const char *unit);
 
 /* ---- Lower level (for the importer and the tests) ---- */
 
@@ -225,6 +260,13 @@ typedef struct wm_store_geography {
  * receives the count.  For writers that carry all geographies, such as
  * the GeoPackage export. */
 int wm_store_boundary_layers(wm_store *s, wm_store_geography **list, size_t *n, wm_error *err);
+
+/* The boundary layer of `geography` (an exact name) as the store records
+ * it (its path relative to the home), read with `opt` (may be NULL), whose
+ * key and name fields default to those the store records.  The layer's
+ * spec is the path read (for a report).  Errors: the store has no layer
+ * of that geography (WM_EXIT_DATA), and the layer reader's. */
+wm_layer *wm_store_layer(wm_store *s, const char *geography, const wm_layer_options *opt, wm_error *err);
 
 /* Resolve a geography name ("ward", "ward25") to one the store holds
  * values for, for this indicator (id NULL: any); "" when none.  An

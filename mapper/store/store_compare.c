@@ -28,35 +28,6 @@ static const value_row *find_row(const value_row *rows, size_t n, const char *ge
     return NULL;
 }
 
-/* The local authority of an area: the nearest area of a lad geography up
- * its links; failing a link, the store's only lad area (a study area is
- * one authority).  0 when found. */
-static int authority_of(wm_imp_ctx *c, sqlite3_stmt *up, sqlite3_stmt *only, const char *geo, const char *code, char *ageo,
-                        size_t gsize, char *acode, size_t csize)
-{
-    int found = 0;
-    sqlite3_reset(up);
-    sqlite3_bind_text(up, 1, geo, -1, SQLITE_STATIC);
-    sqlite3_bind_text(up, 2, code, -1, SQLITE_STATIC);
-    if (wm_imp_step(c, up) == SQLITE_ROW) {
-        snprintf(ageo, gsize, "%s", (const char *)sqlite3_column_text(up, 0));
-        snprintf(acode, csize, "%s", (const char *)sqlite3_column_text(up, 1));
-        found = 1;
-    }
-    sqlite3_reset(up);
-    if (found || !only) return found ? 0 : -1;
-    sqlite3_reset(only);
-    int n = 0;
-    while (wm_imp_step(c, only) == SQLITE_ROW) {
-        if (n++ == 0) {
-            snprintf(ageo, gsize, "%s", (const char *)sqlite3_column_text(only, 0));
-            snprintf(acode, csize, "%s", (const char *)sqlite3_column_text(only, 1));
-        }
-    }
-    sqlite3_reset(only);
-    return n == 1 ? 0 : -1;
-}
-
 static int is_authority_geography(const char *g) { return strncmp(g, "lad", 3) == 0; }
 
 int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
@@ -100,17 +71,9 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
         with_ci++;
     }
 
-    sqlite3_stmt *up = NULL, *only = NULL, *upd = NULL;
+    sqlite3_stmt *upd = NULL;
     int rc = 0;
     if (sqlite3_prepare_v2(c->db,
-                           "WITH RECURSIVE up(g, c, depth) AS (SELECT ?1, ?2, 0 UNION "
-                           "SELECT l.parent_geography, l.parent_code, up.depth + 1 FROM area_links l JOIN up ON "
-                           "l.child_geography = up.g AND l.child_code = up.c WHERE up.depth < 8) "
-                           "SELECT g, c FROM up WHERE g LIKE 'lad%' AND depth > 0 ORDER BY depth LIMIT 1",
-                           -1, &up, NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(c->db, "SELECT geography, code FROM areas WHERE geography LIKE 'lad%' LIMIT 2", -1, &only,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(c->db,
                            "UPDATE indicator_values SET lower95 = ?5, upper95 = ?6, lower998 = ?7, upper998 = ?8, "
                            "ci_method = ?9, compare_authority = ?10, compare_england = ?11 WHERE indicator_id = ?1 "
                            "AND period = ?2 AND geography = ?3 AND area_code = ?4",
@@ -125,12 +88,16 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
         wm_comparison ca = WM_CMP_NOT_COMPARED, ce = WM_CMP_NOT_COMPARED;
         int is_england = r == england;
         if (!isnan(lo) && !is_england) {
-            char ageo[32], acode[32];
-            if (!is_authority_geography(r->geography) &&
-                authority_of(c, up, only, r->geography, r->code, ageo, sizeof ageo, acode, sizeof acode) == 0) {
-                const value_row *a = find_row(rows, n, ageo, acode);
-                if (a) ca = wm_compare(lo, hi, a->value);
+            wm_store_area lad;
+            int found = is_authority_geography(r->geography)
+                            ? 1
+                            : wm_store_authority(c->s, r->geography, r->code, &lad, err);
+            if (found < 0) {
+                rc = -1;
+                break;
             }
+            const value_row *a = found == 0 ? find_row(rows, n, lad.geography, lad.code) : NULL;
+            if (a) ca = wm_compare(lo, hi, a->value);
             ce = wm_compare(lo, hi, england_value);
             compared += ca != WM_CMP_NOT_COMPARED || ce != WM_CMP_NOT_COMPARED;
         }
@@ -151,8 +118,6 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
         sqlite3_bind_text(upd, 11, wm_comparison_name(ce), -1, SQLITE_STATIC);
         if (wm_imp_step(c, upd) != SQLITE_DONE) rc = wm_imp_sql_error(c, err, "writing intervals");
     }
-    sqlite3_finalize(up);
-    sqlite3_finalize(only);
     sqlite3_finalize(upd);
     if (rc == 0 && with_ci)
         wm_imp_say(c, "  %s: %zu values with %s intervals (95%%, 99.8%%), %zu compared at %g%% with the authority%s",

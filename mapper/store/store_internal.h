@@ -133,10 +133,6 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
 #define MAX_WHERE 8
 #define MAX_WEIGHTS 4
 
-/* The geography and code of the England benchmark (docs/store.md). */
-#define WM_ENGLAND_GEOGRAPHY "ctry"
-#define WM_ENGLAND_CODE "E92000001"
-
 /* A row filter of a long table: COLUMN = VALUE. */
 typedef struct wm_imp_where {
     char *column, *value;

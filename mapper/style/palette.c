@@ -238,3 +238,11 @@ int wm_palette_suggest_safe(const char *path, const char *type, int n, char *buf
     json_object_put(root);
     return found;
 }
+
+void wm_comparison_colours(int higher_is_worse, const char *hex[3])
+{
+    const char *worse = "#e66101", *better = "#5e3c99", *similar = "#f7f7f7";
+    if (higher_is_worse == 1) { hex[0] = better; hex[1] = similar; hex[2] = worse; }
+    else if (higher_is_worse == 0) { hex[0] = worse; hex[1] = similar; hex[2] = better; }
+    else { hex[0] = "#c6dbef"; hex[1] = similar; hex[2] = "#2171b5"; }
+}

@@ -48,4 +48,17 @@ int wm_palette_suggest_safe(const char *path, const char *type, int n, char *buf
 /* Parse "#rrggbb" or "#rgb" into *out; -1 if malformed. */
 int wm_rgb_parse(const char *hex, wm_rgb *out);
 
+/* The colours of a comparison with a benchmark, as Fingertips colours it
+ * but colour-blind safe (the ends and middle of ColorBrewer's PuOr):
+ * worse orange, better purple, similar pale; for an indicator whose
+ * polarity is neutral (higher_is_worse -1) lower and higher are light and
+ * dark blue.  hex[0] is for a value significantly lower than the
+ * benchmark, hex[1] similar, hex[2] higher; `higher_is_worse` is 1, 0 or
+ * -1 (store.h). */
+void wm_comparison_colours(int higher_is_worse, const char *hex[3]);
+
+/* The colour of a value that is not compared (no interval, or no
+ * benchmark): a mid grey, no judgement. */
+#define WM_NOT_COMPARED_COLOUR "#bdbdbd"
+
 #endif
