@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void wm_imp_area_set_free(wm_area_set *a)
 {
@@ -31,6 +32,38 @@ long wm_imp_area_find(const wm_area_set *a, const char *code)
 }
 
 
+
+void wm_imp_ctx_open(wm_imp_ctx *c, wm_store *s)
+{
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    c->db = wm_store_db(s);
+    c->log = open_memstream(&c->log_buf, &c->log_len);
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(c->now, sizeof c->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* Finish: record and print the report on success; roll back on failure. */
+int wm_imp_ctx_close(wm_imp_ctx *c, int rc, const char *source, FILE *report, wm_error *err)
+{
+    fflush(c->log);
+    if (rc == 0) {
+        char rel[PATH_MAX];
+        wm_imp_store_relative(source, rel, sizeof rel);
+        rc = wm_imp_exec(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
+                      c->log_buf ? c->log_buf : "");
+    }
+    if (rc == 0) rc = wm_store_commit(c->s, err);
+    else wm_store_rollback(c->s);
+    fclose(c->log);
+    if (rc == 0 && report && c->log_buf) fputs(c->log_buf, report);
+    free(c->log_buf);
+    for (size_t i = 0; i < c->nlayers; i++) wm_layer_free(c->layers[i].layer);
+    free(c->layers);
+    return rc;
+}
 
 /* snprintf that may cut: method texts are for reading, not parsing. */
 void wm_imp_fmt(char *buf, size_t size, const char *f, ...)

@@ -109,7 +109,7 @@ static int parse_targets(const wm_meta_doc *d, int line, const char *text, wm_im
     return 0;
 }
 
-static int parse_class(const char *text, double *lo, double *hi)
+int wm_imp_parse_class(const char *text, double *lo, double *hi)
 {
     char *end;
     *lo = strtod(text, &end);
@@ -225,7 +225,7 @@ static int parse_indicator(const wm_meta_doc *d, const wm_meta_section *sec, con
     if (wm_agg_needs_whole_areas(ind->agg)) {
         if (!ind->class_text)
             return wm_meta_error(d, line, err, "[indicator %s]: aggregate = %s needs class = N or N-M", ind->id, agg);
-        if (parse_class(ind->class_text, &ind->class_lo, &ind->class_hi) != 0)
+        if (wm_imp_parse_class(ind->class_text, &ind->class_lo, &ind->class_hi) != 0)
             return wm_meta_error(d, wm_meta_find(sec, "class")->line, err, "class \"%s\": expected N or N-M",
                                  ind->class_text);
     } else if (ind->class_text) {
@@ -878,46 +878,14 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
 
 /* ---- Entry points ---- */
 
-static void ctx_open(wm_imp_ctx *c, wm_store *s)
-{
-    memset(c, 0, sizeof *c);
-    c->s = s;
-    c->db = wm_store_db(s);
-    c->log = open_memstream(&c->log_buf, &c->log_len);
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(c->now, sizeof c->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-}
-
-/* Finish: record and print the report on success; roll back on failure. */
-static int ctx_close(wm_imp_ctx *c, int rc, const char *source, FILE *report, wm_error *err)
-{
-    fflush(c->log);
-    if (rc == 0) {
-        char rel[PATH_MAX];
-        wm_imp_store_relative(source, rel, sizeof rel);
-        rc = wm_imp_exec(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
-                      c->log_buf ? c->log_buf : "");
-    }
-    if (rc == 0) rc = wm_store_commit(c->s, err);
-    else wm_store_rollback(c->s);
-    fclose(c->log);
-    if (rc == 0 && report && c->log_buf) fputs(c->log_buf, report);
-    free(c->log_buf);
-    for (size_t i = 0; i < c->nlayers; i++) wm_layer_free(c->layers[i].layer);
-    free(c->layers);
-    return rc;
-}
-
 int wm_import_meta_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
 {
     if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
-    ctx_open(&c, s);
+    wm_imp_ctx_open(&c, s);
     wm_imp_say(&c, "import %s", d->path);
     int rc = import_doc(&c, d, err);
-    return ctx_close(&c, rc, d->path, report, err);
+    return wm_imp_ctx_close(&c, rc, d->path, report, err);
 }
 
 int wm_import_meta_file(wm_store *s, const char *path, FILE *report, wm_error *err)
@@ -938,7 +906,7 @@ int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *er
     if (!d) return -1;
     if (wm_store_begin(s, err) != 0) { wm_meta_free(d); return -1; }
     wm_imp_ctx c;
-    ctx_open(&c, s);
+    wm_imp_ctx_open(&c, s);
     wm_imp_say(&c, "manifest %s", path);
     int rc = 0;
     for (size_t i = 0; i < d->n && rc == 0; i++) {
@@ -967,7 +935,7 @@ int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *er
                                sec->line ? "[" : "keys before any section", sec->type, sec->line ? "]" : "");
         }
     }
-    rc = ctx_close(&c, rc, path, report, err);
+    rc = wm_imp_ctx_close(&c, rc, path, report, err);
     wm_meta_free(d);
     return rc;
 }
