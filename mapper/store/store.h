@@ -72,6 +72,12 @@ wm_store *wm_store_open(const char *path, int create, wm_error *err);
 
 void wm_store_close(wm_store *s);
 
+/* A private copy of an open store, in memory: for work that adds to a
+ * store without changing the user's file (candidate localities are
+ * aggregated in one, store_groups.h).  It names itself by the source's
+ * path in messages.  Close it with wm_store_close(). */
+wm_store *wm_store_open_copy(wm_store *src, wm_error *err);
+
 /* The path the store was opened from. */
 const char *wm_store_path(const wm_store *s);
 
@@ -160,6 +166,7 @@ typedef struct wm_store_area {
     char code[32];
     char name[128];
     char geography[32];       /* e.g. "ward25" */
+    char local_name[128];     /* a name in local use, e.g. the House of Commons Library MSOA name; "" */
 } wm_store_area;
 
 /* The areas of `geography` (an exact name, e.g. ward25) sorted by code,
@@ -180,6 +187,11 @@ typedef struct wm_store_link {
  * count (0 is not an error: the store holds no such links). */
 int wm_store_read_links(wm_store *s, const char *child_geography, const char *parent_geography,
                         wm_store_link **links, size_t *n, wm_error *err);
+
+/* The geographies `child_geography` has links to (e.g. lsoa21 ->
+ * lsoa11, msoa21, ward25), sorted, into out[0..max-1]; returns how many
+ * (-1 on error). */
+int wm_store_parent_geographies(wm_store *s, const char *child_geography, char out[][32], int max, wm_error *err);
 
 /* What an indicator's coverage is measured in, in a reader's words:
  * "pop_census2021_0_15: Usual residents aged 15 and under (Census 2021)"
@@ -219,6 +231,14 @@ typedef struct wm_store_geography {
  * receives the count.  For writers that carry all geographies, such as
  * the GeoPackage export. */
 int wm_store_boundary_layers(wm_store *s, wm_store_geography **list, size_t *n, wm_error *err);
+
+/* Read the boundary layer the store records for `geography` (an exact
+ * name, e.g. lsoa21), with its code field (or `key_override`) and name
+ * field, in British National Grid.  `path` (may be NULL) receives the
+ * file read.  Errors: the store has no layer of that geography
+ * (WM_EXIT_DATA, saying how to import one), the layer cannot be read. */
+wm_layer *wm_store_read_layer(wm_store *s, const char *geography, const char *key_override, char *path,
+                              size_t path_size, wm_error *err);
 
 /* Resolve a geography name ("ward", "ward25") to one the store holds
  * values for, for this indicator (id NULL: any); "" when none.  An

@@ -293,20 +293,25 @@ static int geography_is_imported(wm_imp_ctx *c, const char *geography, int *impo
     return 0;
 }
 
-/* The latest population count held at `base`, as id and period; "" when none. */
-static void population_at(wm_imp_ctx *c, const char *base, char *id, size_t isize, char *period, size_t psize)
+int wm_store_population_at(wm_store *s, const char *geography, char *id, size_t isize, char *period, size_t psize,
+                           wm_error *err)
 {
     id[0] = period[0] = '\0';
+    sqlite3 *db = wm_store_db(s);
     sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db, "SELECT id, period FROM indicators WHERE geography = ? AND family = 'population' "
+    if (sqlite3_prepare_v2(db, "SELECT id, period FROM indicators WHERE geography = ? AND family = 'population' "
                            "AND unit = 'count' ORDER BY period DESC, seq LIMIT 1", -1, &q, NULL) != SQLITE_OK)
-        return;
-    sqlite3_bind_text(q, 1, base, -1, SQLITE_STATIC);
-    if (sqlite3_step(q) == SQLITE_ROW) {
+        return wm_error_set(err, WM_EXIT_IO, "%s: %s", wm_store_path(s), sqlite3_errmsg(db));
+    sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(q);
+    if (rc == SQLITE_ROW) {
         snprintf(id, isize, "%s", (const char *)sqlite3_column_text(q, 0));
         snprintf(period, psize, "%s", (const char *)sqlite3_column_text(q, 1));
     }
     sqlite3_finalize(q);
+    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+        return wm_error_set(err, WM_EXIT_IO, "%s: %s", wm_store_path(s), sqlite3_errmsg(db));
+    return rc == SQLITE_ROW ? 0 : 1;
 }
 
 /* Which group holds each base area (-1: none), over the base area set. */
@@ -330,7 +335,7 @@ static int link_other_vintages(wm_imp_ctx *c, const char *geography, const wm_gr
 {
     const char *base = m[0].base;
     char pop_id[64], pop_period[32];
-    population_at(c, base, pop_id, sizeof pop_id, pop_period, sizeof pop_period);
+    if (wm_store_population_at(c->s, base, pop_id, sizeof pop_id, pop_period, sizeof pop_period, err) < 0) return -1;
     double *pop = malloc((base_areas->n + 1) * sizeof *pop);
     if (!pop) return wm_error_set(err, WM_EXIT_IO, "out of memory");
     for (size_t i = 0; i < base_areas->n; i++) pop[i] = NAN;

@@ -104,4 +104,10 @@ typedef struct wm_group_layer {
 int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_members *m, size_t n,
                         const wm_group_layer *layer, FILE *report, wm_error *err);
 
+/* The latest count of residents the store holds at `geography` (an
+ * indicator of family "population" and unit "count"): its id and period.
+ * Returns 0, 1 when it holds none, -1 on error. */
+int wm_store_population_at(wm_store *s, const char *geography, char *id, size_t id_size, char *period,
+                           size_t period_size, wm_error *err);
+
 #endif
