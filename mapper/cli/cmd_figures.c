@@ -1,4 +1,5 @@
 /* wardmap figures: make every item of a recipe (figureset.h). */
+#include "area_set.h"
 #include "args.h"
 #include "commands.h"
 #include "figureset.h"
@@ -19,6 +20,9 @@ const wm_option wm_figures_options[] = {
     { "force", 0, WM_OPT_FLAG, NULL, "remake every item, even those up to date" },
     { "jobs", 'j', WM_OPT_VALUE, "N", "items made at once (default 2)" },
     { "dry-run", 'n', WM_OPT_FLAG, NULL, "print each item's wardmap command line and make nothing" },
+    { "area", 0, WM_OPT_VALUE, "AREA", "make the set of any authority in England from the national files: a district's code (E06000016) or name (Leicester), a county's name, or a comma-separated list of districts" },
+    { "national", 0, WM_OPT_VALUE, "DIR", "with --area: the folder holding the national boundaries and lookups, found by name at any depth (default: WARDMAP_NATIONAL)" },
+    { "cache", 0, WM_OPT_VALUE, "DIR", "with --area: where the national layers are cached and the area stores kept (default: the folder of the default store)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -27,7 +31,10 @@ static const char figures_description[] =
     "skipping those whose outputs are newer than all their inputs, and writes DIR/index.html\n"
     "showing them all.  With no RECIPE: the bundled Coventry set (" BUNDLED_RECIPE "), after\n"
     "building the indicator store if it is missing.  An item that fails does not stop the\n"
-    "others; the exit status is then 5.";
+    "others; the exit status is then 5.\n\n"
+    "With --area AREA: the same set for any authority in England (" WM_AREA_RECIPE "), after\n"
+    "building its store from the national files under --national DIR (docs/area.md); outputs\n"
+    "go to out/<area> unless --out is given.";
 
 static int dry_run(const wm_recipe *r, const char *outdir, wm_error *err)
 {
@@ -52,6 +59,49 @@ static int uses_default_store(const wm_recipe *r)
     return 0;
 }
 
+/* The folder of a file ("out/store.sqlite" -> "out"). */
+static void folder_of(const char *file, char *out, size_t size)
+{
+    const char *slash = strrchr(file, '/');
+    if (!slash) snprintf(out, size, ".");
+    else snprintf(out, size, "%.*s", (int)(slash - file), file);
+}
+
+/* figures --area AREA: the area's store, then the generic recipe. */
+static int run_area(const wm_args *a, int jobs, wm_error *err)
+{
+    if (a->npos > 0)
+        return wm_error_set(err, WM_EXIT_USAGE, "--area makes the bundled generic recipe; give no RECIPE with it");
+    char store[PATH_MAX], work[PATH_MAX], self[PATH_MAX], outdir[PATH_MAX];
+    wm_store_default_path(store, sizeof store);
+    folder_of(store, work, sizeof work);
+    ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (len > 0) self[len] = '\0';
+    wm_area_build_options bo = { .national = wm_args_get(a, "national", NULL), .work_dir = wm_args_get(a, "cache", work),
+                                 .binary = len > 0 ? self : NULL, .force = wm_args_has(a, "force") };
+    wm_report report;
+    wm_report_init(&report);
+    wm_area_store st;
+    int rc = wm_area_store_build(wm_args_get(a, "area", NULL), &bo, &st, &report, err);
+    wm_report_print(&report, stdout, stderr);
+    wm_report_free(&report);
+    if (rc != 0) return err->code ? err->code : WM_EXIT_DATA;
+    /* The outputs go to out/<area> unless named. */
+    if (wm_args_get(a, "out", NULL)) snprintf(outdir, sizeof outdir, "%s", wm_args_get(a, "out", NULL));
+    else snprintf(outdir, sizeof outdir, "out/%s", st.area.stem);
+    wm_area_set_options o = {
+        .figures = { .outdir = outdir, .force = wm_args_has(a, "force"), .jobs = jobs, .progress = -1,
+                     .log = stderr, .binary = bo.binary },
+        .dry_run = wm_args_has(a, "dry-run"),
+        .dry_run_out = stdout,
+    };
+    wm_figureset_result res;
+    rc = wm_area_set_run(&o, &st, &res, err);
+    wm_figureset_result_free(&res);
+    wm_area_store_free(&st);
+    return rc;
+}
+
 int wm_cmd_figures(int argc, char **argv, wm_error *err)
 {
     wm_args a;
@@ -60,7 +110,7 @@ int wm_cmd_figures(int argc, char **argv, wm_error *err)
         return WM_EXIT_USAGE;
     }
     if (a.help) {
-        wm_args_usage(stdout, "figures", "[RECIPE] [--out DIR] [--force] [--jobs N] [--dry-run]",
+        wm_args_usage(stdout, "figures", "[RECIPE | --area AREA [--national DIR]] [--out DIR] [--force] [--jobs N] [--dry-run]",
                       figures_description, wm_figures_options);
         wm_args_free(&a);
         return 0;
@@ -69,6 +119,15 @@ int wm_cmd_figures(int argc, char **argv, wm_error *err)
     if (wm_args_int(&a, "jobs", 2, 1, 64, &jobs, err) != 0) {
         wm_args_free(&a);
         return WM_EXIT_USAGE;
+    }
+    if (wm_args_get(&a, "area", NULL)) {
+        int rc = run_area(&a, jobs, err);
+        wm_args_free(&a);
+        return rc;
+    }
+    if (wm_args_get(&a, "national", NULL) || wm_args_get(&a, "cache", NULL)) {
+        wm_args_free(&a);
+        return wm_error_set(err, WM_EXIT_USAGE, "--national and --cache go with --area");
     }
     char recipe_path[PATH_MAX];
     if (a.npos > 0) snprintf(recipe_path, sizeof recipe_path, "%s", a.pos[0]);

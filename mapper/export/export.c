@@ -517,9 +517,16 @@ int wm_export(const wm_export_spec *spec, wm_store_handle *handle, wm_report *re
     layer_name_for(geography, L->spec, table, sizeof table);
     if (spec->layer_name) column_name(spec->layer_name, table, sizeof table);
 
+    /* The store takes part when the map is drawn from it or one is named:
+     * a map of a table with no --store needs none, and never falls back
+     * on the default store, whose areas are another authority's. */
+    int use_store = spec->map.var.indicator != NULL || handle->path != NULL;
+    if (!use_store && !spec->mapped_only)
+        wm_report_add(report, WM_REPORT_NOTE, "export: no --store named, so only the mapped layer is written");
+
     /* the store's indicators for the mapped layer: the exact geography the
      * key names, else any vintage of its type */
-    if (*geography) {
+    if (*geography && use_store) {
         if (!(store = wm_store_get(handle, err))) goto finish;
         wm_report_input(report, wm_store_path(store));
         int got = add_store_columns(&mapped, store, geography, L, spec->map.coverage_threshold, store_geography, sizeof store_geography, err);
@@ -590,7 +597,7 @@ int wm_export(const wm_export_spec *spec, wm_store_handle *handle, wm_report *re
     }
 
     /* the other geographies of the store */
-    if (!spec->mapped_only) {
+    if (!spec->mapped_only && use_store) {
         if (!store && !(store = wm_store_get(handle, err))) goto finish;
         if (wm_store_boundary_layers(store, &geos, &ngeos, err) != 0) goto finish;
     }

@@ -73,12 +73,13 @@ wm_table *wm_table_read(const char *spec, wm_error *err)
                   (drv && strcasecmp(GDALGetDriverShortName(drv), "CSV") == 0));
     if (is_csv && wm_csv_check(file, file, &shape, err) != 0) goto fail;
 
-    /* Keep every cell as text; number parsing is ours (number.h). */
+    /* Keep every cell as text; number parsing is ours (number.h).  The
+     * options are the CSV driver's (other drivers warn about them). */
     const char *open_options[] = { "AUTODETECT_TYPE=NO", "EMPTY_STRING_AS_NULL=NO",
                                    "KEEP_GEOM_COLUMNS=YES", "HEADERS=YES", NULL };
     CPLErrorReset();
     ds = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, is_csv ? (const char *const[]){ "CSV", NULL } : NULL,
-                    open_options, NULL);
+                    is_csv ? open_options : NULL, NULL);
     if (!ds) {
         char why[300];
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a table (%s)", file,

@@ -191,6 +191,7 @@ typedef struct follow_plan {
     long *assign;             /* parent index per child, -1: not placed */
     char **method;            /* per child, malloc'd */
     size_t counts[5];         /* U, S, M, X, other */
+    size_t outside;           /* parts outside the study, left out */
 } follow_plan;
 
 /* " (Name)" of an area, or "" when it has none. */
@@ -219,6 +220,7 @@ static int follow_links(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_secti
                         const char *parent_geo, const wm_area_set *kids, const wm_area_set *parents,
                         follow_plan *plan, char *source, size_t ssize, wm_error *err)
 {
+    int outside_ok = wm_meta_get(sec, "fallback") != NULL;
     char *f[5] = { 0 }, *w[3] = { 0 };
     int nf = wm_meta_split(wm_meta_get(sec, "follow"), '|', f, 5);
     int nw = 0, rc = -1;
@@ -307,6 +309,13 @@ static int follow_links(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_secti
         double seen_w[16];
         for (size_t k = first; k < end; k++) {
             long ni = wm_imp_area_find(&newer, rows[k].newer);
+            /* With a fallback, parts outside the study (an LSOA split
+             * across a district boundary) are left out; a child none of
+             * whose parts is in the study is placed by the fallback. */
+            if (ni < 0 && outside_ok) {
+                plan->outside++;
+                continue;
+            }
             if (ni < 0 || newer_parent[ni] < 0) {
                 rc = wm_meta_error(d, sec->line, err, "[link %s]: %s %s became %s %s (%s:%ld), which has no %s "
                                    "link", sec->name, child_geo, kids->code[i], f[0], rows[k].newer,
@@ -326,6 +335,10 @@ static int follow_links(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_secti
             if (!isnan(wk)) seen_w[j] += wk;
         }
         if (rc != 0) break;
+        if (nparents == 0) {
+            plan->counts[slot]--;
+            continue;
+        }
         char m[300];
         if (nparents == 1) {
             best = seen[0];
@@ -388,7 +401,7 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
     follow_plan plan = { 0 };
     char follow_source[600] = "";
     char differ[2000] = "";
-    size_t ndiffer = 0, by_follow = 0;
+    size_t ndiffer = 0, by_follow = 0, stale = 0;
     int rc = -1;
     wm_area_set kids = { 0 }, parents = { 0 };
     wm_code_map map = { 0 };
@@ -473,6 +486,12 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
             const char *p = wm_code_map_get(&map, kids.code[i]);
             if (!p) continue;
             long pi = wm_imp_area_find(&parents, p);
+            if (pi < 0 && fallback) {
+                /* The lookup names a parent of another vintage (a ward
+                 * abolished since): placed by the fallback, counted. */
+                stale++;
+                continue;
+            }
             if (pi < 0) {
                 wm_meta_error(d, sec->line, err, "[link %s]: %s %s maps to %s, which is not a %s area", sec->name,
                               child_geo, kids.code[i], p, parent_geo);
@@ -496,7 +515,7 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
             by_lookup++;
         }
     }
-    if (spatial || (fallback && by_lookup < kids.n)) {
+    if (spatial || (fallback && by_follow + by_lookup < kids.n)) {
         wm_layer *cl = wm_imp_layer_of(c, child_geo, err);
         wm_layer *pl = cl ? wm_imp_layer_of(c, parent_geo, err) : NULL;
         if (!pl) goto done;
@@ -571,8 +590,13 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
             wm_imp_say(c, "link %s -> %s: %zu areas by %s (%s)%s", child_geo, parent_geo, by_lookup,
                 nsteps > 1 ? "chained lookups" : "best-fit lookup", source, follow ? ", not in the change table" : "");
         if (by_point)
-            wm_imp_say(c, "link %s -> %s: %zu areas by point on surface in the %s boundaries", child_geo, parent_geo,
-                by_point, parent_geo);
+            wm_imp_say(c, "link %s -> %s: %zu areas by point on surface in the %s boundaries%s", child_geo, parent_geo,
+                by_point, parent_geo, stale ? ", where the lookup names no area of it" : "");
+        if (stale)
+            wm_imp_say(c, "  %zu %s areas whose lookup parent is no %s area (an older vintage) placed by point on "
+                       "surface", stale, child_geo, parent_geo);
+        if (plan.outside)
+            wm_imp_say(c, "  %zu parts (newer areas outside the study) left out", plan.outside);
     }
 done:
     if (plan.method)

@@ -904,7 +904,15 @@ int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *er
 {
     wm_meta_doc *d = wm_meta_read(path, err);
     if (!d) return -1;
-    if (wm_store_begin(s, err) != 0) { wm_meta_free(d); return -1; }
+    int rc = wm_import_manifest_doc(s, d, report, err);
+    wm_meta_free(d);
+    return rc;
+}
+
+int wm_import_manifest_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
+{
+    const char *path = d->path;
+    if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
     wm_imp_ctx_open(&c, s);
     wm_imp_say(&c, "manifest %s", path);
@@ -936,7 +944,6 @@ int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *er
         }
     }
     rc = wm_imp_ctx_close(&c, rc, path, report, err);
-    wm_meta_free(d);
     return rc;
 }
 

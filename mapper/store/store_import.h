@@ -33,6 +33,12 @@
 /* Import a manifest (areas, links and the metadata files it lists). */
 int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *err);
 
+/* Import a manifest made in memory (wm_meta_new, wm_meta_add...): the
+ * same sections, file names relative to the document's `dir` (its path's
+ * folder).  How an area's store is built from the national files
+ * (store_area.h). */
+int wm_import_manifest_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err);
+
 /* Import one metadata file. */
 int wm_import_meta_file(wm_store *s, const char *path, FILE *report, wm_error *err);
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# atlas.sh -- every district of England: `wardmap figures --area CODE` for
+# each of the 296 districts of the national ward file (../shared/data),
+# one after another, each with its store built from the national files.
+# Prints the one-off national layer cache time, each district's wall
+# time, the total, the slowest district and every failure (exit status
+# and the first error line).  The goal (issue 9): all made in 10 minutes.
+# Never run by ctest.
+#
+#   bench/atlas.sh                      every district
+#   bench/atlas.sh E06000016 E08000025  only these
+#   ATLAS_LIMIT=20 bench/atlas.sh       the first 20 (by code)
+#   ATLAS_CACHE=DIR                     keep the national cache and stores in DIR between runs
+#   ATLAS_KEEP=1                        keep the figures (else each district's are removed once counted)
+#   WARDMAP_BIN=PATH                    use this wardmap instead of building one in BUILD_DIR
+set -euo pipefail
+root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+shared=${WARDMAP_SHARED:-$root/../shared}
+if [ -n "${WARDMAP_BIN:-}" ]; then
+    wardmap=$WARDMAP_BIN
+else
+    # The build type the tests use (RelWithDebInfo): what a user builds.
+    build=${BUILD_DIR:-$root/build-atlas}
+    cmake -S "$root" -B "$build" >/dev/null
+    cmake --build "$build" --target wardmap -j2 >/dev/null
+    wardmap=$build/wardmap
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+nat="$shared/data"
+wards="$nat/boundaries/national/england_wards_2025_bgc.geojson"
+[ -f "$wards" ] || { echo "atlas.sh: $wards not found (../shared/data is needed)" >&2; exit 3; }
+cache=${ATLAS_CACHE:-$out/cache}
+mkdir -p "$cache"
+
+if [ $# -gt 0 ]; then
+    districts=("$@")
+else
+    mapfile -t districts < <(python3 -c '
+import json, sys
+codes = sorted({f["properties"]["LAD25CD"] for f in json.load(open(sys.argv[1]))["features"]})
+print("\n".join(codes))' "$wards")
+    [ -n "${ATLAS_LIMIT:-}" ] && districts=("${districts[@]:0:$ATLAS_LIMIT}")
+fi
+n=${#districts[@]}
+echo "wardmap atlas: $n districts, $(nproc) cores, national files in $nat"
+
+# The one-off national layer cache (kept in $cache for every district).
+start=$(date +%s.%N)
+"$wardmap" figures --area "${districts[0]}" --national "$nat" --cache "$cache" --dry-run >/dev/null 2>"$out/err" \
+    || { cat "$out/err" >&2; exit 1; }
+rm -rf "$cache/areas"
+printf '%-44s %8.2f s\n' "national layer cache (once)" "$(echo "$(date +%s.%N) - $start" | bc -l)"
+
+total=0
+slowest=""
+slowest_t=0
+failures=()
+made=0
+for code in "${districts[@]}"; do
+    dir="$out/atlas/$code"
+    t0=$(date +%s.%N)
+    rc=0
+    "$wardmap" figures --area "$code" --national "$nat" --cache "$cache" --out "$dir" >/dev/null 2>"$out/err" || rc=$?
+    t=$(echo "$(date +%s.%N) - $t0" | bc -l)
+    total=$(echo "$total + $t" | bc -l)
+    files=$(find "$dir" -type f 2>/dev/null | wc -l)
+    if [ "$rc" -ne 0 ]; then
+        failures+=("$code (exit $rc): $(grep -m1 -iv '^joined\|^store\|^wrote\|lie in\|: store' "$out/err")")
+    else
+        made=$((made + 1))
+    fi
+    if [ "$(echo "$t > $slowest_t" | bc -l)" -eq 1 ]; then slowest_t=$t; slowest=$code; fi
+    printf '%-12s %8.2f s %4d files%s\n' "$code" "$t" "$files" "$([ "$rc" -ne 0 ] && echo "  FAILED (exit $rc)")"
+    [ -n "${ATLAS_KEEP:-}" ] || rm -rf "$dir"
+done
+echo
+printf '%-44s %8.2f s (%.1f min)\n' "total, $made of $n districts made" "$total" "$(echo "$total / 60" | bc -l)"
+printf '%-44s %8.2f s\n' "slowest: $slowest" "$slowest_t"
+printf '%-44s %8d\n' "failures" "${#failures[@]}"
+for f in "${failures[@]}"; do echo "  $f"; done
+[ "${#failures[@]}" -eq 0 ]

@@ -1,0 +1,137 @@
+#include "layer_write.h"
+
+#include <cpl_error.h>
+#include <ogr_srs_api.h>
+#include <stdio.h>
+#include <string.h>
+
+static const char *gdal_why(void)
+{
+    const char *m = CPLGetLastErrorMsg();
+    return m && *m ? m : "GDAL error";
+}
+
+GDALDatasetH wm_gpkg_dataset_create(const char *path, wm_error *err)
+{
+    GDALDriverH drv = GDALGetDriverByName("GPKG");
+    if (!drv) {
+        wm_error_set(err, WM_EXIT_IO, "%s: GDAL has no GeoPackage driver", path);
+        return NULL;
+    }
+    CPLErrorReset();
+    GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds) wm_error_set(err, WM_EXIT_IO, "%s: cannot create the GeoPackage (%s)", path, gdal_why());
+    return ds;
+}
+
+int wm_gpkg_dataset_close(GDALDatasetH ds, const char *path, wm_error *err)
+{
+    CPLErrorReset();
+    GDALClose(ds);
+    if (CPLGetLastErrorType() >= CE_Failure)
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot finish the GeoPackage (%s)", path, gdal_why());
+    return 0;
+}
+
+static OGRLayerH new_layer(GDALDatasetH dst, const char *name, OGRSpatialReferenceH srs, wm_error *err)
+{
+    char *opts[] = { "SPATIAL_INDEX=YES", NULL };
+    CPLErrorReset();
+    OGRLayerH out = GDALDatasetCreateLayer(dst, name, srs, wkbMultiPolygon, opts);
+    if (!out)
+        wm_error_set(err, WM_EXIT_IO, "%s: cannot create layer %s (%s)", GDALGetDescription(dst), name, gdal_why());
+    return out;
+}
+
+/* The geometry as it is written: a MultiPolygon for any areal geometry. */
+static OGRGeometryH written_geometry(OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbPolygon || t == wkbCurvePolygon || t == wkbMultiSurface || t == wkbGeometryCollection)
+        return OGR_G_ForceToMultiPolygon(g);
+    return g;
+}
+
+int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OGRSpatialReferenceH srs,
+                           OGRCoordinateTransformationH ct, wm_feature_filter keep, void *ctx, size_t *copied,
+                           wm_error *err)
+{
+    OGRLayerH out = new_layer(dst, name, srs, err);
+    if (!out) return -1;
+    OGRFeatureDefnH sd = OGR_L_GetLayerDefn(src);
+    for (int i = 0; i < OGR_FD_GetFieldCount(sd); i++)
+        if (OGR_L_CreateField(out, OGR_FD_GetFieldDefn(sd, i), TRUE) != OGRERR_NONE)
+            return wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot add field %s (%s)", GDALGetDescription(dst),
+                                name, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(sd, i)), gdal_why());
+    OGRFeatureDefnH od = OGR_L_GetLayerDefn(out);
+    size_t n = 0;
+    int rc = 0;
+    GDALDatasetStartTransaction(dst, FALSE);
+    OGR_L_ResetReading(src);
+    OGRFeatureH f;
+    while (rc == 0 && (f = OGR_L_GetNextFeature(src)) != NULL) {
+        if (!keep || keep(f, ctx)) {
+            OGRFeatureH o = OGR_F_Create(od);
+            OGR_F_SetFrom(o, f, TRUE);
+            OGRGeometryH g = OGR_F_StealGeometry(o);
+            if (g) {
+                if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
+                    rc = wm_error_set(err, WM_EXIT_DATA, "%s: feature %lld cannot be transformed into %s",
+                                      GDALGetDescription(dst), (long long)OGR_F_GetFID(f), name);
+                    OGR_G_DestroyGeometry(g);
+                    g = NULL;
+                } else {
+                    OGR_F_SetGeometryDirectly(o, written_geometry(g));
+                }
+            }
+            OGR_F_SetFID(o, OGRNullFID);
+            if (rc == 0 && OGR_L_CreateFeature(out, o) != OGRERR_NONE)
+                rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot write a feature (%s)",
+                                  GDALGetDescription(dst), name, gdal_why());
+            OGR_F_Destroy(o);
+            n++;
+        }
+        OGR_F_Destroy(f);
+    }
+    if (rc == 0 && GDALDatasetCommitTransaction(dst) != OGRERR_NONE)
+        rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot commit (%s)", GDALGetDescription(dst), name,
+                          gdal_why());
+    if (rc != 0) GDALDatasetRollbackTransaction(dst);
+    if (copied) *copied = n;
+    return rc;
+}
+
+int wm_layer_save(GDALDatasetH dst, const char *name, const wm_layer *L, const char *key_field,
+                  const char *name_field, const wm_field_text *consts, size_t nconst, wm_error *err)
+{
+    OGRLayerH out = new_layer(dst, name, L->srs, err);
+    if (!out) return -1;
+    const char *fields[2] = { key_field, name_field };
+    for (size_t i = 0; i < 2 + nconst; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(i < 2 ? fields[i] : consts[i - 2].name, OFTString);
+        OGRErr e = OGR_L_CreateField(out, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE)
+            return wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot add field %s (%s)", GDALGetDescription(dst),
+                                name, i < 2 ? fields[i] : consts[i - 2].name, gdal_why());
+    }
+    OGRFeatureDefnH od = OGR_L_GetLayerDefn(out);
+    int rc = 0;
+    GDALDatasetStartTransaction(dst, FALSE);
+    for (size_t i = 0; i < L->n && rc == 0; i++) {
+        OGRFeatureH o = OGR_F_Create(od);
+        OGR_F_SetFieldString(o, 0, L->features[i].key);
+        OGR_F_SetFieldString(o, 1, L->features[i].name);
+        for (size_t k = 0; k < nconst; k++) OGR_F_SetFieldString(o, (int)(2 + k), consts[k].value);
+        OGR_F_SetGeometryDirectly(o, written_geometry(OGR_G_Clone(L->features[i].geom)));
+        if (OGR_L_CreateFeature(out, o) != OGRERR_NONE)
+            rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot write %s (%s)", GDALGetDescription(dst), name,
+                              L->features[i].key, gdal_why());
+        OGR_F_Destroy(o);
+    }
+    if (rc == 0 && GDALDatasetCommitTransaction(dst) != OGRERR_NONE)
+        rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot commit (%s)", GDALGetDescription(dst), name,
+                          gdal_why());
+    if (rc != 0) GDALDatasetRollbackTransaction(dst);
+    return rc;
+}
