@@ -28,12 +28,14 @@ typedef struct candidate {
 typedef struct search {
     wm_indicator_meta dm;        /* the decile */
     char pop_id[64], pop_period[32];
+    char pop_publisher[160];
     char need_id[64];            /* the rank that orders LSOAs by deprivation, or "" */
     wm_layer *lsoas;
     double *decile, *pop, *need;
     wm_clusters cl;
     size_t nc;
     candidate *c;
+    char (*small_names)[256];    /* the clusters left out as too small, named as candidates are */
     wm_layer *bounds;            /* the candidates, dissolved, feature f = candidate f */
     double *values;              /* nc x k */
     wm_indicator_meta *meta;     /* k */
@@ -50,6 +52,7 @@ static void search_free(search *S)
     free(S->need);
     wm_clusters_free(&S->cl);
     free(S->c);
+    free(S->small_names);
     wm_layer_free(S->bounds);
     free(S->values);
     free(S->meta);
@@ -136,7 +139,10 @@ static void parent_names(const search *S, const wm_cluster *c, const wm_store_li
                                                                                          : areas[i].name;
         int j = 0;
         while (j < nt && strcmp(t[j].name, name) != 0) j++;
-        if (j == nt && nt < 64) snprintf(t[nt++].name, sizeof t[0].name, "%s", name);
+        if (j == nt && nt < 64) {
+            snprintf(t[nt].name, sizeof t[0].name, "%s", name);
+            t[nt++].count = 0;
+        }
         if (j < nt) t[j].count++;
     }
     /* Stable: most LSOAs first. */
@@ -208,6 +214,11 @@ static int name_candidates(search *S, wm_store *store, const char *ward_geo, wm_
         }
         parent_names(S, c->cluster, wl, nwl, wa, nwa, 0, c->wards, sizeof c->wards);
     }
+    for (size_t i = S->cl.ncandidates; rc == 0 && i < S->cl.n; i++) {
+        char *name = S->small_names[i - S->cl.ncandidates];
+        parent_names(S, &S->cl.c[i], ml, nml, ma, nma, 1, name, sizeof S->small_names[0]);
+        if (!name[0]) snprintf(name, sizeof S->small_names[0], "%s", "no MSOA name");
+    }
     free(ml);
     free(wl);
     free(ma);
@@ -235,6 +246,7 @@ static int find(search *S, const wm_candidates_spec *spec, wm_store *store, wm_r
     wm_indicator_meta pm;
     S->pop = wm_store_values_for_layer(store, S->pop_id, S->pop_period, S->dm.geography, S->lsoas, &pm, err);
     if (!S->pop) return -1;
+    snprintf(S->pop_publisher, sizeof S->pop_publisher, "%s", pm.publisher);
     if (find_need_rank(store, &S->dm, S->need_id, sizeof S->need_id, err) != 0) return -1;
     size_t n = S->lsoas->n;
     if (S->need_id[0]) {
@@ -277,7 +289,8 @@ static int find(search *S, const wm_candidates_spec *spec, wm_store *store, wm_r
     if (rc != 0) return -1;
     S->nc = S->cl.ncandidates;
     S->c = calloc(S->nc ? S->nc : 1, sizeof *S->c);
-    if (!S->c) return wm_error_set(err, WM_EXIT_IO, "candidates: out of memory");
+    S->small_names = calloc(S->cl.n - S->nc + 1, sizeof *S->small_names);
+    if (!S->c || !S->small_names) return wm_error_set(err, WM_EXIT_IO, "candidates: out of memory");
     for (size_t i = 0; i < S->nc; i++) {
         snprintf(S->c[i].code, sizeof S->c[i].code, "candidate-%zu", i + 1);
         S->c[i].cluster = &S->cl.c[i];
@@ -405,33 +418,48 @@ static void fmt_people(char *buf, size_t size, double v)
     buf[o] = '\0';
 }
 
-/* What the candidates are, in words, for the table and the map. */
-static void describe(const search *S, const wm_candidates_spec *spec, char *out, size_t size)
+/* "lsoa21" -> "LSOAs (2021)"; other geographies as they are. */
+static void geography_words(const char *g, char *out, size_t size)
 {
-    char lo[32], hi[32];
+    if (strncmp(g, "lsoa", 4) == 0 && strlen(g) == 6) snprintf(out, size, "LSOAs (20%s)", g + 4);
+    else snprintf(out, size, "%s areas", g);
+}
+
+/* What the candidates are, in words: for the table (`brief` 0: the
+ * clusters left out listed) and the map (1: counted). */
+static void describe(const search *S, const wm_candidates_spec *spec, int brief, char *out, size_t size)
+{
+    char lo[32], hi[32], geo[64];
     fmt_people(lo, sizeof lo, spec->min_population);
     fmt_people(hi, sizeof hi, spec->max_population);
+    geography_words(S->dm.geography, geo, sizeof geo);
+    int in_title = strstr(S->dm.title, S->dm.period) != NULL;   /* "IMD 2025 ...": no "(2025)" after it */
     size_t len = (size_t)snprintf(out, size,
-                                  "Candidates: clusters of neighbouring %s areas in England's most deprived %d%% "
-                                  "(%s, %s), found across ward boundaries, of %s to %s residents (%s, %s; options "
+                                  "Candidates: clusters of neighbouring %s in England's most deprived %d%% by %s%s%s%s"
+                                  ", found across ward boundaries, of %s to %s residents (%s, %s; options "
                                   "--min-population and --max-population). A group of neighbours larger than the "
                                   "maximum is split, growing from its most deprived area (marked split).",
-                                  S->dm.geography, 10 * spec->decile_max, S->dm.title, S->dm.period, lo, hi, S->pop_id,
+                                  geo, 10 * spec->decile_max, S->dm.title, in_title ? "" : " (",
+                                  in_title ? "" : S->dm.period, in_title ? "" : ")", lo, hi, S->pop_id,
                                   S->pop_period);
     size_t small = S->cl.n - S->cl.ncandidates;
-    if (small > 0 && len < size) {
+    if (small > 0 && brief && len < size) {
+        len += (size_t)snprintf(out + len, size - len, " %zu smaller cluster%s left out (the table lists %s).", small,
+                                small == 1 ? " is" : "s are", small == 1 ? "it" : "them");
+    } else if (small > 0 && len < size) {
         len += (size_t)snprintf(out + len, size - len, " Left out as too small: ");
         for (size_t i = S->cl.ncandidates; i < S->cl.n && len < size; i++) {
             const wm_cluster *c = &S->cl.c[i];
             char p[32];
             fmt_people(p, sizeof p, c->population);
-            len += (size_t)snprintf(out + len, size - len, "%s", i > S->cl.ncandidates ? "; " : "");
+            len += (size_t)snprintf(out + len, size - len, "%s%s (", i > S->cl.ncandidates ? "; " : "",
+                                    S->small_names[i - S->cl.ncandidates]);
             for (size_t k = 0; k < c->n && len < size; k++)
                 len += (size_t)snprintf(out + len, size - len, "%s%s", k ? " " : "",
                                         S->lsoas->features[c->members[k]].key);
-            if (len < size) len += (size_t)snprintf(out + len, size - len, " (%s residents)", p);
+            if (len < size) len += (size_t)snprintf(out + len, size - len, ", %s residents)", p);
         }
-        if (len < size) snprintf(out + len, size - len, ".");
+        if (len < size) len += (size_t)snprintf(out + len, size - len, ".");
     }
     if (S->nc == 0 && len < size)
         snprintf(out + len, size - len, " No cluster reaches the minimum population.");
@@ -536,7 +564,7 @@ static wm_text_table *make_table(const search *S, const wm_candidates_spec *spec
     }
     if (!full && !bad) {
         char note[4096];
-        describe(S, spec, note, sizeof note);
+        describe(S, spec, 0, note, sizeof note);
         size_t len = strlen(note);
         if (len < sizeof note)
             snprintf(note + len, sizeof note - len, " Ranked on the wards' need index (%s, the same indicators and "
@@ -594,14 +622,14 @@ static int draw_map(search *S, const wm_candidates_spec *spec, wm_store *store, 
     snprintf(title, sizeof title, "Candidate localities: where the most deprived neighbourhoods cluster");
     snprintf(subtitle, sizeof subtitle, "Clusters of neighbouring LSOAs in England's most deprived %d%%, numbered by "
              "need-index rank", 10 * spec->decile_max);
-    describe(S, spec, notes, sizeof notes);
+    describe(S, spec, 1, notes, sizeof notes);
     size_t len = strlen(notes);
     for (size_t r = 0; r < S->nc && len < sizeof notes; r++) {
         size_t i = S->order[r];
         char people[32];
         fmt_people(people, sizeof people, S->c[i].cluster->population);
         len += (size_t)snprintf(notes + len, sizeof notes - len, "%s%s %s (%s; %zu LSOAs, %s residents)",
-                                r ? "; " : " Numbered: ", numbered ? numbered->features[r].name : "", S->c[i].name,
+                                r ? "; " : " Numbered: ", labels[r], S->c[i].name,
                                 S->c[i].wards, S->c[i].cluster->n, people);
     }
     if (len < sizeof notes) snprintf(notes + len, sizeof notes - len, ". Faint lines: ward boundaries.");
@@ -618,6 +646,8 @@ static int draw_map(search *S, const wm_candidates_spec *spec, wm_store *store, 
     ms.legend_title = "Decile of deprivation in England";
     ms.var.value = S->dm.id;
     if (S->dm.publisher[0]) ms.sources[ms.nsources++] = S->dm.publisher;
+    if (S->pop_publisher[0] && strcmp(S->pop_publisher, S->dm.publisher) != 0)
+        ms.sources[ms.nsources++] = S->pop_publisher;
     wm_layer *lsoas = S->lsoas;
     S->lsoas = NULL;   /* the map owns them now; nothing below needs them */
     double *owned = values;
@@ -668,7 +698,7 @@ int wm_candidates(const wm_candidates_spec *spec, wm_store *store, wm_report *re
         if (wm_text_table_save(as_csv ? csv : md, spec->outputs[i], as_csv, err) != 0) goto done;
     }
     char words[2048];
-    describe(&S, spec, words, sizeof words);
+    describe(&S, spec, 1, words, sizeof words);
     wm_report_add(report, WM_REPORT_NOTE, "%zu candidate localities. %s", S.nc, words);
     if (spec->map && draw_map(&S, spec, store, report, err) != 0) goto done;
     rc = 0;
