@@ -16,6 +16,8 @@
  *   errors: unknown, ambiguous and overlapping members, one line each,
  *   leaving the store as it was. */
 #include "error.h"
+#include "layer.h"
+#include "localities.h"
 #include "store.h"
 #include "store_groups.h"
 #include "store_import.h"
@@ -23,6 +25,7 @@
 #include "raw_files.h"
 
 #include <math.h>
+#include <ogr_api.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -260,6 +263,89 @@ static void test_errors(wm_store *s)
     CHECK(!isnan(stored("pop_census2021", "locality", "wood-end-and-henley-green", NULL)));
 }
 
+/* The boundaries: each locality is the union of its LSOAs, so its area
+ * is theirs and it has no holes but real ones (a hole is an area that is
+ * not a member, never a sliver between neighbours). */
+static void test_boundaries(const char *store_path)
+{
+    char csv[4200], gpkg[4200];
+    snprintf(csv, sizeof csv, "%s/localities.csv", wm_test_tmpdir());
+    snprintf(gpkg, sizeof gpkg, "%s/localities.gpkg", wm_test_tmpdir());
+    /* As councils write them: BOM, CRLF, names with & and ', two rows for one locality. */
+    CHECK(wm_test_write_file(csv, "\xEF\xBB\xBFlocality,area\r\n"
+                                  "Wood End and Henley Green,Henley Green & Wood End\r\n"
+                                  "Canley and Tile Hill,Tile Hill\r\n"
+                                  "Canley and Tile Hill,Canley & Westwood Heath\r\n"
+                                  "Bell Green,Bell Green\r\n"
+                                  "St Michael's,ward:St Michael's\r\n") == 0);
+    wm_localities_spec spec;
+    memset(&spec, 0, sizeof spec);
+    spec.file = csv;
+    spec.geography = "locality";
+    spec.boundaries = gpkg;
+    wm_store_handle h = { store_path, NULL };
+    wm_report rep;
+    wm_report_init(&rep);
+    wm_error err;
+    int rc = wm_localities(&spec, &h, &rep, &err);
+    CHECK(rc == 0);
+    if (rc != 0) fprintf(stderr, "localities: %s\n", err.msg);
+    wm_store_release(&h);
+    wm_report_free(&rep);
+    if (rc != 0) return;
+    wm_layer *loc = wm_layer_read(gpkg, "code", "name", NULL, &err);
+    wm_layer *lsoa = wm_layer_read(wm_test_home_path("layers/boundaries/coventry_lsoa_2021_E08000026.geojson"),
+                                   "LSOA21CD", NULL, NULL, &err);
+    CHECK(loc && lsoa);
+    if (!loc || !lsoa) return;
+    CHECK(loc->n == 4);
+    const char *codes[] = { "wood-end-and-henley-green", "canley-and-tile-hill", "bell-green", "st-michaels" };
+    for (int k = 0; k < 4; k++) {
+        long f = wm_layer_find(loc, codes[k]);
+        CHECK(f >= 0);
+        if (f < 0) continue;
+        char members[64][16];
+        size_t n = 0;
+        sqlite3_stmt *q = NULL;
+        sqlite3_prepare_v2(db, "SELECT child_code FROM area_links WHERE child_geography = 'lsoa21' AND "
+                           "parent_geography = 'locality' AND parent_code = ?", -1, &q, NULL);
+        sqlite3_bind_text(q, 1, codes[k], -1, SQLITE_STATIC);
+        while (sqlite3_step(q) == SQLITE_ROW && n < 64)
+            snprintf(members[n++], 16, "%s", (const char *)sqlite3_column_text(q, 0));
+        sqlite3_finalize(q);
+        double sum = 0;
+        for (size_t i = 0; i < n; i++) {
+            long g = wm_layer_find(lsoa, members[i]);
+            CHECK(g >= 0);
+            if (g >= 0) sum += OGR_G_Area(lsoa->features[g].geom);
+        }
+        OGRGeometryH geom = loc->features[f].geom;
+        double area = OGR_G_Area(geom);
+        CHECK(sum > 0);
+        CHECK_NEAR(area / sum, 1.0, 1e-6);
+        /* No sliver holes: every interior ring is a real area. */
+        int parts = wkbFlatten(OGR_G_GetGeometryType(geom)) == wkbMultiPolygon ? OGR_G_GetGeometryCount(geom) : 1;
+        for (int p = 0; p < parts; p++) {
+            OGRGeometryH poly = parts > 1 || wkbFlatten(OGR_G_GetGeometryType(geom)) == wkbMultiPolygon
+                                    ? OGR_G_GetGeometryRef(geom, p) : geom;
+            for (int r = 1; r < OGR_G_GetGeometryCount(poly); r++) {
+                OGRGeometryH ring = OGR_G_GetGeometryRef(poly, r);
+                OGRGeometryH hole = OGR_G_CreateGeometry(wkbPolygon);
+                OGR_G_AddGeometry(hole, ring);
+                CHECK(OGR_G_Area(hole) > 1000);   /* m²: a sliver would be far smaller */
+                OGR_G_DestroyGeometry(hole);
+            }
+        }
+        /* Each prototype locality is one piece. */
+        CHECK(parts == 1);
+    }
+    /* Named as the council names them. */
+    long f = wm_layer_find(loc, "st-michaels");
+    CHECK(f >= 0 && strcmp(loc->features[f].name, "St Michael's") == 0);
+    wm_layer_free(loc);
+    wm_layer_free(lsoa);
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -278,7 +364,8 @@ int main(void)
     CHECK(sqlite3_open_v2(store_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
     test_coventry(s);
     test_errors(s);
-    sqlite3_close(db);
     wm_store_close(s);
+    test_boundaries(store_path);
+    sqlite3_close(db);
     return wm_test_summary();
 }
