@@ -11,7 +11,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const kind_names[] = { "render", "export", "table", "rank" };
+static const char *const kind_names[] = { "render", "export", "table", "rank", "localities" };
+#define NKINDS (sizeof kind_names / sizeof *kind_names)
 
 const char *wm_recipe_kind_name(wm_recipe_kind kind)
 {
@@ -132,10 +133,11 @@ static int read_sections(wm_recipe *r, wm_error *err)
             continue;
         }
         int k = -1;
-        for (int j = 0; j < 4; j++)
+        for (int j = 0; j < (int)NKINDS; j++)
             if (strcmp(sec->type, kind_names[j]) == 0) k = j;
         if (k < 0)
-            return fail(r, sec->line, err, "unknown section kind \"%s\" (expected render, export, table or rank)",
+            return fail(r, sec->line, err, "unknown section kind \"%s\" (expected localities, render, export, table "
+                        "or rank)",
                         sec->type);
         if (!*sec->name)
             return fail(r, sec->line, err, "section [%s] needs a name, e.g. [%s deprivation]", sec->type, sec->type);

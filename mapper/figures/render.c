@@ -17,6 +17,7 @@ const wm_option wm_render_options[] = {
     { "overlay-key", 0, WM_OPT_VALUE, "FIELD", "area-code field of the overlay (default: first ending in CD)" },
     { "overlay-name-field", 0, WM_OPT_VALUE, "FIELD", "name field of the overlay (default: first ending in NM)" },
     { "overlay-where", 0, WM_OPT_VALUE, "SQL", "only the overlay's features this attribute filter selects" },
+    { "overlay-geography", 0, WM_OPT_VALUE, "G", "outline the store's boundaries of this geography instead of a file, e.g. locality" },
     { "no-labels", 0, WM_OPT_FLAG, NULL, "do not label the overlay" },
     { "highlight", 0, WM_OPT_VALUE, "A,B,...", "area codes or names (of the map or the overlay) to outline heavily" },
     { "highlight-layer", 0, WM_OPT_VALUE | WM_OPT_INPUT, "FILE[:LAYER]", "outline layer of localities to emphasise" },
@@ -118,6 +119,10 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
     spec->overlay_key = wm_args_get(a, "overlay-key", NULL);
     spec->overlay_name_field = wm_args_get(a, "overlay-name-field", NULL);
     spec->overlay_where = wm_args_get(a, "overlay-where", NULL);
+    spec->overlay_geography = wm_args_get(a, "overlay-geography", NULL);
+    if (spec->overlay && spec->overlay_geography)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "overlay-geography", "give --overlay FILE or "
+                                  "--overlay-geography G, not both");
     spec->overlay_labels = !wm_args_has(a, "no-labels");
     const char *hl = wm_args_get(a, "highlight", NULL);
     if (hl && (spec->nhighlight = split_list(hl, &spec->highlight, err)) < 0) {
@@ -211,14 +216,26 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     memset(&fig, 0, sizeof fig);
     wm_page_size(&maps[0].style, spec->size_px, spec->paper, spec->landscape, spec->dpi, &fig.width_pt,
                  &fig.height_pt, &fig.dpi);
-    if (spec->overlay) {
+    if (spec->overlay || spec->overlay_geography) {
         wm_layer_options lo = { spec->overlay_key, spec->overlay_name_field, spec->map.t_srs, spec->overlay_where, NULL };
-        overlay = wm_layer_open(spec->overlay, &lo, err);
+        const char *path = spec->overlay;
+        wm_store_geography stored;
+        if (!path) {
+            wm_store *s = wm_store_get(store, err);
+            if (!s || wm_store_geography_layer(s, spec->overlay_geography, NULL, &stored, err) != 0) {
+                wm_error_about(err, "overlay-geography");
+                goto done;
+            }
+            path = stored.layer;
+            if (!lo.key_field && stored.code_field[0]) lo.key_field = stored.code_field;
+            if (!lo.name_field && stored.name_field[0]) lo.name_field = stored.name_field;
+        }
+        overlay = wm_layer_open(path, &lo, err);
         if (!overlay) {
-            wm_error_about(err, "overlay");
+            wm_error_about(err, spec->overlay ? "overlay" : "overlay-geography");
             goto done;
         }
-        wm_report_input(report, spec->overlay);
+        wm_report_input(report, path);
     }
     if (spec->highlight_layer) {
         highlight_layer = wm_layer_read(spec->highlight_layer, NULL, NULL, spec->map.t_srs, err);

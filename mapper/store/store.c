@@ -866,3 +866,28 @@ int wm_store_parent_geographies(wm_store *s, const char *child_geography, char o
     if (finish(s, q, rc, err) != 0) return -1;
     return n;
 }
+
+int wm_store_geography_layer(wm_store *s, const char *geography, const char *indicator_id, wm_store_geography *out,
+                             wm_error *err)
+{
+    char g[32];
+    if (wm_store_match_geography(s, indicator_id, geography, g, sizeof g, err) != 0) return -1;
+    if (!g[0] && indicator_id && wm_store_match_geography(s, NULL, geography, g, sizeof g, err) != 0) return -1;
+    if (!g[0])
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: the store holds no geography \"%s\"", s->path, geography);
+    wm_store_geography *geos = NULL;
+    size_t n = 0;
+    if (wm_store_boundary_layers(s, &geos, &n, err) != 0) return -1;
+    size_t i = 0;
+    while (i < n && strcmp(geos[i].geography, g) != 0) i++;
+    int rc = 0;
+    if (i == n) {
+        rc = wm_error_set(err, WM_EXIT_USAGE, "%s: the store has no boundary layer of %s (give --layer FILE, or "
+                          "import one: docs/store.md)", s->path, g);
+    } else {
+        *out = geos[i];
+        wm_home_path(geos[i].layer, out->layer, sizeof out->layer);
+    }
+    free(geos);
+    return rc;
+}

@@ -232,6 +232,16 @@ typedef struct wm_store_geography {
  * the GeoPackage export. */
 int wm_store_boundary_layers(wm_store *s, wm_store_geography **list, size_t *n, wm_error *err);
 
+/* The boundary layer of a geography as the store records it, for a map
+ * that names the geography instead of a file: `geography` is exact
+ * ("locality") or a bare type ("ward": the latest vintage held; with
+ * `indicator_id`, the latest it has values for).  *out receives the
+ * entry with its layer made a path (relative ones are under the home).
+ * Errors (WM_EXIT_USAGE): the store holds no such geography, or no
+ * boundary layer of it (the message says how to add one). */
+int wm_store_geography_layer(wm_store *s, const char *geography, const char *indicator_id, wm_store_geography *out,
+                             wm_error *err);
+
 /* Read the boundary layer the store records for `geography` (an exact
  * name, e.g. lsoa21), with its code field (or `key_override`) and name
  * field, in British National Grid.  `path` (may be NULL) receives the

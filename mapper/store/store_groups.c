@@ -616,3 +616,53 @@ int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_membe
     snprintf(source, sizeof source, "localities (%s)", geography);
     return wm_imp_ctx_close(&c, rc, source, report, err);
 }
+
+/* One integer from a query with text parameters; -1 on error. */
+static long count_of(sqlite3 *db, const char *sql, const char *a, const char *b)
+{
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, sql, -1, &q, NULL) != SQLITE_OK) return -1;
+    if (a) sqlite3_bind_text(q, 1, a, -1, SQLITE_STATIC);
+    if (b) sqlite3_bind_text(q, 2, b, -1, SQLITE_STATIC);
+    long v = sqlite3_step(q) == SQLITE_ROW ? sqlite3_column_int64(q, 0) : -1;
+    sqlite3_finalize(q);
+    return v;
+}
+
+int wm_store_groups_held(wm_store *s, const char *geography, const wm_group_members *m, size_t n, const char *layer,
+                         wm_error *err)
+{
+    sqlite3 *db = wm_store_db(s);
+    if (n == 0 || !m) return 0;
+    char rel[PATH_MAX];
+    wm_imp_store_relative(layer, rel, sizeof rel);
+    if (count_of(db, "SELECT count(*) FROM geographies WHERE geography = ?1 AND layer = ?2", geography, rel) != 1)
+        return 0;
+    if (count_of(db, "SELECT count(*) FROM areas WHERE geography = ?1", geography, NULL) != (long)n) return 0;
+    sqlite3_stmt *q = NULL;
+    if (sqlite3_prepare_v2(db, "SELECT child_code FROM area_links a JOIN areas g ON g.geography = a.parent_geography "
+                           "AND g.code = a.parent_code WHERE a.child_geography = ?1 AND a.parent_geography = ?2 AND "
+                           "a.parent_code = ?3 AND g.name = ?4 ORDER BY child_code", -1, &q, NULL) != SQLITE_OK)
+        return wm_error_set(err, WM_EXIT_IO, "%s: %s", wm_store_path(s), sqlite3_errmsg(db));
+    int same = 1;
+    for (size_t i = 0; i < n && same; i++) {
+        sqlite3_reset(q);
+        sqlite3_bind_text(q, 1, m[i].base, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 2, geography, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 3, m[i].code, -1, SQLITE_STATIC);
+        sqlite3_bind_text(q, 4, m[i].name, -1, SQLITE_STATIC);
+        size_t k = 0;
+        while (same && sqlite3_step(q) == SQLITE_ROW) {
+            same = k < m[i].n && strcmp((const char *)sqlite3_column_text(q, 0), m[i].codes[k]) == 0;
+            k++;
+        }
+        if (k != m[i].n) same = 0;
+    }
+    sqlite3_finalize(q);
+    if (!same) return 0;
+    long want = count_of(db, "SELECT count(*) FROM indicators WHERE aggregation != 'none'", NULL, NULL);
+    long have = count_of(db, "SELECT count(*) FROM (SELECT DISTINCT indicator_id, period FROM indicator_values "
+                         "WHERE geography = ?1)", geography, NULL);
+    if (want < 0 || have < 0) return wm_error_set(err, WM_EXIT_IO, "%s: %s", wm_store_path(s), sqlite3_errmsg(db));
+    return want == have;
+}

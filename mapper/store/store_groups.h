@@ -104,6 +104,14 @@ typedef struct wm_group_layer {
 int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_members *m, size_t n,
                         const wm_group_layer *layer, FILE *report, wm_error *err);
 
+/* Whether the store holds exactly these groups as `geography` already:
+ * the same codes, names and base areas, the boundary layer `layer`, and
+ * values of every aggregated indicator (none imported since).  1 when
+ * it does (adding them again would change nothing), 0 when not, -1 on
+ * error. */
+int wm_store_groups_held(wm_store *s, const char *geography, const wm_group_members *m, size_t n, const char *layer,
+                         wm_error *err);
+
 /* The latest count of residents the store holds at `geography` (an
  * indicator of family "population" and unit "count"): its id and period.
  * Returns 0, 1 when it holds none, -1 on error. */
