@@ -66,7 +66,8 @@ for code in "${districts[@]}"; do
     total=$(echo "$total + $t" | bc -l)
     files=$(find "$dir" -type f 2>/dev/null | wc -l)
     if [ "$rc" -ne 0 ]; then
-        failures+=("$code (exit $rc): $(grep -m1 -iv '^joined\|^store\|^wrote\|lie in\|: store' "$out/err")")
+        why=$(grep -m1 -E '^(figures|wardmap): ' "$out/err" || true)
+        failures+=("$code (exit $rc): $why")
     else
         made=$((made + 1))
     fi

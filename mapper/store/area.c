@@ -228,6 +228,15 @@ static void file_stem(const char *name, char *out, size_t size)
     if (k == 0) snprintf(out, size, "area");
 }
 
+static int names_a_district(const names *N, const char *text)
+{
+    char *part = wm_trimmed_dup(text);
+    int found = part && district_by_code(N, part) != NULL;
+    for (size_t i = 0; part && !found && i < N->nd; i++) found = strcasecmp(N->d[i].name, part) == 0;
+    free(part);
+    return found;
+}
+
 static int cmp_district(const void *x, const void *y)
 {
     return strcmp(((const wm_district *)x)->code, ((const wm_district *)y)->code);
@@ -238,7 +247,10 @@ int wm_area_resolve(const char *text, const char *wards, const char *msoa_la, wm
     memset(a, 0, sizeof *a);
     names N = { 0 };
     int rc = read_districts(wards, &N, err);
-    if (rc == 0 && msoa_la) rc = read_counties(msoa_la, &N, err);
+    /* The county lookup is read only when it can matter: a list (which
+     * may be a county's districts) or a name that is no district. */
+    if (rc == 0 && msoa_la && (strchr(text ? text : "", ',') || !names_a_district(&N, text ? text : "")))
+        rc = read_counties(msoa_la, &N, err);
     const county *cty = NULL;
     char *copy = strdup(text ? text : "");
     size_t nparts = 0;

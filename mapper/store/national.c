@@ -78,7 +78,7 @@ static int find_in(const char *dir, const char *name, int depth, char *out, size
         subs[n++] = strdup(p);
     }
     closedir(d);
-    qsort(subs, n, sizeof *subs, cmp_str);
+    if (n) qsort(subs, n, sizeof *subs, cmp_str);
     int found = 0;
     for (size_t i = 0; i < n; i++) {
         if (!found && subs[i]) found = find_in(subs[i], name, depth - 1, out, size);
