@@ -7,6 +7,7 @@
 #include "store_groups.h"
 #include "table.h"
 #include "text.h"
+#include "text_table.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@ const wm_option wm_localities_options[] = {
     { "locality", 0, WM_OPT_REPEAT, "NAME=AREA;AREA...", "a locality and its areas, or just AREA: a locality that is one MSOA, named by its published name (repeat)" },
     { "geography", 0, WM_OPT_VALUE, "G", "geography name to keep them as (default: locality)" },
     { "boundaries", 0, WM_OPT_VALUE | WM_OPT_OUTPUT, "FILE.gpkg", "where to write their dissolved boundaries (default: GEOGRAPHY_boundaries.gpkg beside the store)" },
+    { "output", 'o', WM_OPT_REPEAT | WM_OPT_OUTPUT, "FILE", "write the localities and their member areas: .csv or .md (repeat for both)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -36,6 +38,16 @@ int wm_localities_spec_from_args(const wm_args *a, wm_localities_spec *spec, wm_
     for (int i = 0; i < n; i++) spec->localities[spec->nlocalities++] = l[i];
     spec->geography = wm_args_get(a, "geography", "locality");
     spec->boundaries = wm_args_get(a, "boundaries", NULL);
+    const char **o = wm_args_all(a, "output", &spec->noutputs);
+    if (spec->noutputs > WM_LOCALITIES_MAX_OUTPUTS)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "output", "localities: at most %d --output files",
+                                  WM_LOCALITIES_MAX_OUTPUTS);
+    for (int i = 0; i < spec->noutputs; i++) {
+        spec->outputs[i] = o[i];
+        if (!wm_has_suffix(o[i], ".csv") && !wm_has_suffix(o[i], ".md"))
+            return wm_error_set_about(err, WM_EXIT_USAGE, "output", "localities: --output %s: the table is written "
+                                      "as .csv or .md", o[i]);
+    }
     if (!spec->file && spec->nlocalities == 0)
         return wm_error_set_about(err, WM_EXIT_USAGE, "file", "localities: give --file FILE or --locality NAME=AREA");
     if (spec->boundaries && !wm_has_suffix(spec->boundaries, ".gpkg"))
@@ -181,6 +193,74 @@ static int write_boundaries(wm_store *store, const wm_group_members *m, size_t n
     return rc;
 }
 
+/* Whether `path` holds exactly what the table would write. */
+static int same_as_file(const wm_text_table *t, int csv, const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&text, &len);
+    if (!mem) return 0;
+    int bad = csv ? wm_text_table_write_csv(t, mem) : wm_text_table_write_markdown(t, mem);
+    fclose(mem);
+    int same = 0;
+    FILE *fp = bad ? NULL : fopen(path, "rb");
+    if (fp) {
+        same = 1;
+        for (size_t i = 0; same && i <= len; i++) {
+            int c = fgetc(fp);
+            same = i == len ? c == EOF : c == (unsigned char)text[i];
+        }
+        fclose(fp);
+    }
+    free(text);
+    return same;
+}
+
+/* The localities as resolved, one row each: what the figures' notes
+ * and a reader checking a stand-in need (csv: codes space-separated in
+ * one cell; Markdown: the same, for a document's appendix). */
+static int save_members(const wm_localities_spec *spec, const given *G, const wm_group_members *m, wm_error *err)
+{
+    wm_text_table *t = spec->noutputs ? wm_text_table_new(5) : NULL;
+    if (spec->noutputs && !t) return wm_error_set(err, WM_EXIT_IO, "localities: out of memory");
+    int rc = 0;
+    if (t) {
+        wm_text_table_head(t, 0, "Locality", WM_ALIGN_LEFT);
+        wm_text_table_head(t, 1, "Code", WM_ALIGN_LEFT);
+        wm_text_table_head(t, 2, "Given as", WM_ALIGN_LEFT);
+        wm_text_table_head(t, 3, "Small areas", WM_ALIGN_RIGHT);
+        wm_text_table_head(t, 4, "Small-area codes", WM_ALIGN_LEFT);
+        for (size_t i = 0; i < G->n && rc == 0; i++) {
+            long r = wm_text_table_add_row(t);
+            char *codes = NULL;
+            size_t len = 0;
+            FILE *fp = r >= 0 ? open_memstream(&codes, &len) : NULL;
+            for (size_t k = 0; fp && k < m[i].n; k++) fprintf(fp, "%s%s", k ? " " : "", m[i].codes[k]);
+            if (fp) fclose(fp);
+            if (r < 0 || !codes) rc = wm_error_set(err, WM_EXIT_IO, "localities: out of memory");
+            if (rc == 0 && (wm_text_table_set(t, (size_t)r, 0, "%s", m[i].name) != 0 ||
+                            wm_text_table_set(t, (size_t)r, 1, "%s", m[i].code) != 0 ||
+                            wm_text_table_set(t, (size_t)r, 2, "%s", m[i].described) != 0 ||
+                            wm_text_table_set(t, (size_t)r, 3, "%zu %s", m[i].n, m[i].base) != 0 ||
+                            wm_text_table_set(t, (size_t)r, 4, "%s", codes) != 0))
+                rc = wm_error_set(err, WM_EXIT_IO, "localities: out of memory");
+            free(codes);
+        }
+        if (rc == 0)
+            wm_text_table_note(t, "Each locality is the union of its small areas (%s), as resolved from the names "
+                               "and codes given.", G->n ? m[0].base : "");
+    }
+    for (int i = 0; rc == 0 && i < spec->noutputs; i++) {
+        int csv = wm_has_suffix(spec->outputs[i], ".csv");
+        /* A figure set runs this every time: a file already saying the
+         * same keeps its time, so nothing downstream looks changed. */
+        if (!same_as_file(t, csv, spec->outputs[i]))
+            rc = wm_text_table_save(t, spec->outputs[i], csv, err);
+    }
+    wm_text_table_free(t);
+    return rc;
+}
+
 int wm_localities(const wm_localities_spec *spec, wm_store_handle *handle, wm_report *report, wm_error *err)
 {
     given G;
@@ -200,6 +280,7 @@ int wm_localities(const wm_localities_spec *spec, wm_store_handle *handle, wm_re
             }
         rc = -1;
     }
+    if (rc == 0) rc = save_members(spec, &G, m, err);
     char target[PATH_MAX];
     if (spec->boundaries) {
         snprintf(target, sizeof target, "%s", spec->boundaries);

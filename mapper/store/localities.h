@@ -24,7 +24,9 @@
  * GEOGRAPHY_boundaries.gpkg beside the store) with fields `code` and
  * `name`; the store records that layer, so maps, tables and exports
  * name the geography ("--geography locality") and find the boundaries.
- * Every indicator is aggregated to them (store_groups.h).  Nothing is
+ * Every indicator is aggregated to them (store_groups.h).  --output
+ * writes the localities as resolved (name, code, the members as given,
+ * their small areas) as CSV or Markdown, so a stand-in is on record.  Nothing is
  * changed on error: the store takes the localities in one transaction,
  * and the boundaries, written aside meanwhile, are put in place only
  * once it has.
@@ -38,6 +40,7 @@
 #include "store_bundled.h"
 
 #define WM_LOCALITIES_MAX 64
+#define WM_LOCALITIES_MAX_OUTPUTS 4
 
 extern const wm_option wm_localities_options[];
 
@@ -48,6 +51,8 @@ typedef struct wm_localities_spec {
     const char *localities[WM_LOCALITIES_MAX];   /* --locality values */
     const char *geography;          /* default "locality" */
     const char *boundaries;         /* the GeoPackage to write, or NULL: beside the store */
+    int noutputs;
+    const char *outputs[WM_LOCALITIES_MAX_OUTPUTS];   /* the members table: .csv or .md */
 } wm_localities_spec;
 
 /* Parse and check the options (WM_EXIT_USAGE errors name the option). */
