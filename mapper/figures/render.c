@@ -124,6 +124,12 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
         return wm_error_set_about(err, WM_EXIT_USAGE, "overlay-geography", "give --overlay FILE or "
                                   "--overlay-geography G, not both");
     spec->overlay_labels = !wm_args_has(a, "no-labels");
+    /* A stored geography drawn from the store's own boundaries (no
+     * --layer) is a few named areas, localities most often: they are
+     * outlined and named, as a ward map is by its ward overlay. */
+    if (!spec->overlay && !spec->overlay_geography && spec->npanels == 0 && !spec->map.layer && spec->map.geography &&
+        spec->overlay_labels)
+        spec->overlay_geography = spec->map.geography;
     const char *hl = wm_args_get(a, "highlight", NULL);
     if (hl && (spec->nhighlight = split_list(hl, &spec->highlight, err)) < 0) {
         spec->nhighlight = 0;
@@ -180,7 +186,7 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     wm_map maps[WM_MAX_PANELS];
     wm_map *list[WM_MAX_PANELS];
     int nmaps = 0, rc = -1;
-    wm_layer *overlay = NULL, *highlight_layer = NULL;
+    wm_layer *overlay = NULL, *highlight_layer = NULL, *context = NULL;
     char *notes = NULL;
     memset(maps, 0, sizeof maps);
     for (int i = 0; i < (spec->npanels ? spec->npanels : 1); i++) {
@@ -245,6 +251,21 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
         }
         wm_report_input(report, spec->highlight_layer);
     }
+    /* Areas drawn from the store's own boundaries, not wards (localities):
+     * the wards faintly beneath them, for orientation, when held. */
+    if (!spec->map.layer && spec->map.geography && spec->npanels == 0 && strncmp(spec->map.geography, "ward", 4) != 0) {
+        wm_store *s = wm_store_get(store, err);
+        char wards[64] = "";
+        if (!s || wm_store_match_geography(s, NULL, "ward", wards, sizeof wards, err) != 0) goto done;
+        if (*wards) {
+            char path[PATH_MAX];
+            wm_error quiet;
+            wm_error_clear(&quiet);
+            context = wm_store_read_layer(s, wards, NULL, path, sizeof path, &quiet);
+            if (context) wm_report_input(report, path);
+        }
+    }
+    fig.context = context;
     fig.map = &maps[0];
     if (spec->npanels) {
         fig.panels = (const wm_map *const *)list;
@@ -272,7 +293,9 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
         size_t len = (spec->notes ? strlen(spec->notes) : 0) + 2;
         for (int i = 0; i < nmaps; i++)
             if (maps[i].claims_note) len += strlen(maps[i].claims_note) + 300;
-        if (distinct > 0) {
+        const char *context_note = context ? "Faint lines: ward boundaries." : NULL;
+        if (context_note) len += strlen(context_note) + 1;
+        if (distinct > 0 || context_note) {
             if (!(notes = malloc(len))) {
                 wm_error_set(err, WM_EXIT_IO, "out of memory");
                 goto done;
@@ -288,6 +311,7 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
                 used += (size_t)snprintf(notes + used, len - used, "%s%s%s%s", used ? " " : "",
                                          named ? spec->panel_title[i] : "", named ? ": " : "", maps[i].claims_note);
             }
+            if (context_note) snprintf(notes + used, len - used, "%s%s", used ? " " : "", context_note);
         }
     }
     fig.notes = notes ? notes : spec->notes;
@@ -312,6 +336,7 @@ done:
     free(notes);
     wm_layer_free(overlay);
     wm_layer_free(highlight_layer);
+    wm_layer_free(context);
     for (int i = 0; i < WM_MAX_PANELS; i++) wm_map_free(&maps[i]);
     return rc;
 }
