@@ -579,12 +579,6 @@ static wm_text_table *make_table(const search *S, const wm_candidates_spec *spec
     return t;
 }
 
-static int has_ext(const char *path, const char *ext)
-{
-    const char *dot = strrchr(path, '.');
-    return dot && strcasecmp(dot + 1, ext) == 0;
-}
-
 static int draw_map(search *S, const wm_candidates_spec *spec, wm_store *store, wm_report *report, wm_error *err)
 {
     char path[PATH_MAX];
@@ -694,7 +688,7 @@ int wm_candidates(const wm_candidates_spec *spec, wm_store *store, wm_report *re
         goto done;
     }
     for (int i = 0; i < spec->noutputs; i++) {
-        int as_csv = !has_ext(spec->outputs[i], "md");
+        int as_csv = !wm_has_suffix(spec->outputs[i], ".md");
         if (wm_text_table_save(as_csv ? csv : md, spec->outputs[i], as_csv, err) != 0) goto done;
     }
     char words[2048];

@@ -455,12 +455,6 @@ static wm_text_table *small_areas_table(const ranking *R)
 }
 
 
-static int is_ext(const char *path, const char *ext)
-{
-    const char *dot = strrchr(path, '.');
-    return dot && strcasecmp(dot + 1, ext) == 0;
-}
-
 /* ---- the map, from the ranking in memory ---- */
 
 static int draw_map(const ranking *R, const wm_rank_spec *spec, wm_store *store, wm_report *report, wm_error *err)
@@ -717,7 +711,7 @@ int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_rep
     }
     for (int i = 0; i < spec->noutputs; i++) {
         const char *o = spec->outputs[i];
-        int as_csv = is_ext(o, "csv") || (!is_ext(o, "md") && spec->csv);
+        int as_csv = wm_has_suffix(o, ".csv") || (!wm_has_suffix(o, ".md") && spec->csv);
         if (wm_text_table_save(as_csv ? csv : md, o, as_csv, err) != 0) goto done;
     }
     if (spec->noutputs == 0 && !spec->map && !spec->small_areas && !spec->ncandidates && !spec->candidates_map && out) {
@@ -755,7 +749,7 @@ int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_rep
         /* What the readers' table shows, unless only a CSV was asked for. */
         int want_csv = spec->noutputs > 0;
         for (int i = 0; i < spec->noutputs; i++)
-            if (!(is_ext(spec->outputs[i], "csv") || (!is_ext(spec->outputs[i], "md") && spec->csv))) want_csv = 0;
+            if (!(wm_has_suffix(spec->outputs[i], ".csv") || (!wm_has_suffix(spec->outputs[i], ".md") && spec->csv))) want_csv = 0;
         *display = want_csv ? csv : md;
         if (want_csv) csv = NULL;
         else md = NULL;
