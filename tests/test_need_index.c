@@ -2,6 +2,7 @@
  * (not real data): z-scores, ranks, the three composites, sensitivity
  * ranges and the small-area clusters, each against values worked out by
  * hand in the comments. */
+#include "cluster.h"
 #include "need_index.h"
 #include "testutil.h"
 
@@ -196,10 +197,10 @@ static void test_small_areas(void)
 
     unsigned char adj[4] = { 0, 1, 1, 0 };
     int comp[2];
-    CHECK(wm_need_components(adj, 2, comp) == 1);
+    CHECK(wm_components(adj, 2, comp) == 1);
     unsigned char none[9] = { 0 };
     int comp3[3];
-    CHECK(wm_need_components(none, 3, comp3) == 3);
+    CHECK(wm_components(none, 3, comp3) == 3);
     CHECK(comp3[0] == 0 && comp3[2] == 2);
 
     wm_small_area_view v;

@@ -4,6 +4,7 @@
  * count from the IMD file and the best-fit lookup. */
 #include "join.h"
 #include "layer.h"
+#include "cluster.h"
 #include "need_index.h"
 #include "table.h"
 #include "testutil.h"
@@ -27,10 +28,10 @@ int main(void)
      * to touch, it would fall apart into many groups. */
     OGRGeometryH *g = malloc(lsoa->n * sizeof *g);
     for (size_t i = 0; i < lsoa->n; i++) g[i] = lsoa->features[i].geom;
-    unsigned char *adj = wm_need_adjacency(g, lsoa->n);
+    unsigned char *adj = wm_neighbours(g, lsoa->n);
     int *comp = malloc(lsoa->n * sizeof *comp);
     CHECK(adj != NULL);
-    CHECK(wm_need_components(adj, lsoa->n, comp) == 1);
+    CHECK(wm_components(adj, lsoa->n, comp) == 1);
     size_t degree_min = lsoa->n;
     for (size_t i = 0; i < lsoa->n; i++) {
         size_t d = 0;

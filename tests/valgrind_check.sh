@@ -27,6 +27,10 @@ vg "ward table" 0 table --geography ward --format markdown -o t.md
 vg "rank" 0 rank -o r.csv
 vg "export" 0 export --layer "$W" --indicator fuel_poverty_2020 -o e.gpkg
 vg "profile" 0 profile "St Michael's" -o p.png -o p.svg -o p.pdf
+vg "localities" 0 localities --locality "Bell Green" --locality "Tile Hill" -o loc.csv
+vg "locality table" 0 table --geography locality -o loc_t.csv
+vg "locality map" 0 render --geography locality --indicator fuel_poverty_2022 -o loc.png
+vg "rank candidates" 0 rank --candidates cand.csv --candidates-map cand.png
 cat > small.recipe <<RECIPE
 [render w]
 layer = $W
@@ -51,6 +55,10 @@ vg "usage error: profile of an unknown area" 2 profile "St Micheal" -o p2.png
 : > plainfile
 vg "io error: output under a file" 4 render --layer "$W" --indicator fuel_poverty_2020 -o plainfile/x.png
 vg "io error: table under a file" 4 table --geography ward -o plainfile/t.csv
+vg "localities: unknown name" 2 localities --locality "X=Nowhere at all"
+vg "localities: overlap" 2 localities --locality "A=Bell Green" --locality "B=ward:Longford"
+printf 'locality,area\r\n' > noloc.csv
+vg "localities: empty file" 3 localities --file noloc.csv
 printf '[render w]\nlayer = %s\nindicator = no_such_thing\noutput = w.png\n' "$W" > bad.recipe
 vg "figures with a failing item" 5 figures bad.recipe --out badset
 finish

@@ -1,4 +1,5 @@
 #include "need_index.h"
+#include "cluster.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -233,52 +234,6 @@ void wm_need_index_free(wm_need_index *x)
 
 /* ---- small-area view ---- */
 
-static int find_root(int *parent, int i)
-{
-    while (parent[i] != i) {
-        parent[i] = parent[parent[i]];
-        i = parent[i];
-    }
-    return i;
-}
-
-int wm_need_components(const unsigned char *adj, size_t n, int *component)
-{
-    if (n == 0) return 0;
-    int *parent = malloc(n * sizeof *parent);
-    if (!parent) return -1;
-    for (size_t i = 0; i < n; i++) parent[i] = (int)i;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++)
-            if (adj[i * n + j] || adj[j * n + i]) {
-                int a = find_root(parent, (int)i), b = find_root(parent, (int)j);
-                if (a != b) parent[a < b ? b : a] = a < b ? a : b;
-            }
-    /* Number the groups in order of their first item. */
-    int c = 0;
-    for (size_t i = 0; i < n; i++) component[i] = -1;
-    for (size_t i = 0; i < n; i++) {
-        int r = find_root(parent, (int)i);
-        if (component[r] < 0) component[r] = c++;
-        component[i] = component[r];
-    }
-    free(parent);
-    return c;
-}
-
-unsigned char *wm_need_adjacency(const OGRGeometryH *geoms, size_t n)
-{
-    unsigned char *adj = calloc(n ? n * n : 1, 1);
-    if (!adj) return NULL;
-    for (size_t i = 0; i < n; i++)
-        for (size_t j = i + 1; j < n; j++) {
-            int touch = geoms[i] && geoms[j] &&
-                        (OGR_G_Touches(geoms[i], geoms[j]) || OGR_G_Intersects(geoms[i], geoms[j]));
-            adj[i * n + j] = adj[j * n + i] = (unsigned char)touch;
-        }
-    return adj;
-}
-
 typedef struct member { const char *code; int group; size_t size; } member;
 
 /* Largest group first, then by code, so a ward's main cluster leads. */
@@ -313,11 +268,11 @@ static int build_ward(wm_small_area_ward *w, const wm_layer *areas, const double
     int ok = w->codes && w->cluster && g && comp && mem;
     if (ok && m > 0) {
         for (size_t t = 0; t < m; t++) g[t] = areas->features[idx[t]].geom;
-        adj = wm_need_adjacency(g, m);
+        adj = wm_neighbours(g, m);
         ok = adj != NULL;
     }
     if (ok && m > 0) {
-        w->clusters = wm_need_components(adj, m, comp);
+        w->clusters = wm_components(adj, m, comp);
         size_t *size = calloc((size_t)w->clusters, sizeof *size);
         ok = size != NULL && w->clusters > 0;
         if (ok) {

@@ -40,9 +40,9 @@
  *
  * Small-area view: a locality is usually a cluster of neighbourhoods, not
  * a whole ward.  For each ward, the small areas (LSOAs) in the national
- * most deprived decile, grouped into clusters of adjacent polygons
- * (polygons that touch or overlap, by GEOS through OGR); "contiguous"
- * means they all form one cluster.
+ * most deprived decile, grouped into clusters of neighbours (polygons
+ * that share a stretch of boundary: cluster.h); "contiguous" means they
+ * all form one cluster.
  */
 #ifndef WM_NEED_INDEX_H
 #define WM_NEED_INDEX_H
@@ -109,15 +109,6 @@ int wm_need_index_compute(wm_need_index *out, const double *values, size_t n,
 void wm_need_index_free(wm_need_index *x);
 
 /* ---- small-area view ---- */
-
-/* Connected groups of n items given a symmetric n*n adjacency matrix:
- * component[i] is 0..c-1, numbered in order of each group's first item.
- * Returns c. */
-int wm_need_components(const unsigned char *adj, size_t n, int *component);
-
-/* Adjacency of n geometries: adj[i*n+j] = 1 when they touch or intersect
- * (OGR_G_Touches / OGR_G_Intersects; GEOS).  malloc'd n*n matrix. */
-unsigned char *wm_need_adjacency(const OGRGeometryH *geoms, size_t n);
 
 typedef struct wm_small_area_ward {
     char *ward;          /* ward code */

@@ -13,7 +13,8 @@ const wm_command wm_commands[] = {
     { "indicators", wm_cmd_indicators, "list the indicators in the store", wm_indicators_options },
     { "table", wm_cmd_table, "print or write the indicator table for a geography (CSV or Markdown)", wm_table_options },
     { "export", wm_cmd_export, "write a styled GeoPackage for GIS teams", wm_export_options },
-    { "rank", wm_cmd_rank, "rank wards on a composite need index", wm_rank_options },
+    { "rank", wm_cmd_rank, "rank wards on a composite need index, and propose candidate localities", wm_rank_options },
+    { "localities", wm_cmd_localities, "add neighbourhoods (groups of LSOAs, MSOAs or wards) to the store as a geography", wm_localities_options },
     { "profile", wm_cmd_profile, "a one-page area profile: Fingertips-style spine chart, locator map, population", wm_profile_options },
     { NULL, NULL, NULL, NULL }
 };

@@ -31,7 +31,8 @@ int wm_command_run(int argc, char **argv, wm_error *err);
 
 /* Each command's option table, defined beside the command. */
 extern const wm_option wm_render_options[], wm_figures_options[], wm_import_options[],
-    wm_indicators_options[], wm_table_options[], wm_export_options[], wm_rank_options[], wm_profile_options[];
+    wm_indicators_options[], wm_table_options[], wm_export_options[], wm_rank_options[], wm_profile_options[],
+    wm_localities_options[];
 
 /* Run the library operation `name` (operation.h) from a command line:
  * parse argv against its options, print --help (with `synopsis` and
@@ -57,5 +58,6 @@ int wm_cmd_table(int argc, char **argv, wm_error *err);      /* cmd_store.c */
 int wm_cmd_export(int argc, char **argv, wm_error *err);     /* cmd_export.c */
 int wm_cmd_rank(int argc, char **argv, wm_error *err);       /* cmd_rank.c */
 int wm_cmd_profile(int argc, char **argv, wm_error *err);    /* cmd_profile.c */
+int wm_cmd_localities(int argc, char **argv, wm_error *err); /* cmd_localities.c */
 
 #endif

@@ -163,6 +163,12 @@ static void finish_item(runner *R, wm_figureset_item *it)
     pthread_mutex_unlock(&R->lock);
 }
 
+/* Whether the item prepares what the others read (operation.h: setup). */
+static int is_setup(const wm_figureset_item *it)
+{
+    return it->job.op && it->job.op->setup;
+}
+
 static void *worker(void *arg)
 {
     runner *R = arg;
@@ -172,6 +178,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&R->lock);
         if (i >= R->res->n) break;
         wm_figureset_item *it = &R->res->items[i];
+        if (is_setup(it)) continue;   /* done before the workers started */
         if (it->state == WM_ITEM_PENDING) run_item(R, it);
         finish_item(R, it);
     }
@@ -231,6 +238,13 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
     pthread_mutex_init(&R.lock, NULL);
     if (R.bar) draw_bar(&R, NULL);
 
+    /* Setup items first, alone and in order: the figures read what they make. */
+    for (size_t i = 0; i < res->n; i++) {
+        wm_figureset_item *it = &res->items[i];
+        if (!is_setup(it)) continue;
+        if (it->state == WM_ITEM_PENDING) run_item(&R, it);
+        finish_item(&R, it);
+    }
     int nthreads = o.jobs < (int)r->n ? o.jobs : (int)r->n;
     pthread_t tid[64];
     if (nthreads > 64) nthreads = 64;

@@ -4,6 +4,7 @@
 #include "indicator_table.h"
 #include "profile.h"
 #include "rank.h"
+#include "localities.h"
 
 #include <string.h>
 
@@ -66,15 +67,28 @@ static int run_profile(const wm_args *a, FILE *out, wm_op_result *res, wm_error 
     return rc;
 }
 
+static int run_localities(const wm_args *a, FILE *out, wm_op_result *res, wm_error *err)
+{
+    (void)out;
+    wm_localities_spec spec;
+    if (wm_localities_spec_from_args(a, &spec, err) != 0) return -1;
+    wm_store_handle store = { spec.store, NULL };
+    int rc = wm_localities(&spec, &store, &res->report, err);
+    wm_store_release(&store);
+    return rc;
+}
+
 const wm_operation wm_operations[] = {
+    { "localities", "add neighbourhoods (groups of LSOAs, MSOAs or wards) to the store as a geography",
+      wm_localities_options, run_localities, 1 },
     { "render", "draw one choropleth (PNG, SVG or PDF) from a boundary layer and a table or stored indicator",
-      wm_render_options, run_render },
-    { "export", "write a styled GeoPackage for GIS teams", wm_export_options, run_export },
-    { "table", "print or write the indicator table for a geography (CSV or Markdown)", wm_table_options, run_table },
-    { "rank", "rank wards on a composite need index", wm_rank_options, run_rank },
+      wm_render_options, run_render, 0 },
+    { "export", "write a styled GeoPackage for GIS teams", wm_export_options, run_export, 0 },
+    { "table", "print or write the indicator table for a geography (CSV or Markdown)", wm_table_options, run_table, 0 },
+    { "rank", "rank wards on a composite need index", wm_rank_options, run_rank, 0 },
     { "profile", "a one-page profile of an area: a Fingertips-style spine chart, a locator map, its population",
-      wm_profile_options, run_profile },
-    { NULL, NULL, NULL, NULL }
+      wm_profile_options, run_profile, 0 },
+    { NULL, NULL, NULL, NULL, 0 }
 };
 
 const wm_operation *wm_operation_find(const char *name)

@@ -1,5 +1,5 @@
 /* operation.h -- the operations a recipe section (and the command line)
- * runs, by name: render, export, table, rank and profile.
+ * runs, by name: localities, render, export, table, rank and profile.
  *
  * Each is one library call on a typed specification parsed from its
  * options (figure.h, export.h, indicator_table.h, rank.h); this table
@@ -32,6 +32,9 @@ typedef struct wm_operation {
      * the store (its --store, or the default one) at most once.  `out`
      * is where a table goes when no file is named (may be NULL). */
     int (*run)(const wm_args *args, FILE *out, wm_op_result *res, wm_error *err);
+    /* 1: it prepares what the figures read (localities in the store), so
+     * a figure set runs it first, alone, in recipe order. */
+    int setup;
 } wm_operation;
 
 /* The table, ending with a NULL name. */

@@ -11,7 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char *const kind_names[] = { "render", "export", "table", "rank", "profile" };
+static const char *const kind_names[] = { "render", "export", "table", "rank", "profile", "localities" };
 #define NKINDS (sizeof kind_names / sizeof *kind_names)
 
 const char *wm_recipe_kind_name(wm_recipe_kind kind)
@@ -137,7 +137,7 @@ static int read_sections(wm_recipe *r, wm_error *err)
             if (strcmp(sec->type, kind_names[j]) == 0) k = (int)j;
         if (k < 0)
             return fail(r, sec->line, err,
-                        "unknown section kind \"%s\" (expected render, export, table, rank or profile)", sec->type);
+                        "unknown section kind \"%s\" (expected localities, render, export, table, rank or profile)", sec->type);
         if (!*sec->name)
             return fail(r, sec->line, err, "section [%s] needs a name, e.g. [%s deprivation]", sec->type, sec->type);
         if (!valid_name(sec->name))

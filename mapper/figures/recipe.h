@@ -17,10 +17,12 @@
  *   caption = Text for the index page.
  *   output = deprivation_imd2019.png deprivation_imd2019.svg
  *
- * KIND is an operation (operation.h: render, export, table, rank,
- * profile) and
+ * KIND is an operation (operation.h: localities, render, export, table,
+ * rank, profile) and
  * each key is one of its options, so a recipe section says exactly what
- * `wardmap KIND --key value ...` would, and runs the same library call.  Recipe-only keys:
+ * `wardmap KIND --key value ...` would, and runs the same library call.
+ * [localities NAME] sections run first, in order, before any figure:
+ * they add the localities the figures then map.  Recipe-only keys:
  * `caption` (shown on the index page) and `output` (space-separated
  * paths, each passed as `-o PATH`).  A key given twice is passed twice
  * (how repeatable options such as --source are written).
@@ -51,7 +53,8 @@ typedef enum wm_recipe_kind {
     WM_RECIPE_EXPORT,
     WM_RECIPE_TABLE,
     WM_RECIPE_RANK,
-    WM_RECIPE_PROFILE
+    WM_RECIPE_PROFILE,
+    WM_RECIPE_LOCALITIES
 } wm_recipe_kind;
 
 /* An entry: key, value (NULL for a flag) and line (sections.h). */

@@ -17,6 +17,7 @@ const wm_option wm_render_options[] = {
     { "overlay-key", 0, WM_OPT_VALUE, "FIELD", "area-code field of the overlay (default: first ending in CD)" },
     { "overlay-name-field", 0, WM_OPT_VALUE, "FIELD", "name field of the overlay (default: first ending in NM)" },
     { "overlay-where", 0, WM_OPT_VALUE, "SQL", "only the overlay's features this attribute filter selects" },
+    { "overlay-geography", 0, WM_OPT_VALUE, "G", "outline the store's boundaries of this geography instead of a file, e.g. locality" },
     { "no-labels", 0, WM_OPT_FLAG, NULL, "do not label the overlay" },
     { "highlight", 0, WM_OPT_VALUE, "A,B,...", "area codes or names (of the map or the overlay) to outline heavily" },
     { "highlight-layer", 0, WM_OPT_VALUE | WM_OPT_INPUT, "FILE[:LAYER]", "outline layer of localities to emphasise" },
@@ -78,7 +79,17 @@ int wm_render_spec_from_args(const wm_args *a, wm_render_spec *spec, wm_error *e
     spec->overlay_key = wm_args_get(a, "overlay-key", NULL);
     spec->overlay_name_field = wm_args_get(a, "overlay-name-field", NULL);
     spec->overlay_where = wm_args_get(a, "overlay-where", NULL);
+    spec->overlay_geography = wm_args_get(a, "overlay-geography", NULL);
+    if (spec->overlay && spec->overlay_geography)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "overlay-geography", "give --overlay FILE or "
+                                  "--overlay-geography G, not both");
     spec->overlay_labels = !wm_args_has(a, "no-labels");
+    /* A stored geography drawn from the store's own boundaries (no
+     * --layer) is a few named areas, localities most often: they are
+     * outlined and named, as a ward map is by its ward overlay. */
+    if (!spec->overlay && !spec->overlay_geography && spec->npanels == 0 && !spec->map.layer && spec->map.geography &&
+        spec->overlay_labels)
+        spec->overlay_geography = spec->map.geography;
     const char *hl = wm_args_get(a, "highlight", NULL);
     if (hl && (spec->nhighlight = wm_split_list(hl, &spec->highlight, err)) < 0) {
         spec->nhighlight = 0;
@@ -108,7 +119,7 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     wm_map maps[WM_MAX_PANELS];
     wm_map *list[WM_MAX_PANELS];
     int nmaps = 0, rc = -1;
-    wm_layer *overlay = NULL, *highlight_layer = NULL;
+    wm_layer *overlay = NULL, *highlight_layer = NULL, *context = NULL;
     char *notes = NULL;
     memset(maps, 0, sizeof maps);
     for (int i = 0; i < (spec->npanels ? spec->npanels : 1); i++) {
@@ -145,14 +156,26 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
     const wm_page_spec *page = &spec->page;
     wm_page_size(&maps[0].style, page->size_px, page->paper, page->landscape, page->dpi, &fig.width_pt,
                  &fig.height_pt, &fig.dpi);
-    if (spec->overlay) {
+    if (spec->overlay || spec->overlay_geography) {
         wm_layer_options lo = { spec->overlay_key, spec->overlay_name_field, spec->map.t_srs, spec->overlay_where, NULL };
-        overlay = wm_layer_open(spec->overlay, &lo, err);
+        const char *path = spec->overlay;
+        wm_store_geography stored;
+        if (!path) {
+            wm_store *s = wm_store_get(store, err);
+            if (!s || wm_store_geography_layer(s, spec->overlay_geography, NULL, &stored, err) != 0) {
+                wm_error_about(err, "overlay-geography");
+                goto done;
+            }
+            path = stored.layer;
+            if (!lo.key_field && stored.code_field[0]) lo.key_field = stored.code_field;
+            if (!lo.name_field && stored.name_field[0]) lo.name_field = stored.name_field;
+        }
+        overlay = wm_layer_open(path, &lo, err);
         if (!overlay) {
-            wm_error_about(err, "overlay");
+            wm_error_about(err, spec->overlay ? "overlay" : "overlay-geography");
             goto done;
         }
-        wm_report_input(report, spec->overlay);
+        wm_report_input(report, path);
     }
     if (spec->highlight_layer) {
         highlight_layer = wm_layer_read(spec->highlight_layer, NULL, NULL, spec->map.t_srs, err);
@@ -162,6 +185,20 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
         }
         wm_report_input(report, spec->highlight_layer);
     }
+    /* Areas drawn from the store's own boundaries, not wards (localities):
+     * the wards faintly beneath them, for orientation, when held. */
+    if (!spec->map.layer && spec->map.geography && spec->npanels == 0 && strncmp(spec->map.geography, "ward", 4) != 0) {
+        wm_store *s = wm_store_get(store, err);
+        char wards[64] = "";
+        if (!s || wm_store_match_geography(s, NULL, "ward", wards, sizeof wards, err) != 0) goto done;
+        if (*wards) {
+            wm_error quiet;
+            wm_error_clear(&quiet);
+            context = wm_store_layer(s, wards, NULL, &quiet);
+            if (context) wm_report_input(report, context->spec);
+        }
+    }
+    fig.context = context;
     fig.map = &maps[0];
     if (spec->npanels) {
         fig.panels = (const wm_map *const *)list;
@@ -189,7 +226,9 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
         size_t len = (spec->notes ? strlen(spec->notes) : 0) + 2;
         for (int i = 0; i < nmaps; i++)
             if (maps[i].claims_note) len += strlen(maps[i].claims_note) + 300;
-        if (distinct > 0) {
+        const char *context_note = context ? "Faint lines: ward boundaries." : NULL;
+        if (context_note) len += strlen(context_note) + 1;
+        if (distinct > 0 || context_note) {
             if (!(notes = malloc(len))) {
                 wm_error_set(err, WM_EXIT_IO, "out of memory");
                 goto done;
@@ -205,6 +244,7 @@ int wm_render(const wm_render_spec *spec, wm_store_handle *store, wm_report *rep
                 used += (size_t)snprintf(notes + used, len - used, "%s%s%s%s", used ? " " : "",
                                          named ? spec->panel_title[i] : "", named ? ": " : "", maps[i].claims_note);
             }
+            if (context_note) snprintf(notes + used, len - used, "%s%s", used ? " " : "", context_note);
         }
     }
     fig.notes = notes ? notes : spec->notes;
@@ -219,6 +259,7 @@ done:
     free(notes);
     wm_layer_free(overlay);
     wm_layer_free(highlight_layer);
+    wm_layer_free(context);
     for (int i = 0; i < WM_MAX_PANELS; i++) wm_map_free(&maps[i]);
     return rc;
 }

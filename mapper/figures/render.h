@@ -36,6 +36,7 @@ typedef struct wm_render_spec {
     int shared_legend;
     const char *overlay, *overlay_key, *overlay_name_field;   /* outline layer, or NULL */
     const char *overlay_where;             /* its attribute filter, or NULL */
+    const char *overlay_geography;         /* or the store's boundaries of this geography (e.g. locality) */
     int overlay_labels;
     int nhighlight;
     char **highlight;                      /* codes or names (owned) */

@@ -542,12 +542,25 @@ int wm_map_build(const wm_map_spec *spec, wm_store_handle *store, wm_report *rep
     memset(&w, 0, sizeof w);
     if (start_map(spec, c, err) != 0) goto done;
     wm_layer_options lo = { spec->key, spec->name_field, spec->t_srs, spec->where, spec->sql };
-    c->layer = wm_layer_open(spec->layer, &lo, err);
+    const char *layer = spec->layer;
+    wm_store_geography stored;
+    if (!layer) {
+        /* No --layer: the store's boundaries of --geography. */
+        wm_store *s = wm_store_get(store, err);
+        if (!s || wm_store_geography_layer(s, spec->geography, spec->var.indicator, &stored, err) != 0) {
+            wm_error_about(err, "geography");
+            goto done;
+        }
+        layer = stored.layer;
+        if (!lo.key_field && stored.code_field[0]) lo.key_field = stored.code_field;
+        if (!lo.name_field && stored.name_field[0]) lo.name_field = stored.name_field;
+    }
+    c->layer = wm_layer_open(layer, &lo, err);
     if (!c->layer) {
-        wm_error_about(err, "layer");
+        wm_error_about(err, spec->layer ? "layer" : "geography");
         goto done;
     }
-    wm_report_input(report, spec->layer);
+    wm_report_input(report, layer);
     c->values = variable_values(spec, &spec->var, c->layer, store, report, &w, err);
     if (!c->values) goto done;
     char warning[1400];

@@ -10,7 +10,9 @@ int wm_map_spec_from_args(const wm_args *a, wm_map_spec *spec, wm_error *err)
 {
     memset(spec, 0, sizeof *spec);
     spec->layer = wm_args_get(a, "layer", NULL);
-    if (!spec->layer) return wm_error_set_about(err, WM_EXIT_USAGE, "layer", "--layer is required");
+    if (!spec->layer && !(wm_args_get(a, "geography", NULL) && wm_args_get(a, "indicator", NULL)))
+        return wm_error_set_about(err, WM_EXIT_USAGE, "layer", "--layer is required (or --geography G with a stored "
+                                  "--indicator: the store's boundary layer of G)");
     spec->key = wm_args_get(a, "key", NULL);
     spec->name_field = wm_args_get(a, "name-field", NULL);
     spec->t_srs = wm_args_get(a, "t-srs", NULL);

@@ -9,7 +9,8 @@
  *
  * Options (WM_MAP_OPTIONS, put in the table of every operation that makes
  * a map: render, export):
- *   --layer FILE[:LAYER]   boundary layer (required)
+ *   --layer FILE[:LAYER]   boundary layer (required, unless --geography
+ *                          names a stored geography with boundaries)
  *   --key FIELD            its area-code field (default: first field
  *                          ending in CD, e.g. LSOA11CD, WD25CD)
  *   --name-field FIELD     its area-name field (default: first ending NM)
@@ -93,7 +94,7 @@
     { "source", 0, WM_OPT_REPEAT, "TEXT", "data source named in the attribution (repeatable)" }, \
     { "t-srs", 0, WM_OPT_VALUE, "SRS", "target spatial reference (default EPSG:27700, British National Grid)" }, \
     { "period", 0, WM_OPT_VALUE, "P", "period of the stored indicator (default: the latest)" }, \
-    { "geography", 0, WM_OPT_VALUE, "G", "geography of the stored indicator, e.g. ward, lsoa11 (default: matched to the layer)" }, \
+    { "geography", 0, WM_OPT_VALUE, "G", "geography of the stored indicator, e.g. ward, lsoa11, locality (default: matched to the layer); without --layer, the store's boundaries of it are drawn" }, \
     { "style", 0, WM_OPT_VALUE, "NAME|FILE", "map style (styles/NAME.style or a file; default styles/default.style)" }, \
     { "value2", 0, WM_OPT_VALUE, "FIELD", "second variable's column: makes a bivariate map" }, \
     { "data2", 0, WM_OPT_VALUE | WM_OPT_INPUT, "TABLE", "table of the second variable (default: --data)" }, \

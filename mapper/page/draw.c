@@ -195,6 +195,13 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
     const wm_style *st = pn->st;
     const wm_figure *fig = pn->fig;
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    if (fig->context) {
+        /* Faint: for orientation, under everything that is the subject. */
+        for (size_t i = 0; i < fig->context->n; i++) wm_draw_geometry(cr, tf, fig->context->features[i].geom);
+        cairo_set_source_rgba(cr, st->overlay_outline.r, st->overlay_outline.g, st->overlay_outline.b, 0.45);
+        cairo_set_line_width(cr, 0.6 * st->overlay_outline_width * pn->s);
+        cairo_stroke(cr);
+    }
     if (fig->overlay) {
         /* One stroke per width, widest first (shapes.h: small areas' outlines give way). */
         double width = INFINITY;

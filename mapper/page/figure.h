@@ -8,8 +8,10 @@
  * grey, never a class colour); optionally an outline layer drawn on top
  * (wards) with the outer boundary of the whole (the authority) heavier,
  * and its names placed by labels.h, which may switch the map to numbered
- * areas with a key table beside it; a north arrow and, when the map is in
- * metres, a scale bar of a round length in km.
+ * areas with a key table beside it; under it, optionally, a context
+ * layer drawn faintly (wards, to find one's way round localities); a
+ * north arrow and, when the map is in metres, a scale bar of a round
+ * length in km.
  *
  * Emphasis: areas named in `highlight` (codes or names, of the filled
  * layer or the overlay) and every area of `highlight_layer` get a heavy
@@ -44,6 +46,7 @@ typedef struct wm_figure {
     int shared_legend;             /* one legend for all panels */
     const wm_layer *highlight_layer;      /* outline layer of localities, or NULL */
     int mute;                      /* wash out areas outside the highlight */
+    const wm_layer *context;       /* faint outlines for orientation (wards under localities), or NULL */
     const wm_layer *overlay;       /* outlines drawn on top, or NULL */
     int overlay_labels;            /* label overlay areas with their names */
     const char *title;             /* NULL: the legend title */

@@ -390,15 +390,18 @@ void wm_layout_to_page(const wm_panel_layout *p, double x, double y, double *px,
     *py = p->tf.oy - (y - p->tf.my) * p->tf.k;
 }
 
-/* The map extent: the filled layer and the overlay together. */
+/* The map extent: the filled layer, the overlay and the context
+ * together (localities are shown where they sit in the whole area). */
 static void map_extent(const wm_figure *fig, const wm_map *map, double ext[4])
 {
     const wm_layer *g = map->layer;
     ext[0] = g->minx; ext[1] = g->miny; ext[2] = g->maxx; ext[3] = g->maxy;
-    if (fig->overlay) {
-        ext[0] = fmin(ext[0], fig->overlay->minx); ext[1] = fmin(ext[1], fig->overlay->miny);
-        ext[2] = fmax(ext[2], fig->overlay->maxx); ext[3] = fmax(ext[3], fig->overlay->maxy);
-    }
+    const wm_layer *more[2] = { fig->overlay, fig->context };
+    for (int i = 0; i < 2; i++)
+        if (more[i] && more[i]->n) {
+            ext[0] = fmin(ext[0], more[i]->minx); ext[1] = fmin(ext[1], more[i]->miny);
+            ext[2] = fmax(ext[2], more[i]->maxx); ext[3] = fmax(ext[3], more[i]->maxy);
+        }
 }
 
 wm_affine wm_fit_extent(const double ext[4], wm_box frame, double padding)

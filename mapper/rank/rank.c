@@ -1,4 +1,5 @@
 #include "rank.h"
+#include "candidates.h"
 #include "atomic.h"
 #include "home.h"
 #include "layer.h"
@@ -97,12 +98,6 @@ static int parse_indicator(const char *spec, char *id, size_t size, double *weig
     return 0;
 }
 
-/* The default set: one indicator per family (deprivation, fuel poverty,
- * child obesity, ...), so that no family counts several times over: of
- * each family's headline indicators held at the geography, the latest
- * period, and of those the first in the store's (manifest) order.
- * Families without a direction (an ethnic group's share says nothing
- * about need) are left out. */
 /* The default set: one indicator per family (deprivation, fuel poverty,
  * child obesity, ...), so that no family counts several times over: of
  * each family's headline indicators held at the geography, the latest
@@ -214,41 +209,11 @@ static wm_layer *store_layer(wm_store *store, const char *geography, const char 
     return L;
 }
 
-/* The decile indicator of the view: the one named, else the latest
- * stored indicator whose unit is "decile" and that has values at a
- * geography linked to the ranked one. */
-static int pick_decile(wm_store *store, const ranking *R, const char *want, wm_indicator_meta *meta, wm_error *err)
-{
-    if (want) return wm_store_indicator(store, want, NULL, meta, err);
-    wm_indicator_meta *list = NULL;
-    size_t n = 0;
-    if (wm_store_list_indicators(store, NULL, 0, &list, &n, err) != 0) return -1;
-    int found = 0;
-    for (size_t i = 0; i < n; i++) {
-        if (strcmp(list[i].unit, "decile") != 0) continue;
-        wm_store_link *links = NULL;
-        size_t nl = 0;
-        if (wm_store_read_links(store, list[i].geography, R->geography, &links, &nl, err) != 0) {
-            free(list);
-            return -1;
-        }
-        free(links);
-        if (nl == 0) continue;
-        if (!found || strcmp(list[i].period, meta->period) > 0) *meta = list[i];
-        found = 1;
-    }
-    free(list);
-    if (!found)
-        return wm_error_set(err, WM_EXIT_DATA, "rank: the store holds no national decile of small areas linked to %s "
-                            "(import IMD deciles, or name one with --decile ID)", R->geography);
-    return 0;
-}
-
 static int build_small_areas(ranking *R, const wm_rank_spec *spec, wm_store *store, wm_report *report,
                              wm_error *err)
 {
     wm_indicator_meta dm;
-    if (pick_decile(store, R, spec->decile, &dm, err) != 0) return -1;
+    if (wm_candidates_pick_decile(store, spec->decile, R->geography, &dm, err) != 0) return -1;
     wm_layer *lsoas = store_layer(store, dm.geography, NULL, report, err);
     if (!lsoas) return -1;
     int rc = -1;
@@ -490,12 +455,6 @@ static wm_text_table *small_areas_table(const ranking *R)
 }
 
 
-static int is_ext(const char *path, const char *ext)
-{
-    const char *dot = strrchr(path, '.');
-    return dot && strcasecmp(dot + 1, ext) == 0;
-}
-
 /* ---- the map, from the ranking in memory ---- */
 
 static int draw_map(const ranking *R, const wm_rank_spec *spec, wm_store *store, wm_report *report, wm_error *err)
@@ -651,6 +610,12 @@ const wm_option wm_rank_options[] = {
     { "decile", 0, WM_OPT_VALUE, "ID", "stored national decile of small areas for the small-area view (default: the latest, e.g. imd2019_decile)" },
     { "small-areas", 0, WM_OPT_VALUE | WM_OPT_OUTPUT, "FILE.csv", "write each ward's most deprived small areas and their clusters" },
     { "no-small-areas", 0, WM_OPT_FLAG, NULL, "leave out the small-area view" },
+    { "candidates", 0, WM_OPT_REPEAT | WM_OPT_OUTPUT, "FILE", "propose candidate localities (clusters of deprived LSOAs across ward boundaries) and write them ranked: .csv or .md (repeat for both)" },
+    { "candidates-map", 0, WM_OPT_VALUE | WM_OPT_OUTPUT, "OUT", "map the candidate localities, numbered by rank, over the LSOA deciles (.png, .svg or .pdf)" },
+    { "candidate-decile", 0, WM_OPT_VALUE, "1|2", "candidates from LSOAs in England's most deprived 10% (1, default) or 20% (2)" },
+    { "candidate-source", 0, WM_OPT_VALUE, "ID", "stored national decile the candidates are found from (default: the latest, e.g. imd2025_decile)" },
+    { "min-population", 0, WM_OPT_VALUE, "N", "smallest candidate, in residents (default 3000)" },
+    { "max-population", 0, WM_OPT_VALUE, "N", "largest candidate, in residents; larger clusters are split (default 20000)" },
     { NULL, 0, 0, NULL, NULL }
 };
 
@@ -691,6 +656,28 @@ int wm_rank_spec_from_args(const wm_args *a, wm_rank_spec *spec, wm_error *err)
     spec->decile = wm_args_get(a, "decile", NULL);
     spec->small_areas = wm_args_get(a, "small-areas", NULL);
     spec->no_small_areas = wm_args_has(a, "no-small-areas");
+    int ncand = 0;
+    const char **cands = wm_args_all(a, "candidates", &ncand);
+    if (ncand > WM_RANK_MAX_OUTPUTS)
+        return wm_error_set_about(err, WM_EXIT_USAGE, "candidates", "rank: at most %d --candidates files",
+                                  WM_RANK_MAX_OUTPUTS);
+    for (int i = 0; i < ncand; i++) spec->candidates[spec->ncandidates++] = cands[i];
+    spec->candidates_map = wm_args_get(a, "candidates-map", NULL);
+    if (spec->candidates_map) {
+        wm_format f;
+        if (wm_format_from_path(spec->candidates_map, &f) != 0)
+            return wm_error_set_about(err, WM_EXIT_USAGE, "candidates-map", "rank: --candidates-map %s: the map must "
+                                      "end in .png, .svg or .pdf", spec->candidates_map);
+    }
+    spec->candidate_source = wm_args_get(a, "candidate-source", NULL);
+    if (wm_args_int(a, "candidate-decile", 1, 1, 2, &spec->candidate_decile, err) != 0) return -1;
+    if (wm_args_double(a, "min-population", WM_CANDIDATES_MIN_POPULATION, &spec->min_population, err) != 0 ||
+        wm_args_double(a, "max-population", WM_CANDIDATES_MAX_POPULATION, &spec->max_population, err) != 0)
+        return -1;
+    if (!(spec->min_population >= 0 && spec->max_population >= spec->min_population && isfinite(spec->max_population)))
+        return wm_error_set_about(err, WM_EXIT_USAGE, "max-population", "rank: --min-population %g and "
+                                  "--max-population %g: need 0 <= minimum <= maximum", spec->min_population,
+                                  spec->max_population);
     return 0;
 }
 
@@ -724,10 +711,10 @@ int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_rep
     }
     for (int i = 0; i < spec->noutputs; i++) {
         const char *o = spec->outputs[i];
-        int as_csv = is_ext(o, "csv") || (!is_ext(o, "md") && spec->csv);
+        int as_csv = wm_has_suffix(o, ".csv") || (!wm_has_suffix(o, ".md") && spec->csv);
         if (wm_text_table_save(as_csv ? csv : md, o, as_csv, err) != 0) goto done;
     }
-    if (spec->noutputs == 0 && !spec->map && !spec->small_areas && out) {
+    if (spec->noutputs == 0 && !spec->map && !spec->small_areas && !spec->ncandidates && !spec->candidates_map && out) {
         if (spec->csv) wm_text_table_write_csv(csv, out);
         else wm_text_table_write_markdown(md, out);
     }
@@ -738,12 +725,31 @@ int wm_rank(const wm_rank_spec *spec, wm_store_handle *handle, FILE *out, wm_rep
         if (bad) goto done;
     }
     if (spec->map && draw_map(&R, spec, store, report, err) != 0) goto done;
+    if (spec->ncandidates > 0 || spec->candidates_map) {
+        const char *ids[WM_RANK_MAX_INDICATORS];
+        for (size_t j = 0; j < R.k; j++) ids[j] = R.ids[j];
+        wm_candidates_spec cs;
+        memset(&cs, 0, sizeof cs);
+        cs.decile_max = spec->candidate_decile;
+        cs.min_population = spec->min_population;
+        cs.max_population = spec->max_population;
+        cs.decile = spec->candidate_source;
+        cs.ward_geography = R.geography;
+        cs.noutputs = spec->ncandidates;
+        for (int i = 0; i < spec->ncandidates; i++) cs.outputs[i] = spec->candidates[i];
+        cs.map = spec->candidates_map;
+        cs.k = R.k;
+        cs.ids = ids;
+        cs.ind = R.ind;
+        cs.method = spec->method;
+        if (wm_candidates(&cs, store, report, err) != 0) goto done;
+    }
     rc = 0;
     if (display) {
         /* What the readers' table shows, unless only a CSV was asked for. */
         int want_csv = spec->noutputs > 0;
         for (int i = 0; i < spec->noutputs; i++)
-            if (!(is_ext(spec->outputs[i], "csv") || (!is_ext(spec->outputs[i], "md") && spec->csv))) want_csv = 0;
+            if (!(wm_has_suffix(spec->outputs[i], ".csv") || (!wm_has_suffix(spec->outputs[i], ".md") && spec->csv))) want_csv = 0;
         *display = want_csv ? csv : md;
         if (want_csv) csv = NULL;
         else md = NULL;

@@ -10,6 +10,10 @@
  * layer of that geography) and which ward each small area is in (the
  * store's links).  The map of the index is drawn from the ranking in
  * memory, with the top wards outlined and labelled with their rank.
+ *
+ * Candidate localities (candidates.h) are clusters of deprived LSOAs
+ * across ward boundaries, ranked on the same index: --candidates and
+ * --candidates-map ask for them.
  */
 #ifndef WM_RANK_H
 #define WM_RANK_H
@@ -45,6 +49,13 @@ typedef struct wm_rank_spec {
     const char *decile;                 /* the decile indicator of the small-area view (NULL: the latest) */
     const char *small_areas;            /* its CSV, or NULL */
     int no_small_areas;
+    /* Candidate localities (candidates.h): made when a table or map of them is asked for. */
+    int ncandidates;
+    const char *candidates[WM_RANK_MAX_OUTPUTS];   /* .csv or .md */
+    const char *candidates_map;         /* .png, .svg or .pdf, or NULL */
+    const char *candidate_source;       /* their decile indicator (NULL: the latest) */
+    int candidate_decile;               /* 1: most deprived 10%; 2: 20% */
+    double min_population, max_population;
 } wm_rank_spec;
 
 /* Parse and check the options (WM_EXIT_USAGE errors name the option). */

@@ -175,6 +175,30 @@ int wm_store_schema_at(const char *path)
     return version;
 }
 
+wm_store *wm_store_open_copy(wm_store *src, wm_error *err)
+{
+    wm_store *s = calloc(1, sizeof *s);
+    if (!s || !(s->path = strdup(src->path))) {
+        free(s);
+        wm_error_set(err, WM_EXIT_IO, "%s: out of memory", src->path);
+        return NULL;
+    }
+    if (sqlite3_open_v2(":memory:", &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+        wm_error_set(err, WM_EXIT_IO, "%s: cannot make a copy in memory", src->path);
+        wm_store_close(s);
+        return NULL;
+    }
+    sqlite3_backup *b = sqlite3_backup_init(s->db, "main", src->db, "main");
+    int rc = b ? sqlite3_backup_step(b, -1) : SQLITE_ERROR;
+    if (b) sqlite3_backup_finish(b);
+    if (rc != SQLITE_DONE) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: cannot copy the store: %s", src->path, sqlite3_errmsg(s->db));
+        wm_store_close(s);
+        return NULL;
+    }
+    return s;
+}
+
 void wm_store_close(wm_store *s)
 {
     if (!s) return;
@@ -801,8 +825,9 @@ int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm
     *n = 0;
     sqlite3_stmt *q = NULL;
     if (prepare(s,
-                "SELECT code, name, g FROM (SELECT code, name, geography AS g, 0 AS k FROM areas WHERE geography = "
-                "?1 UNION ALL SELECT DISTINCT a.code, a.name, a.geography, 1 FROM area_links l JOIN areas a ON "
+                "SELECT code, name, g, local_name FROM (SELECT code, name, geography AS g, local_name, 0 AS k FROM "
+                "areas WHERE geography = ?1 UNION ALL SELECT DISTINCT a.code, a.name, a.geography, a.local_name, 1 "
+                "FROM area_links l JOIN areas a ON "
                 "a.geography = l.parent_geography AND a.code = l.parent_code WHERE l.child_geography = ?1 AND ?2) "
                 "ORDER BY k, code",
                 &q, err) != 0)
@@ -826,6 +851,7 @@ int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm
         copy_text(out[k].code, sizeof out[k].code, sqlite3_column_text(q, 0));
         copy_text(out[k].name, sizeof out[k].name, sqlite3_column_text(q, 1));
         copy_text(out[k].geography, sizeof out[k].geography, sqlite3_column_text(q, 2));
+        copy_text(out[k].local_name, sizeof out[k].local_name, sqlite3_column_text(q, 3));
         k++;
     }
     if (finish(s, q, rc, err) != 0) {
@@ -1069,4 +1095,42 @@ int wm_unit_decimals(const char *unit)
     if (strcmp(unit, "%") == 0 || strcmp(unit, "rate per 100") == 0) return 1;
     if (strcmp(unit, "score") == 0) return 2;
     return 0;
+}
+
+int wm_store_parent_geographies(wm_store *s, const char *child_geography, char out[][32], int max, wm_error *err)
+{
+    sqlite3_stmt *q = NULL;
+    if (prepare(s, "SELECT DISTINCT parent_geography FROM area_links WHERE child_geography = ? ORDER BY 1", &q, err) != 0)
+        return -1;
+    sqlite3_bind_text(q, 1, child_geography, -1, SQLITE_STATIC);
+    int n = 0, rc;
+    while ((rc = sqlite3_step(q)) == SQLITE_ROW)
+        if (n < max) copy_text(out[n++], 32, sqlite3_column_text(q, 0));
+    if (finish(s, q, rc, err) != 0) return -1;
+    return n;
+}
+
+int wm_store_geography_layer(wm_store *s, const char *geography, const char *indicator_id, wm_store_geography *out,
+                             wm_error *err)
+{
+    char g[32];
+    if (wm_store_match_geography(s, indicator_id, geography, g, sizeof g, err) != 0) return -1;
+    if (!g[0] && indicator_id && wm_store_match_geography(s, NULL, geography, g, sizeof g, err) != 0) return -1;
+    if (!g[0])
+        return wm_error_set(err, WM_EXIT_USAGE, "%s: the store holds no geography \"%s\"", s->path, geography);
+    wm_store_geography *geos = NULL;
+    size_t n = 0;
+    if (wm_store_boundary_layers(s, &geos, &n, err) != 0) return -1;
+    size_t i = 0;
+    while (i < n && strcmp(geos[i].geography, g) != 0) i++;
+    int rc = 0;
+    if (i == n) {
+        rc = wm_error_set(err, WM_EXIT_USAGE, "%s: the store has no boundary layer of %s (give --layer FILE, or "
+                          "import one: docs/store.md)", s->path, g);
+    } else {
+        *out = geos[i];
+        wm_home_path(geos[i].layer, out->layer, sizeof out->layer);
+    }
+    free(geos);
+    return rc;
 }

@@ -78,6 +78,12 @@ void wm_store_close(wm_store *s);
  * process, damaged.  Waits for no lock. */
 int wm_store_schema_at(const char *path);
 
+/* A private copy of an open store, in memory: for work that adds to a
+ * store without changing the user's file (candidate localities are
+ * aggregated in one, store_groups.h).  It names itself by the source's
+ * path in messages.  Close it with wm_store_close(). */
+wm_store *wm_store_open_copy(wm_store *src, wm_error *err);
+
 /* The path the store was opened from. */
 const char *wm_store_path(const wm_store *s);
 
@@ -166,6 +172,7 @@ typedef struct wm_store_area {
     char code[32];
     char name[128];
     char geography[32];       /* e.g. "ward25" */
+    char local_name[128];     /* a name in local use, e.g. the House of Commons Library MSOA name; "" */
 } wm_store_area;
 
 /* The geography and code of the England benchmark (docs/store.md): a
@@ -211,6 +218,11 @@ typedef struct wm_store_link {
  * count (0 is not an error: the store holds no such links). */
 int wm_store_read_links(wm_store *s, const char *child_geography, const char *parent_geography,
                         wm_store_link **links, size_t *n, wm_error *err);
+
+/* The geographies `child_geography` has links to (e.g. lsoa21 ->
+ * lsoa11, msoa21, ward25), sorted, into out[0..max-1]; returns how many
+ * (-1 on error). */
+int wm_store_parent_geographies(wm_store *s, const char *child_geography, char out[][32], int max, wm_error *err);
 
 /* What an indicator's coverage is measured in, in a reader's words:
  * "pop_census2021_0_15: Usual residents aged 15 and under (Census 2021)"
@@ -267,6 +279,17 @@ int wm_store_boundary_layers(wm_store *s, wm_store_geography **list, size_t *n, 
  * spec is the path read (for a report).  Errors: the store has no layer
  * of that geography (WM_EXIT_DATA), and the layer reader's. */
 wm_layer *wm_store_layer(wm_store *s, const char *geography, const wm_layer_options *opt, wm_error *err);
+
+/* The boundary layer of a geography as the store records it, for a map
+ * that names the geography instead of a file: `geography` is exact
+ * ("locality") or a bare type ("ward": the latest vintage held; with
+ * `indicator_id`, the latest it has values for).  *out receives the
+ * entry with its layer made a path (relative ones are under the home).
+ * Errors (WM_EXIT_USAGE): the store holds no such geography, or no
+ * boundary layer of it (the message says how to add one). */
+int wm_store_geography_layer(wm_store *s, const char *geography, const char *indicator_id, wm_store_geography *out,
+                             wm_error *err);
+
 
 /* Resolve a geography name ("ward", "ward25") to one the store holds
  * values for, for this indicator (id NULL: any); "" when none.  An

@@ -10,6 +10,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 void wm_imp_area_set_free(wm_area_set *a)
 {
@@ -32,6 +33,90 @@ long wm_imp_area_find(const wm_area_set *a, const char *code)
 }
 
 
+
+int wm_imp_ctx_open(wm_imp_ctx *c, wm_store *s, const wm_import_settings *opt, wm_error *err)
+{
+    memset(c, 0, sizeof *c);
+    c->s = s;
+    c->db = wm_store_db(s);
+    c->allow_partial = opt && opt->allow_partial;
+    c->log = open_memstream(&c->log_buf, &c->log_len);
+    c->warn = open_memstream(&c->warn_buf, &c->warn_len);
+    if (!c->log || !c->warn) {
+        if (c->log) fclose(c->log);
+        if (c->warn) fclose(c->warn);
+        free(c->log_buf);
+        free(c->warn_buf);
+        wm_store_rollback(s);
+        return wm_error_set(err, WM_EXIT_IO, "out of memory");
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    strftime(c->now, sizeof c->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return 0;
+}
+
+/* Put "warning: " before every line of `lines` into `out`. */
+static void put_warnings(FILE *out, const char *lines)
+{
+    for (const char *p = lines; p && *p;) {
+        size_t n = strcspn(p, "\n");
+        fprintf(out, "warning: %.*s\n", (int)n, p);
+        p += n + (p[n] == '\n');
+    }
+}
+
+/* Finish: record and print the report on success; roll back on failure. */
+int wm_imp_ctx_close(wm_imp_ctx *c, int rc, const char *source, const wm_import_settings *opt, wm_error *err)
+{
+    /* The report kept in the store holds the warnings too, at its end. */
+    fflush(c->warn);
+    fflush(c->log);
+    size_t report_len = c->log_len;
+    put_warnings(c->log, c->warn_buf);
+    if (fflush(c->log) != 0 && rc == 0) rc = wm_error_set(err, WM_EXIT_IO, "out of memory writing the import report");
+    if (rc == 0) {
+        char rel[PATH_MAX];
+        wm_imp_store_relative(source, rel, sizeof rel);
+        rc = wm_imp_exec(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
+                      c->log_buf ? c->log_buf : "");
+    }
+    if (c->step_error[0]) {
+        /* A statement failed, even one whose caller read it as "no row":
+         * the import stops with SQLite's reason, the root of whatever
+         * else went wrong. */
+        int locked = c->step_code == SQLITE_BUSY || c->step_code == SQLITE_LOCKED;
+        int damaged = c->step_code == SQLITE_CORRUPT || c->step_code == SQLITE_NOTADB;
+        if (locked)
+            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: another process holds the store locked "
+                              "(%s); try again when it has finished", wm_store_path(c->s), c->step_error);
+        else if (damaged)
+            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: the file is damaged or is not a SQLite "
+                              "database (%s); rebuild the store (wardmap import) or restore a copy",
+                              wm_store_path(c->s), c->step_error);
+        else
+            rc = wm_error_set(err, WM_EXIT_IO, "%s: the import failed: cannot write the store (%s)",
+                              wm_store_path(c->s), c->step_error);
+    }
+    if (rc == 0) rc = wm_store_commit(c->s, err);
+    else wm_store_rollback(c->s);
+    fclose(c->log);
+    fclose(c->warn);
+    FILE *report = opt ? opt->report : NULL;
+    if (rc == 0 && opt && opt->warnings && c->warn_buf && *c->warn_buf) {
+        /* The warnings go apart: the report without them. */
+        if (report && c->log_buf) fwrite(c->log_buf, 1, report_len, report);
+        put_warnings(opt->warnings, c->warn_buf);
+    } else if (rc == 0 && report && c->log_buf) {
+        fputs(c->log_buf, report);
+    }
+    free(c->log_buf);
+    free(c->warn_buf);
+    for (size_t i = 0; i < c->nlayers; i++) wm_layer_free(c->layers[i].layer);
+    free(c->layers);
+    return rc;
+}
 
 /* snprintf that may cut: method texts are for reading, not parsing. */
 void wm_imp_fmt(char *buf, size_t size, const char *f, ...)

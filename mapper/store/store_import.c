@@ -109,7 +109,7 @@ static int parse_targets(const wm_meta_doc *d, int line, const char *text, wm_im
     return 0;
 }
 
-static int parse_class(const char *text, double *lo, double *hi)
+int wm_imp_parse_class(const char *text, double *lo, double *hi)
 {
     char *end;
     *lo = strtod(text, &end);
@@ -225,7 +225,7 @@ static int parse_indicator(const wm_meta_doc *d, const wm_meta_section *sec, con
     if (wm_agg_needs_whole_areas(ind->agg)) {
         if (!ind->class_text)
             return wm_meta_error(d, line, err, "[indicator %s]: aggregate = %s needs class = N or N-M", ind->id, agg);
-        if (parse_class(ind->class_text, &ind->class_lo, &ind->class_hi) != 0)
+        if (wm_imp_parse_class(ind->class_text, &ind->class_lo, &ind->class_hi) != 0)
             return wm_meta_error(d, wm_meta_find(sec, "class")->line, err, "class \"%s\": expected N or N-M",
                                  ind->class_text);
     } else if (ind->class_text) {
@@ -929,98 +929,14 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
 
 /* ---- Entry points ---- */
 
-static int ctx_open(wm_imp_ctx *c, wm_store *s, const wm_import_settings *opt, wm_error *err)
-{
-    memset(c, 0, sizeof *c);
-    c->s = s;
-    c->db = wm_store_db(s);
-    c->allow_partial = opt && opt->allow_partial;
-    c->log = open_memstream(&c->log_buf, &c->log_len);
-    c->warn = open_memstream(&c->warn_buf, &c->warn_len);
-    if (!c->log || !c->warn) {
-        if (c->log) fclose(c->log);
-        if (c->warn) fclose(c->warn);
-        free(c->log_buf);
-        free(c->warn_buf);
-        wm_store_rollback(s);
-        return wm_error_set(err, WM_EXIT_IO, "out of memory");
-    }
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    strftime(c->now, sizeof c->now, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return 0;
-}
-
-/* Put "warning: " before every line of `lines` into `out`. */
-static void put_warnings(FILE *out, const char *lines)
-{
-    for (const char *p = lines; p && *p;) {
-        size_t n = strcspn(p, "\n");
-        fprintf(out, "warning: %.*s\n", (int)n, p);
-        p += n + (p[n] == '\n');
-    }
-}
-
-/* Finish: record and print the report on success; roll back on failure. */
-static int ctx_close(wm_imp_ctx *c, int rc, const char *source, const wm_import_settings *opt, wm_error *err)
-{
-    /* The report kept in the store holds the warnings too, at its end. */
-    fflush(c->warn);
-    fflush(c->log);
-    size_t report_len = c->log_len;
-    put_warnings(c->log, c->warn_buf);
-    if (fflush(c->log) != 0 && rc == 0) rc = wm_error_set(err, WM_EXIT_IO, "out of memory writing the import report");
-    if (rc == 0) {
-        char rel[PATH_MAX];
-        wm_imp_store_relative(source, rel, sizeof rel);
-        rc = wm_imp_exec(c, err, "INSERT INTO imports (at, source, report) VALUES (?, ?, ?)", c->now, rel,
-                      c->log_buf ? c->log_buf : "");
-    }
-    if (c->step_error[0]) {
-        /* A statement failed, even one whose caller read it as "no row":
-         * the import stops with SQLite's reason, the root of whatever
-         * else went wrong. */
-        int locked = c->step_code == SQLITE_BUSY || c->step_code == SQLITE_LOCKED;
-        int damaged = c->step_code == SQLITE_CORRUPT || c->step_code == SQLITE_NOTADB;
-        if (locked)
-            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: another process holds the store locked "
-                              "(%s); try again when it has finished", wm_store_path(c->s), c->step_error);
-        else if (damaged)
-            rc = wm_error_set(err, WM_EXIT_DATA, "%s: the import failed: the file is damaged or is not a SQLite "
-                              "database (%s); rebuild the store (wardmap import) or restore a copy",
-                              wm_store_path(c->s), c->step_error);
-        else
-            rc = wm_error_set(err, WM_EXIT_IO, "%s: the import failed: cannot write the store (%s)",
-                              wm_store_path(c->s), c->step_error);
-    }
-    if (rc == 0) rc = wm_store_commit(c->s, err);
-    else wm_store_rollback(c->s);
-    fclose(c->log);
-    fclose(c->warn);
-    FILE *report = opt ? opt->report : NULL;
-    if (rc == 0 && opt && opt->warnings && c->warn_buf && *c->warn_buf) {
-        /* The warnings go apart: the report without them. */
-        if (report && c->log_buf) fwrite(c->log_buf, 1, report_len, report);
-        put_warnings(opt->warnings, c->warn_buf);
-    } else if (rc == 0 && report && c->log_buf) {
-        fputs(c->log_buf, report);
-    }
-    free(c->log_buf);
-    free(c->warn_buf);
-    for (size_t i = 0; i < c->nlayers; i++) wm_layer_free(c->layers[i].layer);
-    free(c->layers);
-    return rc;
-}
-
 int wm_import_meta_doc_with(wm_store *s, const wm_meta_doc *d, const wm_import_settings *opt, wm_error *err)
 {
     if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
-    if (ctx_open(&c, s, opt, err) != 0) return -1;
+    if (wm_imp_ctx_open(&c, s, opt, err) != 0) return -1;
     wm_imp_say(&c, "import %s", d->path);
     int rc = import_doc(&c, d, err);
-    return ctx_close(&c, rc, d->path, opt, err);
+    return wm_imp_ctx_close(&c, rc, d->path, opt, err);
 }
 
 int wm_import_meta_file_with(wm_store *s, const char *path, const wm_import_settings *opt, wm_error *err)
@@ -1073,7 +989,7 @@ int wm_import_manifest_doc_with(wm_store *s, const wm_meta_doc *d, const wm_impo
     const char *path = d->path;
     if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
-    if (ctx_open(&c, s, opt, err) != 0) return -1;
+    if (wm_imp_ctx_open(&c, s, opt, err) != 0) return -1;
     wm_imp_say(&c, "manifest %s", path);
     int rc = 0;
     for (size_t i = 0; i < d->n && rc == 0; i++) {
@@ -1102,7 +1018,7 @@ int wm_import_manifest_doc_with(wm_store *s, const wm_meta_doc *d, const wm_impo
                                sec->line ? "[" : "keys before any section", sec->type, sec->line ? "]" : "");
         }
     }
-    rc = ctx_close(&c, rc, path, opt, err);
+    rc = wm_imp_ctx_close(&c, rc, path, opt, err);
     return rc;
 }
 

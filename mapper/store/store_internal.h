@@ -17,6 +17,7 @@
 #include "indicator_meta.h"
 #include "layer.h"
 #include "store.h"
+#include "store_import.h"
 
 #include <limits.h>
 #include <sqlite3.h>
@@ -53,6 +54,18 @@ typedef struct wm_imp_ctx {
     int nroutes;
     char line[1024];       /* the report line of the indicator being aggregated */
 } wm_imp_ctx;
+
+/* Start an import on a store whose transaction the caller has begun
+ * (wm_store_begin), with `opt`'s settings (may be NULL: no report, no
+ * partial table accepted).  Out of memory rolls back and fails. */
+int wm_imp_ctx_open(wm_imp_ctx *c, wm_store *s, const wm_import_settings *opt, wm_error *err);
+
+/* Finish it: on success record the report (warnings at its end) in the
+ * imports table (source named as kept in the store), commit and copy the
+ * report to opt->report and the warnings to opt->warnings (or into the
+ * report); on failure, or when any statement failed on the way
+ * (wm_imp_step), roll back.  Returns rc, or -1 when the commit fails. */
+int wm_imp_ctx_close(wm_imp_ctx *c, int rc, const char *source, const wm_import_settings *opt, wm_error *err);
 
 /* printf into buf, cutting if need be (method texts are for reading). */
 void wm_imp_fmt(char *buf, size_t size, const char *f, ...) __attribute__((format(printf, 3, 4)));
@@ -174,10 +187,15 @@ typedef struct wm_imp_indicator {
     wm_imp_where where[MAX_WHERE];   /* the source's filters, then its own */
     int nwhere;
     char filter[256];            /* the filters in words, "" for none */
+    int stored;                  /* 1: the indicator's row is in the store already and is kept as it is
+                                    (aggregating to a geography added later, store_groups.c) */
     const char *weights[MAX_WEIGHTS];   /* weight = A, B: the choices, in order */
     int nweights;
     char *weight_parts[MAX_WEIGHTS];    /* owned copies */
 } wm_imp_indicator;
+
+/* A class as metadata writes it, "1" or "1-2" (inclusive); -1 if not. */
+int wm_imp_parse_class(const char *text, double *lo, double *hi);
 
 /* store_routes.c: aggregate one indicator's source values to each of its
  * target geographies and store them. */

@@ -286,7 +286,7 @@ int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indic
     char how[200], basis[300];
     describe_method(ind, how, sizeof how);
     coverage_basis(c, ind, sg, basis, sizeof basis);
-    if (rc == 0)
+    if (rc == 0 && !ind->stored)
         rc = wm_imp_exec(c, err, "UPDATE indicators SET coverage_basis = ? WHERE id = ? AND period = ?", basis,
                          ind->id, ind->period);
     int modelled = ind->estimate && strcmp(ind->estimate, "modelled") == 0;
