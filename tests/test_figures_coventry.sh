@@ -16,7 +16,8 @@ for f in deprivation_imd2019.png deprivation_imd2019.svg deprivation_imd2019.pdf
          ward_deprivation.png ward_fuel_poverty.png ward_ethnicity.png ward_child_obesity.png \
          ward_indicators.csv need_index.csv need_index.md need_index_map.png need_index_small_areas.csv \
          coventry_indicators.gpkg prototype_localities.png prototype_localities.csv locality_indicators.csv \
-         candidate_localities.csv candidate_localities.png index.html; do
+         candidate_localities.csv candidate_localities.png profile_wood_end_henley_green.png \
+         profile_spon_end.pdf index.html; do
     check "out/$f made" test -s "out/$f"
 done
 check "index has every item" test "$(grep -c '<section id=' out/index.html)" -eq "$(grep -c '^\[' "$HOME_DIR/styles/coventry.recipe")"

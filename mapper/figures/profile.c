@@ -627,8 +627,15 @@ int wm_profile(const wm_profile_spec *spec, wm_store_handle *handle, wm_report *
     kind_cap[0] = (char)toupper((unsigned char)kind_cap[0]);
     char also[160] = "";
     if (strcmp(official, area.name) != 0) snprintf(also, sizeof also, " (%s)", official);
-    snprintf(subtitle, sizeof subtitle, "%s %s%s in %s (%s). Values from the indicator store; the bars span the %zu "
-             "%s of %s.", kind_cap, area.code, also, lad.name, lad.code, d.ncomparators, kinds, lad.name);
+    /* A GSS code is worth printing; a locality's own code is a slug of its name. */
+    int gss = strlen(area.code) == 9 && isupper((unsigned char)area.code[0]);
+    for (int i = 1; gss && i < 9; i++) gss = isdigit((unsigned char)area.code[i]) != 0;
+    if (gss)
+        snprintf(subtitle, sizeof subtitle, "%s %s%s in %s (%s). Values from the indicator store; the bars span the "
+                 "%zu %s of %s.", kind_cap, area.code, also, lad.name, lad.code, d.ncomparators, kinds, lad.name);
+    else
+        snprintf(subtitle, sizeof subtitle, "A %s of %s (%s), made of its small areas. Values from the indicator "
+                 "store; the bars span the %zu %s of %s.", kind, lad.name, lad.code, d.ncomparators, kinds, lad.name);
     snprintf(spread_words, sizeof spread_words, "the %zu %s of %s", d.ncomparators, kinds, lad.name);
     snprintf(caption, sizeof caption, "%s (dark) among %s%s", area.name, spread_words,
              npick < d.ncomparators ? " with boundaries" : "");
