@@ -17,7 +17,7 @@ geographies() { sqlite3 "$WARDMAP_STORE" "SELECT group_concat(geography) FROM (S
 before=$(geographies)
 
 # ---- bad input ----
-check "unknown name: exit 2" status_is 2 "$BIN" localities --locality "Nowhere=Henley Green"
+check "unknown name: exit 2" status_is 2 "$BIN" localities --locality "Nowhere=Henley Grene & Wood End"
 check "unknown name: one line" one_line "$T/err"
 check "unknown name: suggests the published name" grep -q 'Henley Green & Wood End' "$T/err"
 

@@ -35,9 +35,9 @@ void wm_one_line(char *s);
  * to fit `size`. */
 void wm_name_key(const char *name, char *out, size_t size);
 
-/* The edit (Levenshtein) distance between `a` and `b`, byte by byte: how
- * many insertions, deletions and substitutions make one the other (for
- * "did you mean" lists). */
+/* The edit (Levenshtein) distance between `a` and `b`, byte by byte and
+ * ignoring ASCII case: how many insertions, deletions and substitutions
+ * make one the other (for every "did you mean" list). */
 size_t wm_edit_distance(const char *a, const char *b);
 
 /* The items of a comma-separated list, each trimmed ("a, b,c" -> a, b,

@@ -111,28 +111,6 @@ static int read_counties(const char *msoa_la, names *N, wm_error *err)
     return 0;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    size_t *row = malloc((lb + 1) * sizeof *row);
-    if (!row) return (size_t)-1;
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t prev = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t cur = row[j];
-            size_t sub = prev + (tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]));
-            size_t best = sub < row[j] + 1 ? sub : row[j] + 1;
-            row[j] = best < row[j - 1] + 1 ? best : row[j - 1] + 1;
-            prev = cur;
-        }
-    }
-    size_t d = row[lb];
-    free(row);
-    return d;
-}
-
 /* "did you mean A, B or C?" for the closest names, or "" when none is close. */
 static void suggest(const names *N, const char *word, char *out, size_t size)
 {
@@ -141,7 +119,7 @@ static void suggest(const names *N, const char *word, char *out, size_t size)
     size_t limit = strlen(word) / 3 + 2;
     for (size_t i = 0; i < N->nd + N->nc; i++) {
         const char *nm = i < N->nd ? N->d[i].name : N->c[i - N->nd].name;
-        size_t d = edit_distance(word, nm);
+        size_t d = wm_edit_distance(word, nm);
         /* A name that starts with the word counts as close. */
         if (strncasecmp(nm, word, strlen(word)) == 0 && d > 1) d = 1;
         if (d > limit) continue;

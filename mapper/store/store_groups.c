@@ -69,16 +69,37 @@ static void near_names(sqlite3 *db, const char *text, char *out, size_t size)
     out[0] = '\0';
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(db, "SELECT DISTINCT coalesce(local_name, name) FROM areas WHERE geography != 'ctry' AND "
-                           "(instr(lower(name), lower(?1)) OR instr(lower(local_name), lower(?1))) "
-                           "ORDER BY 1 LIMIT 6", -1, &q, NULL) != SQLITE_OK)
+                           "coalesce(local_name, name) IS NOT NULL ORDER BY 1", -1, &q, NULL) != SQLITE_OK)
         return;
-    sqlite3_bind_text(q, 1, text, -1, SQLITE_STATIC);
-    size_t len = 0;
-    while (sqlite3_step(q) == SQLITE_ROW && len < size) {
+    /* The nearest five: names holding the text first (distance 0), then
+     * by edit distance, within a third of the text's length. */
+    enum { NEAR = 5 };
+    char best[NEAR][128];
+    size_t bd[NEAR], nb = 0, limit = strlen(text) / 3 + 2;
+    char lower_text[256];
+    snprintf(lower_text, sizeof lower_text, "%s", text);
+    for (char *p = lower_text; *p; p++) *p = (char)tolower((unsigned char)*p);
+    while (sqlite3_step(q) == SQLITE_ROW) {
         const char *n = (const char *)sqlite3_column_text(q, 0);
-        if (n) len += (size_t)snprintf(out + len, size - len, "%s\"%s\"", len ? ", " : "", n);
+        char lower[256];
+        snprintf(lower, sizeof lower, "%s", n);
+        for (char *p = lower; *p; p++) *p = (char)tolower((unsigned char)*p);
+        size_t d = strstr(lower, lower_text) ? 0 : wm_edit_distance(n, text);
+        if (d > limit) continue;
+        size_t at = nb;
+        while (at > 0 && bd[at - 1] > d) at--;
+        if (at >= NEAR) continue;
+        size_t kept = nb < NEAR ? nb : NEAR - 1;
+        memmove(&best[at + 1], &best[at], (kept - at) * sizeof *best);
+        memmove(&bd[at + 1], &bd[at], (kept - at) * sizeof *bd);
+        snprintf(best[at], sizeof best[at], "%s", n);
+        bd[at] = d;
+        if (nb < NEAR) nb++;
     }
     sqlite3_finalize(q);
+    size_t len = 0;
+    for (size_t i = 0; i < nb && len < size; i++)
+        len += (size_t)snprintf(out + len, size - len, "%s\"%s\"", len ? ", " : "", best[i]);
 }
 
 /* One member: its area (geography, code) as the store holds it. */
@@ -143,7 +164,7 @@ static int resolve_member(wm_store *s, const char *group, const char *given, mat
         char near[400];
         near_names(db, name, near, sizeof near);
         rc = wm_error_set(err, WM_EXIT_USAGE, "locality \"%s\": no %s%sarea of the store is called or coded \"%s\"%s%s",
-                          group, type ? type : "", type ? " " : "", name, near[0] ? "; names that contain it: " : "",
+                          group, type ? type : "", type ? " " : "", name, near[0] ? "; did you mean " : "",
                           near);
     } else if (nfound > 1) {
         rc = wm_error_set(err, WM_EXIT_USAGE, "locality \"%s\": \"%s\" names areas of %zu kinds; say which: %s", group,

@@ -179,33 +179,10 @@ static char *trim(char *s)
     return s;
 }
 
-/* Edit distance, ignoring case: how near a mistyped key is to a real one. */
-static size_t distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 63 || lb > 63) return (size_t)-1;
-    size_t row[64];
-    for (size_t j = 0; j <= lb; j++) row[j] = j;
-    for (size_t i = 1; i <= la; i++) {
-        size_t diag = row[0];
-        row[0] = i;
-        for (size_t j = 1; j <= lb; j++) {
-            size_t up = row[j];
-            size_t cost = tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
-            size_t best = diag + cost;
-            if (row[j] + 1 < best) best = row[j] + 1;
-            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* Near enough to suggest: a typo or two, or a third of the word. */
 static int is_near(const char *typed, const char *known, size_t *d)
 {
-    *d = distance(typed, known);
+    *d = wm_edit_distance(typed, known);
     size_t len = strlen(known);
     return *d <= 2 || *d * 3 <= len;
 }
