@@ -35,11 +35,17 @@ int wm_fault(wm_fault_kind kind, const char *site)
 
 /* ---- output streams: every write is a point ---- */
 
+/* A failed write returns 0, not the -1 fopencookie(3) documents: glibc
+ * 2.36 takes a cookie's -1 as a count when fwrite hands it a block
+ * larger than the buffer, and reads past the caller's data (ASan: a
+ * SEGV in _IO_default_xsputn).  0 is a failure to it just the same. */
 static ssize_t stream_write(void *cookie, const char *buf, size_t size)
 {
-    if (wm_fault(WM_FAULT_WRITE, "write (output stream)")) return -1;
+    if (wm_fault(WM_FAULT_WRITE, "write (output stream)")) {
+        errno = ENOSPC;
+        return 0;
+    }
     size_t put = fwrite(buf, 1, size, (FILE *)cookie);
-    if (put < size) return put > 0 ? (ssize_t)put : -1;
     return (ssize_t)put;
 }
 

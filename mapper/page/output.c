@@ -365,9 +365,10 @@ typedef struct svg_buf {
     size_t n;
 } svg_buf;
 
+/* After a failed write nothing more is written (the caller sees ferror). */
 static void sb_flush(svg_buf *w)
 {
-    if (w->n) fwrite(w->b, 1, w->n, w->fp);
+    if (w->n && !ferror(w->fp)) fwrite(w->b, 1, w->n, w->fp);
     w->n = 0;
 }
 
@@ -375,7 +376,7 @@ static void sb_put(svg_buf *w, const char *t, size_t n)
 {
     if (w->n + n > sizeof w->b) sb_flush(w);
     if (n > sizeof w->b) {
-        fwrite(t, 1, n, w->fp);
+        if (!ferror(w->fp)) fwrite(t, 1, n, w->fp);
         return;
     }
     memcpy(w->b + w->n, t, n);
