@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "national.h"
 
 #include <dirent.h>
@@ -99,7 +100,13 @@ int wm_national_find(const char *dir, wm_national_id id, char *out, size_t size,
     if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
         return wm_error_set(err, WM_EXIT_DATA, "%s: no such folder of national files", dir);
     for (int depth = 0; depth <= 6; depth++)
-        if (find_in(dir, f->name, depth, out, size)) return 0;
+        if (find_in(dir, f->name, depth, out, size)) {
+            /* Absolute, because the manifest made from these names is
+             * read relative to its own folder, not the current one. */
+            char full[PATH_MAX];
+            if (out[0] != '/' && realpath(out, full) && strlen(full) < size) memcpy(out, full, strlen(full) + 1);
+            return 0;
+        }
     return wm_error_set(err, WM_EXIT_DATA, "%s: no %s anywhere in it (%s); download it from %s", dir, f->name,
                         f->what, f->page);
 }

@@ -47,7 +47,7 @@ extern const wm_national_file wm_national_files[WM_NAT_COUNT];
 const char *wm_national_dir(const char *dir);
 
 /* Find file `id` under `dir` (at any depth; the first in name order at
- * the shallowest depth) into `out`.  Missing: WM_EXIT_DATA "DIR: no NAME
+ * the shallowest depth) into `out`, as an absolute path.  Missing: WM_EXIT_DATA "DIR: no NAME
  * (WHAT); download it from PAGE". */
 int wm_national_find(const char *dir, wm_national_id id, char *out, size_t size, wm_error *err);
 
