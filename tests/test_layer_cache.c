@@ -8,6 +8,7 @@
  * layers only. */
 #include "layer.h"
 #include "layer_cache.h"
+#include "source_cache.h"
 #include "testutil.h"
 
 #include <dirent.h>
@@ -64,7 +65,7 @@ int main(void)
     wm_error err;
     wm_error_clear(&err);
     setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_dir() && strcmp(wm_layer_cache_dir(), dir) == 0);
+    CHECK(wm_source_cache_dir() && strcmp(wm_source_cache_dir(), dir) == 0);
 
     /* Too small for the reader's threshold: not cached. */
     char path[PATH_MAX], again[PATH_MAX];
@@ -137,9 +138,9 @@ int main(void)
 
     /* WARDMAP_CACHE=off (or empty): no cache. */
     setenv("WARDMAP_CACHE", "off", 1);
-    CHECK(wm_layer_cache_dir() == NULL);
+    CHECK(wm_source_cache_dir() == NULL);
     CHECK(wm_layer_cache_for_reading(src, 0, path, sizeof path) == 0);
     setenv("WARDMAP_CACHE", "", 1);
-    CHECK(wm_layer_cache_dir() == NULL);
+    CHECK(wm_source_cache_dir() == NULL);
     return wm_test_summary();
 }

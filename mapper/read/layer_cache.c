@@ -8,6 +8,7 @@
 #include "home.h"
 #include "layer.h"
 #include "layer_write.h"
+#include "source_cache.h"
 #include "text.h"
 
 #include <cpl_error.h>
@@ -23,69 +24,6 @@
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
-const char *wm_layer_cache_dir(void)
-{
-    static char dir[PATH_MAX];
-    const char *env = getenv("WARDMAP_CACHE");
-    if (env) {
-        if (!*env || strcmp(env, "off") == 0) return NULL;
-        snprintf(dir, sizeof dir, "%s", env);
-        return dir;
-    }
-    const char *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
-    if (xdg && *xdg) snprintf(dir, sizeof dir, "%s/wardmap", xdg);
-    else if (home && *home) snprintf(dir, sizeof dir, "%s/.cache/wardmap", home);
-    else return NULL;
-    return dir;
-}
-
-/* BASE: the file name without directory or extension, then "-LAYER";
- * characters other than letters, digits, '_', '-' and '.' made '_'. */
-static void cache_base(const char *file, const char *layer, char *out, size_t size)
-{
-    const char *slash = strrchr(file, '/');
-    const char *name = slash ? slash + 1 : file;
-    const char *dot = strrchr(name, '.');
-    int len = dot && dot > name ? (int)(dot - name) : (int)strlen(name);
-    if (len > 100) len = 100;
-    snprintf(out, size, "%.*s%s%.60s", len, name, layer ? "-" : "", layer ? layer : "");
-    for (char *p = out; *p; p++)
-        if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' ||
-              *p == '-' || *p == '.'))
-            *p = '_';
-}
-
-/* Remove CACHE_DIR/PREFIX*.gpkg other than `keep` (a file name):
- * copies of an older version of the same source. */
-static void remove_stale(const char *dir, const char *prefix, const char *keep)
-{
-    DIR *d = opendir(dir);
-    if (!d) return;
-    size_t pl = strlen(prefix);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        const char *n = e->d_name;
-        size_t l = strlen(n);
-        /* PREFIX then 16 hex digits and ".gpkg". */
-        if (strncmp(n, prefix, pl) != 0 || l != pl + 21 || strcmp(n + l - 5, ".gpkg") != 0 ||
-            strspn(n + pl, "0123456789abcdef") != 16 || strcmp(n, keep) == 0)
-            continue;
-        char p[PATH_MAX];
-        if (snprintf(p, sizeof p, "%s/%s", dir, n) < (int)sizeof p) unlink(p);
-    }
-    closedir(d);
-}
 
 static int convert(const char *file, const char *layer_name, const char *lname, const char *target, wm_error *err)
 {
@@ -152,48 +90,17 @@ done:
 
 int wm_layer_cache_path(const char *source, const char *cache_dir, char *out, size_t size, wm_error *err)
 {
+    wm_source_cache_entry e;
+    if (wm_source_cache_entry_for(source, cache_dir, ".gpkg", &e, err) != 0) return -1;
+    if (strlen(e.path) >= size) return wm_error_set(err, WM_EXIT_USAGE, "%s: the cache path is too long", cache_dir);
+    memcpy(out, e.path, strlen(e.path) + 1);
+    if (e.exists) return 0;
+    if (wm_make_dirs(cache_dir) != 0)
+        return wm_error_set(err, WM_EXIT_IO, "%s: cannot make the cache folder", cache_dir);
     char *file = NULL, *layer = NULL;
     wm_split_layer_spec(source, &file, &layer);
-    int rc = 0;
-    /* The key: size and modification time, to the nanosecond where the
-     * file system has it. */
-    int64_t key[3] = { 0, 0, 0 };
-    struct stat st;
-    VSIStatBufL vst;
-    if (stat(file, &st) == 0) {
-        key[0] = (int64_t)st.st_size;
-        key[1] = (int64_t)st.st_mtim.tv_sec;
-        key[2] = (int64_t)st.st_mtim.tv_nsec;
-    } else if (VSIStatL(file, &vst) == 0) {   /* a GDAL virtual file (/vsizip/...) */
-        key[0] = (int64_t)vst.st_size;
-        key[1] = (int64_t)vst.st_mtime;
-    } else {
-        rc = wm_error_set(err, WM_EXIT_DATA, "%s: no such file", file);
-        goto done;
-    }
-    char abs[PATH_MAX];
-    if (!realpath(file, abs)) snprintf(abs, sizeof abs, "%s", file);
-    uint64_t ph = fnv1a(14695981039346656037ULL, abs, strlen(abs) + 1);
-    if (layer) ph = fnv1a(ph, layer, strlen(layer) + 1);
-    uint64_t kh = fnv1a(14695981039346656037ULL, key, sizeof key);
-    char base[200], prefix[240], name[280];
-    cache_base(file, layer, base, sizeof base);
-    snprintf(prefix, sizeof prefix, "%s-%016llx-", base, (unsigned long long)ph);
-    snprintf(name, sizeof name, "%s%016llx.gpkg", prefix, (unsigned long long)kh);
-    int n = snprintf(out, size, "%s/%s", cache_dir, name);
-    if (n < 0 || (size_t)n >= size) {
-        rc = wm_error_set(err, WM_EXIT_USAGE, "%s: the cache path is too long", cache_dir);
-        goto done;
-    }
-    struct stat cs;
-    if (stat(out, &cs) == 0 && S_ISREG(cs.st_mode) && cs.st_size > 0) goto done;
-    if (wm_make_dirs(cache_dir) != 0) {
-        rc = wm_error_set(err, WM_EXIT_IO, "%s: cannot make the cache folder", cache_dir);
-        goto done;
-    }
-    rc = convert(file, layer, base, out, err);
-    if (rc == 0) remove_stale(cache_dir, prefix, name);
-done:
+    int rc = convert(file, layer, e.base, out, err);
+    if (rc == 0) wm_source_cache_remove_stale(cache_dir, &e, ".gpkg");
     free(file);
     free(layer);
     return rc;
@@ -201,7 +108,7 @@ done:
 
 int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, size_t size)
 {
-    const char *dir = wm_layer_cache_dir();
+    const char *dir = wm_source_cache_dir();
     if (!dir) return 0;
     char *file = NULL, *layer = NULL;
     wm_split_layer_spec(source, &file, &layer);

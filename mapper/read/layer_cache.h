@@ -23,21 +23,15 @@
  *     wm_layer_options o = { .where = "LADCD_ACTIVE = 'E06000016'" };
  *     wm_layer *L = wm_layer_open(cached, &o, &err);
  *
- * A cached file is named from the source's name, its absolute path and
- * layer, and keyed by its size and modification time:
- *     CACHE_DIR/BASE-PPPPPPPPPPPPPPPP-KKKKKKKKKKKKKKKK.gpkg
- * (BASE: the file's name without its extension, then "-LAYER" when a
- * layer is named; P: a hash of the absolute path and layer; K: of size
- * and mtime).  A source that changes gets a new file and the older ones
- * of the same source are removed; sources of the same name in other
- * folders keep their own.  The conversion is written atomically
+ * A cached file is named as source_cache.h says (CACHE_DIR/BASE-P-K.gpkg,
+ * keyed by the source's absolute path, layer, size and modification
+ * time; older versions removed).  The conversion is written atomically
  * (atomic.h): processes converting at once (a figure set's jobs) all
  * finish and one file wins, and a killed conversion leaves no cache.
  *
- * Where the drawing's cache lives (wm_layer_cache_dir): the directory
- * named by WARDMAP_CACHE if it is set ("off" or empty: no cache), else
- * $XDG_CACHE_HOME/wardmap, else $HOME/.cache/wardmap.  The area store
- * names its own directory (store_area.h).
+ * Where the drawing's cache lives: wm_source_cache_dir() (WARDMAP_CACHE,
+ * else ~/.cache/wardmap).  The area store names its own directory
+ * (store_area.h).
  */
 #ifndef WM_LAYER_CACHE_H
 #define WM_LAYER_CACHE_H
@@ -50,10 +44,6 @@
  * faster than a cache is checked. */
 #define WM_LAYER_CACHE_MIN_BYTES (8L * 1024 * 1024)
 
-/* The drawing's cache directory (above), or NULL when caching is off or
- * no directory can be named.  Points into a static buffer. */
-const char *wm_layer_cache_dir(void);
-
 /* The path of the up-to-date cached GeoPackage of `source` ("FILE" or
  * "FILE:LAYER"; its first layer when none is named) under `cache_dir`
  * (made if missing), converting it first when there is none for the
@@ -64,8 +54,8 @@ const char *wm_layer_cache_dir(void);
 int wm_layer_cache_path(const char *source, const char *cache_dir, char *out, size_t size, wm_error *err);
 
 /* The layer reader's use: 1 when `out` names the cached GeoPackage of
- * `source` in wm_layer_cache_dir(), 0 when the source is to be read as
- * it is: caching is off, the source is not a regular file of at least
+ * `source` in wm_source_cache_dir(), 0 when the source is to be read as
+ * it is: caching is off (wm_source_cache_dir), the source is not a regular file of at least
  * `min_bytes` (WM_LAYER_CACHE_MIN_BYTES), it is a GeoPackage or
  * FlatGeobuf already (they read fast), or it cannot be converted or
  * cached (silently: the reader then reports the source's own errors). */
