@@ -23,6 +23,10 @@ vg "render from the store" 0 render --layer "$W" --indicator fuel_poverty_2020 -
 vg "render from a table" 0 render --layer "$L" --data "$IMD" --data-key "LSOA code (2011)" \
     --value "Index of Multiple Deprivation (IMD) Decile" --method categorical \
     --breaks 1,2,3,4,5,6,7,8,9,10 --palette RdYlBu --overlay "$W" --paper A5 -o l.png
+# Again: the table now comes from the table cache (table_cache.h).
+vg "render from a cached table" 0 render --layer "$L" --data "$IMD" --data-key "LSOA code (2011)" \
+    --value "Index of Multiple Deprivation (IMD) Decile" --method categorical \
+    --breaks 1,2,3,4,5,6,7,8,9,10 --palette RdYlBu --overlay "$W" --paper A5 -o l.png
 vg "ward table" 0 table --geography ward --format markdown -o t.md
 vg "rank" 0 rank -o r.csv
 vg "export" 0 export --layer "$W" --indicator fuel_poverty_2020 -o e.gpkg

@@ -3,6 +3,7 @@
 
 #include "table.h"
 #include "csv_check.h"
+#include "table_cache.h"
 #include "utf8.h"
 
 #include <cpl_vsi.h>
@@ -50,6 +51,8 @@ static int check_text(const wm_table *t, const char *text, long line, int col, i
 
 wm_table *wm_table_read(const char *spec, wm_error *err)
 {
+    wm_table *cached = wm_table_cache_load(spec);
+    if (cached) return cached;
     char *file = NULL, *layer_name = NULL;
     wm_split_layer_spec(spec, &file, &layer_name);
     wm_table *t = NULL;
@@ -150,6 +153,7 @@ wm_table *wm_table_read(const char *spec, wm_error *err)
     wm_csv_shape_free(&shape);
     free(file);
     free(layer_name);
+    wm_table_cache_save(t, spec);
     return t;
 
 fail:
@@ -225,9 +229,10 @@ long wm_table_line(const wm_table *t, size_t row)
 void wm_table_free(wm_table *t)
 {
     if (!t) return;
-    if (!t->cells) t->nrows = 0;
+    if (!t->cells || t->arena) t->nrows = 0;
     for (size_t i = 0; i < t->nrows * (size_t)t->ncols; i++) free(t->cells[i]);
-    for (int c = 0; c < t->ncols; c++) free(t->colnames[c]);
+    for (int c = 0; c < t->ncols && t->colnames && !t->arena; c++) free(t->colnames[c]);
+    free(t->arena);
     free(t->cells);
     free(t->lines);
     free(t->colnames);

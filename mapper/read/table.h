@@ -17,6 +17,10 @@
  * only when that name is asked for (wm_table_require_column): columns
  * nobody uses do not stop a national table from being read.
  *
+ * A table of at least WM_TABLE_CACHE_MIN_BYTES read without error is
+ * kept in the table cache (table_cache.h), and a later read of the
+ * unchanged file returns that copy: the same names, cells and lines.
+ *
  * Rows are numbered from 0; wm_table_line() gives the 1-based line in
  * the file for messages (header = line 1) for CSV sources: the line a
  * row starts on, counting blank lines and line breaks inside quotes.
@@ -35,6 +39,8 @@ typedef struct wm_table {
     size_t nrows;
     char **cells;      /* nrows * ncols, row-major; never NULL ("" when empty) */
     long *lines;       /* nrows: line number of each row in the source */
+    char *arena;       /* when set, the names and cells point into it (a
+                          table loaded from table_cache.h) */
 } wm_table;
 
 /* Read a table.  `spec` is "FILE" or "FILE:LAYER" (layer of a
