@@ -17,7 +17,7 @@
 
 const wm_option wm_figures_options[] = {
     { "out", 0, WM_OPT_VALUE, "DIR", "output directory (default: out, under the current directory)" },
-    { "force", 0, WM_OPT_FLAG, NULL, "remake every item, even those up to date" },
+    { "force", 0, WM_OPT_FLAG, NULL, "remake every item, even those up to date (a store is rebuilt only when an input has changed)" },
     { "jobs", 'j', WM_OPT_VALUE, "N", "items made at once (default 2)" },
     { "dry-run", 'n', WM_OPT_FLAG, NULL, "print each item's wardmap command line and make nothing" },
     { "area", 0, WM_OPT_VALUE, "AREA", "make the set of any authority in England from the national files: a district's code (E06000016) or name (Leicester), a county's name, or a comma-separated list of districts" },
@@ -79,7 +79,9 @@ static int run_area(const wm_args *a, int jobs, wm_error *err)
     ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
     if (len > 0) self[len] = '\0';
     wm_area_build_options bo = { .national = wm_args_get(a, "national", NULL), .work_dir = wm_args_get(a, "cache", work),
-                                 .binary = len > 0 ? self : NULL, .force = wm_args_has(a, "force") };
+                                 .binary = len > 0 ? self : NULL };
+    /* --force remakes the figures; the store, like the default one, is
+     * rebuilt only when an input is newer (store_area.h says which). */
     wm_report report;
     wm_report_init(&report);
     wm_area_store st;
