@@ -362,13 +362,15 @@ static void test_include(void)
 
 static void test_bundled_recipe(void)
 {
-    /* The bundled recipe parses, and every
+    /* The bundled recipe parses, includes the generic one, and every
      * section binds (nothing left as ${...}) and builds a command. */
     wm_error err;
     wm_recipe *r = wm_recipe_read(wm_test_home_path("styles/coventry.recipe"), &err);
     CHECK(r != NULL);
     if (!r) { fprintf(stderr, "%s\n", err.msg); return; }
     CHECK(r->n >= 1);
+    CHECK(r->doc->nfiles == 1);
+    if (r->doc->nfiles) CHECK(strstr(r->doc->files[0], "styles/area.recipe") != NULL);
     CHECK_STR(r->sections[0].name, "deprivation_imd2019");
     const wm_recipe_param given[] = { { "store", "/stores/store.sqlite" } };
     CHECK(wm_recipe_bind(r, given, 1, &err) == 0);
