@@ -57,19 +57,25 @@ void wm_recipe_free(wm_recipe *r)
     free(r);
 }
 
-/* "FILE:LINE: what" as a usage error (a recipe is what the user wrote);
- * FILE is the file the line is in (an entry's or section's `path`),
- * NULL for the recipe's own. */
+/* "FILE:LINE: what" as a usage error (a recipe is what the user wrote). */
+static int vfail(const char *file, int line, wm_error *err, const char *fmt, va_list ap)
+{
+    char what[900];
+    vsnprintf(what, sizeof what, fmt, ap);
+    return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s", file, line, what);
+}
+
+/* The same at a line of recipe `r`, FILE being the file the line is in
+ * (an entry's or section's `path`), NULL for the recipe's own. */
 static int fail(const wm_recipe *r, const char *file, int line, wm_error *err, const char *fmt, ...)
     __attribute__((format(printf, 5, 6)));
 static int fail(const wm_recipe *r, const char *file, int line, wm_error *err, const char *fmt, ...)
 {
-    char what[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    int rc = vfail(file ? file : r->path, line, err, fmt, ap);
     va_end(ap);
-    return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s", file ? file : r->path, line, what);
+    return rc;
 }
 
 /* The document keys before the first section. */
@@ -130,17 +136,16 @@ static int check_entries(const wm_recipe *r, const wm_recipe_section *s, wm_erro
 
 /* ---- include ---- */
 
-/* An error in a file being loaded: "FILE:LINE: what", a usage error. */
+/* An error in a file being loaded (before there is a recipe). */
 static int load_fail(const char *file, int line, wm_error *err, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int load_fail(const char *file, int line, wm_error *err, const char *fmt, ...)
 {
-    char what[900];
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    int rc = vfail(file, line, err, fmt, ap);
     va_end(ap);
-    return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s", file, line, what);
+    return rc;
 }
 
 /* Whether `s` has an entry for `key` among its first `n`. */
