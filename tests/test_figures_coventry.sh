@@ -20,7 +20,10 @@ for f in deprivation_imd2019.png deprivation_imd2019.svg deprivation_imd2019.pdf
          profile_spon_end.pdf index.html; do
     check "out/$f made" test -s "out/$f"
 done
-check "index has every item" test "$(grep -c '<section id=' out/index.html)" -eq "$(grep -c '^\[' "$HOME_DIR/styles/coventry.recipe")"
+# Every item: the recipe includes area.recipe, so count the commands it makes.
+check "index has every item" test "$(grep -c '<section id=' out/index.html)" -eq "$("$BIN" figures --dry-run | wc -l)"
+check "index names the included recipe" grep -q 'which includes <code>styles/area.recipe</code>' out/index.html
+check "the strategy's captions" grep -q 'The wards (December 2025 boundaries) are drawn on top' out/index.html
 check "index shows no failure" bash -c "! grep -q 'Not made' out/index.html"
 check "index shows the ranking as a table" grep -q '<th>Rank</th>' out/index.html
 check "index shows the ward table" grep -q '<th>' out/index.html

@@ -7,9 +7,11 @@
 #include "recipe.h"
 #include "store.h"
 #include "store_bundled.h"
+#include "text.h"
 
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -47,12 +49,17 @@ static int dry_run(const wm_recipe *r, const char *outdir, wm_error *err)
     return 0;
 }
 
-/* Whether an item takes values from the default store. */
-static int uses_default_store(const wm_recipe *r)
+/* Whether an item takes values from the default store: it names no
+ * store, or names the default one (`store = ${store}`). */
+static int uses_default_store(const wm_recipe *r, const char *store)
 {
     for (size_t i = 0; i < r->n; i++) {
         const wm_recipe_section *s = &r->sections[i];
-        if (wm_recipe_find(s, "store")) continue;
+        const char *named = wm_recipe_get(s, "store");
+        if (named) {
+            if (strcmp(named, store) == 0) return 1;
+            continue;
+        }
         if (s->kind == WM_RECIPE_RANK || s->kind == WM_RECIPE_TABLE || s->kind == WM_RECIPE_PROFILE ||
             wm_recipe_find(s, "indicator"))
             return 1;
@@ -142,9 +149,20 @@ int wm_cmd_figures(int argc, char **argv, wm_error *err)
         wm_args_free(&a);
         return err->code;
     }
-    int rc = 0;
-    if (wm_args_has(&a, "dry-run")) {
-        rc = dry_run(r, outdir, err);
+    /* ${store} is the default store unless the recipe's [parameters]
+     * name one: absolute, since values resolve against the recipe's folder. */
+    char store[PATH_MAX], cwd[PATH_MAX];
+    wm_store_default_path(store, sizeof store);
+    if (store[0] != '/' && getcwd(cwd, sizeof cwd)) {
+        char *abs = wm_path_join(cwd, store);
+        if (abs) snprintf(store, sizeof store, "%s", abs);
+        free(abs);
+    }
+    const wm_recipe_param given[] = { { "store", store } };
+    int rc = wm_recipe_bind(r, given, wm_recipe_parameter(r, "store") ? 0 : 1, err);
+    if (rc != 0 || wm_args_has(&a, "dry-run")) {
+        if (rc == 0) rc = dry_run(r, outdir, err);
+        else rc = err->code;
         wm_recipe_free(r);
         wm_args_free(&a);
         return rc;
@@ -152,9 +170,7 @@ int wm_cmd_figures(int argc, char **argv, wm_error *err)
 
     /* Build the default store before the items start, so that parallel
      * items never race to build it. */
-    char store[PATH_MAX];
-    wm_store_default_path(store, sizeof store);
-    if (uses_default_store(r)) {
+    if (uses_default_store(r, store)) {
         wm_store *s = wm_store_open_for_reading(NULL, err);
         if (!s) {
             wm_recipe_free(r);

@@ -64,6 +64,7 @@ wm_entry *wm_section_add(wm_section *s, const char *key, const char *value, int 
     e->key = strdup(key);
     e->value = value ? strdup(value) : NULL;
     e->line = line;
+    e->path = NULL;
     if (!e->key || (value && !e->value)) {
         free(e->key);
         free(e->value);
@@ -71,6 +72,17 @@ wm_entry *wm_section_add(wm_section *s, const char *key, const char *value, int 
     }
     s->n++;
     return e;
+}
+
+const char *wm_sections_keep_file(wm_sections *d, const char *path)
+{
+    for (size_t i = 0; i < d->nfiles; i++)
+        if (strcmp(d->files[i], path) == 0) return d->files[i];
+    char **more = realloc(d->files, (d->nfiles + 1) * sizeof *more);
+    if (!more) return NULL;
+    d->files = more;
+    if (!(d->files[d->nfiles] = strdup(path))) return NULL;
+    return d->files[d->nfiles++];
 }
 
 const wm_entry *wm_section_find(const wm_section *s, const char *key)
@@ -233,6 +245,8 @@ void wm_sections_free(wm_sections *d)
         free(s->name);
     }
     free(d->sections);
+    for (size_t i = 0; i < d->nfiles; i++) free(d->files[i]);
+    free(d->files);
     free(d->path);
     free(d->dir);
     free(d);

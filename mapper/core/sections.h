@@ -39,12 +39,16 @@ typedef struct wm_entry {
     char *key;
     char *value;             /* NULL for a flag (a key alone) */
     int line;
+    const char *path;        /* the file it was written in, when not the
+                              * document's own (an included recipe's,
+                              * recipe.h); NULL for the document's path */
 } wm_entry;
 
 typedef struct wm_section {
     char *type;              /* the header's first word ("" before any header) */
     char *name;              /* the rest of the header, "" when none */
     int line;                /* the header's line (0 for the headerless section) */
+    const char *path;        /* the file the header is in, NULL for the document's */
     size_t n;
     wm_entry *entries;       /* in file order */
 } wm_section;
@@ -54,6 +58,10 @@ typedef struct wm_sections {
     char *dir;               /* the directory of path, for relative file names */
     size_t n;
     wm_section *sections;    /* in file order; the headerless one first, when present */
+    size_t nfiles;
+    char **files;            /* other files the text was read from (a
+                              * recipe's includes), in the order read; the
+                              * entries' and sections' `path` point here */
 } wm_sections;
 
 /* Read the file at `path` ("PATH: no such file" when it is missing). */
@@ -67,6 +75,10 @@ wm_sections *wm_sections_parse(const char *text, const char *path, wm_error *err
 wm_sections *wm_sections_new(const char *path);
 wm_section *wm_sections_add(wm_sections *d, const char *type, const char *name, int line);
 wm_entry *wm_section_add(wm_section *s, const char *key, const char *value, int line);
+
+/* The copy of `path` kept in d->files (added once), for an entry's or
+ * section's `path`; NULL on out of memory. */
+const char *wm_sections_keep_file(wm_sections *d, const char *path);
 
 /* The last entry of `key` in `s`, or NULL; its value ("" for a flag). */
 const wm_entry *wm_section_find(const wm_section *s, const char *key);

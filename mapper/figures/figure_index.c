@@ -226,7 +226,13 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     if (r->description) { fputs("<p>", fp); wm_html_text(fp, r->description); fputs("</p>\n", fp); }
     fputs("<p class=\"files\">Made by wardmap from the recipe <code>", fp);
     wm_html_text(fp, home_relative(r->path));
-    fprintf(fp, "</code>: %zu items", res->n);
+    fputs("</code>", fp);
+    for (size_t i = 0; i < r->doc->nfiles; i++) {
+        fputs(i ? " and <code>" : ", which includes <code>", fp);
+        wm_html_text(fp, home_relative(r->doc->files[i]));
+        fputs("</code>", fp);
+    }
+    fprintf(fp, ": %zu items", res->n);
     if (res->failed) fprintf(fp, ", <span class=\"state-failed\">%zu failed</span>", res->failed);
     if (res->warned)
         fprintf(fp, ", <span class=\"state-warning\">%zu made with warnings</span>", res->warned);

@@ -82,21 +82,25 @@ static void gallery_thumbnail(const wm_recipe *r, const wm_figureset_item *it, c
 
 static void run_item(runner *R, wm_figureset_item *it)
 {
-    const char *const extra[3] = { R->recipe->path, R->opt->store_path, R->opt->binary };
-    size_t nin = it->job.ninputs + 3;
+    /* Besides the item's own inputs: the recipe and the files it
+     * includes, the store and the binary. */
+    const wm_sections *doc = R->recipe->doc;
+    size_t nextra = doc->nfiles + 3;
+    size_t nin = it->job.ninputs + nextra;
     const char **inputs = malloc(nin * sizeof *inputs);
     if (!inputs) {
         wm_error_set(&it->err, WM_EXIT_DATA, "out of memory");
         it->state = WM_ITEM_FAILED;
         return;
     }
-    for (size_t i = 0; i < it->job.ninputs; i++) inputs[i] = it->job.inputs[i];
-    for (size_t i = 0; i < 3; i++) {
-        /* The store and binary count only when they exist (a recipe need
-         * not use the store at all). */
-        const char *p = extra[i];
-        inputs[it->job.ninputs + i] = p && (i == 0 || mtime_ns(p) >= 0) ? p : NULL;
-    }
+    const char **in = inputs;
+    for (size_t i = 0; i < it->job.ninputs; i++) *in++ = it->job.inputs[i];
+    *in++ = R->recipe->path;
+    for (size_t i = 0; i < doc->nfiles; i++) *in++ = doc->files[i];
+    /* The store and binary count only when they exist (a recipe need
+     * not use the store at all). */
+    *in++ = R->opt->store_path && mtime_ns(R->opt->store_path) >= 0 ? R->opt->store_path : NULL;
+    *in++ = R->opt->binary && mtime_ns(R->opt->binary) >= 0 ? R->opt->binary : NULL;
     /* The outputs, and the item's gallery thumbnail when it has one. */
     char thumb[4600];
     gallery_thumbnail(R->recipe, it, thumb, sizeof thumb);
@@ -142,8 +146,9 @@ static void finish_item(runner *R, wm_figureset_item *it)
 {
     const wm_recipe_section *s = it->section;
     if (it->state == WM_ITEM_FAILED) {
-        int line = wm_recipe_error_line(s, &it->err);
-        wm_error_prefix(&it->err, "%s:%d: [%s %s]", R->recipe->path, line,
+        const char *file = NULL;
+        int line = wm_recipe_error_line(s, &it->err, &file);
+        wm_error_prefix(&it->err, "%s:%d: [%s %s]", file ? file : R->recipe->path, line,
                         wm_recipe_kind_name(s->kind), s->name);
     }
     pthread_mutex_lock(&R->lock);

@@ -1,3 +1,4 @@
+#define _XOPEN_SOURCE 700   /* realpath */
 #include "recipe.h"
 #include "operation.h"
 #include "home.h"
@@ -5,6 +6,7 @@
 #include "text.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,21 +52,30 @@ void wm_recipe_free(wm_recipe *r)
 {
     if (!r) return;
     free(r->sections);
+    free(r->params);
     wm_sections_free(r->doc);
     free(r);
 }
 
-/* "PATH:LINE: what" as a usage error (a recipe is what the user wrote). */
-static int fail(const wm_recipe *r, int line, wm_error *err, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(const wm_recipe *r, int line, wm_error *err, const char *fmt, ...)
+/* "FILE:LINE: what" as a usage error (a recipe is what the user wrote). */
+static int vfail(const char *file, int line, wm_error *err, const char *fmt, va_list ap)
 {
     char what[900];
+    vsnprintf(what, sizeof what, fmt, ap);
+    return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s", file, line, what);
+}
+
+/* The same at a line of recipe `r`, FILE being the file the line is in
+ * (an entry's or section's `path`), NULL for the recipe's own. */
+static int fail(const wm_recipe *r, const char *file, int line, wm_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int fail(const wm_recipe *r, const char *file, int line, wm_error *err, const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(what, sizeof what, fmt, ap);
+    int rc = vfail(file ? file : r->path, line, err, fmt, ap);
     va_end(ap);
-    return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s", r->path, line, what);
+    return rc;
 }
 
 /* The document keys before the first section. */
@@ -75,15 +86,16 @@ static int document_keys(wm_recipe *r, const wm_section *sec, wm_error *err)
     int lines[4] = { 0 };
     for (size_t i = 0; i < sec->n; i++) {
         const wm_entry *e = &sec->entries[i];
+        if (strcmp(e->key, "include") == 0) continue;   /* read by load() */
         int k = 0;
         while (k < 4 && strcmp(e->key, names[k]) != 0) k++;
         if (k == 4)
-            return fail(r, e->line, err,
-                        "\"%s\" before the first section (only title, description, attribution and gallery belong "
+            return fail(r, e->path, e->line, err,
+                        "\"%s\" before the first section (only include, title, description, attribution and gallery belong "
                         "there; sections start with [render NAME], [table NAME], ...)",
                         e->key);
-        if (!e->value || !*e->value) return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
-        if (lines[k]) return fail(r, e->line, err, "%s is already given at line %d", e->key, lines[k]);
+        if (!e->value || !*e->value) return fail(r, e->path, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
+        if (lines[k]) return fail(r, e->path, e->line, err, "%s is already given at line %d", e->key, lines[k]);
         *slots[k] = e->value;
         lines[k] = e->line;
     }
@@ -99,27 +111,271 @@ static int check_entries(const wm_recipe *r, const wm_recipe_section *s, wm_erro
     for (size_t j = 0; j < s->n; j++) {
         const wm_entry *e = &s->entries[j];
         if (!valid_key(e->key))
-            return fail(r, e->line, err, "\"%s\" is not an option name (expected \"key = value\" with a lower-case "
+            return fail(r, e->path, e->line, err, "\"%s\" is not an option name (expected \"key = value\" with a lower-case "
                                          "key such as title, or \"[render NAME]\")", e->key);
         if (e->value && !*e->value)
-            return fail(r, e->line, err, "%s has no value (write a flag as the key alone: \"%s\")", e->key, e->key);
-        if (strcmp(e->key, "o") == 0) return fail(r, e->line, err, "write outputs as \"output = FILE ...\"");
+            return fail(r, e->path, e->line, err, "%s has no value (write a flag as the key alone: \"%s\")", e->key, e->key);
+        if (strcmp(e->key, "o") == 0) return fail(r, e->path, e->line, err, "write outputs as \"output = FILE ...\"");
         if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) {
-            if (!e->value) return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
+            if (!e->value) return fail(r, e->path, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
             continue;
         }
         const wm_option *o = wm_option_find(op->options, e->key);
         if (!o)
-            return fail(r, e->line, err, "%s has no option \"%s\" (see wardmap %s --help)", op->name, e->key,
+            return fail(r, e->path, e->line, err, "%s has no option \"%s\" (see wardmap %s --help)", op->name, e->key,
                         op->name);
         if (WM_OPT_KIND(o->kind) == WM_OPT_FLAG && e->value)
-            return fail(r, e->line, err, "%s is a flag: write it alone, without \"= ...\"", e->key);
+            return fail(r, e->path, e->line, err, "%s is a flag: write it alone, without \"= ...\"", e->key);
         if (WM_OPT_KIND(o->kind) != WM_OPT_FLAG && !e->value)
-            return fail(r, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
+            return fail(r, e->path, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
     }
     if (!wm_recipe_find(s, "output"))
-        return fail(r, s->line, err, "[%s] has no output (add \"output = NAME.png ...\")", s->name);
+        return fail(r, s->path, s->line, err, "[%s] has no output (add \"output = NAME.png ...\")", s->name);
     return 0;
+}
+
+/* ---- include ---- */
+
+/* An error in a file being loaded (before there is a recipe). */
+static int load_fail(const char *file, int line, wm_error *err, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int load_fail(const char *file, int line, wm_error *err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    int rc = vfail(file, line, err, fmt, ap);
+    va_end(ap);
+    return rc;
+}
+
+/* Whether `s` has an entry for `key` among its first `n`. */
+static int has_key(const wm_section *s, size_t n, const char *key)
+{
+    for (size_t i = 0; i < n && i < s->n; i++)
+        if (strcmp(s->entries[i].key, key) == 0) return 1;
+    return 0;
+}
+
+/* Copy entry `e`, written in `file` (NULL: the merged document's own),
+ * to the end of section `dst` of `d`. */
+static int copy_entry(wm_sections *d, wm_section *dst, const wm_entry *e, const char *file)
+{
+    const char *kept = file ? wm_sections_keep_file(d, file) : NULL;
+    wm_entry *c = (file && !kept) ? NULL : wm_section_add(dst, e->key, e->value, e->line);
+    if (!c) return -1;
+    c->path = kept;
+    return 0;
+}
+
+/* Amend section `base` of `d` with `over` (written in the merged
+ * document's own file): each key `over` gives replaces all of base's
+ * entries for it, in the place of the first; other keys are appended. */
+static int amend(wm_sections *d, wm_section *base, const wm_section *over)
+{
+    wm_section merged;
+    memset(&merged, 0, sizeof merged);
+    int rc = 0;
+    for (size_t i = 0; i < base->n && rc == 0; i++) {
+        const wm_entry *e = &base->entries[i];
+        if (!has_key(over, over->n, e->key)) {
+            rc = copy_entry(d, &merged, e, e->path);
+        } else if (!has_key(base, i, e->key)) {
+            for (size_t j = 0; j < over->n && rc == 0; j++)
+                if (strcmp(over->entries[j].key, e->key) == 0) rc = copy_entry(d, &merged, &over->entries[j], NULL);
+        }
+    }
+    for (size_t j = 0; j < over->n && rc == 0; j++)
+        if (!has_key(base, base->n, over->entries[j].key)) rc = copy_entry(d, &merged, &over->entries[j], NULL);
+    /* Swap in the merged entries; free whichever set is left over. */
+    if (rc == 0) {
+        wm_entry *old = base->entries;
+        size_t nold = base->n;
+        base->entries = merged.entries;
+        base->n = merged.n;
+        merged.entries = old;
+        merged.n = nold;
+    }
+    for (size_t i = 0; i < merged.n; i++) {
+        free(merged.entries[i].key);
+        free(merged.entries[i].value);
+    }
+    free(merged.entries);
+    return rc;
+}
+
+/* The section of `d` that `over` amends: the same name ([parameters],
+ * which has none, the same kind), or -1. */
+static long find_amended(const wm_sections *d, const wm_section *over)
+{
+    for (size_t i = 0; i < d->n; i++) {
+        const wm_section *s = &d->sections[i];
+        if (*over->name ? strcmp(s->name, over->name) == 0
+                        : !*s->name && strcmp(s->type, over->type) == 0)
+            return (long)i;
+    }
+    return -1;
+}
+
+/* `over` (a recipe as parsed) on top of `base` (the recipe it includes,
+ * its own includes merged): base's sections first, each amended by
+ * over's section of the same name; over's new sections after them. */
+static wm_sections *merge(const wm_sections *base, const wm_sections *over, wm_error *err)
+{
+    wm_sections *d = wm_sections_new(over->path);
+    if (!d || !wm_sections_keep_file(d, base->path)) goto oom;
+    for (size_t i = 0; i < base->nfiles; i++)
+        if (!wm_sections_keep_file(d, base->files[i])) goto oom;
+    /* The document keys first, always (over's may amend them). */
+    if (!wm_sections_add(d, "", "", 0)) goto oom;
+    for (size_t i = 0; i < base->n; i++) {
+        const wm_section *bs = &base->sections[i];
+        wm_section *s = *bs->type ? wm_sections_add(d, bs->type, bs->name, bs->line) : &d->sections[0];
+        if (!s) goto oom;
+        if (*bs->type && !(s->path = wm_sections_keep_file(d, bs->path ? bs->path : base->path))) goto oom;
+        for (size_t j = 0; j < bs->n; j++) {
+            const wm_entry *e = &bs->entries[j];
+            if (!*bs->type && strcmp(e->key, "include") == 0) continue;   /* done: over's own is what counts */
+            if (copy_entry(d, s, e, e->path ? e->path : base->path) != 0) goto oom;
+        }
+    }
+    size_t nbase = d->n;
+    for (size_t i = 0; i < over->n; i++) {
+        const wm_section *os = &over->sections[i];
+        for (size_t k = 0; k < i; k++)
+            if (*os->type && strcmp(over->sections[k].type, os->type) == 0 && strcmp(over->sections[k].name, os->name) == 0) {
+                load_fail(over->path, os->line, err, "section [%s%s%s] is already given at line %d", os->type,
+                          *os->name ? " " : "", os->name, over->sections[k].line);
+                wm_sections_free(d);
+                return NULL;
+            }
+        long at = *os->type ? find_amended(d, os) : 0;
+        if (at >= 0 && (size_t)at >= nbase) at = -1;   /* over's own sections are checked later */
+        if (at >= 0 && strcmp(d->sections[at].type, os->type) != 0) {
+            const wm_section *bs = &d->sections[at];
+            load_fail(over->path, os->line, err, "[%s %s] has the name of [%s %s] in %s:%d: an amendment keeps "
+                      "the kind, a new section needs a name of its own", os->type, os->name, bs->type, bs->name,
+                      bs->path ? bs->path : base->path, bs->line);
+            wm_sections_free(d);
+            return NULL;
+        }
+        if (at < 0) {
+            wm_section *s = wm_sections_add(d, os->type, os->name, os->line);
+            if (!s) goto oom;
+            for (size_t j = 0; j < os->n; j++)
+                if (copy_entry(d, s, &os->entries[j], NULL) != 0) goto oom;
+        } else if (amend(d, &d->sections[at], os) != 0) {
+            goto oom;
+        }
+    }
+    return d;
+oom:
+    wm_sections_free(d);
+    wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", over->path);
+    return NULL;
+}
+
+static int is_file(const char *path);
+
+/* Parse `text` (the file `path`) and, when it says `include = FILE`,
+ * merge it on top of FILE, loaded the same way.  chain[0..depth] are the
+ * files being read (their real paths), for cycles. */
+static wm_sections *load(const char *text, const char *path, char **chain, int depth, wm_error *err)
+{
+    wm_sections *doc = wm_sections_parse(text, path, err);
+    if (!doc) {
+        err->code = WM_EXIT_USAGE;   /* the shape of what the user wrote */
+        return NULL;
+    }
+    const wm_entry *inc = NULL;
+    for (size_t j = 0; doc->n && !*doc->sections[0].type && j < doc->sections[0].n; j++) {
+        const wm_entry *e = &doc->sections[0].entries[j];
+        if (strcmp(e->key, "include") != 0) continue;
+        if (inc) {
+            load_fail(doc->path, e->line, err, "include is already given at line %d (a recipe includes one other)",
+                      inc->line);
+            wm_sections_free(doc);
+            return NULL;
+        }
+        if (!e->value || !*e->value) {
+            load_fail(doc->path, e->line, err, "include needs a value (include = FILE)");
+            wm_sections_free(doc);
+            return NULL;
+        }
+        inc = e;
+    }
+    if (!inc) return doc;
+    char *file = wm_path_join(doc->dir, inc->value);
+    char real[PATH_MAX];
+    wm_sections *base = NULL, *merged = NULL;
+    if (!file) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", doc->path);
+    } else if (!is_file(file) || !realpath(file, real)) {
+        load_fail(doc->path, inc->line, err, "include %s: no such file", file);
+    } else if (depth + 1 > WM_RECIPE_MAX_INCLUDE) {
+        load_fail(doc->path, inc->line, err, "include %s: includes nested more than %d deep", file,
+                  WM_RECIPE_MAX_INCLUDE);
+    } else {
+        int cycle = 0;
+        for (int i = 0; i <= depth; i++) cycle |= chain[i] && strcmp(chain[i], real) == 0;
+        char *text2 = cycle ? NULL : wm_read_text_file(file, 0, err);
+        if (cycle) {
+            load_fail(doc->path, inc->line, err, "include %s: a cycle (%s is already being read)", file, file);
+        } else if (text2 && (chain[depth + 1] = strdup(real))) {
+            base = load(text2, file, chain, depth + 1, err);
+            free(chain[depth + 1]);
+            chain[depth + 1] = NULL;
+        } else if (text2) {
+            wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", doc->path);
+        }
+        free(text2);
+    }
+    if (base) merged = merge(base, doc, err);
+    free(file);
+    wm_sections_free(base);
+    wm_sections_free(doc);
+    return merged;
+}
+
+/* ---- parameters ---- */
+
+static int valid_param_name(const char *s)
+{
+    if (!*s) return 0;
+    for (; *s; s++)
+        if (!isalnum((unsigned char)*s) && *s != '_') return 0;
+    return 1;
+}
+
+/* The [parameters] section: each "name = value" a parameter. */
+static int read_parameters(wm_recipe *r, const wm_section *sec, wm_error *err)
+{
+    if (*sec->name)
+        return fail(r, sec->path, sec->line, err, "[parameters] takes no name (write \"[parameters]\")");
+    if (r->params)
+        return fail(r, sec->path, sec->line, err, "[parameters] is already given at line %d", r->params_line);
+    r->params = calloc(sec->n ? sec->n : 1, sizeof *r->params);
+    if (!r->params) return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+    r->params_line = sec->line;
+    for (size_t i = 0; i < sec->n; i++) {
+        const wm_entry *e = &sec->entries[i];
+        if (!valid_param_name(e->key))
+            return fail(r, e->path, e->line, err, "parameter name \"%s\" may hold only letters, digits and _", e->key);
+        if (!e->value) return fail(r, e->path, e->line, err, "parameter %s needs a value (%s = ...)", e->key, e->key);
+        for (size_t k = 0; k < r->nparams; k++)
+            if (strcmp(r->params[k].name, e->key) == 0)
+                return fail(r, e->path, e->line, err, "parameter %s is already given", e->key);
+        r->params[r->nparams].name = e->key;
+        r->params[r->nparams].value = e->value;
+        r->nparams++;
+    }
+    return 0;
+}
+
+const char *wm_recipe_parameter(const wm_recipe *r, const char *name)
+{
+    for (size_t i = 0; i < r->nparams; i++)
+        if (strcmp(r->params[i].name, name) == 0) return r->params[i].value;
+    return NULL;
 }
 
 static int read_sections(wm_recipe *r, wm_error *err)
@@ -132,24 +388,30 @@ static int read_sections(wm_recipe *r, wm_error *err)
             if (document_keys(r, sec, err) != 0) return -1;
             continue;
         }
+        if (strcmp(sec->type, "parameters") == 0) {
+            if (read_parameters(r, sec, err) != 0) return -1;
+            continue;
+        }
         int k = -1;
         for (size_t j = 0; j < NKINDS; j++)
             if (strcmp(sec->type, kind_names[j]) == 0) k = (int)j;
         if (k < 0)
-            return fail(r, sec->line, err,
-                        "unknown section kind \"%s\" (expected localities, render, export, table, rank or profile)", sec->type);
+            return fail(r, sec->path, sec->line, err,
+                        "unknown section kind \"%s\" (expected localities, render, export, table, rank or profile, "
+                        "or [parameters])", sec->type);
         if (!*sec->name)
-            return fail(r, sec->line, err, "section [%s] needs a name, e.g. [%s deprivation]", sec->type, sec->type);
+            return fail(r, sec->path, sec->line, err, "section [%s] needs a name, e.g. [%s deprivation]", sec->type, sec->type);
         if (!valid_name(sec->name))
-            return fail(r, sec->line, err, "section name \"%s\" may hold only letters, digits, _ . and -", sec->name);
+            return fail(r, sec->path, sec->line, err, "section name \"%s\" may hold only letters, digits, _ . and -", sec->name);
         for (size_t j = 0; j < r->n; j++)
             if (strcmp(r->sections[j].name, sec->name) == 0)
-                return fail(r, sec->line, err, "section name \"%s\" is already used at line %d", sec->name,
+                return fail(r, sec->path, sec->line, err, "section name \"%s\" is already used at line %d", sec->name,
                             r->sections[j].line);
         wm_recipe_section *rs = &r->sections[r->n++];
         rs->kind = (wm_recipe_kind)k;
         rs->name = sec->name;
         rs->line = sec->line;
+        rs->path = sec->path;
         rs->n = sec->n;
         rs->entries = sec->entries;
     }
@@ -160,11 +422,14 @@ static int read_sections(wm_recipe *r, wm_error *err)
 
 wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err)
 {
-    wm_sections *doc = wm_sections_parse(text, path ? path : "recipe", err);
-    if (!doc) {
-        err->code = WM_EXIT_USAGE;   /* the shape of what the user wrote */
-        return NULL;
-    }
+    if (!path) path = "recipe";
+    char *chain[WM_RECIPE_MAX_INCLUDE + 1] = { NULL };
+    char real[PATH_MAX];
+    chain[0] = strdup(realpath(path, real) ? real : path);
+    wm_sections *doc = chain[0] ? load(text, path, chain, 0, err) : NULL;
+    if (!chain[0]) wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", path);
+    free(chain[0]);
+    if (!doc) return NULL;
     wm_recipe *r = calloc(1, sizeof *r);
     if (!r) {
         wm_sections_free(doc);
@@ -255,11 +520,19 @@ static char *substitute(const char *text, const wm_recipe_param *params, size_t 
     return out;
 }
 
-int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_error *err)
+int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *given, size_t ngiven, wm_error *err)
 {
-    for (size_t i = 0; i < r->doc->n; i++) {
+    /* The caller's parameters first: the first of a name is the one used. */
+    size_t n = ngiven + r->nparams;
+    wm_recipe_param *params = malloc((n ? n : 1) * sizeof *params);
+    if (!params) return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+    if (ngiven) memcpy(params, given, ngiven * sizeof *params);
+    if (r->nparams) memcpy(params + ngiven, r->params, r->nparams * sizeof *params);
+    int rc = 0;
+    for (size_t i = 0; i < r->doc->n && rc == 0; i++) {
         wm_section *sec = &r->doc->sections[i];
-        for (size_t j = 0; j < sec->n; j++) {
+        if (strcmp(sec->type, "parameters") == 0) continue;   /* values, taken as written */
+        for (size_t j = 0; j < sec->n && rc == 0; j++) {
             wm_entry *e = &sec->entries[j];
             if (!e->value || !strchr(e->value, '$')) continue;
             const char *unknown = NULL;
@@ -270,10 +543,14 @@ int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_err
                 size_t o = 0;
                 for (size_t k = 0; k < n && o < sizeof names; k++)
                     o += (size_t)snprintf(names + o, sizeof names - o, "%s%s", k ? ", " : "", params[k].name);
-                return fail(r, e->line, err, "unknown parameter %.*s (parameters given: %s)", (int)ulen, unknown,
-                            n ? names : "none");
+                rc = fail(r, e->path, e->line, err, "unknown parameter %.*s (parameters given: %s)", (int)ulen, unknown,
+                          n ? names : "none");
+                break;
             }
-            if (!v) return wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+            if (!v) {
+                rc = wm_error_set(err, WM_EXIT_DATA, "%s: out of memory", r->path);
+                break;
+            }
             /* The document keys point at the values: move them too. */
             const char **doc_keys[] = { &r->title, &r->description, &r->attribution, &r->gallery };
             for (int k = 0; k < 4; k++)
@@ -282,7 +559,8 @@ int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_err
             e->value = v;
         }
     }
-    return 0;
+    free(params);
+    return rc;
 }
 
 /* ---- jobs ---- */
@@ -385,8 +663,8 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
             int rc = 0;
             const char *param = e->value ? strstr(e->value, "${") : NULL;
             if (param) {
-                wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s uses the parameter %.*s, which is not given", r->path,
-                             e->line, e->key, (int)(strcspn(param, "}") + 1), param);
+                wm_error_set(err, WM_EXIT_USAGE, "%s:%d: %s uses the parameter %.*s, which is not given",
+                             e->path ? e->path : r->path, e->line, e->key, (int)(strcspn(param, "}") + 1), param);
                 wm_recipe_job_free(job);
                 return -1;
             }
@@ -421,27 +699,29 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
                 }
             }
             if (rc != 0) {
-                wm_error_prefix(err, "%s:%d", r->path, e->line);
+                wm_error_prefix(err, "%s:%d", e->path ? e->path : r->path, e->line);
                 wm_recipe_job_free(job);
                 return -1;
             }
         }
     if (job->noutputs == 0) {
         wm_recipe_job_free(job);
-        return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: [%s] has no output", r->path, s->line, s->name);
+        return wm_error_set(err, WM_EXIT_USAGE, "%s:%d: [%s] has no output", s->path ? s->path : r->path, s->line,
+                            s->name);
     }
     return 0;
 }
 
-int wm_recipe_error_line(const wm_recipe_section *s, const wm_error *err)
+int wm_recipe_error_line(const wm_recipe_section *s, const wm_error *err, const char **file)
 {
+    const wm_recipe_entry *e = NULL;
     if (err && err->option[0]) {
         const char *key = err->option;
-        const wm_recipe_entry *e = wm_recipe_find(s, key);
+        e = wm_recipe_find(s, key);
         if (!e && strcmp(key, "output") == 0) e = wm_recipe_find(s, "output");
-        if (e) return e->line;
     }
-    return s->line;
+    if (file) *file = e ? e->path : s->path;
+    return e ? e->line : s->line;
 }
 
 /* A shell word: quoted when it holds anything a shell would read. */

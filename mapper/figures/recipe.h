@@ -36,6 +36,24 @@
  * leave it (no absolute names, no ..).  The gallery folder is relative
  * to the recipe's folder too.
  *
+ * Include: `include = FILE` before the first section builds on another
+ * recipe, FILE relative to the including recipe's folder.  FILE's
+ * sections come first, in its order; a section of the including recipe
+ * with the same name amends it (each key it gives replaces all of the
+ * included entries for that key, e.g. every `source`; the other keys
+ * stay), and one with the same name but another kind is an error; new
+ * sections follow, in order.  Document keys replace the included ones.
+ * Includes nest up to WM_RECIPE_MAX_INCLUDE deep; a cycle, deeper
+ * nesting or a missing FILE is an error at the include line.  Each entry
+ * and section keeps the file it was written in (`path`, NULL for the
+ * recipe's own), and errors name that file and line.  All values still
+ * resolve against the folder of the recipe being run, not the included
+ * one's.  The files included are r->doc->files, inputs of every item.
+ *
+ * Parameters: a [parameters] section (no name) gives `name = value`
+ * pairs that ${name} takes; parameters passed to wm_recipe_bind take
+ * precedence over them.
+ *
  * The text is read by sections.h (comments, continuation lines, flags);
  * this module gives it its meaning.  Errors name the place:
  * "styles/x.recipe:12: unknown section kind ...".
@@ -64,9 +82,21 @@ typedef struct wm_recipe_section {
     wm_recipe_kind kind;
     const char *name;     /* [A-Za-z0-9_.-]+, unique in the recipe */
     int line;             /* of the [KIND NAME] header */
+    const char *path;     /* the file of the header (an included one), NULL for the recipe's */
     size_t n;
-    const wm_recipe_entry *entries;   /* in file order */
+    const wm_recipe_entry *entries;   /* in file order; each with its
+                                       * `path` (NULL: the recipe's) */
 } wm_recipe_section;
+
+/* A recipe's parameter: ${name} in any value is replaced by `value`,
+ * so one recipe serves every area ("${area_name}", "${area_dir}"). */
+typedef struct wm_recipe_param {
+    const char *name;
+    const char *value;
+} wm_recipe_param;
+
+/* How deep includes may nest (a recipe including one that includes ...). */
+#define WM_RECIPE_MAX_INCLUDE 4
 
 typedef struct wm_recipe {
     const char *path;          /* as given, for messages */
@@ -76,26 +106,30 @@ typedef struct wm_recipe {
     const char *gallery;       /* folder (under the home) for PNG thumbnails, or NULL */
     size_t n;
     wm_recipe_section *sections;
-    wm_sections *doc;          /* the text as read (owns every string above) */
+    size_t nparams;
+    wm_recipe_param *params;   /* the [parameters] section's, in order */
+    int params_line;
+    wm_sections *doc;          /* the text as read, includes merged (owns
+                                * every string above); doc->files are the
+                                * included files */
 } wm_recipe;
 
-/* Parse recipe text; `path` names it in messages.  Errors are
+/* Parse recipe text; `path` names it in messages (and gives the folder
+ * an include is relative to).  Errors are
  * WM_EXIT_USAGE "PATH:LINE: what is wrong", except a recipe with no
  * sections (empty, or document keys alone): WM_EXIT_DATA, nothing to
  * make. */
 wm_recipe *wm_recipe_parse(const char *text, const char *path, wm_error *err);
 
-/* A recipe's parameter: ${name} in any value is replaced by `value`,
- * so one recipe serves every area ("${area_name}", "${area_dir}"). */
-typedef struct wm_recipe_param {
-    const char *name;
-    const char *value;
-} wm_recipe_param;
-
 /* Replace ${name} in every value of the recipe by its parameter ("$$" is
- * a "$").  A ${name} with no parameter is an error at its line (and one
- * left unbound fails its item when it is run). */
+ * a "$"): one of `params` if given there, else the recipe's own
+ * ([parameters]; their values are taken as written).  A ${name} with no
+ * parameter is an error at its line (and one left unbound fails its item
+ * when it is run). */
 int wm_recipe_bind(wm_recipe *r, const wm_recipe_param *params, size_t n, wm_error *err);
+
+/* The value of the recipe's own parameter `name`, or NULL. */
+const char *wm_recipe_parameter(const wm_recipe *r, const char *name);
 
 /* Read and parse the file at `path` (missing file: WM_EXIT_DATA). */
 wm_recipe *wm_recipe_read(const char *path, wm_error *err);
@@ -139,7 +173,8 @@ void wm_recipe_job_print(const wm_recipe_job *job, FILE *fp);
 
 /* The line of the entry an error is about: the line of the key naming
  * the option the error says it is about (wm_error_about), else the
- * section's line. */
-int wm_recipe_error_line(const wm_recipe_section *s, const wm_error *err);
+ * section's line.  When `file` is not NULL it is set to the file of that
+ * line (NULL: the recipe's own). */
+int wm_recipe_error_line(const wm_recipe_section *s, const wm_error *err, const char **file);
 
 #endif
