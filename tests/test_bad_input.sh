@@ -220,7 +220,7 @@ c = sqlite3.connect(sys.argv[1], isolation_level=None)
 c.execute("BEGIN EXCLUSIVE")
 c.execute("DELETE FROM imports")
 open(sys.argv[2], "w").close()
-time.sleep(90)' "$T/locked.sqlite" "$T/locked.ready" &
+time.sleep(30)' "$T/locked.sqlite" "$T/locked.ready" &
 holder=$!
 for i in $(seq 100); do [ -e "$T/locked.ready" ] && break; sleep 0.1; done
 "$BIN" indicators --store "$T/locked.sqlite" >/dev/null 2>"$T/lock1" & p1=$!
