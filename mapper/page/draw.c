@@ -141,7 +141,7 @@ static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_s
         }
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
     for (size_t i = 0; i < S->n; i++) {
         if (plain && plain[i]) continue;
         wm_shapes_path(cr, S, i);

@@ -478,7 +478,7 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
         const wm_map *map = p->map;
         unsigned char *done = calloc(S->n ? S->n : 1, 1);
         if (!done) continue;
-        snprintf(t, sizeof t, "<g clip-path=\"url(#wm-frame%d)\" fill-rule=\"evenodd\" stroke-linejoin=\"round\">\n",
+        snprintf(t, sizeof t, "<g clip-path=\"url(#wm-frame%d)\" fill-rule=\"evenodd\" stroke-linejoin=\"bevel\">\n",
                  pi + 1);
         sb_str(w, t);
         /* Plain, then outlined (by width, widest first), by colour. */
