@@ -207,10 +207,13 @@ EOF
 } > "$out/imd.map"
 
 # The Coventry recipe, with its gallery in the scratch directory.
-# Its paths are relative to its folder (styles/): made absolute in the copies.
+# Its paths are relative to its folder (styles/): made absolute in the copies,
+# the generic recipe it includes too.
 sed -e "s|^gallery = .*|gallery = $out/cold/gallery|" -e "s|\.\./layers/|$root/layers/|g" \
+    -e "s|^include = |include = $root/styles/|" \
     "$root/styles/coventry.recipe" > "$out/cold.recipe"
 sed -e "s|^gallery = .*|gallery = $out/warm/gallery|" -e "s|\.\./layers/|$root/layers/|g" \
+    -e "s|^include = |include = $root/styles/|" \
     "$root/styles/coventry.recipe" > "$out/warm.recipe"
 export WARDMAP_HOME=$root
 # The warm store and figure set, made once, untimed.

@@ -65,6 +65,14 @@ WARDMAP_NATIONAL="$NAT" "$BIN" figures --area E06000016 --cache "$CACHE" --out l
 check "second run exits 0" test $? -eq 0
 check "second run rewrites no figure" test -z "$(find leic -newer marker -type f ! -name index.html)"
 
+# A national folder named relative to the current one (the store's
+# manifest is read from elsewhere, so its paths must be absolute).
+REL_NAT=$(realpath --relative-to=. "$NAT")
+"$BIN" figures --dry-run --area Rutland --national "$REL_NAT" --cache "$CACHE" >dry.txt 2>err.txt
+rc=$?
+check "a relative --national builds the store (got $rc: $(grep -m1 'wardmap:' err.txt))" test "$rc" -eq 0
+check "... and the set's commands are printed" grep -q 'Levels of deprivation in Rutland' dry.txt
+
 # 2. Birmingham by code, into out/<name> by default.
 "$BIN" figures --area E08000025 --national "$NAT" --cache "$CACHE" 2> err.txt >out.txt
 rc=$?
