@@ -118,55 +118,51 @@ static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_shapes *S)
 {
     const wm_style *st = pn->st;
-    /* First the areas drawn plainly (no outline, no hatching): one fill
-     * per colour, which nothing drawn after can be covered by.  At
-     * national scale that is most of them, in a dozen fills. */
-    unsigned char *plain = calloc(S->n ? S->n : 1, 1);
-    if (plain) {
-        for (size_t i = 0; i < S->n; i++)
-            plain[i] = S->outline[i] <= 0 && !(st->nodata_hatch && wm_map_is_nodata(map, i));
-        cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-        for (size_t i = 0; i < S->n; i++) {
-            if (plain[i] != 1) continue;
-            wm_rgb c = wm_map_colour(map, i);
-            for (size_t j = i; j < S->n; j++) {
-                if (plain[j] != 1) continue;
-                wm_rgb d = wm_map_colour(map, j);
-                if (d.r != c.r || d.g != c.g || d.b != c.b) continue;
-                wm_shapes_path_wound(cr, S, j);
-                plain[j] = 2;
-            }
-            set_rgb(cr, c);
-            cairo_fill(cr);
+    /* The fills first, one per colour: the areas do not overlap, so the
+     * order of fills does not matter, and at national scale a dozen
+     * fills do the work of 35,000. */
+    unsigned char *done = calloc(S->n ? S->n : 1, 1);
+    if (!done) return;
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    for (size_t i = 0; i < S->n; i++) {
+        if (done[i]) continue;
+        wm_rgb c = wm_map_colour(map, i);
+        for (size_t j = i; j < S->n; j++) {
+            if (done[j]) continue;
+            wm_rgb d = wm_map_colour(map, j);
+            if (d.r != c.r || d.g != c.g || d.b != c.b) continue;
+            wm_shapes_path_wound(cr, S, j);
+            done[j] = 1;
         }
+        set_rgb(cr, c);
+        cairo_fill(cr);
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
-    cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
-    for (size_t i = 0; i < S->n; i++) {
-        if (plain && plain[i]) continue;
-        wm_shapes_path(cr, S, i);
-        set_rgb(cr, wm_map_colour(map, i));
-        if (S->outline[i] <= 0 && !(st->nodata_hatch && wm_map_is_nodata(map, i))) {
-            cairo_fill(cr);
-            continue;
-        }
-        cairo_fill_preserve(cr);
-        if (st->nodata_hatch && wm_map_is_nodata(map, i)) {
-            hatch_path(cr, pn);
+    if (st->nodata_hatch)
+        for (size_t i = 0; i < S->n; i++) {
+            if (!wm_map_is_nodata(map, i)) continue;
             wm_shapes_path(cr, S, i);
+            hatch_path(cr, pn);
         }
-        if (S->outline[i] <= 0) {
-            cairo_new_path(cr);
-            continue;
-        }
-        /* A hairline separates neighbouring areas of one class; it gives
-         * way to the fill on areas small on the page (shapes.h). */
-        cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b,
-                              st->area_outline_opacity);
-        cairo_set_line_width(cr, S->outline[i]);
+    /* Then the hairlines that separate neighbouring areas, one stroke per
+     * width, widest first (they give way to the fill on areas small on
+     * the page, shapes.h).  In one stroke a boundary two areas share is
+     * painted once, not twice at double the opacity. */
+    cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
+    cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b, st->area_outline_opacity);
+    double width = INFINITY;
+    for (;;) {
+        double w = 0;
+        for (size_t i = 0; i < S->n; i++)
+            if (S->outline[i] < width && S->outline[i] > w) w = S->outline[i];
+        if (w <= 0) break;
+        for (size_t i = 0; i < S->n; i++)
+            if (S->outline[i] == w) wm_shapes_path(cr, S, i);
+        cairo_set_line_width(cr, w);
         cairo_stroke(cr);
+        width = w;
     }
-    free(plain);
+    free(done);
 }
 
 /* Wash everything but the highlighted areas towards white. */

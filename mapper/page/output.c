@@ -353,7 +353,8 @@ static void ids_finish(svg_ids *f)
 /* cairo's SVG surface writes every coordinate of a path twice (fill and
  * stroke) with a style on each element, and at national scale spends
  * most of its time doing so.  The areas are written here instead, one
- * path per area with the style on a group, coordinates to 0.01 pt,
+ * path per area with the fill on a group, and the outlines of areas
+ * that have them as one path per width, coordinates to 0.01 pt,
  * relative after each ring's first point; cairo draws everything else
  * (text, legend, overlay, labels, furniture) into a document of its own
  * that is nested whole as an <svg> element above the areas, the order in
@@ -447,9 +448,8 @@ static int same_rgb(wm_rgb a, wm_rgb b)
     return a.r == b.r && a.g == b.g && a.b == b.b;
 }
 
-/* The areas of every panel: per panel, clipped to its frame, the plain
- * areas (no outline, no hatching) grouped by colour, then the outlined
- * ones grouped by colour and width, then the hatching of No data. */
+/* The areas of every panel: per panel, clipped to its frame, the areas
+ * grouped by colour, the hatching of No data, then the outlines. */
 static void svg_areas(svg_buf *w, const wm_layout *L)
 {
     const wm_style *st = L->style;
@@ -481,31 +481,23 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
         snprintf(t, sizeof t, "<g clip-path=\"url(#wm-frame%d)\" fill-rule=\"evenodd\" stroke-linejoin=\"bevel\">\n",
                  pi + 1);
         sb_str(w, t);
-        /* Plain, then outlined (by width, widest first), by colour. */
-        for (int pass = 0; pass < 2; pass++) {
-            for (size_t i = 0; i < S->n; i++) {
-                int plain = S->outline[i] <= 0;
-                if (done[i] || plain != (pass == 0)) continue;
-                wm_rgb c = wm_map_colour(map, i);
-                double width = S->outline[i];
-                sb_str(w, "<g fill=\"");
-                sb_colour(w, c);
-                if (!plain) {
-                    sb_str(w, "\" stroke=\"");
-                    sb_colour(w, st->area_outline);
-                    snprintf(t, sizeof t, "\" stroke-opacity=\"%g\" stroke-width=\"%.3f", st->area_outline_opacity, width);
-                    sb_str(w, t);
-                }
-                sb_str(w, "\">\n");
-                for (size_t j = i; j < S->n; j++) {
-                    if (done[j] || S->outline[j] != width || !same_rgb(wm_map_colour(map, j), c)) continue;
-                    done[j] = 1;
-                    sb_str(w, "<path d=\"");
-                    sb_area(w, S, j);
-                    sb_str(w, "\"/>\n");
-                }
-                sb_str(w, "</g>\n");
+        /* The fills by colour, No data's hatching, then the outlines: one
+         * path per width, widest first, so that a boundary two areas
+         * share is painted once, as in the PNG and PDF (draw.c). */
+        for (size_t i = 0; i < S->n; i++) {
+            if (done[i]) continue;
+            wm_rgb c = wm_map_colour(map, i);
+            sb_str(w, "<g fill=\"");
+            sb_colour(w, c);
+            sb_str(w, "\">\n");
+            for (size_t j = i; j < S->n; j++) {
+                if (done[j] || !same_rgb(wm_map_colour(map, j), c)) continue;
+                done[j] = 1;
+                sb_str(w, "<path d=\"");
+                sb_area(w, S, j);
+                sb_str(w, "\"/>\n");
             }
+            sb_str(w, "</g>\n");
         }
         if (st->nodata_hatch) {
             int any = 0;
@@ -518,6 +510,21 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
                 sb_str(w, "\"/>\n");
             }
             if (any) sb_str(w, "</g>\n");
+        }
+        double width = INFINITY;
+        for (;;) {
+            double wd = 0;
+            for (size_t i = 0; i < S->n; i++)
+                if (S->outline[i] < width && S->outline[i] > wd) wd = S->outline[i];
+            if (wd <= 0) break;
+            sb_str(w, "<path fill=\"none\" stroke=\"");
+            sb_colour(w, st->area_outline);
+            snprintf(t, sizeof t, "\" stroke-opacity=\"%g\" stroke-width=\"%.3f\" d=\"", st->area_outline_opacity, wd);
+            sb_str(w, t);
+            for (size_t i = 0; i < S->n; i++)
+                if (S->outline[i] == wd) sb_area(w, S, i);
+            sb_str(w, "\"/>\n");
+            width = wd;
         }
         sb_str(w, "</g>\n");
         free(done);
