@@ -20,6 +20,7 @@
 #include "store.h"
 #include "store_area.h"
 #include "table.h"
+#include "text.h"
 #include "testutil.h"
 #include "raw_files.h"
 
@@ -172,6 +173,38 @@ static void check_area(const expect *x, const char *cache)
     wm_area_store_free(&st);
 }
 
+/* A district formed after a national table was published (Buckinghamshire,
+ * 2020: the NCMP district tables of 2015/16-2017/18 know its four former
+ * districts): its store is built, the table imports nothing for it, the
+ * report says so, and no value is made up for it. */
+static void check_new_district(const char *code, const char *cache)
+{
+    wm_area_build_options o = { .national = national, .work_dir = cache };
+    wm_area_store st;
+    wm_error err;
+    int rc = wm_area_store_build(code, &o, &st, NULL, &err);
+    if (rc != 0) fprintf(stderr, "%s: %s\n", code, err.msg);
+    CHECK(rc == 0);
+    if (rc != 0) return;
+    sqlite3 *db = NULL;
+    CHECK(sqlite3_open_v2(st.store, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
+    char sql[300];
+    snprintf(sql, sizeof sql, "SELECT count(*) FROM indicator_values WHERE indicator_id = 'ncmp_year6_obese_la' AND "
+             "area_code = '%s'", code);
+    CHECK(sql_count(db, sql) == 0);
+    /* The MSOA estimate is still made, from today's MSOAs. */
+    CHECK(!isnan(wm_test_stored(db, "ncmp_year6_obese", "lad25", code, NULL)));
+    sqlite3_close(db);
+    char report[PATH_MAX + 32];
+    snprintf(report, sizeof report, "%s", st.store);
+    char *slash = strrchr(report, '/');
+    if (slash) snprintf(slash + 1, sizeof report - (size_t)(slash + 1 - report), "import.txt");
+    char *text = wm_read_text_file(report, 0, &err);
+    CHECK(text && strstr(text, "ncmp_la_year6_obese_counts") && strstr(text, "is an area of this store"));
+    free(text);
+    wm_area_store_free(&st);
+}
+
 int main(void)
 {
     GDALAllRegister();
@@ -195,6 +228,14 @@ int main(void)
     check_area(&leicester, cache);
     check_area(&birmingham, cache);
     check_area(&county, cache);
+    /* Coastal districts with a 2011 LSOA whose point on surface falls
+     * between the generalised coastlines of two vintages (Cornwall 029D,
+     * E01018800; Adur): every LSOA of the district is still its. */
+    expect cornwall = { "Cornwall", "E06000052", 0, 0, 0, 0, 0 };
+    expect adur = { "E07000223", "E07000223", 0, 0, 0, 0, 0 };
+    check_area(&cornwall, cache);
+    check_area(&adur, cache);
+    check_new_district("E06000060", cache);
     CHECK_NEAR(round_to(100.0 * 25286 / 132444, 1), 19.1, 1e-9);
     CHECK_NEAR(round_to(100.0 * 96795 / 443703, 1), 21.8, 1e-9);
 

@@ -121,7 +121,7 @@ int wm_cmd_import(int argc, char **argv, wm_error *err)
     if (rc != 0) { wm_args_free(&a); return WM_EXIT_USAGE; }
     const char *store_path = wm_args_get(&a, "store", NULL);
     FILE *report = wm_args_has(&a, "quiet") ? NULL : stdout;
-    wm_import_settings how = { report, stderr, wm_args_has(&a, "allow-partial") };
+    wm_import_settings how = { .report = report, .warnings = stderr, .allow_partial = wm_args_has(&a, "allow-partial") };
     int nsources = a.npos + wm_args_has(&a, "manifest") + wm_args_has(&a, "bundled");
     if (nsources == 0) {
         wm_args_free(&a);

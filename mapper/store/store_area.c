@@ -84,8 +84,48 @@ static int keep_ward(OGRFeatureH f, void *ctx)
 typedef struct inside {
     const wm_layer *wards;
     OGREnvelope *env;
-    size_t kept, seen;
+    OGRLayerH national;        /* England's wards (the cache), for points in none of the area's */
+    int lad_field;             /* LAD25CD in `national` */
+    const wm_area *area;
+    size_t kept, seen, nearest;
 } inside;
+
+/* How far from a ward a point in no ward may lie and still go to the
+ * nearest: the generalised (BGC) boundaries of one vintage leave coastal
+ * slivers and estuaries outside those of another. */
+#define NEAREST_WARD_METRES 2000.0
+
+/* For a point in none of the area's wards: whether it lies in no ward of
+ * England at all and the nearest one, within NEAREST_WARD_METRES, is the
+ * area's.  A coastal LSOA whose point on surface falls in a gap between
+ * generalised boundaries belongs where it is nearest, not nowhere. */
+static int nearest_is_area(inside *in, OGRGeometryH pt, double x, double y)
+{
+    if (!in->national || in->lad_field < 0) return 0;
+    double d = NEAREST_WARD_METRES;
+    OGR_L_SetSpatialFilterRect(in->national, x - d, y - d, x + d, y + d);
+    OGR_L_ResetReading(in->national);
+    OGRFeatureH f;
+    double best = INFINITY;
+    char lad[16] = "";
+    int inside_other = 0;
+    while (!inside_other && (f = OGR_L_GetNextFeature(in->national)) != NULL) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g) {
+            double dist = OGR_G_Distance(g, pt);
+            if (dist == 0) inside_other = 1;
+            else if (dist >= 0 && dist < best) {
+                best = dist;
+                snprintf(lad, sizeof lad, "%s", OGR_F_GetFieldAsString(f, in->lad_field));
+            }
+        }
+        OGR_F_Destroy(f);
+    }
+    if (inside_other || best > d) return 0;
+    for (size_t i = 0; i < in->area->n; i++)
+        if (strcmp(in->area->districts[i].code, lad) == 0) return 1;
+    return 0;
+}
 
 /* Whether a feature's point on surface lies in one of the wards. */
 static int keep_inside(OGRFeatureH f, void *ctx)
@@ -105,6 +145,10 @@ static int keep_inside(OGRFeatureH f, void *ctx)
         const OGREnvelope *e = &in->env[j];
         if (x < e->MinX || x > e->MaxX || y < e->MinY || y > e->MaxY) continue;
         hit = OGR_G_Intersects(in->wards->features[j].geom, pt);
+    }
+    if (!hit && nearest_is_area(in, pt, x, y)) {
+        hit = 1;
+        in->nearest++;
     }
     OGR_G_DestroyGeometry(pt);
     in->kept += hit;
@@ -223,11 +267,16 @@ static int build_layers(const inputs *in, const wm_area *a, const char *target, 
     wm_layer *wards = where ? wm_layer_open(in->cache_wards, &wo, err) : NULL;
     ward_cut wc = { 0 };
     inside ins = { 0 };
+    GDALDatasetH nat_wards = NULL;
     wm_atomic *file = NULL;
     GDALDatasetH ds = NULL;
     int rc = -1;
     if (!wards) goto done;
     ins.wards = wards;
+    ins.area = a;
+    nat_wards = GDALOpenEx(in->cache_wards, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    ins.national = nat_wards ? GDALDatasetGetLayer(nat_wards, 0) : NULL;
+    ins.lad_field = ins.national ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(ins.national), "LAD25CD") : -1;
     ins.env = malloc((wards->n + 1) * sizeof *ins.env);
     for (size_t j = 0; j < wards->n; j++) OGR_G_GetEnvelope(wards->features[j].geom, &ins.env[j]);
     file = wm_atomic_begin(target, WM_ATOMIC_REPLACE, err);
@@ -256,7 +305,7 @@ static int build_layers(const inputs *in, const wm_area *a, const char *target, 
         { "msoa21", in->cache_msoa21, WM_NAT_MSOA21 },
     };
     for (size_t i = 0; i < sizeof cut / sizeof *cut; i++) {
-        ins.kept = ins.seen = 0;
+        ins.kept = ins.seen = ins.nearest = 0;
         if (copy_layer(ds, cut[i].name, cut[i].cache, NULL, wards, keep_inside, &ins, &n, err) != 0) goto done;
         if (ins.kept == 0) {
             wm_error_set(err, WM_EXIT_DATA, "%s: no area lies in the wards of %s", in->file[cut[i].id], a->name);
@@ -264,6 +313,10 @@ static int build_layers(const inputs *in, const wm_area *a, const char *target, 
         }
         wm_report_add(report, WM_REPORT_NOTE, "%s: %zu areas lie in the %zu wards of %s (%zu near them looked at)",
                       cut[i].name, ins.kept, wards->n, a->name, ins.seen);
+        if (ins.nearest)
+            wm_report_add(report, WM_REPORT_NOTE, "%s: %zu of them by the nearest ward: their point on surface lies "
+                          "in no ward of England, within %.0f m of one of %s's", cut[i].name, ins.nearest,
+                          NEAREST_WARD_METRES, a->name);
     }
     if (wm_gpkg_dataset_close(ds, tmp, err) != 0) {
         ds = NULL;
@@ -275,6 +328,7 @@ static int build_layers(const inputs *in, const wm_area *a, const char *target, 
     file = NULL;
 done:
     if (ds) GDALClose(ds);
+    if (nat_wards) GDALClose(nat_wards);
     wm_atomic_abort(file);
     free(ins.env);
     free(wc.ward);
@@ -414,7 +468,11 @@ static int build_store(const inputs *in, const wm_area *a, const char *layers, c
         if (!m) goto done;
         if (a->n > 1) add_study_target(m);
         fprintf(fp, "import %s\n", metas[i]);
-        int r = wm_import_meta_doc(s, m, fp, err);
+        /* A table older than a district (NCMP by the districts before
+         * 2019-23's unitaries) holds nothing for it: the indicator is not
+         * held for this area, and the import report says so. */
+        wm_import_settings settings = { .report = fp, .skip_uncovered = 1 };
+        int r = wm_import_meta_doc_with(s, m, &settings, err);
         wm_meta_free(m);
         if (r != 0) goto done;
     }

@@ -40,6 +40,7 @@ int wm_imp_ctx_open(wm_imp_ctx *c, wm_store *s, const wm_import_settings *opt, w
     c->s = s;
     c->db = wm_store_db(s);
     c->allow_partial = opt && opt->allow_partial;
+    c->skip_uncovered = opt && opt->skip_uncovered;
     c->log = open_memstream(&c->log_buf, &c->log_len);
     c->warn = open_memstream(&c->warn_buf, &c->warn_len);
     if (!c->log || !c->warn) {

@@ -568,7 +568,7 @@ int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_membe
     if (n == 0 || !m) return wm_error_set(err, WM_EXIT_USAGE, "%s: no localities given", geography);
     if (wm_store_begin(s, err) != 0) return -1;
     wm_imp_ctx c;
-    wm_import_settings settings = { report, NULL, 0 };
+    wm_import_settings settings = { .report = report };
     if (wm_imp_ctx_open(&c, s, &settings, err) != 0) return -1;
     wm_imp_say(&c, "localities %s: %zu, made of %s areas", geography, n, m[0].base);
     int imported = 0, rc = geography_is_imported(&c, geography, &imported, err);

@@ -469,7 +469,8 @@ static void method_of(const wm_imp_source *src, const wm_imp_indicator *ind, cha
  * than half of the study area's areas without a row (with no study area
  * yet: more than half of the rows rejected) is one unless allow_partial;
  * fewer is a warning unless allow_partial.  `missing` counts the study
- * areas without a row. */
+ * areas without a row.  Returns 0, -1 with `err` set, or 1 for a table
+ * whose rows all lie outside the study area when skip_uncovered is set. */
 static int check_rows(wm_imp_ctx *c, const wm_imp_source *src, const wm_imp_indicator *lead, const row_tally *t,
                       size_t nareas, size_t missing, int open_set, wm_error *err)
 {
@@ -479,6 +480,14 @@ static int check_rows(wm_imp_ctx *c, const wm_imp_source *src, const wm_imp_indi
     char b1[32], b2[32], b3[32], b4[32];
     char first[240] = "";
     if (t->nreasons) snprintf(first, sizeof first, "; first rejected: %s", t->reasons[0]);
+    if (t->loaded == 0 && t->rejected == 0 && t->outside > 0 && c->skip_uncovered) {
+        /* A national table that predates the area (a district formed
+         * since, with codes the table does not know): nothing of it is
+         * the area's, and the indicator is simply not held for it. */
+        wm_imp_say(c, "%s none of its %s rows is an area of this store (%s): nothing imported from it", what,
+                   wm_format_count(t->read, b1, sizeof b1), src->geography);
+        return 1;
+    }
     if (t->loaded == 0) {
         if (t->read == 0)
             return wm_error_set(err, WM_EXIT_DATA, "%s no rows to import%s", what,
@@ -642,6 +651,7 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
     size_t missing = 0;
     for (size_t a = 0; a < study.n; a++) missing += row_of[a] < 0;
     int rc = check_rows(c, src, lead, &tally, study.n, missing, open_set, err);
+    if (rc == 1) rc = 0;   /* nothing of it is the study area's (skip_uncovered): England's row only */
 
     /* England, the benchmark: a row of its own or a sum of rows. */
     int want_england = england >= 0 || (prefix_len && nsummed > 0);
@@ -950,19 +960,19 @@ int wm_import_meta_file_with(wm_store *s, const char *path, const wm_import_sett
 
 int wm_import_meta_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
 {
-    wm_import_settings o = { report, NULL, 0 };
+    wm_import_settings o = { .report = report };
     return wm_import_meta_doc_with(s, d, &o, err);
 }
 
 int wm_import_meta_file(wm_store *s, const char *path, FILE *report, wm_error *err)
 {
-    wm_import_settings o = { report, NULL, 0 };
+    wm_import_settings o = { .report = report };
     return wm_import_meta_file_with(s, path, &o, err);
 }
 
 int wm_import_manifest(wm_store *s, const char *path, FILE *report, wm_error *err)
 {
-    wm_import_settings o = { report, NULL, 0 };
+    wm_import_settings o = { .report = report };
     return wm_import_manifest_with(s, path, &o, err);
 }
 
@@ -980,7 +990,7 @@ int wm_import_manifest_with(wm_store *s, const char *path, const wm_import_setti
 
 int wm_import_manifest_doc(wm_store *s, const wm_meta_doc *d, FILE *report, wm_error *err)
 {
-    wm_import_settings o = { report, NULL, 0 };
+    wm_import_settings o = { .report = report };
     return wm_import_manifest_doc_with(s, d, &o, err);
 }
 

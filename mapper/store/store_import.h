@@ -43,6 +43,9 @@ typedef struct wm_import_settings {
     FILE *report;            /* the report, or NULL */
     FILE *warnings;          /* warnings, one "warning: ..." line each; NULL: they are report lines */
     int allow_partial;       /* accept a table that leaves most areas without a row (--allow-partial) */
+    int skip_uncovered;      /* a table none of whose rows is in the study area (all outside it, none
+                              * rejected) is reported and imports nothing, instead of failing: an area's
+                              * store (store_area.h) reads national tables older than some districts */
 } wm_import_settings;
 
 /* Import a manifest (areas, links and the metadata files it lists). */

@@ -45,6 +45,7 @@ typedef struct wm_imp_ctx {
     char *warn_buf;
     size_t warn_len;
     int allow_partial;     /* wm_import_settings.allow_partial */
+    int skip_uncovered;    /* wm_import_settings.skip_uncovered */
     char step_error[512];  /* the first statement that failed (wm_imp_step), or "" */
     int step_code;         /* its SQLite result code */
     size_t nlayers;
