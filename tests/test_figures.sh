@@ -178,4 +178,44 @@ for f in $(cd same1 && find . -type f ! -name figures.log | sort); do
     check "$f is byte-identical across runs with --jobs 2" cmp -s "same1/$f" "same2/$f"
 done
 
+# 11. An optional item the data cannot make (a data error) is said, not
+# failed; an optional item wrongly written still fails.
+cat > optional.recipe <<EOF
+[render broken]
+title = A figure whose value column does not exist
+layer = $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = $HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+data-key = LSOA code (2011)
+value = No such column
+size = 600x450
+optional
+output = broken.png
+
+[render wrong]
+title = A figure with a bad option value
+layer = $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson
+data = $HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
+data-key = LSOA code (2011)
+value = Index of Multiple Deprivation (IMD) Rank
+classes = twelve
+optional
+output = wrong.png
+EOF
+"$BIN" figures optional.recipe --out opt 2> opt_err.txt
+rc=$?
+check "an optional item's bad option still fails the run (got $rc)" test "$rc" -eq 5
+check "... the data error is said as not possible" grep -q 'No such column.*(an optional item: not made for this area)' opt_err.txt
+check "... and the index says why it is missing" grep -q 'Not made for this area, whose data cannot make it' opt/index.html
+check "... the bad option is a failure in the index" grep -q 'class="failed">Not made: .*classes' opt/index.html
+sed -i '/^\[render wrong\]/,$d' optional.recipe
+"$BIN" figures optional.recipe --out opt2 2> /dev/null
+rc=$?
+check "a set whose only miss is optional and impossible exits 0 (got $rc)" test "$rc" -eq 0
+check "... and writes no figure for it" test ! -e opt2/broken.png
+sed -i 's/^optional$/optional = yes/' optional.recipe
+"$BIN" figures optional.recipe --out opt3 2> opt3_err.txt
+rc=$?
+check "optional = yes is refused at its line (got $rc)" test "$rc" -eq 2
+check "... saying it is a flag" grep -q 'optional.recipe:8: optional is a flag' opt3_err.txt
+
 finish

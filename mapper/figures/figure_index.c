@@ -143,6 +143,7 @@ static const char *state_word(wm_item_state s)
     case WM_ITEM_MADE: return "made";
     case WM_ITEM_UP_TO_DATE: return "up to date";
     case WM_ITEM_FAILED: return "failed";
+    case WM_ITEM_NOT_POSSIBLE: return "not possible with this area's data";
     default: return "not run";
     }
 }
@@ -160,6 +161,11 @@ static void write_item(FILE *fp, const wm_figureset_item *it)
 
     if (it->state == WM_ITEM_FAILED) {
         fputs("<p class=\"failed\">Not made: ", fp);
+        wm_html_text(fp, it->err.msg);
+        fputs("</p>\n", fp);
+    } else if (it->state == WM_ITEM_NOT_POSSIBLE) {
+        fputs("<p class=\"warning\">Not made for this area, whose data cannot make it (the recipe marks it "
+              "optional): ", fp);
         wm_html_text(fp, it->err.msg);
         fputs("</p>\n", fp);
     } else {
@@ -234,6 +240,8 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
     }
     fprintf(fp, ": %zu items", res->n);
     if (res->failed) fprintf(fp, ", <span class=\"state-failed\">%zu failed</span>", res->failed);
+    if (res->not_possible)
+        fprintf(fp, ", <span class=\"state-warning\">%zu not possible with this area's data</span>", res->not_possible);
     if (res->warned)
         fprintf(fp, ", <span class=\"state-warning\">%zu made with warnings</span>", res->warned);
     fputs(".</p>\n<nav><ol>\n", fp);
@@ -244,7 +252,7 @@ static int write_page(FILE *fp, const wm_recipe *r, const wm_figureset_result *r
         wm_html_text(fp, item_title(it, name_words, sizeof name_words));
         int warned = it->state == WM_ITEM_MADE && wm_figureset_item_warnings(it) > 0;
         fprintf(fp, "</a> <span class=\"state-%s\">(%s %s%s)</span></li>\n",
-                it->state == WM_ITEM_FAILED ? "failed" : warned ? "warning" : "ok",
+                it->state == WM_ITEM_FAILED ? "failed" : warned || it->state == WM_ITEM_NOT_POSSIBLE ? "warning" : "ok",
                 wm_recipe_kind_name(it->section->kind), state_word(it->state), warned ? ", with warnings" : "");
     }
     fputs("</ol></nav>\n</header>\n<main>\n", fp);

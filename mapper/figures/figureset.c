@@ -139,13 +139,16 @@ static void run_item(runner *R, wm_figureset_item *it)
     }
     if (!it->err.code) it->err.code = rc;
     if (!it->err.msg[0]) snprintf(it->err.msg, sizeof it->err.msg, "failed (exit status %d)", rc);
-    it->state = WM_ITEM_FAILED;
+    /* An optional item (a bivariate map, say) that this area's data
+     * cannot make is reported as such; any other failure is one. */
+    int optional = wm_recipe_find(it->section, "optional") != NULL;
+    it->state = optional && it->err.code == WM_EXIT_DATA ? WM_ITEM_NOT_POSSIBLE : WM_ITEM_FAILED;
 }
 
 static void finish_item(runner *R, wm_figureset_item *it)
 {
     const wm_recipe_section *s = it->section;
-    if (it->state == WM_ITEM_FAILED) {
+    if (it->state == WM_ITEM_FAILED || it->state == WM_ITEM_NOT_POSSIBLE) {
         const char *file = NULL;
         int line = wm_recipe_error_line(s, &it->err, &file);
         wm_error_prefix(&it->err, "%s:%d: [%s %s]", file ? file : R->recipe->path, line,
@@ -158,10 +161,12 @@ static void finish_item(runner *R, wm_figureset_item *it)
     if (it->state == WM_ITEM_MADE && wm_figureset_item_warnings(it) > 0) R->res->warned++;
     if (it->state == WM_ITEM_MADE) R->res->made++;
     else if (it->state == WM_ITEM_UP_TO_DATE) R->res->up_to_date++;
+    else if (it->state == WM_ITEM_NOT_POSSIBLE) R->res->not_possible++;
     else R->res->failed++;
-    if (it->state == WM_ITEM_FAILED && R->opt->log) {
+    if ((it->state == WM_ITEM_FAILED || it->state == WM_ITEM_NOT_POSSIBLE) && R->opt->log) {
         if (R->bar) fprintf(stderr, "\r\033[K");
-        fprintf(R->opt->log, "figures: %s\n", it->err.msg);
+        fprintf(R->opt->log, "figures: %s%s\n", it->err.msg,
+                it->state == WM_ITEM_NOT_POSSIBLE ? " (an optional item: not made for this area)" : "");
         fflush(R->opt->log);
     }
     if (R->bar) draw_bar(R, s->name);
@@ -265,8 +270,10 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
         fprintf(stderr, "\r\033[K");
         char warned[48] = "";
         if (res->warned) snprintf(warned, sizeof warned, " (%zu with warnings)", res->warned);
-        fprintf(stderr, "figures: %zu made%s, %zu up to date, %zu failed; %s (messages in figures.log)\n",
-                res->made, warned, res->up_to_date, res->failed, res->index_path);
+        char not_possible[64] = "";
+        if (res->not_possible) snprintf(not_possible, sizeof not_possible, ", %zu not possible", res->not_possible);
+        fprintf(stderr, "figures: %zu made%s, %zu up to date, %zu failed%s; %s (messages in figures.log)\n",
+                res->made, warned, res->up_to_date, res->failed, not_possible, res->index_path);
         fflush(stderr);
         fclose(R.messages);
     } else if (res->warned && o.log) {

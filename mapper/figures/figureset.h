@@ -39,7 +39,8 @@ typedef enum wm_item_state {
     WM_ITEM_PENDING,
     WM_ITEM_MADE,
     WM_ITEM_UP_TO_DATE,
-    WM_ITEM_FAILED
+    WM_ITEM_FAILED,
+    WM_ITEM_NOT_POSSIBLE   /* an `optional` item the data cannot make (WM_EXIT_DATA): said, not a failure */
 } wm_item_state;
 
 typedef struct wm_figureset_options {
@@ -64,6 +65,7 @@ typedef struct wm_figureset_result {
     size_t n;
     wm_figureset_item *items;     /* in recipe order */
     size_t made, up_to_date, failed;
+    size_t not_possible;          /* optional items the area's data cannot make */
     size_t warned;                /* items made with warnings (a partial join, a palette, ...) */
     char index_path[4096];
 } wm_figureset_result;

@@ -116,6 +116,10 @@ static int check_entries(const wm_recipe *r, const wm_recipe_section *s, wm_erro
         if (e->value && !*e->value)
             return fail(r, e->path, e->line, err, "%s has no value (write a flag as the key alone: \"%s\")", e->key, e->key);
         if (strcmp(e->key, "o") == 0) return fail(r, e->path, e->line, err, "write outputs as \"output = FILE ...\"");
+        if (strcmp(e->key, "optional") == 0) {
+            if (e->value) return fail(r, e->path, e->line, err, "optional is a flag: write it alone, without \"= ...\"");
+            continue;
+        }
         if (strcmp(e->key, "output") == 0 || strcmp(e->key, "caption") == 0) {
             if (!e->value) return fail(r, e->path, e->line, err, "%s needs a value (%s = ...)", e->key, e->key);
             continue;
@@ -655,7 +659,7 @@ int wm_recipe_job_build(const wm_recipe *r, const wm_recipe_section *s, const ch
     for (int pass = 0; pass < 2; pass++)
         for (size_t i = 0; i < s->n; i++) {
             const wm_recipe_entry *e = &s->entries[i];
-            if (strcmp(e->key, "caption") == 0) continue;
+            if (strcmp(e->key, "caption") == 0 || strcmp(e->key, "optional") == 0) continue;
             const wm_option *o = wm_option_find(job->op->options, option_of_key(e->key));
             int is_output = strcmp(e->key, "output") == 0 || (o && (o->kind & WM_OPT_OUTPUT));
             if (pass == 0 && strcmp(e->key, "output") != 0) continue;
