@@ -235,6 +235,10 @@ int main(void)
     expect adur = { "E07000223", "E07000223", 0, 0, 0, 0, 0 };
     check_area(&cornwall, cache);
     check_area(&adur, cache);
+    /* On the Welsh border: Welsh LSOAs lie in no ward of England's file,
+     * and are no part of Herefordshire for it. */
+    expect hereford = { "E06000019", "E06000019", 0, 0, 0, 0, 0 };
+    check_area(&hereford, cache);
     check_new_district("E06000060", cache);
     CHECK_NEAR(round_to(100.0 * 25286 / 132444, 1), 19.1, 1e-9);
     CHECK_NEAR(round_to(100.0 * 96795 / 443703, 1), 21.8, 1e-9);

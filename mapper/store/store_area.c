@@ -146,7 +146,10 @@ static int keep_inside(OGRFeatureH f, void *ctx)
         if (x < e->MinX || x > e->MaxX || y < e->MinY || y > e->MaxY) continue;
         hit = OGR_G_Intersects(in->wards->features[j].geom, pt);
     }
-    if (!hit && nearest_is_area(in, pt, x, y)) {
+    /* The ward file is England's: a Welsh area (W01..., W02...) beside the
+     * border lies in none of its wards, and belongs to none of them. */
+    const char *code = OGR_F_GetFieldCount(f) > 0 ? OGR_F_GetFieldAsString(f, 0) : "";
+    if (!hit && code[0] == 'E' && nearest_is_area(in, pt, x, y)) {
         hit = 1;
         in->nearest++;
     }
