@@ -7,6 +7,7 @@
 #include "draw.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -115,32 +116,40 @@ static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 
 /* ---- the map ------------------------------------------------------------ */
 
-static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_shapes *S)
+/* The areas with `in[i]` set (every area when `in` is NULL). */
+static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_shapes *S, const unsigned char *in)
 {
     const wm_style *st = pn->st;
     /* The fills first, one per colour: the areas do not overlap, so the
      * order of fills does not matter, and at national scale a dozen
      * fills do the work of 35,000. */
+    /* The colours in the order every area's first use gives them, also
+     * when only some areas are drawn (a band): where two areas meet, the
+     * antialiased pixels depend on which was filled first. */
     unsigned char *done = calloc(S->n ? S->n : 1, 1);
     if (!done) return;
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
     for (size_t i = 0; i < S->n; i++) {
         if (done[i]) continue;
         wm_rgb c = wm_map_colour(map, i);
+        int any = 0;
         for (size_t j = i; j < S->n; j++) {
             if (done[j]) continue;
             wm_rgb d = wm_map_colour(map, j);
             if (d.r != c.r || d.g != c.g || d.b != c.b) continue;
-            wm_shapes_path_wound(cr, S, j);
             done[j] = 1;
+            if (in && !in[j]) continue;
+            wm_shapes_path_wound(cr, S, j);
+            any = 1;
         }
+        if (!any) continue;
         set_rgb(cr, c);
         cairo_fill(cr);
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     if (st->nodata_hatch)
         for (size_t i = 0; i < S->n; i++) {
-            if (!wm_map_is_nodata(map, i)) continue;
+            if (!wm_map_is_nodata(map, i) || (in && !in[i])) continue;
             wm_shapes_path(cr, S, i);
             hatch_path(cr, pn);
         }
@@ -154,15 +163,106 @@ static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_s
     for (;;) {
         double w = 0;
         for (size_t i = 0; i < S->n; i++)
-            if (S->outline[i] < width && S->outline[i] > w) w = S->outline[i];
+            if ((!in || in[i]) && S->outline[i] < width && S->outline[i] > w) w = S->outline[i];
         if (w <= 0) break;
         for (size_t i = 0; i < S->n; i++)
-            if (S->outline[i] == w) wm_shapes_path(cr, S, i);
+            if ((!in || in[i]) && S->outline[i] == w) wm_shapes_path(cr, S, i);
         cairo_set_line_width(cr, w);
         cairo_stroke(cr);
         width = w;
     }
     free(done);
+}
+
+/* A raster map of many vertices is drawn on both cores: the lower half
+ * of the frame's rows by a second thread into an image of its own, laid
+ * over the page afterwards (painting over is associative, so the pixels
+ * are those of one pass, to rounding), the upper half on the page. */
+#define BAND_MIN_POINTS 100000
+
+typedef struct band {
+    cairo_surface_t *img;     /* the lower band's rows, transparent where nothing is drawn */
+    cairo_matrix_t m;         /* user space to the band's pixels */
+    wm_box frame;
+    const pen *pn;
+    const wm_map *map;
+    const wm_shapes *S;
+    unsigned char *in;        /* the areas whose box meets the band */
+} band;
+
+static void *paint_band(void *arg)
+{
+    band *b = arg;
+    cairo_t *c = cairo_create(b->img);
+    cairo_set_matrix(c, &b->m);
+    cairo_rectangle(c, b->frame.x, b->frame.y, b->frame.w, b->frame.h);
+    cairo_clip(c);
+    paint_areas(c, b->pn, b->map, b->S, b->in);
+    cairo_destroy(c);
+    return NULL;
+}
+
+/* in[i] = whether area i's page box, widened by its outline and a pixel,
+ * meets the user-space rows y0..y1. */
+static void areas_in_rows(const wm_shapes *S, double y0, double y1, double pixel, unsigned char *in)
+{
+    for (size_t i = 0; i < S->n; i++) {
+        double pad = S->outline[i] + pixel;
+        in[i] = S->box[i][1] - pad <= y1 && S->box[i][3] + pad >= y0;
+    }
+}
+
+static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_shapes *S, wm_box frame)
+{
+    cairo_surface_t *target = cairo_get_target(cr);
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    double fy0 = frame.y, fy1 = frame.y + frame.h, fx = frame.x;
+    cairo_user_to_device(cr, &fx, &fy0);
+    fx = frame.x;
+    cairo_user_to_device(cr, &fx, &fy1);
+    int top = (int)floor(fy0), bottom = (int)ceil(fy1);
+    if (cairo_surface_get_type(target) != CAIRO_SURFACE_TYPE_IMAGE || S->npoints < BAND_MIN_POINTS || m.xy != 0 ||
+        m.yx != 0 || m.yy <= 0 || bottom - top < 64) {
+        paint_areas(cr, pn, map, S, NULL);
+        return;
+    }
+    int split = top + (bottom - top) / 2, width = cairo_image_surface_get_width(target);
+    band b = { .frame = frame, .pn = pn, .map = map, .S = S };
+    b.img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, bottom - split);
+    b.in = malloc(S->n ? S->n : 1);
+    unsigned char *upper = malloc(S->n ? S->n : 1);
+    pthread_t thread;
+    int threaded = 0;
+    if (cairo_surface_status(b.img) == CAIRO_STATUS_SUCCESS && b.in && upper) {
+        b.m = m;
+        b.m.y0 -= split;
+        double pixel = 1 / m.yy;
+        double ys = ((double)split - m.y0) / m.yy;   /* the split row in user space */
+        areas_in_rows(S, ys, frame.y + frame.h, pixel, b.in);
+        areas_in_rows(S, frame.y, ys, pixel, upper);
+        threaded = pthread_create(&thread, NULL, paint_band, &b) == 0;
+    }
+    if (!threaded) {
+        paint_areas(cr, pn, map, S, NULL);
+    } else {
+        cairo_save(cr);
+        cairo_identity_matrix(cr);
+        cairo_rectangle(cr, 0, top, width, split - top);
+        cairo_clip(cr);
+        cairo_set_matrix(cr, &m);
+        paint_areas(cr, pn, map, S, upper);
+        cairo_restore(cr);
+        pthread_join(thread, NULL);
+        cairo_save(cr);
+        cairo_identity_matrix(cr);
+        cairo_set_source_surface(cr, b.img, 0, split);
+        cairo_paint(cr);
+        cairo_restore(cr);
+    }
+    cairo_surface_destroy(b.img);
+    free(b.in);
+    free(upper);
 }
 
 /* Wash everything but the highlighted areas towards white. */
@@ -429,7 +529,7 @@ static void draw_panel(cairo_t *cr, const pen *pn, const wm_panel_layout *p, con
     cairo_save(cr);
     cairo_rectangle(cr, p->frame.x, p->frame.y, p->frame.w, p->frame.h);
     cairo_clip(cr);
-    if (!(pn->flags & WM_DRAW_NO_AREAS)) draw_areas(cr, pn, p->map, &p->areas);
+    if (!(pn->flags & WM_DRAW_NO_AREAS)) draw_areas(cr, pn, p->map, &p->areas, p->frame);
     if (fig->mute && (fig->nhighlight > 0 || fig->highlight_layer)) mute_others(cr, pn, p->map, &p->tf, p->frame);
     draw_outlines(cr, pn, p->map, &p->tf, &p->overlay, pn->L->boundary);
     for (size_t i = 0; i < p->nlabels; i++) draw_placed_label(cr, pn, &p->labels[i]);
