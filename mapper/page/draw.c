@@ -116,6 +116,9 @@ static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 
 /* ---- the map ------------------------------------------------------------ */
 
+/* Outlined areas are filled, and outlines stroked, this many at a time (below). */
+#define FILL_AREAS 32
+
 /* The areas with `in[i]` set (every area when `in` is NULL). */
 static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_shapes *S, const unsigned char *in)
 {
@@ -123,28 +126,40 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
     /* The fills first, one per colour: the areas do not overlap, so the
      * order of fills does not matter, and at national scale a dozen
      * fills do the work of 35,000. */
-    /* The colours in the order every area's first use gives them, also
-     * when only some areas are drawn (a band): where two areas meet, the
-     * antialiased pixels depend on which was filled first. */
+    /* The fills, one colour at a time in the order every area's first use
+     * gives them, also when only some areas are drawn (a band): where two
+     * areas meet, the antialiased pixels depend on which was filled first.
+     * The areas drawn without an outline are filled in one path per
+     * colour: neighbours of one colour leave no seam.  The outlined ones
+     * (the large areas, with most of the vertices) in paths of FILL_AREAS:
+     * their outlines cover the seams, and cairo's polygons stay small,
+     * which is faster as well (cairo sorts each path's edges). */
     unsigned char *done = calloc(S->n ? S->n : 1, 1);
     if (!done) return;
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
-    for (size_t i = 0; i < S->n; i++) {
-        if (done[i]) continue;
-        wm_rgb c = wm_map_colour(map, i);
-        int any = 0;
-        for (size_t j = i; j < S->n; j++) {
-            if (done[j]) continue;
-            wm_rgb d = wm_map_colour(map, j);
-            if (d.r != c.r || d.g != c.g || d.b != c.b) continue;
-            done[j] = 1;
-            if (in && !in[j]) continue;
-            wm_shapes_path_wound(cr, S, j);
-            any = 1;
+    for (int outlined = 0; outlined < 2; outlined++) {
+        memset(done, 0, S->n ? S->n : 1);
+        for (size_t i = 0; i < S->n; i++) {
+            if (done[i]) continue;
+            wm_rgb c = wm_map_colour(map, i);
+            size_t pending = 0;
+            for (size_t j = i; j < S->n; j++) {
+                if (done[j]) continue;
+                wm_rgb d = wm_map_colour(map, j);
+                if (d.r != c.r || d.g != c.g || d.b != c.b) continue;
+                done[j] = 1;
+                if ((in && !in[j]) || (S->outline[j] > 0) != outlined) continue;
+                wm_shapes_path_wound(cr, S, j);
+                if (++pending == FILL_AREAS && outlined) {
+                    set_rgb(cr, c);
+                    cairo_fill(cr);
+                    pending = 0;
+                }
+            }
+            if (!pending) continue;
+            set_rgb(cr, c);
+            cairo_fill(cr);
         }
-        if (!any) continue;
-        set_rgb(cr, c);
-        cairo_fill(cr);
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     if (st->nodata_hatch)
@@ -153,23 +168,28 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
             wm_shapes_path(cr, S, i);
             hatch_path(cr, pn);
         }
-    /* Then the hairlines that separate neighbouring areas, one stroke per
-     * width, widest first (they give way to the fill on areas small on
-     * the page, shapes.h).  In one stroke a boundary two areas share is
-     * painted once, not twice at double the opacity. */
+    /* Then the hairlines that separate neighbouring areas, by width,
+     * widest first (they give way to the fill on areas small on the page,
+     * shapes.h), in strokes of FILL_AREAS areas: within one stroke a
+     * boundary two areas share is painted once; between two strokes,
+     * twice (at 1 - (1 - opacity)^2), as every boundary was when each area
+     * was stroked alone.  One stroke of every outlined area held 60 MB of
+     * cairo's at national scale; strokes of 32 areas draw the national map
+     * in 1.1 s instead of 1.4 s and at a peak of 183 MB instead of 229. */
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
     cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b, st->area_outline_opacity);
-    double width = INFINITY;
-    for (;;) {
-        double w = 0;
-        for (size_t i = 0; i < S->n; i++)
-            if ((!in || in[i]) && S->outline[i] < width && S->outline[i] > w) w = S->outline[i];
-        if (w <= 0) break;
-        for (size_t i = 0; i < S->n; i++)
-            if ((!in || in[i]) && S->outline[i] == w) wm_shapes_path(cr, S, i);
+    for (double w = INFINITY; (w = wm_shapes_next_width(S, w, in)) > 0;) {
         cairo_set_line_width(cr, w);
+        size_t pending = 0;
+        for (size_t i = 0; i < S->n; i++) {
+            if ((in && !in[i]) || S->outline[i] != w) continue;
+            wm_shapes_path(cr, S, i);
+            if (++pending == FILL_AREAS) {
+                cairo_stroke(cr);
+                pending = 0;
+            }
+        }
         cairo_stroke(cr);
-        width = w;
     }
     free(done);
 }
@@ -300,18 +320,12 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
     }
     if (fig->overlay) {
         /* One stroke per width, widest first (shapes.h: small areas' outlines give way). */
-        double width = INFINITY;
-        for (;;) {
-            double w = 0;
-            for (size_t i = 0; i < overlay->n; i++)
-                if (overlay->outline[i] < width && overlay->outline[i] > w) w = overlay->outline[i];
-            if (w <= 0) break;
+        for (double w = INFINITY; (w = wm_shapes_next_width(overlay, w, NULL)) > 0;) {
             for (size_t i = 0; i < overlay->n; i++)
                 if (overlay->outline[i] == w) wm_shapes_path(cr, overlay, i);
             set_rgb(cr, st->overlay_outline);
             cairo_set_line_width(cr, w);
             cairo_stroke(cr);
-            width = w;
         }
     }
     if (boundary && st->boundary_width > 0) {

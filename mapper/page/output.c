@@ -511,12 +511,7 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
             }
             if (any) sb_str(w, "</g>\n");
         }
-        double width = INFINITY;
-        for (;;) {
-            double wd = 0;
-            for (size_t i = 0; i < S->n; i++)
-                if (S->outline[i] < width && S->outline[i] > wd) wd = S->outline[i];
-            if (wd <= 0) break;
+        for (double wd = INFINITY; (wd = wm_shapes_next_width(S, wd, NULL)) > 0;) {
             sb_str(w, "<path fill=\"none\" stroke=\"");
             sb_colour(w, st->area_outline);
             snprintf(t, sizeof t, "\" stroke-opacity=\"%g\" stroke-width=\"%.3f\" d=\"", st->area_outline_opacity, wd);
@@ -524,7 +519,6 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
             for (size_t i = 0; i < S->n; i++)
                 if (S->outline[i] == wd) sb_area(w, S, i);
             sb_str(w, "\"/>\n");
-            width = wd;
         }
         sb_str(w, "</g>\n");
         free(done);

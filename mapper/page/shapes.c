@@ -185,3 +185,11 @@ void wm_shapes_path_wound(cairo_t *cr, const wm_shapes *s, size_t i)
         cairo_close_path(cr);
     }
 }
+
+double wm_shapes_next_width(const wm_shapes *s, double below, const unsigned char *in)
+{
+    double w = 0;
+    for (size_t i = 0; i < s->n; i++)
+        if ((!in || in[i]) && s->outline[i] < below && s->outline[i] > w) w = s->outline[i];
+    return w;
+}

@@ -53,6 +53,12 @@ int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance
 
 void wm_shapes_free(wm_shapes *s);
 
+/* The widest outline narrower than `below` among the areas with in[i]
+ * set (all when `in` is NULL), or 0 when there is none: outlines are
+ * stroked one width at a time, widest first,
+ *     for (double w = INFINITY; (w = wm_shapes_next_width(S, w, NULL)) > 0;) ...  */
+double wm_shapes_next_width(const wm_shapes *s, double below, const unsigned char *in);
+
 /* Append area i's rings to the current path of `cr` (move_to, line_to,
  * close_path per ring). */
 void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i);
