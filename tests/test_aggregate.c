@@ -11,15 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *tmp_file(const char *name)
-{
-    static char buf[8][4096];
-    static int slot;
-    char *b = buf[slot++ % 8];
-    snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
-    return b;
-}
-
 static void test_methods(void)
 {
     wm_agg_method m;
@@ -147,11 +138,11 @@ static void test_lookup_chain(void)
 {
     wm_error err;
     /* Synthetic lookups: child -> mid (CRLF, quoted), mid -> parent. */
-    CHECK(wm_test_write_file(tmp_file("synthetic_step1.csv"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_step1.csv"),
                              "\"child\",\"mid\"\r\n\"C1\",\"M1\"\r\n\"C2\",\"M1\"\r\n\"C3\",\"M9\"\r\n\"C1\",\"M1\"\r\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_step2.csv"), "mid,parent\nM1,P1\nM2,P2\n") == 0);
-    wm_lookup_step steps[2] = { { tmp_file("synthetic_step1.csv"), "child", "mid" },
-                                { tmp_file("synthetic_step2.csv"), "mid", "parent" } };
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_step2.csv"), "mid,parent\nM1,P1\nM2,P2\n") == 0);
+    wm_lookup_step steps[2] = { { wm_test_tmp_path("synthetic_step1.csv"), "child", "mid" },
+                                { wm_test_tmp_path("synthetic_step2.csv"), "mid", "parent" } };
     wm_code_map m;
     CHECK(wm_lookup_chain(steps, 2, &m, &err) == 0);
     CHECK(m.n == 3);
@@ -163,30 +154,30 @@ static void test_lookup_chain(void)
     wm_code_map_free(&m);
 
     /* One child, two parents: an error naming both lines. */
-    CHECK(wm_test_write_file(tmp_file("synthetic_ambiguous.csv"), "child,mid\nC1,M1\nC2,M2\nC1,M2\n") == 0);
-    wm_lookup_step bad = { tmp_file("synthetic_ambiguous.csv"), "child", "mid" };
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_ambiguous.csv"), "child,mid\nC1,M1\nC2,M2\nC1,M2\n") == 0);
+    wm_lookup_step bad = { wm_test_tmp_path("synthetic_ambiguous.csv"), "child", "mid" };
     CHECK(wm_lookup_chain(&bad, 1, &m, &err) != 0);
     CHECK(err.code == WM_EXIT_DATA);
     CHECK(strstr(err.msg, "synthetic_ambiguous.csv:4") != NULL);
     CHECK(strstr(err.msg, "line 2") != NULL);
     /* In a chain, a child the first step gives two parents (a merged LSOA
      * in a change table) is fine when both lead to one parent ... */
-    CHECK(wm_test_write_file(tmp_file("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC6,M1\nC6,M2\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_merge2.csv"), "mid,parent\nM1,P1\nM2,P2\nM3,P1\n") == 0);
-    wm_lookup_step merge[2] = { { tmp_file("synthetic_merge.csv"), "child", "mid" },
-                                { tmp_file("synthetic_merge2.csv"), "mid", "parent" } };
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC6,M1\nC6,M2\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_merge2.csv"), "mid,parent\nM1,P1\nM2,P2\nM3,P1\n") == 0);
+    wm_lookup_step merge[2] = { { wm_test_tmp_path("synthetic_merge.csv"), "child", "mid" },
+                                { wm_test_tmp_path("synthetic_merge2.csv"), "mid", "parent" } };
     CHECK(wm_lookup_chain(merge, 2, &m, &err) != 0);
     /* ... and an error naming the lines when they lead apart (C6). */
     CHECK(strstr(err.msg, "synthetic_merge.csv:4 and line 5: C6 has two parents") != NULL);
     if (!strstr(err.msg, "C6 has two parents")) fprintf(stderr, "got: %s\n", err.msg);
-    CHECK(wm_test_write_file(tmp_file("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC7,M2\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_merge.csv"), "child,mid\nC5,M1\nC5,M3\nC7,M2\n") == 0);
     CHECK(wm_lookup_chain(merge, 2, &m, &err) == 0);
     CHECK(m.n == 2);
     CHECK_STR(wm_code_map_get(&m, "C5"), "P1");
     CHECK_STR(wm_code_map_get(&m, "C7"), "P2");
     wm_code_map_free(&m);
     /* A missing column names the columns there are. */
-    wm_lookup_step nocol = { tmp_file("synthetic_step2.csv"), "mid", "ward" };
+    wm_lookup_step nocol = { wm_test_tmp_path("synthetic_step2.csv"), "mid", "ward" };
     CHECK(wm_lookup_chain(&nocol, 1, &m, &err) != 0);
     CHECK(strstr(err.msg, "ward") != NULL);
 }
@@ -220,7 +211,7 @@ static void test_spatial(void)
     /* Targets: two 1000 m squares side by side. */
     const char *tcodes[] = { "T1", "T2" };
     const char *trings[] = { square(a, sizeof a, 0, 0, 1000, 1000), square(b, sizeof b, 1000, 0, 2000, 1000) };
-    write_layer(tmp_file("synthetic_targets.geojson"), 2, tcodes, trings);
+    write_layer(wm_test_tmp_path("synthetic_targets.geojson"), 2, tcodes, trings);
     /* Sources: S1 straddles them 25/75; S2 is a U shape inside T2 whose
      * centroid falls in its notch (outside the polygon): point on surface
      * must still land inside it, in T2. */
@@ -228,9 +219,9 @@ static void test_spatial(void)
     const char *u = "[[[1100,100],[1900,100],[1900,900],[1700,900],[1700,300],[1300,300],[1300,900],[1100,900],"
                     "[1100,100]]]";
     const char *srings[] = { square(c, sizeof c, 750, 0, 1750, 1000), u };
-    write_layer(tmp_file("synthetic_sources.geojson"), 2, scodes, srings);
-    wm_layer *T = wm_layer_read(tmp_file("synthetic_targets.geojson"), "CD", NULL, NULL, &err);
-    wm_layer *S = wm_layer_read(tmp_file("synthetic_sources.geojson"), "CD", NULL, NULL, &err);
+    write_layer(wm_test_tmp_path("synthetic_sources.geojson"), 2, scodes, srings);
+    wm_layer *T = wm_layer_read(wm_test_tmp_path("synthetic_targets.geojson"), "CD", NULL, NULL, &err);
+    wm_layer *S = wm_layer_read(wm_test_tmp_path("synthetic_sources.geojson"), "CD", NULL, NULL, &err);
     CHECK(T && S);
     if (!T || !S) { wm_layer_free(T); wm_layer_free(S); return; }
     long pos[2];

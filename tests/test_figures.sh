@@ -180,16 +180,9 @@ done
 
 # 11. An optional item the data cannot make (a data error) is said, not
 # failed; an optional item wrongly written still fails.
-cat > optional.recipe <<EOF
-[render broken]
-title = A figure whose value column does not exist
-layer = $HOME_DIR/layers/boundaries/coventry_lsoa_2011_E08000026.geojson
-data = $HOME_DIR/layers/indicators/imd2019/File_1_-_IMD2019_Index_of_Multiple_Deprivation.csv
-data-key = LSOA code (2011)
-value = No such column
-size = 600x450
-optional
-output = broken.png
+# The broken figure of section 1, marked optional.
+sed -n '/^\[render broken\]/,/^output/p' synthetic.recipe | sed 's/^output = /optional\noutput = /' > optional.recipe
+cat >> optional.recipe <<EOF
 
 [render wrong]
 title = A figure with a bad option value

@@ -22,15 +22,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][4096];
-    static int slot;
-    char *b = buf[slot++ % 4];
-    snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
-    return b;
-}
-
 static int count_gpkg(const char *dir)
 {
     DIR *d = opendir(dir);
@@ -58,9 +49,9 @@ static const char *layer_text(double shift)
 int main(void)
 {
     GDALAllRegister();
-    const char *src = tmp_path("wards.geojson");
+    const char *src = wm_test_tmp_path("wards.geojson");
     char dir[4096];
-    snprintf(dir, sizeof dir, "%s", tmp_path("cache"));
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache"));
     CHECK(wm_test_write_file(src, layer_text(0)) == 0);
     wm_error err;
     wm_error_clear(&err);
@@ -120,7 +111,7 @@ int main(void)
 
     /* A source of the same name in another folder has its own copy. */
     char other_dir[4096], other[4200];
-    snprintf(other_dir, sizeof other_dir, "%s", tmp_path("elsewhere"));
+    snprintf(other_dir, sizeof other_dir, "%s", wm_test_tmp_path("elsewhere"));
     mkdir(other_dir, 0777);
     snprintf(other, sizeof other, "%s/wards.geojson", other_dir);
     CHECK(wm_test_write_file(other, layer_text(0)) == 0);
@@ -129,7 +120,7 @@ int main(void)
     CHECK(count_gpkg(dir) == 2);
 
     /* What GDAL cannot convert is left to the reader (and its errors). */
-    const char *bad = tmp_path("bad.geojson");
+    const char *bad = wm_test_tmp_path("bad.geojson");
     CHECK(wm_test_write_file(bad, "{\"type\":\"FeatureCollection\",\"features\":[") == 0);
     CHECK(wm_layer_cache_for_reading(bad, 0, path, sizeof path) == 0);
     CHECK(count_gpkg(dir) == 2);

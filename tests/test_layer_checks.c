@@ -12,18 +12,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][4096];
-    static int slot;
-    char *b = buf[slot++ % 4];
-    snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
-    return b;
-}
-
 static const char *write_text(const char *name, const char *text)
 {
-    const char *path = tmp_path(name);
+    const char *path = wm_test_tmp_path(name);
     CHECK(wm_test_write_file(path, text) == 0);
     return path;
 }
@@ -51,7 +42,7 @@ static void test_empty_and_missing(void)
                    NULL, "holds no features (an empty FeatureCollection)");
 
     /* A shapefile whose .dbf is gone: say so, not "no CD field". */
-    const char *shp = tmp_path("synthetic_nodbf.shp");
+    const char *shp = wm_test_tmp_path("synthetic_nodbf.shp");
     GDALDriverH drv = GDALGetDriverByName("ESRI Shapefile");
     GDALDatasetH ds = drv ? GDALCreate(drv, shp, 0, 0, 0, GDT_Unknown, NULL) : NULL;
     CHECK(ds != NULL);
@@ -70,7 +61,7 @@ static void test_empty_and_missing(void)
     CHECK(OGR_L_CreateFeature(l, f) == OGRERR_NONE);
     OGR_F_Destroy(f);
     GDALClose(ds);
-    CHECK(unlink(tmp_path("synthetic_nodbf.dbf")) == 0);
+    CHECK(unlink(wm_test_tmp_path("synthetic_nodbf.dbf")) == 0);
     expect_refused(shp, NULL, "has no .dbf beside it");
 }
 

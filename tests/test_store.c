@@ -21,15 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *tmp_file(const char *name)
-{
-    static char buf[16][4096];
-    static int slot;
-    char *b = buf[slot++ % 16];
-    snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
-    return b;
-}
-
 static void write_rect_layer(const char *name, int n, const char *const *codes, const double (*box)[4],
                              const char *extra)
 {
@@ -47,7 +38,7 @@ static void write_rect_layer(const char *name, int n, const char *const *codes, 
                                  b[3], b[0], b[3], b[0], b[1]);
     }
     snprintf(text + used, sizeof text - used, "]}");
-    CHECK(wm_test_write_file(tmp_file(name), text) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path(name), text) == 0);
 }
 
 static const char counts_csv[] =
@@ -118,14 +109,14 @@ static void setup(void)
     const char *zone[] = { "T1", "T2" };
     const double zone_box[][4] = { { 0, 0, 1000, 1000 }, { 1000, 0, 2000, 1000 } };
     write_rect_layer("synthetic_zone.geojson", 2, zone, zone_box, ",\"REG\":\"R1\",\"REGNM\":\"Synthetic region\"");
-    CHECK(wm_test_write_file(tmp_file("synthetic_small_zone.csv"), "small,zone\r\nA1,T1\r\nA2,T1\r\nA3,T2\r\nA4,T2\r\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_pop.csv"), "code,pop\nA1,100\nA2,100\nA3,200\nA4,s\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_pop.meta"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_small_zone.csv"), "small,zone\r\nA1,T1\r\nA2,T1\r\nA3,T2\r\nA4,T2\r\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_pop.csv"), "code,pop\nA1,100\nA2,100\nA3,200\nA4,s\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_pop.meta"),
                              "[source]\ntable = synthetic_pop.csv\ngeography = small\ncode = code\nperiod = 2021\n"
                              "to = zone\n[indicator pop]\ntitle = Synthetic population\nunit = count\n"
                              "polarity = neutral\nvalue = pop\naggregate = sum\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_bigtable.csv"), "code,num,den,count\nB1,40,400,300\nB2,10,50,60\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_big.meta"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_bigtable.csv"), "code,num,den,count\nB1,40,400,300\nB2,10,50,60\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_big.meta"),
                              "[source]\ntable = synthetic_bigtable.csv\ngeography = big\ncode = code\nperiod = 2021\n"
                              "to = zone, region\n"
                              "[indicator big_ratio]\ntitle = Synthetic apportioned ratio\nunit = %\n"
@@ -133,9 +124,9 @@ static void setup(void)
                              "apportion = pop\n"
                              "[indicator big_sum]\ntitle = Synthetic overlaid count\nunit = count\n"
                              "polarity = neutral\nvalue = count\naggregate = sum\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_counts.csv"), counts_csv) == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_counts.meta"), counts_meta) == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic.manifest"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_counts.csv"), counts_csv) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_counts.meta"), counts_meta) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic.manifest"),
                              "[areas small]\nlayer = synthetic_small.geojson\ncode = CD\nname = NM\n"
                              "[areas big]\nlayer = synthetic_big.geojson\ncode = CD\n"
                              "[areas zone]\nlayer = synthetic_zone.geojson\ncode = CD\nname = NM\n"
@@ -220,14 +211,14 @@ static void test_meta_format(void)
     CHECK_STR(parts[1], "b c");
     for (int i = 0; i < 3; i++) free(parts[i]);
     CHECK(wm_meta_split("a|b|c|d", '|', parts, 3) == -1);
-    CHECK(wm_meta_read(tmp_file("no_such.meta"), &err) == NULL);
+    CHECK(wm_meta_read(wm_test_tmp_path("no_such.meta"), &err) == NULL);
     CHECK(strstr(err.msg, "no such file") != NULL);
 }
 
 static void test_import(void)
 {
     wm_error err;
-    const char *path = tmp_file("synthetic_store.sqlite");
+    const char *path = wm_test_tmp_path("synthetic_store.sqlite");
     remove(path);
     wm_store *s = wm_store_open(path, 1, &err);
     CHECK(s != NULL);
@@ -236,7 +227,7 @@ static void test_import(void)
     char *report = NULL;
     size_t rlen = 0;
     FILE *rf = open_memstream(&report, &rlen);
-    int rc = wm_import_manifest(s, tmp_file("synthetic.manifest"), rf, &err);
+    int rc = wm_import_manifest(s, wm_test_tmp_path("synthetic.manifest"), rf, &err);
     fclose(rf);
     CHECK(rc == 0);
     if (rc != 0) fprintf(stderr, "import: %s\n", err.msg);
@@ -309,8 +300,8 @@ static void test_import(void)
     snprintf(changed, sizeof changed, "%s", counts_csv);
     char *at = strstr(changed, "10.0,1\n");
     memcpy(at - 4, "200", 3);   /* A1 fuel_poor 100 -> 200 */
-    CHECK(wm_test_write_file(tmp_file("synthetic_counts.csv"), changed) == 0);
-    CHECK(wm_import_meta_file(s, tmp_file("synthetic_counts.meta"), NULL, &err) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_counts.csv"), changed) == 0);
+    CHECK(wm_import_meta_file(s, wm_test_tmp_path("synthetic_counts.meta"), NULL, &err) == 0);
     CHECK_NEAR(stored(db, "fp", "zone", "T1", NULL, NULL, NULL, 0), 250.0 / 1500 * 100, 1e-12);
     CHECK(scalar(db, "SELECT count(*) FROM indicator_values WHERE indicator_id = 'fp' AND geography = 'small'") == 3);
     CHECK(scalar(db, "SELECT count(*) FROM indicators WHERE id = 'fp'") == 1);
@@ -322,16 +313,16 @@ static void test_import(void)
     snprintf(bad, sizeof bad, "%s", counts_meta);
     char *col = strstr(bad, "value = pct\nnumerator");
     memcpy(col, "value = pcx", 11);
-    CHECK(wm_test_write_file(tmp_file("synthetic_badcol.meta"), bad) == 0);
-    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badcol.meta"), NULL, &err) != 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_badcol.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, wm_test_tmp_path("synthetic_badcol.meta"), NULL, &err) != 0);
     CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "no column \"pcx\"") != NULL);
     fingerprint(db, after, sizeof after);
     CHECK_STR(after, before);
     /* ... even when it fails after replacing values (unknown target). */
     snprintf(bad, sizeof bad, "%s", counts_meta);
     memcpy(strstr(bad, "to = zone, region"), "to = zone, nowhe", 16);
-    CHECK(wm_test_write_file(tmp_file("synthetic_badto.meta"), bad) == 0);
-    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badto.meta"), NULL, &err) != 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_badto.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, wm_test_tmp_path("synthetic_badto.meta"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "no nowhen areas") != NULL);
     if (!strstr(err.msg, "no nowhen areas")) fprintf(stderr, "got: %s\n", err.msg);
     fingerprint(db, after, sizeof after);
@@ -341,40 +332,40 @@ static void test_import(void)
     /* Metadata errors name file:line. */
     snprintf(bad, sizeof bad, "%s", counts_meta);
     memcpy(strstr(bad, "unit = decile"), "unit = dozen ", 13);
-    CHECK(wm_test_write_file(tmp_file("synthetic_badunit.meta"), bad) == 0);
-    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badunit.meta"), NULL, &err) != 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_badunit.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, wm_test_tmp_path("synthetic_badunit.meta"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "synthetic_badunit.meta:26: unit \"dozen\"") != NULL);
     if (!strstr(err.msg, "synthetic_badunit.meta:26: unit \"dozen\"")) fprintf(stderr, "got: %s\n", err.msg);
     snprintf(bad, sizeof bad, "%s", counts_meta);
     memcpy(strstr(bad, "aggregate = ratio"), "agregate = ratio ", 17);
-    CHECK(wm_test_write_file(tmp_file("synthetic_badkey.meta"), bad) == 0);
-    CHECK(wm_import_meta_file(s, tmp_file("synthetic_badkey.meta"), NULL, &err) != 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_badkey.meta"), bad) == 0);
+    CHECK(wm_import_meta_file(s, wm_test_tmp_path("synthetic_badkey.meta"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "synthetic_badkey.meta:21: unknown key \"agregate\"") != NULL);
     if (!strstr(err.msg, "synthetic_badkey.meta:21: unknown key \"agregate\"")) fprintf(stderr, "got: %s\n", err.msg);
-    CHECK(wm_test_write_file(tmp_file("synthetic_nosource.meta"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_nosource.meta"),
                              "[indicator x]\ntitle = X\nunit = %\nperiod = 1\npolarity = neutral\nvalue = v\n") == 0);
-    CHECK(wm_import_meta_file(s, tmp_file("synthetic_nosource.meta"), NULL, &err) != 0);
+    CHECK(wm_import_meta_file(s, wm_test_tmp_path("synthetic_nosource.meta"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "no [source] section") != NULL);
     if (!strstr(err.msg, "no [source] section")) fprintf(stderr, "got: %s\n", err.msg);
     fingerprint(db, after, sizeof after);
     CHECK_STR(after, before);
-    CHECK(wm_test_write_file(tmp_file("synthetic_badlink.manifest"), "[link small]\nmethod = point-on-surface\n") == 0);
-    CHECK(wm_import_manifest(s, tmp_file("synthetic_badlink.manifest"), NULL, &err) != 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_badlink.manifest"), "[link small]\nmethod = point-on-surface\n") == 0);
+    CHECK(wm_import_manifest(s, wm_test_tmp_path("synthetic_badlink.manifest"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "synthetic_badlink.manifest:1:") != NULL);
 
     /* A lookup that misses an area: an error, unless point on surface
      * may place it. */
-    CHECK(wm_test_write_file(tmp_file("synthetic_partial.csv"), "small,zone\nA1,T1\nA2,T1\nA3,T2\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("synthetic_partial.manifest"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_partial.csv"), "small,zone\nA1,T1\nA2,T1\nA3,T2\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_partial.manifest"),
                              "[link small zone]\nlookup = synthetic_partial.csv | small | zone\n") == 0);
-    CHECK(wm_import_manifest(s, tmp_file("synthetic_partial.manifest"), NULL, &err) != 0);
+    CHECK(wm_import_manifest(s, wm_test_tmp_path("synthetic_partial.manifest"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "small A4 is not in the lookup") != NULL);
     fingerprint(db, after, sizeof after);
     CHECK_STR(after, before);
-    CHECK(wm_test_write_file(tmp_file("synthetic_fallback.manifest"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("synthetic_fallback.manifest"),
                              "[link small zone]\nlookup = synthetic_partial.csv | small | zone\n"
                              "fallback = point-on-surface\n") == 0);
-    CHECK(wm_import_manifest(s, tmp_file("synthetic_fallback.manifest"), NULL, &err) == 0);
+    CHECK(wm_import_manifest(s, wm_test_tmp_path("synthetic_fallback.manifest"), NULL, &err) == 0);
     CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_geography = 'small' AND parent_geography = "
                      "'zone' AND method = 'best-fit lookup'") == 3);
     CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_code = 'A4' AND parent_geography = 'zone' AND "
@@ -382,17 +373,17 @@ static void test_import(void)
     wm_store_close(s);
 
     /* A file that is not a store is refused, and left alone. */
-    CHECK(wm_test_write_file(tmp_file("not_a_store.sqlite"), "hello") == 0);
-    CHECK(wm_store_open(tmp_file("not_a_store.sqlite"), 1, &err) == NULL);
-    CHECK(wm_store_open(tmp_file("missing.sqlite"), 0, &err) == NULL);
+    CHECK(wm_test_write_file(wm_test_tmp_path("not_a_store.sqlite"), "hello") == 0);
+    CHECK(wm_store_open(wm_test_tmp_path("not_a_store.sqlite"), 1, &err) == NULL);
+    CHECK(wm_store_open(wm_test_tmp_path("missing.sqlite"), 0, &err) == NULL);
     CHECK(err.code == WM_EXIT_DATA && strstr(err.msg, "no such store") != NULL);
 }
 
 static void test_read_api(void)
 {
     wm_error err;
-    const char *path = tmp_file("synthetic_store.sqlite");
-    wm_layer *zone = wm_layer_read(tmp_file("synthetic_zone.geojson"), "CD", "NM", NULL, &err);
+    const char *path = wm_test_tmp_path("synthetic_store.sqlite");
+    wm_layer *zone = wm_layer_read(wm_test_tmp_path("synthetic_zone.geojson"), "CD", "NM", NULL, &err);
     CHECK(zone != NULL);
     if (!zone) return;
     wm_store *s = wm_store_open(path, 0, &err);
@@ -584,21 +575,21 @@ static void test_coverage_intervals(void)
     const char *zn[] = { "Z1", "Z2" };
     const double zn_box[][4] = { { 0, 0, 1000, 1000 }, { 1000, 0, 2000, 1000 } };
     write_rect_layer("cov_zn.geojson", 2, zn, zn_box, ",\"LAD\":\"L1\",\"LADNM\":\"Synthetic district\"");
-    CHECK(wm_test_write_file(tmp_file("cov_sm_zn.csv"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("cov_sm_zn.csv"),
                              "sm,zn\nE01000001,Z1\nE01000002,Z1\nE01000003,Z2\nE01000004,Z2\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("long.csv"), long_csv) == 0);
-    CHECK(wm_test_write_file(tmp_file("long.meta"), long_meta) == 0);
-    CHECK(wm_test_write_file(tmp_file("national.csv"), national_csv) == 0);
-    CHECK(wm_test_write_file(tmp_file("national.meta"), national_meta) == 0);
-    CHECK(wm_test_write_file(tmp_file("mean.meta"), mean_meta) == 0);
-    CHECK(wm_test_write_file(tmp_file("cov.manifest"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("long.csv"), long_csv) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("long.meta"), long_meta) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("national.csv"), national_csv) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("national.meta"), national_meta) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("mean.meta"), mean_meta) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("cov.manifest"),
                              "[areas sm]\nlayer = cov_sm.geojson\ncode = CD\nname = NM\n"
                              "[areas zn]\nlayer = cov_zn.geojson\ncode = CD\nname = NM\n"
                              "parent = LAD | lad99\nparent_name = LADNM\n"
                              "[link sm zn]\nlookup = cov_sm_zn.csv | sm | zn\n"
                              "[imports]\nmeta = long.meta\nmeta = national.meta\nmeta = mean.meta\n") == 0);
     wm_error err;
-    const char *path = tmp_file("cov_store.sqlite");
+    const char *path = wm_test_tmp_path("cov_store.sqlite");
     remove(path);
     wm_store *s = wm_store_open(path, 1, &err);
     CHECK(s != NULL);
@@ -607,7 +598,7 @@ static void test_coverage_intervals(void)
     char *report = NULL;
     size_t rlen = 0;
     FILE *rf = open_memstream(&report, &rlen);
-    int rc = wm_import_manifest(s, tmp_file("cov.manifest"), rf, &err);
+    int rc = wm_import_manifest(s, wm_test_tmp_path("cov.manifest"), rf, &err);
     fclose(rf);
     CHECK(rc == 0);
     if (rc != 0) fprintf(stderr, "import: %s\n", err.msg);
@@ -725,7 +716,7 @@ static void test_coverage_intervals(void)
 static void test_apportioned_estimates(void)
 {
     wm_error err;
-    wm_store *s = wm_store_open(tmp_file("synthetic_store.sqlite"), 0, &err);
+    wm_store *s = wm_store_open(wm_test_tmp_path("synthetic_store.sqlite"), 0, &err);
     CHECK(s != NULL);
     if (!s) return;
     wm_store_value *vals = NULL;
@@ -764,11 +755,11 @@ static void test_follow(void)
     const char *zz[] = { "Z1", "Z2" };
     const double box2[][4] = { { 0, 0, 1000, 1000 }, { 1000, 0, 2000, 1000 } };
     write_rect_layer("fol_zn.geojson", 2, zz, box2, NULL);
-    CHECK(wm_test_write_file(tmp_file("fol_new_zn.csv"), "new,zn\nN1,Z1\nN2,Z1\nN3,Z2\nN4,Z2\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("fol_changes.csv"),
+    CHECK(wm_test_write_file(wm_test_tmp_path("fol_new_zn.csv"), "new,zn\nN1,Z1\nN2,Z1\nN3,Z2\nN4,Z2\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("fol_changes.csv"),
                              "old,new,change\nO1,N1,U\nO2,N2,S\nO2,N3,S\nO3,N4,M\nO4,N4,M\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("fol_weights.csv"), "new,people\nN1,5\nN2,10\nN3,30\nN4,7\n") == 0);
-    CHECK(wm_test_write_file(tmp_file("fol_old_zn.csv"), "old,zn\nO1,Z1\nO2,Z1\nO3,Z2\nO4,Z1\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("fol_weights.csv"), "new,people\nN1,5\nN2,10\nN3,30\nN4,7\n") == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("fol_old_zn.csv"), "old,zn\nO1,Z1\nO2,Z1\nO3,Z2\nO4,Z1\n") == 0);
     const char *areas = "[areas old]\nlayer = fol_old.geojson\ncode = CD\n"
                         "[areas new]\nlayer = fol_new.geojson\ncode = CD\n"
                         "[areas zn]\nlayer = fol_zn.geojson\ncode = CD\n"
@@ -776,9 +767,9 @@ static void test_follow(void)
     char text[2048];
     snprintf(text, sizeof text, "%s[link old zn]\nfollow = new | fol_changes.csv | old | new | change\n"
              "split_by = fol_weights.csv | new | people\nlookup = fol_old_zn.csv | old | zn\n", areas);
-    CHECK(wm_test_write_file(tmp_file("fol.manifest"), text) == 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("fol.manifest"), text) == 0);
     wm_error err;
-    const char *path = tmp_file("fol_store.sqlite");
+    const char *path = wm_test_tmp_path("fol_store.sqlite");
     remove(path);
     wm_store *s = wm_store_open(path, 1, &err);
     CHECK(s != NULL);
@@ -787,7 +778,7 @@ static void test_follow(void)
     char *report = NULL;
     size_t rlen = 0;
     FILE *rf = open_memstream(&report, &rlen);
-    int rc = wm_import_manifest(s, tmp_file("fol.manifest"), rf, &err);
+    int rc = wm_import_manifest(s, wm_test_tmp_path("fol.manifest"), rf, &err);
     fclose(rf);
     CHECK(rc == 0);
     if (rc) fprintf(stderr, "follow: %s\n", err.msg);
@@ -805,8 +796,8 @@ static void test_follow(void)
                      " OR (child_code IN ('O3', 'O4') AND parent_code = 'Z2' AND method LIKE '%(M: merged)'))") == 4);
     /* A split without weights cannot be settled: an error, nothing changed. */
     snprintf(text, sizeof text, "[link old zn]\nfollow = new | fol_changes.csv | old | new | change\n");
-    CHECK(wm_test_write_file(tmp_file("fol_noweight.manifest"), text) == 0);
-    CHECK(wm_import_manifest(s, tmp_file("fol_noweight.manifest"), NULL, &err) != 0);
+    CHECK(wm_test_write_file(wm_test_tmp_path("fol_noweight.manifest"), text) == 0);
+    CHECK(wm_import_manifest(s, wm_test_tmp_path("fol_noweight.manifest"), NULL, &err) != 0);
     CHECK(strstr(err.msg, "old O2 became new areas in 2 zn areas; give split_by") != NULL);
     if (!strstr(err.msg, "give split_by")) fprintf(stderr, "got: %s\n", err.msg);
     CHECK(scalar(db, "SELECT count(*) FROM area_links WHERE child_code = 'O2' AND parent_code = 'Z2'") == 1);

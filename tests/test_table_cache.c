@@ -17,15 +17,6 @@
 #include <unistd.h>
 
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][4096];
-    static int slot;
-    char *b = buf[slot++ % 4];
-    snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
-    return b;
-}
-
 /* The cache's copies (their count, and the last one's path). */
 static int copies(const char *dir, char *last, size_t size)
 {
@@ -71,9 +62,9 @@ static int same_table(const wm_table *a, const wm_table *b)
 int main(void)
 {
     GDALAllRegister();
-    const char *src = tmp_path("big.csv");
+    const char *src = wm_test_tmp_path("big.csv");
     char dir[4096], copy[4096];
-    snprintf(dir, sizeof dir, "%s", tmp_path("cache"));
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache"));
     setenv("WARDMAP_CACHE", dir, 1);
     CHECK(write_big(src, 0) == 0);
     struct stat st;
@@ -129,7 +120,7 @@ int main(void)
     wm_table_free(loaded);
 
     /* A bad file is reported as always and never cached. */
-    const char *bad = tmp_path("bad.csv");
+    const char *bad = wm_test_tmp_path("bad.csv");
     fp = fopen(bad, "wb");
     if (fp) {
         fputs("code,value\n", fp);
@@ -142,7 +133,7 @@ int main(void)
     CHECK(copies(dir, NULL, 0) == 1);
 
     /* Small files and WARDMAP_CACHE=off: not cached. */
-    const char *small = tmp_path("small.csv");
+    const char *small = wm_test_tmp_path("small.csv");
     CHECK(wm_test_write_file(small, "code,value\nE01000001,1\n") == 0);
     wm_table_free(wm_table_read(small, &err));
     CHECK(copies(dir, NULL, 0) == 1);

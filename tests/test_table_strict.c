@@ -12,18 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *tmp_path(const char *name)
-{
-    static char buf[4][4096];
-    static int slot;
-    char *b = buf[slot++ % 4];
-    snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
-    return b;
-}
-
 static const char *write_bytes(const char *name, const char *bytes, size_t n)
 {
-    const char *path = tmp_path(name);
+    const char *path = wm_test_tmp_path(name);
     FILE *fp = fopen(path, "wb");
     CHECK(fp != NULL);
     if (fp) {

@@ -64,6 +64,16 @@ const char *wm_test_tmpdir(void)
     return dir;
 }
 
+const char *wm_test_tmp_path(const char *name)
+{
+    static char buf[16][4096];
+    static int slot;
+    char *b = buf[slot++ % 16];
+    int n = snprintf(b, sizeof buf[0], "%s/%s", wm_test_tmpdir(), name);
+    if (n < 0 || (size_t)n >= sizeof buf[0]) abort();   /* a test's own names: never this long */
+    return b;
+}
+
 int wm_test_write_file(const char *path, const char *text)
 {
     FILE *fp = fopen(path, "wb");

@@ -24,6 +24,10 @@ const char *wm_test_home_path(const char *relative);
 /* A fresh scratch directory for this test program (under the build dir). */
 const char *wm_test_tmpdir(void);
 
+/* `name` in that directory.  The result lives in one of 16 rotating
+ * buffers: good until 16 more calls. */
+const char *wm_test_tmp_path(const char *name);
+
 /* Write `text` to the file at `path`; returns 0 on success. */
 int wm_test_write_file(const char *path, const char *text);
 
