@@ -4,6 +4,7 @@
 #include "dissolve.h"
 #include "layer_write.h"
 #include "map.h"
+#include "need_columns.h"
 #include "output.h"
 #include "paper.h"
 #include "store_groups.h"
@@ -396,14 +397,6 @@ static int measure(search *S, const wm_candidates_spec *spec, wm_store *store, w
 
 /* ---- writing ---- */
 
-static void fmt_value(char *buf, size_t size, double v, int full)
-{
-    if (isnan(v)) snprintf(buf, size, "%s", full ? "" : "No data");
-    else if (full) snprintf(buf, size, "%.10g", v);
-    else if (v == rint(v) && fabs(v) < 1e15) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.2f", v);
-}
-
 /* 12345 -> "12,345" */
 static void fmt_people(char *buf, size_t size, double v)
 {
@@ -467,7 +460,7 @@ static void describe(const search *S, const wm_candidates_spec *spec, int brief,
 static wm_text_table *make_table(const search *S, const wm_candidates_spec *spec, int full)
 {
     size_t k = spec->k;
-    size_t ncols = full ? 8 + 2 * k + 5 : 5 + k + 3;
+    size_t ncols = full ? 8 + WM_NEED_COLUMNS(k) : 5 + k + 3;
     wm_text_table *t = wm_text_table_new(ncols);
     if (!t) return NULL;
     int bad = 0;
@@ -477,31 +470,14 @@ static wm_text_table *make_table(const search *S, const wm_candidates_spec *spec
                                "population", "split" };
         for (size_t h = 0; h < 8; h++) bad |= wm_text_table_head(t, c++, head[h], h == 0 || h >= 5 ? WM_ALIGN_RIGHT
                                                                                               : WM_ALIGN_LEFT);
-        for (size_t j = 0; j < k; j++) {
-            char col[96];
-            snprintf(col, sizeof col, "%s_rank", spec->ids[j]);
-            bad |= wm_text_table_head(t, c++, spec->ids[j], WM_ALIGN_RIGHT);
-            bad |= wm_text_table_head(t, c++, col, WM_ALIGN_RIGHT);
-        }
-        char index_col[64];
-        snprintf(index_col, sizeof index_col, "index_%s", wm_need_method_name(spec->method));
-        const char *tail[] = { index_col, "rank_leave_one_out_min", "rank_leave_one_out_max", "rank_weights_min",
-                               "rank_weights_max" };
-        for (size_t h = 0; h < 5; h++) bad |= wm_text_table_head(t, c++, tail[h], WM_ALIGN_RIGHT);
+        bad |= wm_need_columns_head(t, &c, spec->ids, k, spec->method);
     } else {
         bad |= wm_text_table_head(t, c++, "Rank", WM_ALIGN_RIGHT);
         bad |= wm_text_table_head(t, c++, "Candidate (MSOA names)", WM_ALIGN_LEFT);
         bad |= wm_text_table_head(t, c++, "Wards", WM_ALIGN_LEFT);
         bad |= wm_text_table_head(t, c++, "LSOAs", WM_ALIGN_RIGHT);
         bad |= wm_text_table_head(t, c++, "Residents", WM_ALIGN_RIGHT);
-        for (size_t j = 0; j < k; j++) {
-            char head[96];
-            snprintf(head, sizeof head, "%s (rank)", spec->ids[j]);
-            bad |= wm_text_table_head(t, c++, head, WM_ALIGN_RIGHT);
-        }
-        bad |= wm_text_table_head(t, c++, "Index", WM_ALIGN_RIGHT);
-        bad |= wm_text_table_head(t, c++, "Rank range, leaving one out", WM_ALIGN_CENTRE);
-        bad |= wm_text_table_head(t, c++, "Rank range, weights x0.5 to x2", WM_ALIGN_CENTRE);
+        bad |= wm_need_columns_head_text(t, &c, spec->ids, k);
     }
     const wm_need_index *x = &S->index;
     for (size_t r = 0; r < S->nc && !bad; r++) {
@@ -509,7 +485,7 @@ static wm_text_table *make_table(const search *S, const wm_candidates_spec *spec
         const candidate *cd = &S->c[i];
         long row = wm_text_table_add_row(t);
         if (row < 0) { bad = 1; break; }
-        char b[64], kk[64];
+        char b[64];
         c = 0;
         if (x->composite_rank[i]) bad |= wm_text_table_set(t, (size_t)row, c, "%d", x->composite_rank[i]);
         else if (!full) bad |= wm_text_table_set(t, (size_t)row, c, "No data");
@@ -533,33 +509,11 @@ static wm_text_table *make_table(const search *S, const wm_candidates_spec *spec
             bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
         }
         if (full) bad |= wm_text_table_set(t, (size_t)row, c++, "%s", cd->cluster->split ? "yes" : "no");
-        for (size_t j = 0; j < k; j++) {
-            double v = S->values[i * k + j], rk = x->rank[i * k + j];
-            fmt_value(b, sizeof b, v, full);
-            fmt_value(kk, sizeof kk, rk, full);
-            if (full) {
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%s", kk);
-            } else if (isnan(v)) {
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-            } else {
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%s (%s)", b, kk);
-            }
+        if (full) {
+            bad |= wm_need_columns_row(t, (size_t)row, &c, x, i, &S->values[i * k], k);
+            continue;
         }
-        fmt_value(b, sizeof b, x->score[i], full);
-        if (!full && x->method == WM_NEED_ZSCORE && !isnan(x->score[i])) snprintf(b, sizeof b, "%.2f", x->score[i]);
-        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-        if (x->composite_rank[i]) {
-            if (full) {
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->loo_min[i]);
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->loo_max[i]);
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->weight_min[i]);
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->weight_max[i]);
-            } else {
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%d-%d", x->loo_min[i], x->loo_max[i]);
-                bad |= wm_text_table_set(t, (size_t)row, c++, "%d-%d", x->weight_min[i], x->weight_max[i]);
-            }
-        }
+        bad |= wm_need_columns_row_text(t, (size_t)row, &c, x, i, &S->values[i * k], k);
     }
     if (!full && !bad) {
         char note[4096];

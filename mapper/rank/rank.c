@@ -4,6 +4,7 @@
 #include "home.h"
 #include "layer.h"
 #include "map.h"
+#include "need_columns.h"
 #include "paper.h"
 #include "output.h"
 #include "store.h"
@@ -250,14 +251,6 @@ done:
 
 /* ---- writing ---- */
 
-static void fmt_value(char *buf, size_t size, double v, int full)
-{
-    if (isnan(v)) snprintf(buf, size, "%s", full ? "" : "No data");
-    else if (full) snprintf(buf, size, "%.10g", v);
-    else if (v == rint(v) && fabs(v) < 1e15) snprintf(buf, size, "%.0f", v);
-    else snprintf(buf, size, "%.2f", v);
-}
-
 static const char *score_name(wm_need_method m)
 {
     switch (m) {
@@ -272,7 +265,7 @@ static const char *score_name(wm_need_method m)
 static wm_text_table *csv_table(const ranking *R)
 {
     const wm_need_index *x = &R->index;
-    size_t ncols = 3 + 2 * R->k + 5 + (R->small_areas ? 5 : 0);
+    size_t ncols = 3 + WM_NEED_COLUMNS(R->k) + (R->small_areas ? 5 : 0);
     wm_text_table *t = wm_text_table_new(ncols);
     if (!t) return NULL;
     size_t c = 0;
@@ -280,44 +273,22 @@ static wm_text_table *csv_table(const ranking *R)
     bad |= wm_text_table_head(t, c++, "rank", WM_ALIGN_RIGHT);
     bad |= wm_text_table_head(t, c++, "area_code", WM_ALIGN_LEFT);
     bad |= wm_text_table_head(t, c++, "area_name", WM_ALIGN_LEFT);
-    for (size_t j = 0; j < R->k; j++) {
-        char col[96];
-        snprintf(col, sizeof col, "%s_rank", R->ids[j]);
-        bad |= wm_text_table_head(t, c++, R->ids[j], WM_ALIGN_RIGHT);
-        bad |= wm_text_table_head(t, c++, col, WM_ALIGN_RIGHT);
-    }
-    char index_col[64];
-    snprintf(index_col, sizeof index_col, "index_%s", wm_need_method_name(x->method));
-    const char *fixed[] = { index_col, "rank_leave_one_out_min", "rank_leave_one_out_max", "rank_weights_min",
-                            "rank_weights_max", "small_areas", "small_areas_decile1", "decile1_clusters",
-                            "decile1_largest_cluster", "decile1_contiguous" };
-    for (size_t k = 0; k < (R->small_areas ? 10u : 5u); k++) bad |= wm_text_table_head(t, c++, fixed[k], WM_ALIGN_RIGHT);
+    const char *ids[WM_RANK_MAX_INDICATORS];
+    for (size_t j = 0; j < R->k; j++) ids[j] = R->ids[j];
+    bad |= wm_need_columns_head(t, &c, ids, R->k, x->method);
+    const char *small[] = { "small_areas", "small_areas_decile1", "decile1_clusters", "decile1_largest_cluster",
+                            "decile1_contiguous" };
+    for (size_t k = 0; R->small_areas && k < 5; k++) bad |= wm_text_table_head(t, c++, small[k], WM_ALIGN_RIGHT);
     for (size_t r = 0; r < R->n && !bad; r++) {
         size_t i = R->order[r];
         long row = wm_text_table_add_row(t);
         if (row < 0) { bad = 1; break; }
-        char b[64];
         c = 0;
         if (x->composite_rank[i]) bad |= wm_text_table_set(t, (size_t)row, c, "%d", x->composite_rank[i]);
         c++;
         bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->codes[i]);
         bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->names[i]);
-        for (size_t j = 0; j < R->k; j++) {
-            fmt_value(b, sizeof b, R->values[i * R->k + j], 1);
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-            fmt_value(b, sizeof b, x->rank[i * R->k + j], 1);
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-        }
-        fmt_value(b, sizeof b, x->score[i], 1);
-        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-        if (x->composite_rank[i]) {
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->loo_min[i]);
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->loo_max[i]);
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->weight_min[i]);
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->weight_max[i]);
-        } else {
-            c += 4;
-        }
+        bad |= wm_need_columns_row(t, (size_t)row, &c, x, i, &R->values[i * R->k], R->k);
         if (R->small_areas) {
             const wm_small_area_ward *w = &R->view.wards[i];
             bad |= wm_text_table_set(t, (size_t)row, c++, "%zu", w->areas);
@@ -348,14 +319,9 @@ static wm_text_table *markdown_table(const ranking *R)
     bad |= wm_text_table_head(t, c++, "Rank", WM_ALIGN_RIGHT);
     bad |= wm_text_table_head(t, c++, "Ward", WM_ALIGN_LEFT);
     bad |= wm_text_table_head(t, c++, "Code", WM_ALIGN_LEFT);
-    for (size_t j = 0; j < R->k; j++) {
-        char head[96];
-        snprintf(head, sizeof head, "%s (rank)", R->ids[j]);
-        bad |= wm_text_table_head(t, c++, head, WM_ALIGN_RIGHT);
-    }
-    bad |= wm_text_table_head(t, c++, "Index", WM_ALIGN_RIGHT);
-    bad |= wm_text_table_head(t, c++, "Rank range, leaving one out", WM_ALIGN_CENTRE);
-    bad |= wm_text_table_head(t, c++, "Rank range, weights x0.5 to x2", WM_ALIGN_CENTRE);
+    const char *ids[WM_RANK_MAX_INDICATORS];
+    for (size_t j = 0; j < R->k; j++) ids[j] = R->ids[j];
+    bad |= wm_need_columns_head_text(t, &c, ids, R->k);
     if (R->small_areas) {
         bad |= wm_text_table_head(t, c++, "LSOAs in decile 1", WM_ALIGN_RIGHT);
         bad |= wm_text_table_head(t, c++, "Clusters of them", WM_ALIGN_LEFT);
@@ -364,27 +330,12 @@ static wm_text_table *markdown_table(const ranking *R)
         size_t i = R->order[r];
         long row = wm_text_table_add_row(t);
         if (row < 0) { bad = 1; break; }
-        char b[64], k[64];
         c = 0;
         if (x->composite_rank[i]) bad |= wm_text_table_set(t, (size_t)row, c++, "%d", x->composite_rank[i]);
         else bad |= wm_text_table_set(t, (size_t)row, c++, "No data");
         bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->names[i]);
         bad |= wm_text_table_set(t, (size_t)row, c++, "%s", R->codes[i]);
-        for (size_t j = 0; j < R->k; j++) {
-            fmt_value(b, sizeof b, R->values[i * R->k + j], 0);
-            fmt_value(k, sizeof k, x->rank[i * R->k + j], 0);
-            if (isnan(R->values[i * R->k + j])) bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-            else bad |= wm_text_table_set(t, (size_t)row, c++, "%s (%s)", b, k);
-        }
-        fmt_value(b, sizeof b, x->score[i], 0);
-        if (x->method == WM_NEED_ZSCORE && !isnan(x->score[i])) snprintf(b, sizeof b, "%.2f", x->score[i]);
-        bad |= wm_text_table_set(t, (size_t)row, c++, "%s", b);
-        if (x->composite_rank[i]) {
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%d-%d", x->loo_min[i], x->loo_max[i]);
-            bad |= wm_text_table_set(t, (size_t)row, c++, "%d-%d", x->weight_min[i], x->weight_max[i]);
-        } else {
-            c += 2;
-        }
+        bad |= wm_need_columns_row_text(t, (size_t)row, &c, x, i, &R->values[i * R->k], R->k);
         if (R->small_areas) {
             const wm_small_area_ward *w = &R->view.wards[i];
             bad |= wm_text_table_set(t, (size_t)row, c++, "%zu of %zu", w->worst, w->areas);
