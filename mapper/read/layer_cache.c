@@ -1,8 +1,4 @@
 /* layer_cache.c -- BNG GeoPackage copies of large layers (layer_cache.h). */
-#define _XOPEN_SOURCE 700   /* realpath */
-/* VSIStatBufL is a struct stat64 on glibc. */
-#define _LARGEFILE64_SOURCE 1
-
 #include "layer_cache.h"
 #include "atomic.h"
 #include "home.h"
@@ -13,17 +9,14 @@
 
 #include <cpl_error.h>
 #include <cpl_vsi.h>
-#include <dirent.h>
 #include <gdal.h>
 #include <limits.h>
 #include <ogr_srs_api.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 static int convert(const char *file, const char *layer_name, const char *lname, const char *target, wm_error *err)
 {
