@@ -194,10 +194,11 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
     free(done);
 }
 
-/* A raster map of many vertices is drawn on both cores: the lower half
+/* A raster map of many vertices is drawn on both cores: the lower band
  * of the frame's rows by a second thread into an image of its own, laid
  * over the page afterwards (painting over is associative, so the pixels
- * are those of one pass, to rounding), the upper half on the page. */
+ * are those of one pass, to rounding), the upper band on the page.  The
+ * bands split the vertices, not the rows, in halves (balanced_split). */
 #define BAND_MIN_POINTS 100000
 
 typedef struct band {
@@ -220,6 +221,41 @@ static void *paint_band(void *arg)
     paint_areas(c, b->pn, b->map, b->S, b->in);
     cairo_destroy(c);
     return NULL;
+}
+
+/* The device row that splits the frame's rows top..bottom into two bands
+ * of about equal work: the work is the areas' vertices (each is filled
+ * and most are stroked), counted at the row of their box's centre.  A
+ * split at half the rows gave the south of England, London and the
+ * cities of the Midlands, more than twice the north's work. */
+static int balanced_split(const wm_shapes *S, const cairo_matrix_t *m, int top, int bottom)
+{
+    int rows = bottom - top, split = top + rows / 2;
+    size_t *work = calloc((size_t)rows, sizeof *work);
+    if (!work) return split;
+    size_t total = 0;
+    for (size_t i = 0; i < S->n; i++) {
+        double y = m->yy * (S->box[i][1] + S->box[i][3]) / 2 + m->y0;
+        int row = (int)floor(y) - top;
+        if (row < 0) row = 0;
+        if (row >= rows) row = rows - 1;
+        size_t points = S->first_point[S->first_ring[i + 1]] - S->first_point[S->first_ring[i]];
+        work[row] += points;
+        total += points;
+    }
+    size_t sum = 0;
+    for (int r = 0; r < rows; r++) {
+        sum += work[r];
+        if (2 * sum >= total) {
+            split = top + r + 1;
+            break;
+        }
+    }
+    free(work);
+    /* Each band at least 32 rows: the bands' images stay sensible. */
+    if (split < top + 32) split = top + 32;
+    if (split > bottom - 32) split = bottom - 32;
+    return split;
 }
 
 /* in[i] = whether area i's page box, widened by its outline and a pixel,
@@ -247,7 +283,7 @@ static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_s
         paint_areas(cr, pn, map, S, NULL);
         return;
     }
-    int split = top + (bottom - top) / 2, width = cairo_image_surface_get_width(target);
+    int split = balanced_split(S, &m, top, bottom), width = cairo_image_surface_get_width(target);
     band b = { .frame = frame, .pn = pn, .map = map, .S = S };
     b.img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, bottom - split);
     b.in = malloc(S->n ? S->n : 1);
