@@ -116,6 +116,10 @@ wm_table *wm_table_read(const char *spec, wm_error *err)
     size_t cap = 1024;
     t->cells = malloc(cap * (size_t)(t->ncols ? t->ncols : 1) * sizeof *t->cells);
     t->lines = malloc(cap * sizeof *t->lines);
+    /* A table's cells only: a spatial layer read as a table (a joined
+     * GeoPackage) need not decode its geometries, half its reading time. */
+    const char *no_geometry[] = { "OGR_GEOMETRY", NULL };
+    OGR_L_SetIgnoredFields(lyr, no_geometry);
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
