@@ -3,6 +3,7 @@
 
 #include "layer.h"
 #include "layer_cache.h"
+#include "reproject.h"
 #include "table.h"
 #include "utf8.h"
 
@@ -160,7 +161,7 @@ static int check_coordinates(OGRGeometryH g, OGRSpatialReferenceH srs, const cha
  * which must have area and sane coordinates, linearised if curved and
  * projected to the target.  0, or -1 with err set and *w left empty. */
 static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *key_field, const char *spec,
-                        OGRSpatialReferenceH src, OGRCoordinateTransformationH ct,
+                        OGRSpatialReferenceH src, wm_reproject *rp,
                         OGRSpatialReferenceH target, const char *src_note, OGRwkbGeometryType layer_type,
                         int *areal_seen, wm_feature *w, wm_error *err)
 {
@@ -216,12 +217,12 @@ static int read_feature(OGRFeatureH f, int key_idx, int name_idx, const char *ke
         OGR_G_DestroyGeometry(w->geom);
         w->geom = lin;
     }
-    if (ct && OGR_G_Transform(w->geom, ct) != OGRERR_NONE) {
+    if (rp && wm_reproject_geometry(rp, w->geom) != 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: feature %ld (%s) cannot be projected (%s)", spec, fid, k,
                      gdal_reason(shown, sizeof shown, "no reason given"));
         goto fail;
     }
-    if (ct && check_coordinates(w->geom, target, spec, fid, w->key, " once projected", err) != 0) goto fail;
+    if (rp && check_coordinates(w->geom, target, spec, fid, w->key, " once projected", err) != 0) goto fail;
     return 0;
 
 fail:
@@ -247,7 +248,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
     wm_layer *L = NULL;
     GDALDatasetH ds = NULL;
     OGRLayerH result = NULL;   /* an --sql statement's result set */
-    OGRCoordinateTransformationH ct = NULL;
+    wm_reproject *rp = NULL;
     OGRSpatialReferenceH src = NULL;
 
     VSIStatBufL st;
@@ -359,8 +360,10 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
     if (!layer_srs) OSRSetWellKnownGeogCS(src, "WGS84");
     OSRSetAxisMappingStrategy(src, OAMS_TRADITIONAL_GIS_ORDER);
     if (!OSRIsSame(src, L->srs)) {
-        ct = OCTNewCoordinateTransformation(src, L->srs);
-        if (!ct) {
+        wm_error quiet;
+        wm_error_clear(&quiet);
+        rp = wm_reproject_new(src, L->srs, &quiet);
+        if (!rp) {
             char why[300];
             wm_error_set(err, WM_EXIT_DATA, "%s: cannot transform from its SRS to %s (%s)", spec,
                          target_srs ? target_srs : WM_DEFAULT_SRS, gdal_reason(why, sizeof why, "no reason given"));
@@ -381,7 +384,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
             L->features = realloc(L->features, cap * sizeof *L->features);
         }
         wm_feature w = { 0 };
-        int rc = read_feature(f, key_idx, name_idx, kf, spec, src, ct, L->srs,
+        int rc = read_feature(f, key_idx, name_idx, kf, spec, src, rp, L->srs,
                               layer_srs ? "" : " (the layer declares no coordinate system, so it is read as "
                                                "longitude/latitude)",
                               OGR_L_GetGeomType(lyr), &areal_seen, &w, err);
@@ -409,7 +412,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
                          wm_text_escape(L->features[i].key, k, sizeof k));
             goto fail;
         }
-    if (ct) OCTDestroyCoordinateTransformation(ct);
+    wm_reproject_free(rp);
     if (src) OSRDestroySpatialReference(src);
     if (result) GDALDatasetReleaseResultSet(ds, result);
     GDALClose(ds);
@@ -417,7 +420,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
     return L;
 
 fail:
-    if (ct) OCTDestroyCoordinateTransformation(ct);
+    wm_reproject_free(rp);
     if (src) OSRDestroySpatialReference(src);
     if (result) GDALDatasetReleaseResultSet(ds, result);
     if (ds) GDALClose(ds);

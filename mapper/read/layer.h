@@ -4,9 +4,10 @@
  * named "FILE" or "FILE:LAYER".  Every feature keeps its area code (the
  * join key), a display name, and its geometry transformed into the
  * target spatial reference (British National Grid, EPSG:27700, unless
- * the caller asks for another).  The transformation is OGR's
- * OGRCoordinateTransformation, i.e. PROJ, with axis order forced to the
- * traditional GIS order (easting/longitude first).
+ * the caller asks for another).  The transformation is PROJ's, through
+ * OGR, with axis order forced to the traditional GIS order
+ * (easting/longitude first), interpolated on a checked grid from
+ * longitude/latitude (reproject.h).
  *
  * Features without geometry or without a key are errors naming the
  * feature; two features with the same key are an error too, since a join

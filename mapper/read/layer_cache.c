@@ -4,6 +4,7 @@
 #include "home.h"
 #include "layer.h"
 #include "layer_write.h"
+#include "reproject.h"
 #include "source_cache.h"
 #include "text.h"
 
@@ -40,11 +41,13 @@ static int convert(const char *file, const char *layer_name, const char *lname, 
     OSRSetFromUserInput(to, WM_DEFAULT_SRS);
     OSRSetAxisMappingStrategy(from, OAMS_TRADITIONAL_GIS_ORDER);
     OSRSetAxisMappingStrategy(to, OAMS_TRADITIONAL_GIS_ORDER);
-    OGRCoordinateTransformationH ct = OSRIsSame(from, to) ? NULL : OCTNewCoordinateTransformation(from, to);
+    wm_error quiet;
+    wm_error_clear(&quiet);
+    wm_reproject *rp = OSRIsSame(from, to) ? NULL : wm_reproject_new(from, to, &quiet);
     int rc = -1;
     wm_atomic *a = NULL;
     GDALDatasetH dst = NULL;
-    if (!ct && !OSRIsSame(from, to)) {
+    if (!rp && !OSRIsSame(from, to)) {
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot transform its coordinates into %s", file, WM_DEFAULT_SRS);
         goto done;
     }
@@ -52,7 +55,7 @@ static int convert(const char *file, const char *layer_name, const char *lname, 
     if (!a) goto done;
     dst = wm_gpkg_dataset_create(wm_atomic_path(a), err);
     if (!dst) goto done;
-    if (wm_layer_copy_features(dst, lname, lyr, to, ct, NULL, NULL, NULL, err) != 0) goto done;
+    if (wm_layer_copy_features(dst, lname, lyr, to, rp, NULL, NULL, NULL, err) != 0) goto done;
     /* An index on each code field: attribute filters read only what they select. */
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
@@ -74,7 +77,7 @@ static int convert(const char *file, const char *layer_name, const char *lname, 
 done:
     if (dst) GDALClose(dst);
     if (a) wm_atomic_abort(a);
-    if (ct) OCTDestroyCoordinateTransformation(ct);
+    wm_reproject_free(rp);
     OSRDestroySpatialReference(from);
     OSRDestroySpatialReference(to);
     GDALClose(src);

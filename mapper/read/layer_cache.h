@@ -11,10 +11,10 @@
  * The GeoPackage holds one layer in EPSG:27700 with an R-tree spatial
  * index and an attribute index on every field whose name ends in "CD"
  * (the ONS codes).  Every feature is kept, in the source's order, with
- * every field; each geometry is projected by the same OGR/PROJ
- * transformation the layer reader uses (a source without a declared SRS
- * is longitude/latitude, GeoJSON's rule), not simplified or repaired,
- * and written as a MultiPolygon (layer_write.h).  So a layer read
+ * every field; each geometry is projected as the layer reader projects
+ * it (reproject.h; a source without a declared SRS is longitude/latitude,
+ * GeoJSON's rule), not simplified or repaired, and written as a
+ * MultiPolygon (layer_write.h).  So a layer read
  * through the cache has the source's keys, names, order and coordinates.
  *
  *     char cached[PATH_MAX];

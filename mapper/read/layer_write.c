@@ -1,4 +1,5 @@
 #include "layer_write.h"
+#include "reproject.h"
 
 #include <cpl_error.h>
 #include <ogr_srs_api.h>
@@ -53,7 +54,7 @@ static OGRGeometryH written_geometry(OGRGeometryH g)
 }
 
 int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OGRSpatialReferenceH srs,
-                           OGRCoordinateTransformationH ct, wm_feature_filter keep, void *ctx, size_t *copied,
+                           wm_reproject *rp, wm_feature_filter keep, void *ctx, size_t *copied,
                            wm_error *err)
 {
     OGRLayerH out = new_layer(dst, name, srs, err);
@@ -75,7 +76,7 @@ int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OG
             OGR_F_SetFrom(o, f, TRUE);
             OGRGeometryH g = OGR_F_StealGeometry(o);
             if (g) {
-                if (ct && OGR_G_Transform(g, ct) != OGRERR_NONE) {
+                if (rp && wm_reproject_geometry(rp, g) != 0) {
                     rc = wm_error_set(err, WM_EXIT_DATA, "%s: feature %lld cannot be transformed into %s",
                                       GDALGetDescription(dst), (long long)OGR_F_GetFID(f), name);
                     OGR_G_DestroyGeometry(g);

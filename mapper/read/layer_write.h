@@ -15,6 +15,7 @@
 
 #include "error.h"
 #include "layer.h"
+#include "reproject.h"
 
 #include <gdal.h>
 #include <ogr_api.h>
@@ -33,11 +34,11 @@ typedef int (*wm_feature_filter)(OGRFeatureH f, void *ctx);
 /* Copy the features of `src` that `keep` accepts (NULL: every feature,
  * as far as src's own attribute and spatial filters let through) into a
  * new layer `name` of `dst`, with every field of `src`, geometries
- * transformed by `ct` (NULL: as they are) into `srs`.  Polygons are
+ * transformed by `rp` (reproject.h; NULL: as they are) into `srs`.  Polygons are
  * written as MultiPolygons, so a layer has one geometry type.  One
  * transaction.  *copied (may be NULL) gets the number of features. */
 int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OGRSpatialReferenceH srs,
-                           OGRCoordinateTransformationH ct, wm_feature_filter keep, void *ctx, size_t *copied,
+                           wm_reproject *rp, wm_feature_filter keep, void *ctx, size_t *copied,
                            wm_error *err);
 
 /* A field of the same text in every feature (e.g. the county a district
