@@ -4,6 +4,7 @@
 #include <cpl_error.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *gdal_why(void)
@@ -53,53 +54,95 @@ static OGRGeometryH written_geometry(OGRGeometryH g)
     return g;
 }
 
+struct wm_layer_writer {
+    GDALDatasetH dst;
+    OGRLayerH out;
+    char *name;
+    size_t n;
+    int failed;
+};
+
+wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFeatureDefnH fields,
+                                       OGRSpatialReferenceH srs, wm_error *err)
+{
+    OGRLayerH out = new_layer(dst, name, srs, err);
+    if (!out) return NULL;
+    for (int i = 0; i < OGR_FD_GetFieldCount(fields); i++)
+        if (OGR_L_CreateField(out, OGR_FD_GetFieldDefn(fields, i), TRUE) != OGRERR_NONE) {
+            wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot add field %s (%s)", GDALGetDescription(dst), name,
+                         OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fields, i)), gdal_why());
+            return NULL;
+        }
+    wm_layer_writer *w = calloc(1, sizeof *w);
+    if (!w || !(w->name = strdup(name))) {
+        free(w);
+        wm_error_set(err, WM_EXIT_IO, "%s: out of memory", GDALGetDescription(dst));
+        return NULL;
+    }
+    w->dst = dst;
+    w->out = out;
+    GDALDatasetStartTransaction(dst, FALSE);
+    return w;
+}
+
+int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, wm_error *err)
+{
+    if (w->failed) {
+        if (g) OGR_G_DestroyGeometry(g);
+        return -1;
+    }
+    OGRFeatureH o = OGR_F_Create(OGR_L_GetLayerDefn(w->out));
+    OGR_F_SetFrom(o, f, TRUE);
+    OGR_F_SetGeometryDirectly(o, g ? written_geometry(g) : NULL);
+    OGR_F_SetFID(o, OGRNullFID);
+    int rc = 0;
+    if (OGR_L_CreateFeature(w->out, o) != OGRERR_NONE) {
+        rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot write a feature (%s)", GDALGetDescription(w->dst),
+                          w->name, gdal_why());
+        w->failed = 1;
+    }
+    OGR_F_Destroy(o);
+    w->n++;
+    return rc;
+}
+
+int wm_layer_writer_end(wm_layer_writer *w, int keep, size_t *written, wm_error *err)
+{
+    if (!w) return -1;
+    int rc = w->failed || !keep ? -1 : 0;
+    if (rc == 0 && GDALDatasetCommitTransaction(w->dst) != OGRERR_NONE)
+        rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot commit (%s)", GDALGetDescription(w->dst), w->name,
+                          gdal_why());
+    if (rc != 0) GDALDatasetRollbackTransaction(w->dst);
+    if (written) *written = w->n;
+    free(w->name);
+    free(w);
+    return rc;
+}
+
 int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OGRSpatialReferenceH srs,
                            wm_reproject *rp, wm_feature_filter keep, void *ctx, size_t *copied,
                            wm_error *err)
 {
-    OGRLayerH out = new_layer(dst, name, srs, err);
-    if (!out) return -1;
-    OGRFeatureDefnH sd = OGR_L_GetLayerDefn(src);
-    for (int i = 0; i < OGR_FD_GetFieldCount(sd); i++)
-        if (OGR_L_CreateField(out, OGR_FD_GetFieldDefn(sd, i), TRUE) != OGRERR_NONE)
-            return wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot add field %s (%s)", GDALGetDescription(dst),
-                                name, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(sd, i)), gdal_why());
-    OGRFeatureDefnH od = OGR_L_GetLayerDefn(out);
-    size_t n = 0;
+    wm_layer_writer *w = wm_layer_writer_begin(dst, name, OGR_L_GetLayerDefn(src), srs, err);
+    if (!w) return -1;
     int rc = 0;
-    GDALDatasetStartTransaction(dst, FALSE);
     OGR_L_ResetReading(src);
     OGRFeatureH f;
     while (rc == 0 && (f = OGR_L_GetNextFeature(src)) != NULL) {
         if (!keep || keep(f, ctx)) {
-            OGRFeatureH o = OGR_F_Create(od);
-            OGR_F_SetFrom(o, f, TRUE);
-            OGRGeometryH g = OGR_F_StealGeometry(o);
-            if (g) {
-                if (rp && wm_reproject_geometry(rp, g) != 0) {
-                    rc = wm_error_set(err, WM_EXIT_DATA, "%s: feature %lld cannot be transformed into %s",
-                                      GDALGetDescription(dst), (long long)OGR_F_GetFID(f), name);
-                    OGR_G_DestroyGeometry(g);
-                    g = NULL;
-                } else {
-                    OGR_F_SetGeometryDirectly(o, written_geometry(g));
-                }
+            OGRGeometryH g = OGR_F_StealGeometry(f);
+            if (g && rp && wm_reproject_geometry(rp, g) != 0) {
+                rc = wm_error_set(err, WM_EXIT_DATA, "%s: feature %lld cannot be transformed into %s",
+                                  GDALGetDescription(dst), (long long)OGR_F_GetFID(f), name);
+                OGR_G_DestroyGeometry(g);
+            } else {
+                rc = wm_layer_writer_add(w, f, g, err);
             }
-            OGR_F_SetFID(o, OGRNullFID);
-            if (rc == 0 && OGR_L_CreateFeature(out, o) != OGRERR_NONE)
-                rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot write a feature (%s)",
-                                  GDALGetDescription(dst), name, gdal_why());
-            OGR_F_Destroy(o);
-            n++;
         }
         OGR_F_Destroy(f);
     }
-    if (rc == 0 && GDALDatasetCommitTransaction(dst) != OGRERR_NONE)
-        rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot commit (%s)", GDALGetDescription(dst), name,
-                          gdal_why());
-    if (rc != 0) GDALDatasetRollbackTransaction(dst);
-    if (copied) *copied = n;
-    return rc;
+    return wm_layer_writer_end(w, rc == 0, copied, rc == 0 ? err : NULL) != 0 || rc != 0 ? -1 : 0;
 }
 
 int wm_layer_save(GDALDatasetH dst, const char *name, const wm_layer *L, const char *key_field,

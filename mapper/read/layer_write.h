@@ -28,6 +28,25 @@ GDALDatasetH wm_gpkg_dataset_create(const char *path, wm_error *err);
  * are WM_EXIT_IO naming `path`. */
 int wm_gpkg_dataset_close(GDALDatasetH ds, const char *path, wm_error *err);
 
+/* Features written one at a time into a new layer of `dst`: with the
+ * fields of `fields` (a source layer's definition), in `srs`, in one
+ * transaction.  Polygons are written as MultiPolygons, so a layer has
+ * one geometry type; features get new FIDs, in the order written.
+ * NULL with err set (WM_EXIT_IO) when the layer cannot be made. */
+typedef struct wm_layer_writer wm_layer_writer;
+wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFeatureDefnH fields,
+                                       OGRSpatialReferenceH srs, wm_error *err);
+
+/* Write `f`'s fields (its definition must be `fields`'s) with geometry
+ * `g` (owned by the call; NULL: none).  After a failure, later calls
+ * write nothing and fail too. */
+int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, wm_error *err);
+
+/* Commit the transaction when `keep` and every write succeeded (0), or
+ * roll it back (-1); *written (may be NULL) gets the number of features
+ * added.  Frees `w`. */
+int wm_layer_writer_end(wm_layer_writer *w, int keep, size_t *written, wm_error *err);
+
 /* Whether to copy a feature (with whatever context the caller gives). */
 typedef int (*wm_feature_filter)(OGRFeatureH f, void *ctx);
 
