@@ -3,6 +3,7 @@
 #include "utf8.h"
 
 #include <cairo.h>
+#include <pthread.h>
 #include <cpl_error.h>
 #include <fontconfig/fontconfig.h>
 #include <gdal.h>
@@ -90,8 +91,25 @@ void wm_gdal_init(void)
     CPLSetErrorHandler(quiet_handler);
 }
 
+static pthread_mutex_t shutdown_lock = PTHREAD_MUTEX_INITIALIZER;
+static void (*shutdown_hooks[8])(void);
+static int nshutdown_hooks;
+
+void wm_at_shutdown(void (*fn)(void))
+{
+    pthread_mutex_lock(&shutdown_lock);
+    int known = 0;
+    for (int i = 0; i < nshutdown_hooks; i++) known |= shutdown_hooks[i] == fn;
+    if (!known && nshutdown_hooks < 8) shutdown_hooks[nshutdown_hooks++] = fn;
+    pthread_mutex_unlock(&shutdown_lock);
+}
+
 void wm_shutdown(void)
 {
+    pthread_mutex_lock(&shutdown_lock);
+    int n = nshutdown_hooks;
+    pthread_mutex_unlock(&shutdown_lock);
+    for (int i = 0; i < n; i++) shutdown_hooks[i]();
     GDALDestroyDriverManager();
     OGRCleanupAll();
     cairo_debug_reset_static_data();

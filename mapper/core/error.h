@@ -62,6 +62,12 @@ void wm_gdal_init(void);
  * valgrind see a clean exit.  Call once, last, from a program's main. */
 void wm_shutdown(void);
 
+/* Have wm_shutdown() call `fn` first (once, however often registered; at
+ * most 8 functions): work still running in the background, such as a
+ * cache being written (layer_cache.h), finishes before GDAL is released.
+ * Any thread may register. */
+void wm_at_shutdown(void (*fn)(void));
+
 /* The last GDAL/OGR error message, or "" when there is none. */
 const char *wm_gdal_last_error(void);
 
