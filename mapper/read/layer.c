@@ -240,57 +240,18 @@ wm_layer *wm_layer_read(const char *spec, const char *key_field, const char *nam
     return wm_layer_open(spec, &opt, err);
 }
 
-wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error *err)
+/* The features of `lyr` (of `ds`, opened from `file`) as `opt` says.
+ * `tee` (may be NULL) gets each feature read, its geometry in BNG
+ * (layer_cache.h).  Without a tee an empty layer is found first by its
+ * feature count, for a message naming an empty GeoJSON FeatureCollection;
+ * a tee's reading would read the whole file to count. */
+static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, const char *file,
+                            const wm_layer_options *opt, wm_layer_cache_tee *tee, wm_error *err)
 {
     const char *key_field = opt->key_field, *name_field = opt->name_field, *target_srs = opt->target_srs;
-    char *file = NULL, *layer_name = NULL;
-    wm_split_layer_spec(spec, &file, &layer_name);
     wm_layer *L = NULL;
-    GDALDatasetH ds = NULL;
-    OGRLayerH result = NULL;   /* an --sql statement's result set */
     wm_reproject *rp = NULL;
     OGRSpatialReferenceH src = NULL;
-
-    VSIStatBufL st;
-    if (VSIStatL(file, &st) != 0) {
-        wm_error_set(err, WM_EXIT_DATA, "%s: no such file", file);
-        goto fail;
-    }
-    /* A large layer wanted in BNG is read from its cached BNG GeoPackage
-     * (layer_cache.h), made on first use; messages still name the source. */
-    char cached[PATH_MAX];
-    int from_cache = 0;
-    if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0))
-        from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
-    static const char *const gpkg[] = { "GPKG", NULL };
-    CPLErrorReset();
-    ds = GDALOpenEx(from_cache ? cached : file, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                    from_cache ? gpkg : driver_for(file), NULL, NULL);
-    if (!ds) {
-        char why[300];
-        wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,
-                     gdal_reason(why, sizeof why, "format not recognised"));
-        goto fail;
-    }
-    OGRLayerH lyr = NULL;
-    if (opt->sql) {
-        /* The statement's result is the layer (OGR SQL, or SQLite SQL with
-         * the GeoPackage driver): e.g. one authority of a national file. */
-        CPLErrorReset();
-        lyr = result = GDALDatasetExecuteSQL(ds, opt->sql, NULL, NULL);
-        if (!lyr) {
-            char why[300];
-            wm_error_set(err, WM_EXIT_USAGE, "%s: --sql \"%s\": %s", file, opt->sql,
-                         gdal_reason(why, sizeof why, "the statement returns no layer"));
-            goto fail;
-        }
-    } else {
-        lyr = layer_name && !from_cache ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
-        if (!lyr) {
-            wm_error_set(err, WM_EXIT_DATA, "%s: no layer %s", file, layer_name ? layer_name : "in the file");
-            goto fail;
-        }
-    }
     if (opt->where) {
         CPLErrorReset();
         if (OGR_L_SetAttributeFilter(lyr, opt->where) != OGRERR_NONE) {
@@ -305,7 +266,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
                      "attributes (area codes and names)", file);
         goto fail;
     }
-    if (OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
+    if (!tee && OGR_L_GetFeatureCount(lyr, TRUE) == 0) {
         int geojson = strcasecmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GeoJSON") == 0;
         if (opt->where || opt->sql)
             wm_error_set(err, WM_EXIT_DATA, "%s: %s \"%s\" selects no features", spec, opt->sql ? "--sql" : "--where",
@@ -388,7 +349,13 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
                               layer_srs ? "" : " (the layer declares no coordinate system, so it is read as "
                                                "longitude/latitude)",
                               OGR_L_GetGeomType(lyr), &areal_seen, &w, err);
-        OGR_F_Destroy(f);
+        if (rc == 0 && tee) {
+            /* The cache gets every field, and the geometry as drawn. */
+            OGR_F_SetGeometryDirectly(f, OGR_G_Clone(w.geom));
+            wm_layer_cache_tee_add(tee, f);
+        } else {
+            OGR_F_Destroy(f);
+        }
         if (rc != 0) goto fail;
         L->features[L->n++] = w;
         OGREnvelope env;
@@ -414,19 +381,102 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
         }
     wm_reproject_free(rp);
     if (src) OSRDestroySpatialReference(src);
-    if (result) GDALDatasetReleaseResultSet(ds, result);
-    GDALClose(ds);
-    free(file); free(layer_name);
     return L;
 
 fail:
     wm_reproject_free(rp);
     if (src) OSRDestroySpatialReference(src);
+    wm_layer_free(L);
+    return NULL;
+}
+
+/* The first reading of a large GeoJSON layer, its cache written at the
+ * same time (layer_cache.h).  *trusted is 0 when the tee could not start
+ * or its guess of the fields failed: the caller then reads the source
+ * the usual way. */
+static wm_layer *read_while_caching(const char *spec, const char *file, const wm_layer_options *opt, int *trusted,
+                                    wm_error *err)
+{
+    GDALDatasetH ds;
+    OGRLayerH lyr;
+    *trusted = 0;
+    wm_layer_cache_tee *tee = wm_layer_cache_tee_begin(spec, WM_LAYER_CACHE_MIN_BYTES, &ds, &lyr);
+    if (!tee) return NULL;
+    wm_layer *L = read_layer(ds, lyr, spec, file, opt, tee, err);
+    *trusted = wm_layer_cache_tee_end(tee, L != NULL);
+    GDALClose(ds);
+    if (!*trusted) {
+        wm_layer_free(L);
+        return NULL;
+    }
+    return L;
+}
+
+wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error *err)
+{
+    const char *target_srs = opt->target_srs;
+    char *file = NULL, *layer_name = NULL;
+    wm_split_layer_spec(spec, &file, &layer_name);
+    wm_layer *L = NULL;
+    GDALDatasetH ds = NULL;
+    OGRLayerH result = NULL;   /* an --sql statement's result set */
+
+    VSIStatBufL st;
+    if (VSIStatL(file, &st) != 0) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: no such file", file);
+        goto done;
+    }
+    /* A large layer wanted in BNG is read from its cached BNG GeoPackage
+     * (layer_cache.h), made on first use; messages still name the source.
+     * A GeoJSON source is read while its cache is written, the first time. */
+    char cached[PATH_MAX];
+    int from_cache = 0;
+    if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0)) {
+        int state = wm_layer_cache_find(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
+        if (state == 2 && !opt->where) {
+            int trusted;
+            L = read_while_caching(spec, file, opt, &trusted, err);
+            if (trusted) goto done;
+            wm_error_clear(err);
+        }
+        if (state != 0) from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
+    }
+    static const char *const gpkg[] = { "GPKG", NULL };
+    CPLErrorReset();
+    ds = GDALOpenEx(from_cache ? cached : file, GDAL_OF_VECTOR | GDAL_OF_READONLY,
+                    from_cache ? gpkg : driver_for(file), NULL, NULL);
+    if (!ds) {
+        char why[300];
+        wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,
+                     gdal_reason(why, sizeof why, "format not recognised"));
+        goto done;
+    }
+    OGRLayerH lyr = NULL;
+    if (opt->sql) {
+        /* The statement's result is the layer (OGR SQL, or SQLite SQL with
+         * the GeoPackage driver): e.g. one authority of a national file. */
+        CPLErrorReset();
+        lyr = result = GDALDatasetExecuteSQL(ds, opt->sql, NULL, NULL);
+        if (!lyr) {
+            char why[300];
+            wm_error_set(err, WM_EXIT_USAGE, "%s: --sql \"%s\": %s", file, opt->sql,
+                         gdal_reason(why, sizeof why, "the statement returns no layer"));
+            goto done;
+        }
+    } else {
+        lyr = layer_name && !from_cache ? GDALDatasetGetLayerByName(ds, layer_name) : GDALDatasetGetLayer(ds, 0);
+        if (!lyr) {
+            wm_error_set(err, WM_EXIT_DATA, "%s: no layer %s", file, layer_name ? layer_name : "in the file");
+            goto done;
+        }
+    }
+    L = read_layer(ds, lyr, spec, file, opt, NULL, err);
+done:
     if (result) GDALDatasetReleaseResultSet(ds, result);
     if (ds) GDALClose(ds);
-    wm_layer_free(L);
-    free(file); free(layer_name);
-    return NULL;
+    free(file);
+    free(layer_name);
+    return L;
 }
 
 long wm_layer_find(const wm_layer *layer, const char *key)

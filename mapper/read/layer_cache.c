@@ -8,9 +8,11 @@
 #include "source_cache.h"
 #include "text.h"
 
+#include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
+#include <pthread.h>
 #include <limits.h>
 #include <ogr_srs_api.h>
 #include <stdio.h>
@@ -18,6 +20,21 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+
+/* An index on each code field: attribute filters read only what they select. */
+static void index_codes(GDALDatasetH dst, const char *lname, OGRFeatureDefnH defn)
+{
+    for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
+        const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
+        size_t len = strlen(f);
+        if (len < 3 || strcasecmp(f + len - 2, "CD") != 0 ||
+            strspn(f, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != len)
+            continue;
+        char sql[1200];
+        snprintf(sql, sizeof sql, "CREATE INDEX \"ix_%s_%s\" ON \"%s\" (\"%s\")", lname, f, lname, f);
+        GDALDatasetExecuteSQL(dst, sql, NULL, "SQLITE");
+    }
+}
 
 static int convert(const char *file, const char *layer_name, const char *lname, const char *target, wm_error *err)
 {
@@ -56,18 +73,7 @@ static int convert(const char *file, const char *layer_name, const char *lname, 
     dst = wm_gpkg_dataset_create(wm_atomic_path(a), err);
     if (!dst) goto done;
     if (wm_layer_copy_features(dst, lname, lyr, to, rp, NULL, NULL, NULL, err) != 0) goto done;
-    /* An index on each code field: attribute filters read only what they select. */
-    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) {
-        const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
-        size_t len = strlen(f);
-        if (len < 3 || strcasecmp(f + len - 2, "CD") != 0 ||
-            strspn(f, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") != len)
-            continue;
-        char sql[1200];
-        snprintf(sql, sizeof sql, "CREATE INDEX \"ix_%s_%s\" ON \"%s\" (\"%s\")", lname, f, lname, f);
-        GDALDatasetExecuteSQL(dst, sql, NULL, "SQLITE");
-    }
+    index_codes(dst, lname, OGR_L_GetLayerDefn(lyr));
     rc = wm_gpkg_dataset_close(dst, target, err);
     dst = NULL;
     if (rc == 0) {
@@ -102,10 +108,10 @@ int wm_layer_cache_path(const char *source, const char *cache_dir, char *out, si
     return rc;
 }
 
-int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, size_t size)
+/* Whether the reader caches `source`: a regular file of at least
+ * `min_bytes`, not already a GeoPackage or FlatGeobuf (they read fast). */
+static int worth_caching(const char *source, long min_bytes)
 {
-    const char *dir = wm_source_cache_dir();
-    if (!dir) return 0;
     char *file = NULL, *layer = NULL;
     wm_split_layer_spec(source, &file, &layer);
     struct stat st;
@@ -115,7 +121,25 @@ int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, si
                  !(fl >= 5 && strcasecmp(file + fl - 5, ".gpkg") == 0);
     free(file);
     free(layer);
-    if (!wanted) return 0;
+    return wanted;
+}
+
+int wm_layer_cache_find(const char *source, long min_bytes, char *out, size_t size)
+{
+    const char *dir = wm_source_cache_dir();
+    if (!dir || !worth_caching(source, min_bytes)) return 0;
+    wm_source_cache_entry e;
+    wm_error quiet;
+    wm_error_clear(&quiet);
+    if (wm_source_cache_entry_for(source, dir, ".gpkg", &e, &quiet) != 0 || strlen(e.path) >= size) return 0;
+    memcpy(out, e.path, strlen(e.path) + 1);
+    return e.exists ? 1 : 2;
+}
+
+int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, size_t size)
+{
+    const char *dir = wm_source_cache_dir();
+    if (!dir || !worth_caching(source, min_bytes)) return 0;
     wm_error quiet;
     wm_error_clear(&quiet);
     CPLPushErrorHandler(CPLQuietErrorHandler);
@@ -123,4 +147,253 @@ int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, si
     CPLPopErrorHandler();
     CPLErrorReset();
     return rc == 0;
+}
+
+/* ---- Writing the cache while the caller reads ------------------------- */
+
+/* Features the GeoJSON driver looks at before the caller's reading
+ * starts (its schema guess), and features waiting for the writer. */
+#define TEE_GUESS_FEATURES "1000"
+#define TEE_QUEUE 256
+
+struct wm_layer_cache_tee {
+    char *file, *layer_name;
+    wm_source_cache_entry e;
+    char dir[PATH_MAX];
+    OGRLayerH guessed;              /* the caller's layer (the caller owns its dataset) */
+    size_t added;
+    /* The full schema: the source opened as GDAL always opens it. */
+    pthread_t schema_thread;
+    GDALDatasetH full;
+    OGRLayerH full_layer;
+    /* The writer: its file, and the queue from the caller.  Once the
+     * caller is done (closed), the writer owns the tee and frees it. */
+    wm_atomic *a;
+    GDALDatasetH dst;
+    wm_layer_writer *w;
+    pthread_t writer_thread;
+    pthread_mutex_t mu;
+    pthread_cond_t more, room;
+    OGRFeatureH queue[TEE_QUEUE];
+    size_t head, count;
+    int closed, keep, commit;
+};
+
+/* Writers still finishing their caches after their callers moved on;
+ * wm_layer_cache_wait() joins them. */
+static pthread_mutex_t pending_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_t pending[16];
+static int npending;
+
+void wm_layer_cache_wait(void)
+{
+    pthread_mutex_lock(&pending_lock);
+    while (npending > 0) {
+        pthread_t t = pending[--npending];
+        pthread_mutex_unlock(&pending_lock);
+        pthread_join(t, NULL);
+        pthread_mutex_lock(&pending_lock);
+    }
+    pthread_mutex_unlock(&pending_lock);
+}
+
+static void at_exit_wait(void)
+{
+    wm_layer_cache_wait();
+}
+
+static void register_wait(void)
+{
+    wm_at_shutdown(wm_layer_cache_wait);
+    atexit(at_exit_wait);
+}
+
+static void add_pending(pthread_t t)
+{
+    static pthread_once_t once = PTHREAD_ONCE_INIT;
+    pthread_once(&once, register_wait);
+    pthread_mutex_lock(&pending_lock);
+    if (npending == 16) {
+        /* Never more than a few at once; the oldest first. */
+        pthread_t oldest = pending[0];
+        memmove(pending, pending + 1, 15 * sizeof *pending);
+        npending--;
+        pthread_mutex_unlock(&pending_lock);
+        pthread_join(oldest, NULL);
+        pthread_mutex_lock(&pending_lock);
+    }
+    pending[npending++] = t;
+    pthread_mutex_unlock(&pending_lock);
+}
+
+static void *read_full_schema(void *arg)
+{
+    wm_layer_cache_tee *t = arg;
+    static const char *const geojson[] = { "GeoJSON", NULL };
+    CPLPushErrorHandler(CPLQuietErrorHandler);   /* the caller's reading reports the source's errors */
+    t->full = GDALOpenEx(t->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
+    if (t->full)
+        t->full_layer = t->layer_name ? GDALDatasetGetLayerByName(t->full, t->layer_name)
+                                      : GDALDatasetGetLayer(t->full, 0);
+    CPLPopErrorHandler();
+    return NULL;
+}
+
+static void tee_free(wm_layer_cache_tee *t)
+{
+    if (t->w) wm_layer_writer_end(t->w, 0, NULL, NULL);
+    if (t->dst) GDALClose(t->dst);
+    if (t->full) GDALClose(t->full);
+    if (t->a) wm_atomic_abort(t->a);
+    pthread_mutex_destroy(&t->mu);
+    pthread_cond_destroy(&t->more);
+    pthread_cond_destroy(&t->room);
+    free(t->file);
+    free(t->layer_name);
+    free(t);
+}
+
+static void *write_cache(void *arg)
+{
+    wm_layer_cache_tee *t = arg;
+    wm_error err;
+    wm_error_clear(&err);
+    CPLPushErrorHandler(CPLQuietErrorHandler);   /* the cache's errors are silent (layer_cache.h) */
+    for (;;) {
+        pthread_mutex_lock(&t->mu);
+        while (t->count == 0 && !t->closed) pthread_cond_wait(&t->more, &t->mu);
+        OGRFeatureH f = NULL;
+        if (t->count) {
+            f = t->queue[t->head];
+            t->head = (t->head + 1) % TEE_QUEUE;
+            t->count--;
+            pthread_cond_signal(&t->room);
+        }
+        int keep = t->keep;
+        pthread_mutex_unlock(&t->mu);
+        if (!f) break;
+        if (keep) wm_layer_writer_add(t->w, f, OGR_F_StealGeometry(f), &err);
+        OGR_F_Destroy(f);
+    }
+    /* Closed: keep and commit are the caller's last word. */
+    int ok = wm_layer_writer_end(t->w, t->keep, NULL, &err) == 0;
+    t->w = NULL;
+    if (ok && t->commit) index_codes(t->dst, t->e.base, OGR_L_GetLayerDefn(GDALDatasetGetLayer(t->dst, 0)));
+    ok = wm_gpkg_dataset_close(t->dst, wm_atomic_path(t->a), &err) == 0 && ok;
+    t->dst = NULL;
+    if (ok && t->commit && wm_atomic_commit(t->a, &err) == 0) wm_source_cache_remove_stale(t->dir, &t->e, ".gpkg");
+    else wm_atomic_abort(t->a);
+    t->a = NULL;
+    CPLPopErrorHandler();
+    tee_free(t);
+    return NULL;
+}
+
+wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes, GDALDatasetH *ds,
+                                             OGRLayerH *lyr)
+{
+    *ds = NULL;
+    *lyr = NULL;
+    const char *dir = wm_source_cache_dir();
+    if (!dir || strlen(dir) >= PATH_MAX || !worth_caching(source, min_bytes)) return NULL;
+    wm_layer_cache_tee *t = calloc(1, sizeof *t);
+    if (!t) return NULL;
+    pthread_mutex_init(&t->mu, NULL);
+    pthread_cond_init(&t->more, NULL);
+    pthread_cond_init(&t->room, NULL);
+    t->keep = 1;
+    snprintf(t->dir, sizeof t->dir, "%s", dir);
+    wm_split_layer_spec(source, &t->file, &t->layer_name);
+    static const char *const geojson[] = { "GeoJSON", NULL };
+    wm_error quiet;
+    wm_error_clear(&quiet);
+    OGRSpatialReferenceH bng = NULL;
+    GDALDriverH drv = GDALIdentifyDriverEx(t->file, GDAL_OF_VECTOR, NULL, NULL);
+    if (!drv || strcmp(GDALGetDriverShortName(drv), "GeoJSON") != 0 ||
+        wm_source_cache_entry_for(source, dir, ".gpkg", &t->e, &quiet) != 0 || t->e.exists ||
+        wm_make_dirs(dir) != 0 || !(t->a = wm_atomic_begin(t->e.path, WM_ATOMIC_REPLACE, &quiet)))
+        goto fail;
+    /* The caller's reading: the schema guessed from the first features,
+     * so that the features come at once, without the driver's first pass
+     * over the whole file. */
+    CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", TEE_GUESS_FEATURES);
+    *ds = GDALOpenEx(t->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
+    CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", NULL);
+    if (*ds) *lyr = t->layer_name ? GDALDatasetGetLayerByName(*ds, t->layer_name) : GDALDatasetGetLayer(*ds, 0);
+    if (!*lyr) goto fail;
+    t->guessed = *lyr;
+    /* The cache's layer is made here, from the guessed fields, so that the
+     * writer never touches the caller's dataset. */
+    bng = OSRNewSpatialReference(NULL);
+    OSRSetFromUserInput(bng, WM_DEFAULT_SRS);
+    OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    t->dst = wm_gpkg_dataset_create(wm_atomic_path(t->a), &quiet);
+    t->w = t->dst ? wm_layer_writer_begin(t->dst, t->e.base, OGR_L_GetLayerDefn(*lyr), bng, &quiet) : NULL;
+    CPLPopErrorHandler();
+    OSRDestroySpatialReference(bng);
+    if (!t->w || pthread_create(&t->schema_thread, NULL, read_full_schema, t) != 0) goto fail;
+    if (pthread_create(&t->writer_thread, NULL, write_cache, t) != 0) {
+        pthread_join(t->schema_thread, NULL);
+        goto fail;
+    }
+    return t;
+fail:
+    if (*ds) GDALClose(*ds);
+    *ds = NULL;
+    *lyr = NULL;
+    tee_free(t);
+    return NULL;
+}
+
+void wm_layer_cache_tee_add(wm_layer_cache_tee *t, OGRFeatureH f)
+{
+    pthread_mutex_lock(&t->mu);
+    while (t->count == TEE_QUEUE) pthread_cond_wait(&t->room, &t->mu);
+    t->queue[(t->head + t->count) % TEE_QUEUE] = f;
+    t->count++;
+    t->added++;
+    pthread_cond_signal(&t->more);
+    pthread_mutex_unlock(&t->mu);
+}
+
+/* Whether two layer definitions would give the same features: the same
+ * fields (names, types, widths, precisions) and FID column. */
+static int same_schema(OGRLayerH a, OGRLayerH b)
+{
+    OGRFeatureDefnH da = OGR_L_GetLayerDefn(a), db = OGR_L_GetLayerDefn(b);
+    if (OGR_FD_GetFieldCount(da) != OGR_FD_GetFieldCount(db)) return 0;
+    if (strcmp(OGR_L_GetFIDColumn(a), OGR_L_GetFIDColumn(b)) != 0) return 0;
+    for (int i = 0; i < OGR_FD_GetFieldCount(da); i++) {
+        OGRFieldDefnH fa = OGR_FD_GetFieldDefn(da, i), fb = OGR_FD_GetFieldDefn(db, i);
+        if (strcmp(OGR_Fld_GetNameRef(fa), OGR_Fld_GetNameRef(fb)) != 0 || OGR_Fld_GetType(fa) != OGR_Fld_GetType(fb) ||
+            OGR_Fld_GetSubType(fa) != OGR_Fld_GetSubType(fb) || OGR_Fld_GetWidth(fa) != OGR_Fld_GetWidth(fb) ||
+            OGR_Fld_GetPrecision(fa) != OGR_Fld_GetPrecision(fb))
+            return 0;
+    }
+    return 1;
+}
+
+int wm_layer_cache_tee_end(wm_layer_cache_tee *t, int reading_ok)
+{
+    pthread_join(t->schema_thread, NULL);
+    int trusted = t->full_layer && same_schema(t->guessed, t->full_layer);
+    /* Every feature the source holds was read (a full reading stops at
+     * nothing the guessed one passes over). */
+    if (trusted && reading_ok && (GIntBig)t->added != OGR_L_GetFeatureCount(t->full_layer, FALSE)) trusted = 0;
+    if (t->full) GDALClose(t->full);
+    t->full = NULL;
+    t->full_layer = NULL;
+    t->guessed = NULL;
+    /* The writer finishes on its own: indexes, closes and commits the
+     * file while the caller draws; wm_layer_cache_wait() waits for it. */
+    pthread_t writer = t->writer_thread;
+    pthread_mutex_lock(&t->mu);
+    t->keep = reading_ok;
+    t->commit = reading_ok && trusted;
+    t->closed = 1;
+    pthread_cond_signal(&t->more);
+    pthread_mutex_unlock(&t->mu);
+    add_pending(writer);
+    return trusted;
 }

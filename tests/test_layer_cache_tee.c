@@ -1,0 +1,204 @@
+/* Tests for the first reading of a large GeoJSON layer, which writes its
+ * cache at the same time (layer_cache.h, wm_layer_cache_tee_*), through
+ * the layer reader as every command uses it:
+ *   - the layer read equals the source read without a cache, and the
+ *     cache written equals the one wm_layer_cache_path() converts;
+ *   - when the fields guessed from the first 1,000 features are not the
+ *     source's (a field whose values turn from numbers to text later, a
+ *     field that first appears later), the source is read again the
+ *     usual way: the layer is right and the cache has the full schema;
+ *   - a bad feature late in the file is an error naming it, and leaves
+ *     no cache and no temporary file behind.
+ * The layers are synthetic squares, generated here, over 8 MB each so
+ * that the reader caches them. */
+#include "layer.h"
+#include "layer_cache.h"
+#include "source_cache.h"
+#include "testutil.h"
+
+#include <dirent.h>
+#include <gdal.h>
+#include <limits.h>
+#include <ogr_api.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define FEATURES 40000
+
+enum variant { PLAIN, TEXT_LATER, FIELD_LATER, BAD_LATER };
+
+/* A synthetic layer of FEATURES squares near Coventry: code, name, a
+ * numeric field "v" and, per variant, a change after feature 1,500. */
+static int write_layer(const char *path, enum variant v)
+{
+    FILE *fp = fopen(path, "w");
+    if (!fp) return -1;
+    fputs("{\"type\":\"FeatureCollection\",\"name\":\"synthetic_squares\",\"features\":[\n", fp);
+    for (int i = 0; i < FEATURES; i++) {
+        double x = -1.6 + (i % 200) * 0.001, y = 52.35 + (i / 200) * 0.001;
+        int late = i >= 1500;
+        char value[64], extra[64] = "";
+        if (v == TEXT_LATER && late) snprintf(value, sizeof value, "\"n/a\"");
+        else snprintf(value, sizeof value, "%d", i % 97);
+        if (v == FIELD_LATER && late) snprintf(extra, sizeof extra, ",\"late\":\"L%d\"", i);
+        fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"SQ24CD\":\"S%08d\",\"SQ24NM\":\"Square %d\","
+                    "\"v\":%s%s},\"geometry\":",
+                i ? ",\n" : "", i, i, value, extra);
+        if (v == BAD_LATER && i == 20000)
+            fputs("null}", fp);
+        else
+            fprintf(fp, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],"
+                        "[%.4f,%.4f]]]}}",
+                    x, y, x + 0.001, y, x + 0.001, y + 0.001, x, y + 0.001, x, y);
+    }
+    fputs("\n]}\n", fp);
+    return fclose(fp);
+}
+
+static int count_entries(const char *dir)
+{
+    DIR *d = opendir(dir);
+    int n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)) != NULL) n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+    if (d) closedir(d);
+    return n;
+}
+
+/* Whether two layers have the same keys, names and geometries. */
+static int same_layer(const wm_layer *a, const wm_layer *b)
+{
+    if (!a || !b || a->n != b->n) return 0;
+    for (size_t i = 0; i < a->n; i++) {
+        if (strcmp(a->features[i].key, b->features[i].key) != 0 || strcmp(a->features[i].name, b->features[i].name))
+            return 0;
+        OGRGeometryH ma = OGR_G_ForceToMultiPolygon(OGR_G_Clone(a->features[i].geom));
+        OGRGeometryH mb = OGR_G_ForceToMultiPolygon(OGR_G_Clone(b->features[i].geom));
+        int same = OGR_G_Equals(ma, mb);
+        OGR_G_DestroyGeometry(ma);
+        OGR_G_DestroyGeometry(mb);
+        if (!same) return 0;
+    }
+    return 1;
+}
+
+/* Every field of every feature of two GeoPackages' first layers, as
+ * text, and their geometries. */
+static int same_gpkg(const char *pa, const char *pb)
+{
+    GDALDatasetH a = GDALOpenEx(pa, GDAL_OF_VECTOR, NULL, NULL, NULL), b = GDALOpenEx(pb, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    int same = a && b;
+    OGRLayerH la = same ? GDALDatasetGetLayer(a, 0) : NULL, lb = same ? GDALDatasetGetLayer(b, 0) : NULL;
+    same = la && lb && OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(la)) == OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(lb)) &&
+           OGR_L_GetFeatureCount(la, TRUE) == OGR_L_GetFeatureCount(lb, TRUE);
+    OGRFeatureH fa, fb;
+    while (same && (fa = OGR_L_GetNextFeature(la)) != NULL) {
+        fb = OGR_L_GetNextFeature(lb);
+        same = fb && OGR_F_GetFID(fa) == OGR_F_GetFID(fb) && OGR_G_Equals(OGR_F_GetGeometryRef(fa), OGR_F_GetGeometryRef(fb));
+        for (int i = 0; same && i < OGR_F_GetFieldCount(fa); i++)
+            same = OGR_F_GetFieldDefnRef(fa, i) && OGR_Fld_GetType(OGR_F_GetFieldDefnRef(fa, i)) ==
+                                                       OGR_Fld_GetType(OGR_F_GetFieldDefnRef(fb, i)) &&
+                   strcmp(OGR_F_GetFieldAsString(fa, i), OGR_F_GetFieldAsString(fb, i)) == 0;
+        OGR_F_Destroy(fa);
+        if (fb) OGR_F_Destroy(fb);
+    }
+    if (a) GDALClose(a);
+    if (b) GDALClose(b);
+    return same;
+}
+
+/* The field `name`'s type in a GeoPackage's first layer, or -1. */
+static int field_type(const char *path, const char *name)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    int t = -1;
+    if (ds) {
+        OGRFeatureDefnH d = OGR_L_GetLayerDefn(GDALDatasetGetLayer(ds, 0));
+        int i = OGR_FD_GetFieldIndex(d, name);
+        if (i >= 0) t = (int)OGR_Fld_GetType(OGR_FD_GetFieldDefn(d, i));
+        GDALClose(ds);
+    }
+    return t;
+}
+
+/* The layer read with the cache in `cache` (new), and without a cache. */
+static void read_both(const char *src, const char *cache, wm_layer **cached, wm_layer **direct, wm_error *err)
+{
+    setenv("WARDMAP_CACHE", cache, 1);
+    *cached = wm_layer_read(src, "SQ24CD", NULL, NULL, err);
+    /* The cache is finished in the background; a process waits at exit. */
+    wm_layer_cache_wait();
+    setenv("WARDMAP_CACHE", "off", 1);
+    wm_error quiet;
+    wm_error_clear(&quiet);
+    *direct = wm_layer_read(src, "SQ24CD", NULL, NULL, &quiet);
+}
+
+int main(void)
+{
+    GDALAllRegister();
+    wm_error err;
+    wm_error_clear(&err);
+    char path[PATH_MAX], converted[PATH_MAX];
+    const char *src = wm_test_tmp_path("synthetic_squares.geojson");
+    struct stat st;
+
+    /* The guess holds: the layer and the cache are the usual ones. */
+    CHECK(write_layer(src, PLAIN) == 0);
+    CHECK(stat(src, &st) == 0 && st.st_size >= WM_LAYER_CACHE_MIN_BYTES);
+    char dir[PATH_MAX];
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-plain"));
+    wm_layer *cached, *direct;
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(cached && cached->n == FEATURES);
+    CHECK(same_layer(cached, direct));
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, sizeof path) == 1);
+    CHECK(count_entries(dir) == 1);
+    CHECK(wm_layer_cache_path(src, wm_test_tmp_path("cache-converted"), converted, sizeof converted, &err) == 0);
+    CHECK(same_gpkg(path, converted));
+    /* Read again, from the cache now. */
+    wm_layer *again = wm_layer_read(src, "SQ24CD", NULL, NULL, &err);
+    CHECK(same_layer(again, direct));
+    wm_layer_free(again);
+    wm_layer_free(cached);
+    wm_layer_free(direct);
+
+    /* "v" holds numbers in the first features and text later: the guess
+     * (an integer field) fails, the source is read again, and the cache
+     * holds "v" as text. */
+    CHECK(write_layer(src, TEXT_LATER) == 0);
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-text"));
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(cached && cached->n == FEATURES);
+    CHECK(same_layer(cached, direct));
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, sizeof path) == 1);
+    CHECK(field_type(path, "v") == OFTString);
+    wm_layer_free(cached);
+    wm_layer_free(direct);
+
+    /* A field first seen after the guess: read again, kept in the cache. */
+    CHECK(write_layer(src, FIELD_LATER) == 0);
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-late"));
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(same_layer(cached, direct));
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, sizeof path) == 1);
+    CHECK(field_type(path, "late") == OFTString);
+    wm_layer_free(cached);
+    wm_layer_free(direct);
+
+    /* A feature without geometry late in the file: the error names it;
+     * no cache, nothing half-written. */
+    CHECK(write_layer(src, BAD_LATER) == 0);
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-bad"));
+    wm_error_clear(&err);
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(!cached && !direct);
+    CHECK(strstr(err.msg, "synthetic_squares.geojson: feature 20000 (S00020000) has no geometry") != NULL);
+    CHECK(count_entries(dir) == 0);
+    return wm_test_summary();
+}
