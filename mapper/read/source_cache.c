@@ -27,7 +27,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
 
 const char *wm_source_cache_dir(void)
 {
-    static char dir[PATH_MAX];
+    static _Thread_local char dir[PATH_MAX];   /* a figure set's workers ask at once */
     const char *env = getenv("WARDMAP_CACHE");
     if (env) {
         if (!*env || strcmp(env, "off") == 0) return NULL;

@@ -31,7 +31,8 @@
 #include <stddef.h>
 
 /* The cache directory (above), or NULL when caching is off or no
- * directory can be named.  Points into a static buffer. */
+ * directory can be named.  Points into a buffer of the calling thread's,
+ * good until its next call. */
 const char *wm_source_cache_dir(void);
 
 typedef struct wm_source_cache_entry {
