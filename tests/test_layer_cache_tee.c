@@ -8,7 +8,9 @@
  *     field that first appears later), the source is read again the
  *     usual way: the layer is right and the cache has the full schema;
  *   - a bad feature late in the file is an error naming it, and leaves
- *     no cache and no temporary file behind.
+ *     no cache and no temporary file behind;
+ *   - a GeoPackage layer this large, read by two threads (layer.c),
+ *     gives every feature once, and the first half's error first.
  * The layers are synthetic squares, generated here, over 8 MB each so
  * that the reader caches them. */
 #include "layer.h"
@@ -20,6 +22,7 @@
 #include <gdal.h>
 #include <limits.h>
 #include <ogr_api.h>
+#include <ogr_srs_api.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -123,6 +126,49 @@ static int field_type(const char *path, const char *name)
     return t;
 }
 
+/* A synthetic GeoPackage of FEATURES squares in British National Grid
+ * (read by two threads, layer.c): feature FID `no_geometry` (0: none)
+ * without geometry, feature FID `no_key` (0: none) with an empty code. */
+static int write_gpkg(const char *path, long no_geometry, long no_key)
+{
+    remove(path);
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("GPKG"), path, 0, 0, 0, GDT_Unknown, NULL);
+    if (!ds) return -1;
+    OGRSpatialReferenceH bng = OSRNewSpatialReference(NULL);
+    OSRImportFromEPSG(bng, 27700);
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, "synthetic_squares", bng, wkbPolygon, NULL);
+    OSRDestroySpatialReference(bng);
+    OGRFieldDefnH fd = OGR_Fld_Create("SQ24CD", OFTString);
+    OGR_L_CreateField(lyr, fd, TRUE);
+    OGR_Fld_Destroy(fd);
+    GDALDatasetStartTransaction(ds, FALSE);
+    for (long i = 1; i <= FEATURES; i++) {
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
+        char code[32];
+        snprintf(code, sizeof code, "S%08ld", i);
+        OGR_F_SetFieldString(f, 0, i == no_key ? "" : code);
+        if (i != no_geometry) {
+            double x = 430000 + (double)(i % 200) * 70, y = 270000 + (double)(i / 200) * 110;
+            OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing), poly = OGR_G_CreateGeometry(wkbPolygon);
+            OGR_G_AddPoint_2D(ring, x, y);
+            OGR_G_AddPoint_2D(ring, x + 70, y);
+            OGR_G_AddPoint_2D(ring, x + 70, y + 110);
+            OGR_G_AddPoint_2D(ring, x, y);
+            OGR_G_AddGeometryDirectly(poly, ring);
+            OGR_F_SetGeometryDirectly(f, poly);
+        }
+        int bad = OGR_L_CreateFeature(lyr, f) != OGRERR_NONE;
+        OGR_F_Destroy(f);
+        if (bad) {
+            GDALClose(ds);
+            return -1;
+        }
+    }
+    GDALDatasetCommitTransaction(ds);
+    GDALClose(ds);
+    return 0;
+}
+
 /* The layer read with the cache in `cache` (new), and without a cache. */
 static void read_both(const char *src, const char *cache, wm_layer **cached, wm_layer **direct, wm_error *err)
 {
@@ -200,5 +246,28 @@ int main(void)
     CHECK(!cached && !direct);
     CHECK(strstr(err.msg, "synthetic_squares.geojson: feature 20000 (S00020000) has no geometry") != NULL);
     CHECK(count_entries(dir) == 0);
+
+    /* A GeoPackage this large is read by two threads, each half of the
+     * FIDs: every feature once, in the same layer as one reading gives
+     * (the cache above was read so); an error in the second half names
+     * its feature; with errors in both halves, the first half's. */
+    const char *gpkg = wm_test_tmp_path("synthetic_squares.gpkg");
+    CHECK(write_gpkg(gpkg, 0, 0) == 0);
+    wm_layer *all = wm_layer_read(gpkg, "SQ24CD", NULL, NULL, &err);
+    CHECK(all && all->n == FEATURES);
+    if (all && all->n == FEATURES) {
+        CHECK(strcmp(all->features[0].key, "S00000001") == 0);
+        CHECK(strcmp(all->features[FEATURES - 1].key, "S00040000") == 0);
+        CHECK(all->minx == 430000 && all->maxx == 430000 + 199 * 70 + 70);
+    }
+    wm_layer_free(all);
+    CHECK(write_gpkg(gpkg, 30000, 0) == 0);
+    wm_error_clear(&err);
+    CHECK(wm_layer_read(gpkg, "SQ24CD", NULL, NULL, &err) == NULL);
+    CHECK(strstr(err.msg, "synthetic_squares.gpkg: feature 30000 (S00030000) has no geometry") != NULL);
+    CHECK(write_gpkg(gpkg, 30000, 5) == 0);
+    wm_error_clear(&err);
+    CHECK(wm_layer_read(gpkg, "SQ24CD", NULL, NULL, &err) == NULL);
+    CHECK(strstr(err.msg, "synthetic_squares.gpkg: feature 5 has an empty SQ24CD") != NULL);
     return wm_test_summary();
 }
