@@ -525,11 +525,13 @@ static double legend_layout(page *pg, const wm_map *map, double x, double y, dou
     }
     if (st->show_counts) {
         const wm_figure *fig = pg->fig;
+        char total[32];
+        wm_format_count(map->classes.total, total, sizeof total);
         if (fig->npanels > 1 && fig->shared_legend)
-            snprintf(line, sizeof line, "Right-hand figures: number of areas in all %d maps (%zu in all).",
-                     fig->npanels, map->classes.total);
+            snprintf(line, sizeof line, "Right-hand figures: number of areas in all %d maps (%s in all).",
+                     fig->npanels, total);
         else
-            snprintf(line, sizeof line, "Right-hand figures: number of areas (%zu in all).", map->classes.total);
+            snprintf(line, sizeof line, "Right-hand figures: number of areas (%s in all).", total);
         y += 2 * s + wrap_block(pg, &g->counts_note, size, 0, line, x, y + 8 * s, w, 9.5 * s);
     }
     g->h = y - y0;
