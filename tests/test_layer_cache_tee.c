@@ -8,7 +8,7 @@
  *     field that first appears later), the source is read again the
  *     usual way: the layer is right and the cache has the full schema;
  *   - a bad feature late in the file is an error naming it, and leaves
- *     no cache and no temporary file behind;
+ *     no cache and no temporary file behind; so is a file cut short;
  *   - a GeoPackage layer this large, read by two threads (layer.c),
  *     gives every feature once, and the first half's error first.
  * The layers are synthetic squares, generated here, over 8 MB each so
@@ -27,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define FEATURES 40000
 
@@ -245,6 +246,18 @@ int main(void)
     read_both(src, dir, &cached, &direct, &err);
     CHECK(!cached && !direct);
     CHECK(strstr(err.msg, "synthetic_squares.geojson: feature 20000 (S00020000) has no geometry") != NULL);
+    CHECK(count_entries(dir) == 0);
+
+    /* A file cut short after the guess: the guessed reading stops at the
+     * cut as if at the end, but the full opening fails, so the source is
+     * read again the usual way, whose error names the file. */
+    CHECK(write_layer(src, PLAIN) == 0);
+    CHECK(stat(src, &st) == 0 && truncate(src, st.st_size * 9 / 10) == 0);
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-cut"));
+    wm_error_clear(&err);
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(!cached && !direct);
+    CHECK(strstr(err.msg, "synthetic_squares.geojson: cannot read as a vector layer") != NULL);
     CHECK(count_entries(dir) == 0);
 
     /* A GeoPackage this large is read by two threads, each half of the
