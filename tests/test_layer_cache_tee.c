@@ -183,6 +183,26 @@ static void read_both(const char *src, const char *cache, wm_layer **cached, wm_
     *direct = wm_layer_read(src, "SQ24CD", NULL, NULL, &quiet);
 }
 
+/* Layer variant `v` written to `src` and read with a new cache in
+ * folder `cache` (its path in `dir`): the layer equals the source read
+ * without a cache, and the cache is made (its path in `path`).
+ * Returns the layer read without a cache. */
+static wm_layer *read_with_cache(const char *src, enum variant v, const char *cache, char *dir, char *path)
+{
+    wm_error err;
+    wm_error_clear(&err);
+    CHECK(write_layer(src, v) == 0);
+    snprintf(dir, PATH_MAX, "%s", wm_test_tmp_path(cache));
+    wm_layer *cached, *direct;
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(cached && cached->n == FEATURES);
+    CHECK(same_layer(cached, direct));
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == 1);
+    wm_layer_free(cached);
+    return direct;
+}
+
 int main(void)
 {
     GDALAllRegister();
@@ -193,16 +213,9 @@ int main(void)
     struct stat st;
 
     /* The guess holds: the layer and the cache are the usual ones. */
-    CHECK(write_layer(src, PLAIN) == 0);
-    CHECK(stat(src, &st) == 0 && st.st_size >= WM_LAYER_CACHE_MIN_BYTES);
     char dir[PATH_MAX];
-    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-plain"));
-    wm_layer *cached, *direct;
-    read_both(src, dir, &cached, &direct, &err);
-    CHECK(cached && cached->n == FEATURES);
-    CHECK(same_layer(cached, direct));
-    setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, sizeof path) == 1);
+    wm_layer *cached, *direct = read_with_cache(src, PLAIN, "cache-plain", dir, path);
+    CHECK(stat(src, &st) == 0 && st.st_size >= WM_LAYER_CACHE_MIN_BYTES);
     CHECK(count_entries(dir) == 1);
     CHECK(wm_layer_cache_path(src, wm_test_tmp_path("cache-converted"), converted, sizeof converted, &err) == 0);
     CHECK(same_gpkg(path, converted));
@@ -210,33 +223,16 @@ int main(void)
     wm_layer *again = wm_layer_read(src, "SQ24CD", NULL, NULL, &err);
     CHECK(same_layer(again, direct));
     wm_layer_free(again);
-    wm_layer_free(cached);
     wm_layer_free(direct);
 
     /* "v" holds numbers in the first features and text later: the guess
      * (an integer field) fails, the source is read again, and the cache
-     * holds "v" as text. */
-    CHECK(write_layer(src, TEXT_LATER) == 0);
-    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-text"));
-    read_both(src, dir, &cached, &direct, &err);
-    CHECK(cached && cached->n == FEATURES);
-    CHECK(same_layer(cached, direct));
-    setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, sizeof path) == 1);
+     * holds "v" as text.  A field first seen after the guess: the same,
+     * and the cache has it. */
+    wm_layer_free(read_with_cache(src, TEXT_LATER, "cache-text", dir, path));
     CHECK(field_type(path, "v") == OFTString);
-    wm_layer_free(cached);
-    wm_layer_free(direct);
-
-    /* A field first seen after the guess: read again, kept in the cache. */
-    CHECK(write_layer(src, FIELD_LATER) == 0);
-    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-late"));
-    read_both(src, dir, &cached, &direct, &err);
-    CHECK(same_layer(cached, direct));
-    setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, sizeof path) == 1);
+    wm_layer_free(read_with_cache(src, FIELD_LATER, "cache-late", dir, path));
     CHECK(field_type(path, "late") == OFTString);
-    wm_layer_free(cached);
-    wm_layer_free(direct);
 
     /* A feature without geometry late in the file: the error names it;
      * no cache, nothing half-written. */

@@ -124,24 +124,24 @@ void wm_reproject_counts(const wm_reproject *rp, size_t *interpolated, size_t *e
     if (exact) *exact = rp->exacts;
 }
 
+/* *p resized to `cap` elements of `size` bytes; 0, or -1 (and *p kept). */
+static int resize(void **p, size_t cap, size_t size)
+{
+    void *q = realloc(*p, cap * size);
+    if (!q) return -1;
+    *p = q;
+    return 0;
+}
+
 static int reserve(wm_reproject *rp, size_t n)
 {
     if (n <= rp->cap) return 0;
     size_t cap = rp->cap ? rp->cap : 256;
     while (cap < n) cap *= 2;
-    double *x = realloc(rp->x, cap * sizeof *x);
-    if (x) rp->x = x;
-    double *y = realloc(rp->y, cap * sizeof *y);
-    if (y) rp->y = y;
-    int *e = realloc(rp->exact, cap * sizeof *e);
-    if (e) rp->exact = e;
-    double *ex = realloc(rp->ex, cap * sizeof *ex);
-    if (ex) rp->ex = ex;
-    double *ey = realloc(rp->ey, cap * sizeof *ey);
-    if (ey) rp->ey = ey;
-    int *ok = realloc(rp->ok, cap * sizeof *ok);
-    if (ok) rp->ok = ok;
-    if (!x || !y || !e || !ex || !ey || !ok) return -1;
+    if (resize((void **)&rp->x, cap, sizeof *rp->x) || resize((void **)&rp->y, cap, sizeof *rp->y) ||
+        resize((void **)&rp->ex, cap, sizeof *rp->ex) || resize((void **)&rp->ey, cap, sizeof *rp->ey) ||
+        resize((void **)&rp->exact, cap, sizeof *rp->exact) || resize((void **)&rp->ok, cap, sizeof *rp->ok))
+        return -1;
     rp->cap = cap;
     return 0;
 }
