@@ -296,6 +296,25 @@ static void test_quantile(void)
     CHECK(c.count[0] == 2 && c.count[1] == 4 && c.count[2] == 2);
     CHECK(ties_together(&c, m, 8));
 
+    /* Most at zero (a rural authority's wards, none of whose residents
+     * live in England's most deprived tenth) and one ward at 32.8: every
+     * break but the first falls in the tie, yet the ward with some is not
+     * drawn with the ones with none. */
+    double z[53];
+    for (int i = 0; i < 52; i++) z[i] = 0;
+    z[52] = 32.8;
+    CHECK(wm_classify(z, 53, WM_CLASS_QUANTILE, 5, NULL, 0, &c, &err) == 0);
+    CHECK(c.n == 2);
+    CHECK(c.count[0] == 52 && c.count[1] == 1);
+    CHECK_NEAR(c.lower[1], 32.8, 0);
+    /* 40 at zero, 13 above: the zeros alone, then the order statistic
+     * above the tie. */
+    for (int i = 0; i < 53; i++) z[i] = i < 40 ? 0 : i - 39;
+    CHECK(wm_classify(z, 53, WM_CLASS_QUANTILE, 5, NULL, 0, &c, &err) == 0);
+    CHECK(c.n == 3);
+    CHECK(c.count[0] == 40 && c.count[1] == 2 && c.count[2] == 11);
+    CHECK(ties_together(&c, z, 53));
+
     /* No data is excluded from the breaks and counted apart. */
     const double nd[] = {NAN, 4, 1, NAN, 3, 2};
     CHECK(wm_classify(nd, 6, WM_CLASS_QUANTILE, 2, NULL, 0, &c, &err) == 0);

@@ -265,6 +265,18 @@ static void set_upper_from_lower(wm_classes *out, double top)
     out->upper[out->n - 1] = top;
 }
 
+/* The first of the sorted values x[0..nv-1] above v (one must be). */
+static double first_above(const double *x, size_t nv, double v)
+{
+    size_t lo = 0, hi = nv;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (x[mid] > v) hi = mid;
+        else lo = mid + 1;
+    }
+    return x[lo < nv ? lo : nv - 1];
+}
+
 /* Breaks for quantile, equal and jenks from the sorted values. */
 static int continuous_breaks(const double *x, size_t nv, wm_class_method method, int k,
                              wm_classes *out, wm_error *err)
@@ -273,10 +285,34 @@ static int continuous_breaks(const double *x, size_t nv, wm_class_method method,
     int n = 0;
     if (method == WM_CLASS_QUANTILE) {
         /* A break at an order statistic puts all its ties above it; a
-         * break equal to the one before would be an empty class. */
-        for (int i = 0; i < k; i++) {
+         * break equal to the one before would be an empty class, and is
+         * dropped.  After a dropped break the first value above the tie
+         * starts a class (before the next order statistic, when that is
+         * higher): else the values between the tie and the next break, or
+         * all the values above the tie, would share the tie's class.  In
+         * an authority where most wards have none of a thing (residents in
+         * England's most deprived tenth), the few that have some would be
+         * drawn with the none. */
+        int dropped = 0;
+        for (int i = 0; i < k && n < k; i++) {
             double b = x[(size_t)i * nv / (size_t)k];
-            if (n == 0 || b > lower[n - 1]) lower[n++] = b;
+            if (n > 0 && !(b > lower[n - 1])) {
+                dropped = 1;
+                continue;
+            }
+            if (dropped) {
+                double above = first_above(x, nv, lower[n - 1]);
+                dropped = 0;
+                if (above < b) {
+                    lower[n++] = above;
+                    if (n == k) break;
+                }
+            }
+            lower[n++] = b;
+        }
+        if (dropped && n < k && x[nv - 1] > lower[n - 1]) {
+            double above = first_above(x, nv, lower[n - 1]);
+            lower[n++] = above;
         }
     } else if (method == WM_CLASS_EQUAL) {
         double lo = x[0], hi = x[nv - 1];

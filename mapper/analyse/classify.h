@@ -9,7 +9,10 @@
  *
  * Methods:
  *   quantile     breaks at the order statistics floor(i*N/k); tied values
- *                never straddle a break, so fewer classes may result;
+ *                never straddle a break, so fewer classes may result; the
+ *                first value above a tie that swallowed a break starts a
+ *                class (52 wards at 0 and one at 32.8: two classes, not
+ *                one);
  *   equal        k intervals of equal width from min to max;
  *   jenks        exact Fisher-Jenks natural breaks (minimum total within-
  *                class sum of squares) by dynamic programming with the
