@@ -246,7 +246,7 @@ static int add_store_columns(colset *cs, wm_store *store, const char *geography,
         int several_periods = 0;
         for (size_t j = 0; j < n; j++)
             if (j != i && strcmp(list[j].id, list[i].id) == 0) several_periods = 1;
-        char base[200], name[220], title[400], desc[2048];
+        char base[200], name[220], title[400], desc[4096];
         if (several_periods) {
             char both[200];
             snprintf(both, sizeof both, "%s_%s", list[i].id, list[i].period);

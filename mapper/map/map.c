@@ -54,7 +54,7 @@ static int apply_labels(wm_classes *cls, const char *labels, wm_error *err)
 typedef struct variable_words {
     char title[256];
     char unit[64];
-    char source[512];
+    char source[WM_PUBLISHER_MAX + 200];   /* publisher (period), licence */
     char *summary;
     wm_indicator_meta meta;        /* a stored indicator's metadata */
     wm_store_value *details;       /* its stored row per feature (malloc'd), or NULL for a table */

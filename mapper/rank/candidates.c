@@ -29,7 +29,7 @@ typedef struct candidate {
 typedef struct search {
     wm_indicator_meta dm;        /* the decile */
     char pop_id[64], pop_period[32];
-    char pop_publisher[160];
+    char pop_publisher[WM_PUBLISHER_MAX];
     char need_id[64];            /* the rank that orders LSOAs by deprivation, or "" */
     wm_layer *lsoas;
     double *decile, *pop, *need;

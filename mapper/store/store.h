@@ -33,6 +33,8 @@
 /* Everything a figure, table or export needs to say about an indicator.
  * Fixed-size strings so callers need no free function; longer texts
  * are cut (never overflowing). */
+#define WM_PUBLISHER_MAX 512
+
 typedef struct wm_indicator_meta {
     char id[64];
     char period[32];          /* e.g. "2019", "2015/16-2017/18" */
@@ -43,7 +45,7 @@ typedef struct wm_indicator_meta {
     int higher_is_worse;      /* 1, 0 (higher is better) or -1 (neutral) */
     char family[32];          /* "deprivation", "fuel poverty", "ethnicity", "child obesity", ... */
     char geography[32];       /* the geography the source was published for, e.g. "lsoa11" */
-    char publisher[160];
+    char publisher[WM_PUBLISHER_MAX];   /* who published it, and where (the bundled metadata: up to 196 characters) */
     char source_file[512];    /* the source table, as named in its metadata */
     char licence[128];
     char aggregation[64];     /* "ratio of sums", "population-weighted mean", ... or "none" */
