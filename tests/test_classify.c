@@ -315,6 +315,18 @@ static void test_quantile(void)
     CHECK(c.count[0] == 40 && c.count[1] == 2 && c.count[2] == 11);
     CHECK(ties_together(&c, z, 53));
 
+    /* Three wards at one share worked out in different orders, so that
+     * the last bits differ: one value in the legend ("13.5", not
+     * "13.5144 to 13.5144"), and 1 decimal, not the 4 tried in vain to
+     * tell them apart. */
+    const double x = 13.51441985244802;
+    const double noisy[] = { 5.8564, 6.1, 7.3448, 7.9, 8.1917, 8.5, 9.1880, 9.3, x, nextafter(x, 20),
+                             nextafter(nextafter(x, 20), 20) };
+    CHECK(wm_classify(noisy, 11, WM_CLASS_QUANTILE, 4, NULL, 0, &c, &err) == 0);
+    CHECK(c.n == 4 && c.decimals == 1);
+    CHECK_STR(c.label[3], "13.5");
+    CHECK_STR(c.label[0], "5.9 to < 7.3");
+
     /* No data is excluded from the breaks and counted apart. */
     const double nd[] = {NAN, 4, 1, NAN, 3, 2};
     CHECK(wm_classify(nd, 6, WM_CLASS_QUANTILE, 2, NULL, 0, &c, &err) == 0);

@@ -184,6 +184,18 @@ static int legend_bounds(const wm_classes *c, double *b)
     return nb;
 }
 
+/* Whether two bounds are one value but for floating-point rounding: a
+ * ward's share worked out from summed small areas can differ from its
+ * neighbour's, made from the same sums in another order, in the last
+ * bits.  Such bounds print as one value, not as "13.5144 to 13.5144"
+ * after every decimal up to the fourth was tried to tell them apart. */
+static int same_bound(double a, double b)
+{
+    if (a == b) return 1;
+    if (!isfinite(a) || !isfinite(b)) return 0;   /* an open end (infinite) is no value */
+    return fabs(a - b) <= 1e-9 * fmax(1, fmax(fabs(a), fabs(b)));
+}
+
 /* The smallest 0..4 decimals that print every bound distinctly; at least
  * 1 when any value or bound is not an integer. */
 static int choose_decimals(const wm_classes *c, const double *sorted, size_t nv)
@@ -197,7 +209,7 @@ static int choose_decimals(const wm_classes *c, const double *sorted, size_t nv)
         int clash = 0;
         for (int i = 0; i < nb && !clash; i++)
             for (int j = i + 1; j < nb && !clash; j++) {
-                if (b[i] == b[j]) continue;   /* same bound, e.g. top of a one-value class */
+                if (same_bound(b[i], b[j])) continue;   /* same bound, e.g. top of a one-value class */
                 char x[64], y[64];
                 format_value(x, sizeof x, b[i], dec);
                 format_value(y, sizeof y, b[j], dec);
@@ -220,7 +232,7 @@ static void make_labels(wm_classes *c)
         int last = i == c->n - 1;
         if (isnan(c->lower[i]))   /* all No data: the one empty class, whatever the method */
             snprintf(label, size, "(no values)");
-        else if (c->method == WM_CLASS_CATEGORICAL || (last && c->lower[i] == c->upper[i]))
+        else if (c->method == WM_CLASS_CATEGORICAL || (last && same_bound(c->lower[i], c->upper[i])))
             snprintf(label, size, "%s", lo);
         else if (i == 0 && c->open_below)
             snprintf(label, size, "< %s", hi);
