@@ -8,6 +8,8 @@
 #include "paper.h"
 #include "testutil.h"
 
+#include <cairo.h>
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -228,6 +230,37 @@ static void test_notes_own_legends(void)
         CHECK(wm_render_figure(&fig, out, &err) == 0);
         wm_layout_free(L);
     }
+    /* Panel headings longer than their narrow panels are made smaller to
+     * fit, not run into the next panel's heading (Herefordshire's IMD 2019
+     * and IMD 2025 panels did); at most to 60%, which these fit in. */
+    const char *titles[3] = { "IMD 2019 (2011 LSOAs, mid-2015 residents)", "IMD 2025 (2021 LSOAs, Census 2021 residents)",
+                              "A third panel with a heading as long as the others" };
+    wm_figure fig;
+    memset(&fig, 0, sizeof fig);
+    fig.panels = panels;
+    fig.npanels = 3;
+    fig.shared_legend = 1;   /* one legend beside all: each panel is only its map */
+    fig.panel_titles = titles;
+    fig.dpi = 100;
+    wm_paper_size("A4", 0, &fig.width_pt, &fig.height_pt);
+    wm_layout *L = wm_layout_new(&fig, &err);
+    CHECK(L != NULL);
+    cairo_surface_t *surface = cairo_recording_surface_create(CAIRO_CONTENT_COLOR, NULL);
+    cairo_t *cr = cairo_create(surface);
+    for (int i = 0; L && i < L->npanels; i++) {
+        const wm_text_block *t = &L->panel[i].title;
+        CHECK(t->n == 1);
+        if (t->n != 1) continue;
+        cairo_select_font_face(cr, m.style.font, CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+        cairo_set_font_size(cr, t->size);
+        cairo_text_extents_t e;
+        cairo_text_extents(cr, t->line[0].text, &e);
+        /* Hinted widths differ a little from surface to surface. */
+        CHECK(e.x_advance <= 1.02 * L->panel[i].frame.w);
+    }
+    cairo_destroy(cr);
+    cairo_surface_destroy(surface);
+    wm_layout_free(L);
     wm_map_free(&m);
     wm_args_free(&a);
 }

@@ -1047,9 +1047,21 @@ static int place_panel(page *pg, wm_layout *L, wm_panel_layout *p, wm_box cell, 
     else arrange(pg, p->map, cell, ext, 1, &p->frame, &p->legend);
     p->has_legend = !shared;
     if (p->frame.w < 20 || p->frame.h < 20) return 1;
-    if (heading)
-        single_line(pg, &p->title, set_font(pg, st->legend_title_size * 1.1, 1), 1, heading, p->frame.x,
-                    p->frame.y - st->legend_title_size * 0.7 * s);
+    if (heading) {
+        /* Within the panel's cell (its map, and its own legend beside it):
+         * smaller, down to 60% of its size, when panels are narrow (a tall
+         * authority's, side by side, sharing one legend), where the heading
+         * ran into the next panel's heading and the legend. */
+        double room = cell.x + cell.w - p->frame.x;
+        double full = set_font(pg, st->legend_title_size * 1.1, 1), size = full, width = text_width(pg->cr, heading);
+        /* Hinted glyphs do not scale exactly: measured again at each size. */
+        for (int tries = 0; tries < 4 && width > room && size > 0.6 * full; tries++) {
+            size = fmax(0.6 * full, 0.97 * size * room / width);
+            cairo_set_font_size(pg->cr, size);
+            width = text_width(pg->cr, heading);
+        }
+        single_line(pg, &p->title, size, 1, heading, p->frame.x, p->frame.y - st->legend_title_size * 0.7 * s);
+    }
     p->tf = wm_fit_extent(ext, p->frame, st->map_padding);
     if (panel_shapes(pg, p) != 0) return wm_error_set(err, WM_EXIT_DATA, "out of memory laying out the map");
     furniture(pg, p);
