@@ -320,6 +320,7 @@ static void free_run(feature_run *r)
 typedef struct second_half {
     feature_run run;
     const char *file, *layer;
+    int projected;                      /* the first half has a wm_reproject: this one makes its own */
     char filter[200];
     pthread_t thread;
 } second_half;
@@ -332,12 +333,10 @@ static void *read_second_half(void *arg)
     h->run.lyr = ds ? GDALDatasetGetLayerByName(ds, h->layer) : NULL;
     if (!h->run.lyr || OGR_L_SetAttributeFilter(h->run.lyr, h->filter) != OGRERR_NONE) {
         h->run.rc = wm_error_set(&h->run.err, WM_EXIT_DATA, "%s: cannot read the layer's second half", h->file);
+    } else if (h->projected && !(h->run.rp = wm_reproject_new(h->run.src, h->run.target, &h->run.err))) {
+        h->run.rc = -1;
     } else {
-        wm_error quiet;
-        wm_error_clear(&quiet);
-        if (h->run.rp || OSRIsSame(h->run.src, h->run.target)) read_run(&h->run);
-        else if (!(h->run.rp = wm_reproject_new(h->run.src, h->run.target, &quiet))) h->run.rc = -1;
-        else read_run(&h->run);
+        read_run(&h->run);
     }
     if (ds) GDALClose(ds);
     return NULL;
@@ -454,6 +453,7 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
         half.run.src = OSRClone(src);
         half.run.target = OSRClone(L->srs);
         half.run.rp = NULL;
+        half.projected = rp != NULL;
         half.file = GDALGetDescription(ds);
         half.layer = OGR_L_GetName(lyr);
         snprintf(half.filter, sizeof half.filter, "\"%s\" > " CPL_FRMT_GIB, fid, count / 2);
