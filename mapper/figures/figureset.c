@@ -1,6 +1,7 @@
 #include "figureset.h"
 #include "figure_index.h"
 #include "home.h"
+#include "layer_memo.h"
 #include "output.h"
 #include "text.h"
 
@@ -213,8 +214,7 @@ void wm_figureset_result_free(wm_figureset_result *res)
     memset(res, 0, sizeof *res);
 }
 
-int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
-                     wm_figureset_result *res, wm_error *err)
+static int run_set(const wm_recipe *r, const wm_figureset_options *opt, wm_figureset_result *res, wm_error *err)
 {
     memset(res, 0, sizeof *res);
     wm_figureset_options o = *opt;
@@ -306,4 +306,15 @@ int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
                             res->failed, res->n, res->items[first].err.msg, res->index_path);
     }
     return 0;
+}
+
+int wm_figureset_run(const wm_recipe *r, const wm_figureset_options *opt,
+                     wm_figureset_result *res, wm_error *err)
+{
+    /* The items read the same boundary files again and again: each file
+     * is parsed once (layer_memo.h). */
+    wm_layer_memo_begin();
+    int rc = run_set(r, opt, res, err);
+    wm_layer_memo_end();
+    return rc;
 }
