@@ -271,6 +271,12 @@ double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const 
     b->line_h = line_h;
     char line[1600] = "";
     double used = 0;
+    /* Each word is measured once, and a line's width is the sum of its
+     * words' and spaces' advances: cairo's text API places glyphs by
+     * their advances alone (no kerning), so the sum is the width of the
+     * line measured whole, and a long caption costs one measurement a
+     * word rather than one a word for every word before it. */
+    double line_w = 0, space_w = text_width(cr, " ");
     const char *p = text;
     while (*p) {
         const char *sp = strchr(p, ' ');
@@ -280,20 +286,22 @@ double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const 
         size_t wl = (size_t)(end - p) < sizeof word - 1 ? (size_t)(end - p) : sizeof word - 1;
         memcpy(word, p, wl);
         word[wl] = '\0';
-        char trial[2200];
-        snprintf(trial, sizeof trial, "%s%s%s", line, *line ? " " : "", word);
-        if (*line && text_width(cr, trial) > max_w) {
+        double word_w = text_width(cr, word);
+        if (*line && line_w + space_w + word_w > max_w) {
             block_add(oom, b, line, x, y + used);
             used += line_h;
             snprintf(line, sizeof line, "%s", word);
+            line_w = word_w;
         } else {
-            memcpy(line, trial, sizeof line - 1);
-            line[sizeof line - 1] = '\0';
+            size_t at = strlen(line);
+            snprintf(line + at, sizeof line - at, "%s%s", *line ? " " : "", word);
+            line_w += (at ? space_w : 0) + word_w;
         }
         if (*end == '\n') {
             block_add(oom, b, line, x, y + used);
             used += line_h;
             line[0] = '\0';
+            line_w = 0;
         }
         p = *end ? end + 1 : end;
     }
