@@ -138,7 +138,7 @@ static int add(wm_store *s, const wm_area_group *g, size_t n, wm_error *err)
 {
     wm_group_members *m = NULL;
     if (wm_store_resolve_groups(s, g, n, &m, err) != 0) return -1;
-    int rc = wm_store_add_groups(s, "locality", m, n, NULL, NULL, err);
+    int rc = wm_store_add_groups(s, "locality", m, n, NULL, NULL, 0, NULL, err);
     wm_group_members_free(m, n);
     return rc;
 }
@@ -230,6 +230,53 @@ static void test_coventry(wm_store *s)
     sqlite3_finalize(q);
 }
 
+/* The same groups with only some indicators aggregated (as the candidate
+ * localities of a need ranking are): those come out exactly as with
+ * every indicator, and the others are not there. */
+static void test_some_indicators(wm_store *s)
+{
+    const char *wood_end[] = { "Henley Green & Wood End" };
+    const char *canley[] = { "Tile Hill", "canley & westwood heath" };
+    const char *bell[] = { "E02001961" };
+    const char *st_michaels[] = { "ward:St Michael's" };
+    wm_area_group g[] = { { "Wood End and Henley Green", wood_end, 1 },
+                          { "Canley and Tile Hill", canley, 2 },
+                          { "Bell Green", bell, 1 },
+                          { "St Michael's", st_michaels, 1 } };
+    /* A weighted share from 2011 LSOAs, a count with intervals, an
+     * apportioned MSOA figure, a weighted mean from 2021 LSOAs. */
+    const char *some[] = { "imd2019_d1_pop_share", "eth_lsoa_not_white", "eth_not_white_british", "imd2025_score" };
+    wm_error err;
+    wm_group_members *m = NULL;
+    int rc = wm_store_resolve_groups(s, g, 4, &m, &err);
+    if (rc == 0) rc = wm_store_add_groups(s, "picked", m, 4, NULL, some, 4, NULL, &err);
+    wm_group_members_free(m, 4);
+    CHECK(rc == 0);
+    if (rc != 0) {
+        fprintf(stderr, "some indicators: %s\n", err.msg);
+        return;
+    }
+    const char *codes[] = { "wood-end-and-henley-green", "canley-and-tile-hill", "bell-green", "st-michaels" };
+    for (size_t k = 0; k < 4; k++)
+        for (size_t i = 0; i < 4; i++) {
+            wm_store_value pv, lv;
+            double p = stored(some[k], "picked", codes[i], &pv), l = stored(some[k], "locality", codes[i], &lv);
+            CHECK(!isnan(l));
+            CHECK(p == l);
+            CHECK(pv.numerator == lv.numerator || (isnan(pv.numerator) && isnan(lv.numerator)));
+            CHECK(pv.lower95 == lv.lower95 || (isnan(pv.lower95) && isnan(lv.lower95)));
+            CHECK(pv.upper998 == lv.upper998 || (isnan(pv.upper998) && isnan(lv.upper998)));
+            CHECK(pv.n_areas == lv.n_areas && pv.n_missing == lv.n_missing);
+            CHECK_STR(pv.compare_authority, lv.compare_authority);
+            CHECK_STR(pv.compare_england, lv.compare_england);
+        }
+    sqlite3_stmt *q = NULL;
+    sqlite3_prepare_v2(db, "SELECT count(DISTINCT indicator_id) FROM indicator_values WHERE geography = 'picked'", -1,
+                       &q, NULL);
+    CHECK(sqlite3_step(q) == SQLITE_ROW && sqlite3_column_int(q, 0) == 4);
+    sqlite3_finalize(q);
+}
+
 static void test_errors(wm_store *s)
 {
     wm_error err;
@@ -256,7 +303,7 @@ static void test_errors(wm_store *s)
     const char *ok[] = { "Bell Green" };
     wm_area_group g4 = { "Bell Green", ok, 1 };
     CHECK(wm_store_resolve_groups(s, &g4, 1, &m, &err) == 0);
-    CHECK(wm_store_add_groups(s, "ward25", m, 1, NULL, NULL, &err) != 0);
+    CHECK(wm_store_add_groups(s, "ward25", m, 1, NULL, NULL, 0, NULL, &err) != 0);
     CHECK(strstr(err.msg, "imported") != NULL);
     wm_group_members_free(m, 1);
     /* The failures left the localities of test_coventry as they were. */
@@ -363,6 +410,7 @@ int main(void)
     }
     CHECK(sqlite3_open_v2(store_path, &db, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
     test_coventry(s);
+    test_some_indicators(s);
     test_errors(s);
     wm_store_close(s);
     test_boundaries(store_path);

@@ -347,7 +347,7 @@ static int measure(search *S, const wm_candidates_spec *spec, wm_store *store, w
     wm_group_members *gm = NULL;
     if (rc == 0) rc = wm_store_resolve_groups(copy, groups, S->nc, &gm, err);
     wm_group_layer gl = { vsi, "code", "name" };
-    if (rc == 0) rc = wm_store_add_groups(copy, "candidate", gm, S->nc, &gl, NULL, err);
+    if (rc == 0) rc = wm_store_add_groups(copy, "candidate", gm, S->nc, &gl, spec->ids, spec->k, NULL, err);
     wm_group_members_free(gm, S->nc);
     free(groups);
     free(members);

@@ -309,7 +309,7 @@ int wm_localities(const wm_localities_spec *spec, wm_store_handle *handle, wm_re
         size_t len = 0;
         FILE *log = open_memstream(&text, &len);
         wm_group_layer gl = { target, "code", "name" };
-        rc = log ? wm_store_add_groups(store, spec->geography, m, G.n, &gl, log, err)
+        rc = log ? wm_store_add_groups(store, spec->geography, m, G.n, &gl, NULL, 0, log, err)
                  : wm_error_set(err, WM_EXIT_IO, "out of memory");
         if (log) fclose(log);
         /* The store has them: now the boundaries it names. */

@@ -508,7 +508,15 @@ static const char *column_text(sqlite3_stmt *q, int i)
 
 /* Every stored indicator with an aggregation method, aggregated to the
  * groups by the importer's own routes. */
-static int aggregate_all(wm_imp_ctx *c, const char *geography, wm_error *err)
+static int listed(const char *id, const char *const *ids, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(ids[i], id) == 0) return 1;
+    return 0;
+}
+
+/* Aggregate the indicators (`ids`, or every one when NULL) to `geography`. */
+static int aggregate_all(wm_imp_ctx *c, const char *geography, const char *const *ids, size_t nids, wm_error *err)
 {
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(c->db, "SELECT id, period, aggregation, scale, derived_from, weight, apportion, class, "
@@ -526,6 +534,7 @@ static int aggregate_all(wm_imp_ctx *c, const char *geography, wm_error *err)
         ind.sec = &sec;
         ind.stored = 1;
         ind.id = column_text(q, 0);
+        if (ids && !listed(ind.id, ids, nids)) continue;
         ind.period = column_text(q, 1);
         if (wm_agg_method_parse(column_text(q, 2), &ind.agg) != 0) {
             rc = wm_error_set(err, WM_EXIT_DATA, "%s: indicator %s: unknown aggregation \"%s\"", wm_store_path(c->s),
@@ -560,7 +569,8 @@ static int aggregate_all(wm_imp_ctx *c, const char *geography, wm_error *err)
 }
 
 int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_members *m, size_t n,
-                        const wm_group_layer *layer, FILE *report, wm_error *err)
+                        const wm_group_layer *layer, const char *const *indicators, size_t nindicators,
+                        FILE *report, wm_error *err)
 {
     if (!wm_imp_valid_geography(geography))
         return wm_error_set(err, WM_EXIT_USAGE, "\"%s\" is not a geography name (lower-case letters and digits, "
@@ -633,7 +643,7 @@ int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_membe
     sqlite3_finalize(area);
     sqlite3_finalize(link);
     wm_imp_area_set_free(&base_areas);
-    if (rc == 0) rc = aggregate_all(&c, geography, err);
+    if (rc == 0) rc = aggregate_all(&c, geography, indicators, nindicators, err);
     char source[64];
     snprintf(source, sizeof source, "localities (%s)", geography);
     return wm_imp_ctx_close(&c, rc, source, &settings, err);

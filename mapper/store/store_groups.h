@@ -97,12 +97,19 @@ typedef struct wm_group_layer {
 } wm_group_layer;
 
 /* Store the groups as `geography` (e.g. "locality"; replacing the groups
- * it held), link them and aggregate every indicator to them; one
+ * it held), link them and aggregate indicators to them; one
  * transaction.  `layer` (may be NULL) is their boundary layer, recorded
- * for maps and for the area overlay of sources that need it.  The report
- * (may be NULL) gets the membership and one line per indicator. */
+ * for maps and for the area overlay of sources that need it.
+ * `indicators` (`nindicators` ids) are the indicators to aggregate, every
+ * one when NULL: a caller that reads a few of them (the candidate
+ * localities of a need ranking, on a private copy of the store) need not
+ * wait for the other hundred.  Each indicator's values come from its own
+ * source areas, never from another indicator's values at `geography`,
+ * so the few come out as they would with all.  The report (may be NULL)
+ * gets the membership and one line per indicator. */
 int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_members *m, size_t n,
-                        const wm_group_layer *layer, FILE *report, wm_error *err);
+                        const wm_group_layer *layer, const char *const *indicators, size_t nindicators,
+                        FILE *report, wm_error *err);
 
 /* Whether the store holds exactly these groups as `geography` already:
  * the same codes, names and base areas, the boundary layer `layer`, and
