@@ -14,11 +14,26 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The store's reading statements are kept once prepared (prepare(),
+ * release()): a figure set asks for the values of each indicator many
+ * times, and compiling its SQL each time cost more than running it.  A
+ * statement in use is not handed out again, so a query run inside
+ * another's loop gets a statement of its own. */
+#define KEPT_STATEMENTS 32
+
+typedef struct kept_statement {
+    const char *sql;        /* the text it was prepared from (the callers' literals) */
+    sqlite3_stmt *q;
+    int busy;
+} kept_statement;
+
 struct wm_store {
     sqlite3 *db;
     char *path;
     int in_tx;
     sqlite3_stmt *authority_up, *authority_only;   /* wm_store_authority's, prepared on first use */
+    kept_statement kept[KEPT_STATEMENTS];
+    size_t nkept;
 };
 
 /* The schema.  Every value row carries its components and the method that
@@ -205,6 +220,7 @@ void wm_store_close(wm_store *s)
     if (s->in_tx) wm_store_rollback(s);
     sqlite3_finalize(s->authority_up);
     sqlite3_finalize(s->authority_only);
+    for (size_t i = 0; i < s->nkept; i++) sqlite3_finalize(s->kept[i].q);
     if (s->db) sqlite3_close(s->db);
     free(s->path);
     free(s);
@@ -254,11 +270,42 @@ static double column_double(sqlite3_stmt *q, int col)
     return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
 }
 
-static int prepare(wm_store *s, const char *sql, sqlite3_stmt **q, wm_error *err)
+/* A statement for `sql` (a string literal: kept statements are known by
+ * its text), kept from an earlier use when one is free.  Give it back
+ * with release() or finish(). */
+static int compile(wm_store *s, const char *sql, sqlite3_stmt **q, wm_error *err)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, q, NULL) == SQLITE_OK) return 0;
     *q = NULL;
     return sql_fail(s, err, "cannot read the store");
+}
+
+static int prepare(wm_store *s, const char *sql, sqlite3_stmt **q, wm_error *err)
+{
+    for (size_t i = 0; i < s->nkept; i++)
+        if (!s->kept[i].busy && strcmp(s->kept[i].sql, sql) == 0) {
+            s->kept[i].busy = 1;
+            *q = s->kept[i].q;
+            return 0;
+        }
+    if (compile(s, sql, q, err) != 0) return -1;
+    if (s->nkept < KEPT_STATEMENTS) s->kept[s->nkept++] = (kept_statement){ sql, *q, 1 };
+    return 0;
+}
+
+/* Done with a statement of prepare(): reset for its next use, or
+ * finalized when it is not kept. */
+static void release(wm_store *s, sqlite3_stmt *q)
+{
+    if (!q) return;
+    for (size_t i = 0; i < s->nkept; i++)
+        if (s->kept[i].q == q) {
+            sqlite3_reset(q);
+            sqlite3_clear_bindings(q);
+            s->kept[i].busy = 0;
+            return;
+        }
+    sqlite3_finalize(q);
 }
 
 /* After a loop of sqlite3_step: 0 when the rows ran out, else the error. */
@@ -266,7 +313,7 @@ static int finish(wm_store *s, sqlite3_stmt *q, int rc, wm_error *err)
 {
     int bad = rc != SQLITE_DONE && rc != SQLITE_ROW;
     if (bad) sql_fail(s, err, "cannot read the store");
-    sqlite3_finalize(q);
+    release(s, q);
     return bad ? -1 : 0;
 }
 
@@ -308,7 +355,7 @@ static int load_meta(wm_store *s, const char *id, const char *period, wm_indicat
         m->higher_is_worse = strcmp(m->polarity, "higher is worse") == 0    ? 1
                              : strcmp(m->polarity, "higher is better") == 0 ? 0
                                                                             : -1;
-        sqlite3_finalize(q);
+        release(s, q);
         return 0;
     }
     if (finish(s, q, rc, err) != 0) return -1;
@@ -329,7 +376,7 @@ static int resolve_period(wm_store *s, const char *id, const char *period, char 
     int rc = sqlite3_step(q);
     if (rc == SQLITE_ROW) {
         copy_text(out, size, sqlite3_column_text(q, 0));
-        sqlite3_finalize(q);
+        release(s, q);
         return 0;
     }
     if (finish(s, q, rc, err) != 0) return -1;
@@ -427,7 +474,7 @@ int wm_store_boundary_layers(wm_store *s, wm_store_geography **out, size_t *n, w
     while ((rc = sqlite3_step(q)) == SQLITE_ROW) {
         wm_store_geography *more = realloc(*out, (*n + 1) * sizeof **out);
         if (!more) {
-            sqlite3_finalize(q);
+            release(s, q);
             free(*out);
             *out = NULL;
             *n = 0;
@@ -499,7 +546,7 @@ int wm_store_read_values(wm_store *s, const char *id, const char *period, const 
         copy_text(x->compare_england, sizeof x->compare_england, sqlite3_column_text(q, 17));
     }
     if (rc == SQLITE_NOMEM) {
-        sqlite3_finalize(q);
+        release(s, q);
         free(v);
         return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
     }
@@ -584,7 +631,7 @@ static int best_geography(wm_store *s, const char *id, const char *per, const wm
         wm_store_value *cand = NULL;
         size_t nc = 0, hits = 0;
         if (wm_store_read_values(s, id, per, g, &cand, &nc, err) != 0) {
-            sqlite3_finalize(q);
+            release(s, q);
             return -1;
         }
         for (size_t i = 0; i < layer->n; i++) hits += find_value(cand, nc, layer->features[i].key) >= 0;
@@ -717,7 +764,7 @@ int wm_store_area_value(wm_store *s, const char *indicator_id, const char *perio
     if (rc == SQLITE_ROW) {
         *value = column_double(q, 0);
         if (name) copy_text(name, name_size, sqlite3_column_text(q, 1));
-        sqlite3_finalize(q);
+        release(s, q);
         return 0;
     }
     if (finish(s, q, rc, err) != 0) return -1;
@@ -756,7 +803,7 @@ int wm_store_list_indicators(wm_store *s, const char *geography, int headline_on
             cap *= 2;
         }
         if (load_meta(s, id, per, &out[k], err) != 0) {
-            sqlite3_finalize(q);
+            release(s, q);
             free(out);
             return -1;
         }
@@ -764,7 +811,7 @@ int wm_store_list_indicators(wm_store *s, const char *geography, int headline_on
         k++;
     }
     if (rc == SQLITE_NOMEM) {
-        sqlite3_finalize(q);
+        release(s, q);
         free(out);
         return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
     }
@@ -798,7 +845,7 @@ int wm_store_read_links(wm_store *s, const char *child_geography, const char *pa
             cap = cap ? 2 * cap : 256;
             wm_store_link *more = realloc(out, cap * sizeof *out);
             if (!more) {
-                sqlite3_finalize(q);
+                release(s, q);
                 free(out);
                 return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
             }
@@ -842,7 +889,7 @@ int wm_store_read_areas(wm_store *s, const char *geography, int with_parents, wm
             cap = cap ? 2 * cap : 64;
             wm_store_area *more = realloc(out, cap * sizeof *out);
             if (!more) {
-                sqlite3_finalize(q);
+                release(s, q);
                 free(out);
                 return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", s->path);
             }
@@ -871,7 +918,7 @@ int wm_store_authority(wm_store *s, const char *geography, const char *code, wm_
     /* One statement each, kept for the life of the store: the importer
      * asks this of every value it compares. */
     if (!s->authority_up &&
-        prepare(s,
+        compile(s,
                 "WITH RECURSIVE up(g, c, depth) AS (SELECT ?1, ?2, 0 UNION "
                 "SELECT l.parent_geography, l.parent_code, up.depth + 1 FROM area_links l JOIN up ON "
                 "l.child_geography = up.g AND l.child_code = up.c WHERE up.depth < 8) "
@@ -880,7 +927,7 @@ int wm_store_authority(wm_store *s, const char *geography, const char *code, wm_
                 &s->authority_up, err) != 0)
         return -1;
     if (!s->authority_only &&
-        prepare(s, "SELECT geography, code, name FROM areas WHERE geography LIKE 'lad%' LIMIT 2", &s->authority_only,
+        compile(s, "SELECT geography, code, name FROM areas WHERE geography LIKE 'lad%' LIMIT 2", &s->authority_only,
                 err) != 0)
         return -1;
     sqlite3_stmt *q = s->authority_up;
@@ -998,7 +1045,7 @@ int wm_store_find_area(wm_store *s, const char *geography, const char *text, wm_
     }
     if (!by_code && finish(s, q, rc, err) != 0) return -1;
     if (by_code) {
-        sqlite3_finalize(q);
+        release(s, q);
         return 0;
     }
     if (nmatch == 1) {
