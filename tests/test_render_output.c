@@ -12,6 +12,7 @@
 
 #include <cairo.h>
 #include <dirent.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -275,6 +276,56 @@ static void test_draw_error(void)
     wm_layout_free(L);
 }
 
+/* A thumbnail is a box filter over each pixel's footprint: a synthetic
+ * checkerboard of one-pixel squares becomes an even grey (no aliasing),
+ * a flat colour stays that colour at a ratio that is not a whole number,
+ * and a step from black to white falls where the footprint says. */
+static void test_thumbnail_box(void)
+{
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_RGB24, 64, 40);
+    unsigned char *d = cairo_image_surface_get_data(img);
+    int stride = cairo_image_surface_get_stride(img);
+    for (int y = 0; y < 40; y++)
+        for (int x = 0; x < 64; x++) ((uint32_t *)(void *)(d + y * stride))[x] = (x + y) % 2 ? 0xffffffu : 0;
+    cairo_surface_mark_dirty(img);
+    CHECK(cairo_surface_write_to_png(img, path_in("synthetic_checker.png")) == CAIRO_STATUS_SUCCESS);
+    for (int y = 0; y < 40; y++)
+        for (int x = 0; x < 64; x++) ((uint32_t *)(void *)(d + y * stride))[x] = 0x3366ccu;
+    cairo_surface_mark_dirty(img);
+    CHECK(cairo_surface_write_to_png(img, path_in("synthetic_flat.png")) == CAIRO_STATUS_SUCCESS);
+    for (int y = 0; y < 40; y++)
+        for (int x = 0; x < 64; x++) ((uint32_t *)(void *)(d + y * stride))[x] = x < 24 ? 0 : 0xffffffu;
+    cairo_surface_mark_dirty(img);
+    CHECK(cairo_surface_write_to_png(img, path_in("synthetic_step.png")) == CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(img);
+    wm_error err;
+    CHECK(wm_png_thumbnail(path_in("synthetic_checker.png"), path_in("checker_16.png"), 16, &err) == 0);
+    CHECK(wm_png_thumbnail(path_in("synthetic_flat.png"), path_in("flat_25.png"), 25, &err) == 0);
+    CHECK(wm_png_thumbnail(path_in("synthetic_step.png"), path_in("step_20.png"), 20, &err) == 0);
+    struct { const char *file; int w, h; } want[] = { { "checker_16.png", 16, 10 }, { "flat_25.png", 25, 16 },
+                                                      { "step_20.png", 20, 13 } };
+    for (int k = 0; k < 3; k++) {
+        cairo_surface_t *t = cairo_image_surface_create_from_png(path_in(want[k].file));
+        CHECK(cairo_surface_status(t) == CAIRO_STATUS_SUCCESS);
+        if (cairo_surface_status(t) != CAIRO_STATUS_SUCCESS) continue;
+        CHECK(cairo_image_surface_get_width(t) == want[k].w && cairo_image_surface_get_height(t) == want[k].h);
+        const unsigned char *td = cairo_image_surface_get_data(t);
+        int ts = cairo_image_surface_get_stride(t), bad = 0;
+        for (int y = 0; y < want[k].h; y++)
+            for (int x = 0; x < want[k].w; x++) {
+                uint32_t v = ((const uint32_t *)(const void *)(td + y * ts))[x] & 0xffffffu;
+                int r = (int)(v >> 16), g = (int)(v >> 8 & 0xff), b = (int)(v & 0xff);
+                if (k == 0) bad += abs(r - 128) > 1 || r != g || g != b;
+                if (k == 1) bad += v != 0x3366ccu;
+                /* 64 -> 20: each pixel 3.2 wide; the step at 24 lies in pixel 7
+                 * (22.4 .. 25.6), half of it (24 .. 25.6) white. */
+                if (k == 2) bad += x < 7 ? v != 0 : x > 7 ? v != 0xffffffu : abs(r - 128) > 1;
+            }
+        CHECK(bad == 0);
+        cairo_surface_destroy(t);
+    }
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -303,6 +354,7 @@ int main(void)
     test_all_outputs();
     test_all_or_nothing();
     test_thumbnail();
+    test_thumbnail_box();
     test_bad_text();
     test_draw_error();
     wm_layer_free(overlay);
