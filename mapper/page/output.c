@@ -256,16 +256,17 @@ static int encode_png(cairo_surface_t *img, double dpi, sink *out, char *why, si
 }
 
 /* One output pixel's share of the source along an axis: source pixels
- * first .. last, the first and last weighted by how much of them the
- * footprint covers (the others wholly). */
+ * first .. last, each weighted by how much of it the footprint covers
+ * (whole ones by `one`, the first and last by their share of `one`);
+ * `sum` is the weights' total. */
 typedef struct footprint {
     int first, last;
-    double w_first, w_last;
+    uint32_t w_first, w_last, one, sum;
 } footprint;
 
-static void footprints(footprint *f, int n_out, int n_in)
+static void footprints(footprint *f, int n_out, int n_in, int bits)
 {
-    double scale = (double)n_in / n_out;
+    double scale = (double)n_in / n_out, one = (double)(1u << bits);
     for (int o = 0; o < n_out; o++) {
         double a = o * scale, b = (o + 1) * scale;
         int first = (int)floor(a), last = (int)ceil(b) - 1;
@@ -273,23 +274,27 @@ static void footprints(footprint *f, int n_out, int n_in)
         if (last < first) last = first;
         f[o].first = first;
         f[o].last = last;
-        f[o].w_first = first == last ? b - a : (first + 1) - a;
-        f[o].w_last = first == last ? 0 : b - last;
+        f[o].one = 1u << bits;
+        f[o].w_first = (uint32_t)lround(one * (first == last ? b - a : (first + 1) - a));
+        f[o].w_last = first == last ? f[o].w_first : (uint32_t)lround(one * (b - last));
+        f[o].sum = first == last ? f[o].w_first : f[o].w_first + f[o].w_last + (uint32_t)(last - first - 1) * f[o].one;
     }
 }
 
-static double weight_of(const footprint *f, int i)
+static uint32_t weight_of(const footprint *f, int i)
 {
-    return i == f->first ? f->w_first : i == f->last ? f->w_last : 1.0;
+    return i == f->first ? f->w_first : i == f->last ? f->w_last : f->one;
 }
 
 /* `img` scaled to `width` pixels (the image's own width when `width` is
  * under 16 or over it), the height keeping the aspect, or NULL when out
- * of memory: each pixel the
- * mean of the source pixels under it, weighted by the share of each it
- * covers (a box filter over the whole footprint, so hairlines do not
- * alias).  Done here rather than by cairo: pixman's filter for this took
- * as long as drawing the page, for the same result to a level of colour. */
+ * of memory: each pixel the mean of the source pixels under it, weighted
+ * by the share of each it covers (a box filter over the whole footprint,
+ * so hairlines do not alias).  Done here rather than by cairo: pixman's
+ * filter for this took as long as drawing the page.  Weights are fixed
+ * point, in 1/2^bits, and each byte of a pixel is averaged alike (the
+ * unused one of RGB24 too), so the inner loop is a multiply-add over
+ * bytes that the compiler vectorises. */
 static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
 {
     cairo_surface_flush(img);
@@ -297,9 +302,14 @@ static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
     if (width < 16 || width > w) width = w;
     int th = (int)lround((double)h * width / w);
     if (th < 1) th = 1;
+    /* A column's sum of weighted bytes must stay in 32 bits:
+     * (rows under a pixel + 1) * 255 * 2^bits < 2^32. */
+    int bits = 16;
+    double rows = ceil((double)h / th) + 1;
+    while (bits > 1 && rows * 255.0 * (double)(1u << bits) >= 4294967295.0) bits--;
     cairo_surface_t *thumb = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, th);
     footprint *fx = malloc((size_t)width * sizeof *fx), *fy = malloc((size_t)th * sizeof *fy);
-    double *acc = malloc((size_t)w * 3 * sizeof *acc);
+    uint32_t *acc = malloc((size_t)w * 4 * sizeof *acc);
     if (cairo_surface_status(thumb) != CAIRO_STATUS_SUCCESS || !fx || !fy || !acc) {
         cairo_surface_destroy(thumb);
         free(fx);
@@ -307,39 +317,40 @@ static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
         free(acc);
         return NULL;
     }
-    footprints(fx, width, w);
-    footprints(fy, th, h);
+    footprints(fx, width, w, bits);
+    footprints(fy, th, h, bits);
     const unsigned char *src = cairo_image_surface_get_data(img);
     int src_stride = cairo_image_surface_get_stride(img);
     unsigned char *dst = cairo_image_surface_get_data(thumb);
     int dst_stride = cairo_image_surface_get_stride(thumb);
-    double area = ((double)w / width) * ((double)h / th);
+    size_t nbytes = (size_t)w * 4;
     for (int y = 0; y < th; y++) {
-        /* The rows under output row y, summed column by column. */
-        memset(acc, 0, (size_t)w * 3 * sizeof *acc);
-        for (int sy = fy[y].first; sy <= fy[y].last; sy++) {
-            double wy = weight_of(&fy[y], sy);
-            const uint32_t *row = (const uint32_t *)(const void *)(src + (size_t)sy * (size_t)src_stride);
-            for (int x = 0; x < w; x++) {
-                uint32_t v = row[x];
-                acc[3 * x] += wy * (double)((v >> 16) & 0xff);
-                acc[3 * x + 1] += wy * (double)((v >> 8) & 0xff);
-                acc[3 * x + 2] += wy * (double)(v & 0xff);
-            }
+        /* The rows under output row y, summed byte by byte. */
+        /* The rows wholly under it added as they are, then scaled: only
+         * the first and last rows take a multiplication. */
+        memset(acc, 0, nbytes * sizeof *acc);
+        for (int sy = fy[y].first + 1; sy < fy[y].last; sy++) {
+            const unsigned char *row = src + (size_t)sy * (size_t)src_stride;
+            for (size_t i = 0; i < nbytes; i++) acc[i] += row[i];
         }
-        uint32_t *out = (uint32_t *)(void *)(dst + (size_t)y * (size_t)dst_stride);
+        for (size_t i = 0; i < nbytes; i++) acc[i] <<= bits;
+        for (int sy = fy[y].first; sy <= fy[y].last; sy += fy[y].last > fy[y].first ? fy[y].last - fy[y].first : 1) {
+            uint32_t wy = weight_of(&fy[y], sy);
+            const unsigned char *row = src + (size_t)sy * (size_t)src_stride;
+            for (size_t i = 0; i < nbytes; i++) acc[i] += wy * row[i];
+        }
+        unsigned char *out = dst + (size_t)y * (size_t)dst_stride;
         for (int x = 0; x < width; x++) {
-            double c[3] = { 0, 0, 0 };
+            uint64_t c[4] = { 0, 0, 0, 0 };
             for (int sx = fx[x].first; sx <= fx[x].last; sx++) {
-                double wx = weight_of(&fx[x], sx);
-                for (int k = 0; k < 3; k++) c[k] += wx * acc[3 * sx + k];
+                uint64_t wx = weight_of(&fx[x], sx);
+                for (int k = 0; k < 4; k++) c[k] += wx * acc[4 * (size_t)sx + k];
             }
-            uint32_t px = 0xff000000u;
-            for (int k = 0; k < 3; k++) {
-                long v = lround(c[k] / area);
-                px |= (uint32_t)(v < 0 ? 0 : v > 255 ? 255 : v) << (16 - 8 * k);
+            double per = 1.0 / ((double)fx[x].sum * (double)fy[y].sum);
+            for (int k = 0; k < 4; k++) {
+                unsigned v = (unsigned)((double)c[k] * per + 0.5);   /* rounded: c >= 0 */
+                out[4 * x + k] = (unsigned char)(v > 255 ? 255 : v);
             }
-            out[x] = px;
         }
     }
     cairo_surface_mark_dirty(thumb);
