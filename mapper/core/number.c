@@ -23,8 +23,11 @@ wm_number_kind wm_number_parse(const char *text, double *out)
     char cell[64];
     memcpy(cell, text, len);
     cell[len] = '\0';
-    for (const char *const *m = suppression_markers; *m; m++)
-        if (strcasecmp(cell, *m) == 0) return WM_NUM_SUPPRESSED;
+    /* No marker begins with a digit: a number's cell, most cells, skips
+     * the list (an import reads hundreds of thousands). */
+    if (!isdigit((unsigned char)cell[0]))
+        for (const char *const *m = suppression_markers; *m; m++)
+            if (strcasecmp(cell, *m) == 0) return WM_NUM_SUPPRESSED;
 
     if (cell[len - 1] == '%') {
         cell[--len] = '\0';
