@@ -270,9 +270,7 @@ static double column_double(sqlite3_stmt *q, int col)
     return sqlite3_column_type(q, col) == SQLITE_NULL ? NAN : sqlite3_column_double(q, col);
 }
 
-/* A statement for `sql` (a string literal: kept statements are known by
- * its text), kept from an earlier use when one is free.  Give it back
- * with release() or finish(). */
+/* A new statement, not kept (the caller finalizes it). */
 static int compile(wm_store *s, const char *sql, sqlite3_stmt **q, wm_error *err)
 {
     if (sqlite3_prepare_v2(s->db, sql, -1, q, NULL) == SQLITE_OK) return 0;
@@ -280,6 +278,9 @@ static int compile(wm_store *s, const char *sql, sqlite3_stmt **q, wm_error *err
     return sql_fail(s, err, "cannot read the store");
 }
 
+/* A statement for `sql` (a string literal: kept statements are known by
+ * its text), kept from an earlier use when one is free.  Give it back
+ * with release() or finish(). */
 static int prepare(wm_store *s, const char *sql, sqlite3_stmt **q, wm_error *err)
 {
     for (size_t i = 0; i < s->nkept; i++)
