@@ -34,16 +34,7 @@ static int count_gpkg(const char *dir)
 
 static const char *layer_text(double shift)
 {
-    static char text[2048];
-    snprintf(text, sizeof text,
-             "{\"type\":\"FeatureCollection\",\"features\":["
-             "{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E05000002\",\"WD25NM\":\"B ward\",\"LAD25CD\":\"E08000026\"},"
-             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1.55,52.40],[-1.54,52.40],[-1.54,%.3f],[-1.55,52.41],[-1.55,52.40]]]}},"
-             "{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E05000001\",\"WD25NM\":\"A ward\",\"LAD25CD\":\"E08000025\"},"
-             "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[-1.90,52.48],[-1.89,52.48],[-1.89,52.49],[-1.90,52.48]]]]}}"
-             "]}",
-             52.41 + shift);
-    return text;
+    return wm_test_two_wards_geojson(52.41 + shift);
 }
 
 int main(void)

@@ -25,22 +25,6 @@
 #include <time.h>
 #include <unistd.h>
 
-/* Two synthetic wards; `corner` is one coordinate of the first, printed
- * with a fixed width so every version has the same length. */
-static const char *layer_text(double corner)
-{
-    static char text[2048];
-    snprintf(text, sizeof text,
-             "{\"type\":\"FeatureCollection\",\"features\":["
-             "{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E05000002\",\"WD25NM\":\"B ward\",\"LAD25CD\":\"E08000026\"},"
-             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1.55,52.40],[-1.54,52.40],[-1.54,%.3f],[-1.55,52.41],[-1.55,52.40]]]}},"
-             "{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E05000001\",\"WD25NM\":\"A ward\",\"LAD25CD\":\"E08000025\"},"
-             "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[-1.90,52.48],[-1.89,52.48],[-1.89,52.49],[-1.90,52.48]]]]}}"
-             "]}",
-             corner);
-    return text;
-}
-
 /* Rewrite `path` in place (same inode) and put its times back. */
 static void rewrite_keeping_time(const char *path, const char *text)
 {
@@ -92,12 +76,12 @@ int main(void)
 {
     GDALAllRegister();
     const char *src = wm_test_tmp_path("synthetic_wards.geojson");
-    CHECK(wm_test_write_file(src, layer_text(52.410)) == 0);
+    CHECK(wm_test_write_file(src, wm_test_two_wards_geojson(52.410)) == 0);
     wm_layer_options opt = { 0 };
 
     /* No memo open: every reading is of the file. */
     wm_layer *a = open_layer(src, &opt);
-    rewrite_keeping_time(src, layer_text(52.420));
+    rewrite_keeping_time(src, wm_test_two_wards_geojson(52.420));
     wm_layer *b = open_layer(src, &opt);
     CHECK(a && b && top_of_b(a) < top_of_b(b));
     wm_layer_free(a);
@@ -109,7 +93,7 @@ int main(void)
     b = open_layer(src, &opt);
     CHECK(same_layer(a, b));
     wm_layer_free(b);
-    rewrite_keeping_time(src, layer_text(52.430));
+    rewrite_keeping_time(src, wm_test_two_wards_geojson(52.430));
     b = open_layer(src, &opt);
     CHECK(b && a && top_of_b(b) == top_of_b(a));   /* kept: the old coordinates */
     wm_layer_free(b);
@@ -126,14 +110,14 @@ int main(void)
     wm_layer_free(b);
     wm_layer_options sql = { .sql = "SELECT * FROM synthetic_wards" };
     wm_layer *s1 = open_layer(src, &sql);
-    rewrite_keeping_time(src, layer_text(52.440));
+    rewrite_keeping_time(src, wm_test_two_wards_geojson(52.440));
     wm_layer *s2 = open_layer(src, &sql);
     CHECK(s1 && s2 && top_of_b(s1) < top_of_b(s2));   /* statements are never kept */
     wm_layer_free(s1);
     wm_layer_free(s2);
 
     /* A changed modification time: read again. */
-    CHECK(wm_test_write_file(src, layer_text(52.450)) == 0);
+    CHECK(wm_test_write_file(src, wm_test_two_wards_geojson(52.450)) == 0);
     struct timespec later[2] = { { 0, UTIME_NOW }, { time(NULL) + 10, 0 } };
     CHECK(utimensat(AT_FDCWD, src, later, 0) == 0);
     wm_layer *c = open_layer(src, &opt);
@@ -171,7 +155,7 @@ int main(void)
     /* Nested begin and end: the memo lives until the last end. */
     wm_layer_memo_begin();
     wm_layer_memo_end();
-    rewrite_keeping_time(src, layer_text(52.460));
+    rewrite_keeping_time(src, wm_test_two_wards_geojson(52.460));
     b = open_layer(src, &opt);
     CHECK(b && c && top_of_b(b) == top_of_b(c));   /* still the kept reading */
     wm_layer_free(b);

@@ -141,3 +141,17 @@ int wm_test_map_from_args(const wm_args *a, wm_map *m, wm_error *err)
     wm_store_release(&store);
     return rc;
 }
+
+const char *wm_test_two_wards_geojson(double corner)
+{
+    static char text[2048];
+    snprintf(text, sizeof text,
+             "{\"type\":\"FeatureCollection\",\"features\":["
+             "{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E05000002\",\"WD25NM\":\"B ward\",\"LAD25CD\":\"E08000026\"},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1.55,52.40],[-1.54,52.40],[-1.54,%.3f],[-1.55,52.41],[-1.55,52.40]]]}},"
+             "{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E05000001\",\"WD25NM\":\"A ward\",\"LAD25CD\":\"E08000025\"},"
+             "\"geometry\":{\"type\":\"MultiPolygon\",\"coordinates\":[[[[-1.90,52.48],[-1.89,52.48],[-1.89,52.49],[-1.90,52.48]]]]}}"
+             "]}",
+             corner);
+    return text;
+}

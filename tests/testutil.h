@@ -28,6 +28,13 @@ const char *wm_test_tmpdir(void);
  * buffers: good until 16 more calls. */
 const char *wm_test_tmp_path(const char *name);
 
+/* A synthetic GeoJSON layer of two wards (E05000002 "B ward" in
+ * E08000026, a polygon; E05000001 "A ward" in E08000025, a multipolygon),
+ * longitude/latitude; `corner` is the latitude of the first one's
+ * north-east corner, printed with 3 decimals, so versions of the file
+ * for different corners have the same length.  A static buffer. */
+const char *wm_test_two_wards_geojson(double corner);
+
 /* Write `text` to the file at `path`; returns 0 on success. */
 int wm_test_write_file(const char *path, const char *text);
 
