@@ -19,6 +19,7 @@
  *     are hinted.
  */
 #include "layout.h"
+#include "outer_boundary.h"
 
 #include <cairo.h>
 #include <ctype.h>
@@ -860,25 +861,6 @@ static int panel_shapes(page *pg, wm_panel_layout *p)
                         &p->overlay) != 0)
         return -1;
     return 0;
-}
-
-OGRGeometryH wm_outer_boundary(const wm_layer *layer)
-{
-    if (!layer || layer->n > 5000) return NULL;
-    OGRGeometryH all = OGR_G_CreateGeometry(wkbMultiPolygon);
-    for (size_t i = 0; i < layer->n; i++) {
-        OGRGeometryH g = layer->features[i].geom;
-        OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-        if (t == wkbPolygon) OGR_G_AddGeometry(all, g);
-        else if (t == wkbMultiPolygon)
-            for (int j = 0; j < OGR_G_GetGeometryCount(g); j++) OGR_G_AddGeometry(all, OGR_G_GetGeometryRef(g, j));
-    }
-    OGRGeometryH u = OGR_G_UnionCascaded(all);
-    OGR_G_DestroyGeometry(all);
-    if (!u) return NULL;
-    OGRGeometryH b = OGR_G_Boundary(u);
-    OGR_G_DestroyGeometry(u);
-    return b;
 }
 
 /* The most areas a numbered map's key lists: beyond it a key is a

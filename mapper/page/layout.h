@@ -273,9 +273,4 @@ int wm_boundary_year(const wm_layer *layer);
  * by `padding` of its size on each side, into `frame`, centred. */
 wm_affine wm_fit_extent(const double ext[4], wm_box frame, double padding);
 
-/* The outer boundary of the layer's areas (their union's boundary: an
- * authority's edge round its wards), or NULL (no layer, more than 5,000
- * areas, or GEOS failed).  The caller destroys it. */
-OGRGeometryH wm_outer_boundary(const wm_layer *layer);
-
 #endif

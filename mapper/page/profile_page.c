@@ -13,6 +13,7 @@
  */
 #include "profile_page.h"
 #include "draw.h"
+#include "outer_boundary.h"
 #include "palette.h"
 #include "text.h"
 #include "utf8.h"
