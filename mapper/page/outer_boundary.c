@@ -1,5 +1,6 @@
 #include "outer_boundary.h"
 #include "error.h"
+#include "hash.h"
 
 #include <pthread.h>
 #include <stdint.h>
@@ -24,26 +25,16 @@ static void forget_all(void)
     pthread_mutex_unlock(&kept_lock);
 }
 
-static uint64_t fnv(uint64_t h, const void *data, size_t len)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < len; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
-
 /* The layer's content as a hash: each area's key and geometry (WKB).
  * 0 when out of memory. */
 static uint64_t content_hash(const wm_layer *layer)
 {
-    uint64_t h = 14695981039346656037ULL;
+    uint64_t h = WM_HASH_START;
     unsigned char *wkb = NULL;
     size_t cap = 0;
     for (size_t i = 0; i < layer->n; i++) {
         const wm_feature *f = &layer->features[i];
-        h = fnv(h, f->key, strlen(f->key) + 1);
+        h = wm_hash(h, f->key, strlen(f->key) + 1);
         size_t len = (size_t)OGR_G_WkbSize(f->geom);
         if (len > cap) {
             unsigned char *more = realloc(wkb, len);
@@ -58,7 +49,7 @@ static uint64_t content_hash(const wm_layer *layer)
             free(wkb);
             return 0;
         }
-        h = fnv(h, wkb, len);
+        h = wm_hash(h, wkb, len);
     }
     free(wkb);
     return h ? h : 1;

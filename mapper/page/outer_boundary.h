@@ -5,8 +5,8 @@
  * and that union's boundary.  The union of 69 wards costs about as much
  * as drawing the page, so each result is kept for the rest of the
  * process and given again to a layer of the same content: the same
- * areas, keys and coordinates, byte for byte (a 64-bit FNV-1a hash of
- * their WKB, with the count of areas).  At most WM_OUTER_BOUNDARY_KEPT
+ * areas, keys and coordinates, byte for byte (a hash of their WKB,
+ * hash.h, with the count of areas).  At most WM_OUTER_BOUNDARY_KEPT
  * are kept; wm_shutdown() frees them.  Thread-safe.
  */
 #ifndef WM_OUTER_BOUNDARY_H

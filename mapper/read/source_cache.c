@@ -4,6 +4,7 @@
 #define _LARGEFILE64_SOURCE 1
 
 #include "source_cache.h"
+#include "hash.h"
 #include "text.h"
 
 #include <cpl_vsi.h>
@@ -14,16 +15,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-static uint64_t fnv1a(uint64_t h, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    for (size_t i = 0; i < n; i++) {
-        h ^= p[i];
-        h *= 1099511628211ULL;
-    }
-    return h;
-}
 
 const char *wm_source_cache_dir(void)
 {
@@ -80,9 +71,9 @@ int wm_source_cache_entry_for(const char *source, const char *cache_dir, const c
     }
     char abs[PATH_MAX];
     if (!realpath(file, abs)) snprintf(abs, sizeof abs, "%s", file);
-    uint64_t ph = fnv1a(14695981039346656037ULL, abs, strlen(abs) + 1);
-    if (layer) ph = fnv1a(ph, layer, strlen(layer) + 1);
-    uint64_t kh = fnv1a(14695981039346656037ULL, key, sizeof key);
+    uint64_t ph = wm_hash(WM_HASH_START, abs, strlen(abs) + 1);
+    if (layer) ph = wm_hash(ph, layer, strlen(layer) + 1);
+    uint64_t kh = wm_hash(WM_HASH_START, key, sizeof key);
     cache_base(file, layer, out->base, sizeof out->base);
     snprintf(out->prefix, sizeof out->prefix, "%s-%016llx-", out->base, (unsigned long long)ph);
     snprintf(out->name, sizeof out->name, "%s%016llx%s", out->prefix, (unsigned long long)kh, ext);
