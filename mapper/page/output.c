@@ -361,19 +361,20 @@ static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
     int dst_stride = cairo_image_surface_get_stride(thumb);
     size_t nbytes = (size_t)w * 4;
     for (int y = 0; y < th; y++) {
-        /* The rows under output row y, summed byte by byte. */
-        /* The rows wholly under it added as they are, then scaled: only
-         * the first and last rows take a multiplication. */
-        memset(acc, 0, nbytes * sizeof *acc);
-        for (int sy = fy[y].first + 1; sy < fy[y].last; sy++) {
-            const unsigned char *row = src + (size_t)sy * (size_t)src_stride;
-            for (size_t i = 0; i < nbytes; i++) acc[i] += row[i];
+        /* The rows under output row y, summed byte by byte, one pass
+         * over each: the first sets the sums (times its weight), the rows
+         * wholly under it add theirs shifted (weight 2^bits), the last
+         * adds its own times its weight. */
+        const footprint *f = &fy[y];
+        const unsigned char *row = src + (size_t)f->first * (size_t)src_stride;
+        for (size_t i = 0; i < nbytes; i++) acc[i] = f->w_first * row[i];
+        for (int sy = f->first + 1; sy < f->last; sy++) {
+            row = src + (size_t)sy * (size_t)src_stride;
+            for (size_t i = 0; i < nbytes; i++) acc[i] += (uint32_t)row[i] << bits;
         }
-        for (size_t i = 0; i < nbytes; i++) acc[i] <<= bits;
-        for (int sy = fy[y].first; sy <= fy[y].last; sy += fy[y].last > fy[y].first ? fy[y].last - fy[y].first : 1) {
-            uint32_t wy = weight_of(&fy[y], sy);
-            const unsigned char *row = src + (size_t)sy * (size_t)src_stride;
-            for (size_t i = 0; i < nbytes; i++) acc[i] += wy * row[i];
+        if (f->last > f->first) {
+            row = src + (size_t)f->last * (size_t)src_stride;
+            for (size_t i = 0; i < nbytes; i++) acc[i] += f->w_last * row[i];
         }
         unsigned char *out = dst + (size_t)y * (size_t)dst_stride;
         for (int x = 0; x < width; x++) {
