@@ -87,6 +87,23 @@ void wm_draw_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g)
     }
 }
 
+/* The antialiasing of the map's lines on a raster: the areas' outlines,
+ * the overlay, the authority's edge, highlights, labels' halos and
+ * leaders.  cairo's fast antialiasing (16 levels of coverage, not 256):
+ * at the figures' resolutions the lines cannot be told apart at 10x zoom
+ * (on Coventry's LSOA map at 200 dpi, 0.22% of the pixels differ by more
+ * than a fifth of the range, all on the lines' edges), and at the best
+ * the strokes of the PNGs took a fifth of Coventry's figure set's CPU,
+ * against 4% for the fills.  Vector outputs keep the context's.  Fills
+ * (but a national map's, paint_areas) and text keep the best, and so
+ * does the No data hatching, whose long thin diagonals do show steps at
+ * 16 levels. */
+static cairo_antialias_t line_antialias(cairo_t *cr)
+{
+    return cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE ? CAIRO_ANTIALIAS_FAST
+                                                                                   : cairo_get_antialias(cr);
+}
+
 /* Diagonal hatching inside the current path, which is consumed.  Drawn
  * as strokes clipped to the area, so SVG and PDF stay vector. */
 static void hatch_path(cairo_t *cr, const pen *pn)
@@ -195,18 +212,8 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
      * in 1.1 s instead of 1.4 s and at a peak of 183 MB instead of 229. */
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
     cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b, st->area_outline_opacity);
-    int raster = cairo_surface_get_type(cairo_get_target(cr)) == CAIRO_SURFACE_TYPE_IMAGE;
+    cairo_set_antialias(cr, line_antialias(cr));
     for (double w = INFINITY; (w = wm_shapes_next_width(S, w, in)) > 0;) {
-        /* A hairline on a raster (a pixel and a half across or less) is
-         * stroked with cairo's fast antialiasing at any scale: its 16
-         * levels of coverage cannot be told from the best's 256 on a line
-         * that thin (on Coventry's LSOA map at 200 dpi, 0.06% of the
-         * pixels differ by more than a fifth of the range, all on the
-         * hairlines), and at the best they took 14% of that figure's
-         * CPU, twice its fills.  Wider outlines keep the best. */
-        double dw = w, dy = 0;
-        cairo_user_to_device_distance(cr, &dw, &dy);
-        cairo_set_antialias(cr, raster && hypot(dw, dy) <= 1.5 ? CAIRO_ANTIALIAS_FAST : areas);
         cairo_set_line_width(cr, w);
         size_t pending = 0;
         for (size_t i = 0; i < S->n; i++) {
@@ -374,6 +381,8 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
 {
     const wm_style *st = pn->st;
     const wm_figure *fig = pn->fig;
+    cairo_antialias_t antialias = cairo_get_antialias(cr);
+    cairo_set_antialias(cr, line_antialias(cr));
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     if (fig->context) {
         /* Faint: for orientation, under everything that is the subject. */
@@ -414,6 +423,7 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
         cairo_set_line_width(cr, st->highlight_width * pn->s);
         cairo_stroke(cr);
     }
+    cairo_set_antialias(cr, antialias);
 }
 
 static void draw_placed_label(cairo_t *cr, const pen *pn, const wm_placed_label *p)
@@ -423,6 +433,8 @@ static void draw_placed_label(cairo_t *cr, const pen *pn, const wm_placed_label 
     cairo_select_font_face(cr, st->font, CAIRO_FONT_SLANT_NORMAL,
                            st->label_bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, p->size);
+    cairo_antialias_t antialias = cairo_get_antialias(cr);
+    cairo_set_antialias(cr, line_antialias(cr));
     if (wm_label_needs_leader(p)) {
         double ex, ey;
         wm_label_leader_start(p, &ex, &ey);
@@ -453,6 +465,7 @@ static void draw_placed_label(cairo_t *cr, const pen *pn, const wm_placed_label 
     cairo_set_line_width(cr, st->label_halo_width * pn->s);
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
     cairo_stroke(cr);
+    cairo_set_antialias(cr, antialias);
     set_rgb(cr, st->label_colour);
     for (int l = 0; l < p->nlines; l++) {
         cairo_move_to(cr, ox[l], oy[l]);
