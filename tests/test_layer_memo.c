@@ -4,6 +4,8 @@
  * the caller owns; a file changed in any way the memo can see (size,
  * time, a new inode) is read again; other options, SQL statements and
  * GeoPackages are read from the file; with no memo open nothing is kept.
+ * The same file by another path is the same file, and fields asked for by
+ * name are served by a reading that guessed them (not the other way).
  *
  * How a test sees that a reading came from the memo: the file is
  * rewritten in place with text of the same length, and its modification
@@ -123,6 +125,22 @@ int main(void)
     wm_layer *c = open_layer(src, &opt);
     CHECK(c && a && top_of_b(c) > top_of_b(a));
 
+    /* The same file by another path, and the fields that reading guessed
+     * asked for by name: the kept reading, under the spec asked for. */
+    rewrite_keeping_time(src, wm_test_two_wards_geojson(52.455));
+    char spelled[4096];
+    const char *slash = strrchr(src, '/');
+    CHECK(slash != NULL);
+    if (slash) snprintf(spelled, sizeof spelled, "%.*s/./%s", (int)(slash - src), src, slash + 1);
+    b = slash ? open_layer(spelled, &opt) : NULL;
+    CHECK(b && c && top_of_b(b) == top_of_b(c) && strcmp(b->spec, spelled) == 0);
+    wm_layer_free(b);
+    wm_layer_options asked = { .key_field = c ? c->key_field : NULL, .name_field = c ? c->name_field : NULL };
+    CHECK(asked.key_field && asked.name_field);
+    b = open_layer(src, &asked);
+    CHECK(b && c && top_of_b(b) == top_of_b(c));
+    wm_layer_free(b);
+
     /* A GeoPackage is never kept: its content changes through SQLite. */
     const char *gpkg = wm_test_tmp_path("synthetic_wards.gpkg");
     GDALDatasetH in = GDALOpenEx(src, GDAL_OF_VECTOR, NULL, NULL, NULL);
@@ -162,6 +180,18 @@ int main(void)
     wm_layer_memo_end();
     b = open_layer(src, &opt);
     CHECK(b && c && top_of_b(b) > top_of_b(c));    /* memo closed: the file */
+
+    /* A field left to be guessed is not served by a reading that asked for
+     * it by name (the guess could have been another field). */
+    wm_layer_memo_begin();
+    wm_layer_options by_name = { .key_field = b ? b->key_field : NULL, .name_field = b ? b->name_field : NULL };
+    wm_layer *d = open_layer(src, &by_name);
+    rewrite_keeping_time(src, wm_test_two_wards_geojson(52.470));
+    wm_layer *e = open_layer(src, &opt);
+    CHECK(d && e && top_of_b(e) > top_of_b(d));
+    wm_layer_free(d);
+    wm_layer_free(e);
+    wm_layer_memo_end();
     wm_layer_free(b);
     wm_layer_free(c);
     wm_layer_free(a);

@@ -572,7 +572,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
         wm_error_set(err, WM_EXIT_DATA, "%s: no such file", file);
         goto done;
     }
-    if ((L = wm_layer_memo_find(spec, file, opt)) != NULL) goto done;
+    if ((L = wm_layer_memo_find(spec, file, layer_name, opt)) != NULL) goto done;
     /* A large layer wanted in BNG is read from its cached BNG GeoPackage
      * (layer_cache.h), made on first use; messages still name the source.
      * A GeoJSON source is read while its cache is written, the first time. */
@@ -618,7 +618,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
         }
     }
     L = read_layer(ds, lyr, spec, file, opt, NULL, err);
-    if (L && !from_cache) wm_layer_memo_keep(spec, file, opt, GDALGetDriverShortName(GDALGetDatasetDriver(ds)), L);
+    if (L && !from_cache) wm_layer_memo_keep(file, layer_name, opt, GDALGetDriverShortName(GDALGetDatasetDriver(ds)), L);
 done:
     if (result) GDALDatasetReleaseResultSet(ds, result);
     if (ds) GDALClose(ds);

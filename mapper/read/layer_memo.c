@@ -18,9 +18,11 @@ typedef struct file_id {
  * while it is copied. */
 typedef struct memo_entry {
     struct memo_entry *next;
-    char *spec, *key_field, *name_field, *target_srs, *where;
+    char *layer_name;                 /* NULL: the file's first layer */
+    char *asked_key, *asked_name;     /* as the reading asked for them (NULL: guessed) */
+    char *target_srs, *where;
     file_id id;
-    wm_layer *layer;
+    wm_layer *layer;                  /* its key_field and name_field: those it used */
 } memo_entry;
 
 static pthread_mutex_t memo_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -38,9 +40,9 @@ void wm_layer_memo_begin(void)
 static void entry_free(memo_entry *e)
 {
     wm_layer_free(e->layer);
-    free(e->spec);
-    free(e->key_field);
-    free(e->name_field);
+    free(e->layer_name);
+    free(e->asked_key);
+    free(e->asked_name);
     free(e->target_srs);
     free(e->where);
     free(e);
@@ -79,12 +81,21 @@ static int same_text(const char *a, const char *b)
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
 }
 
-static int matches(const memo_entry *e, const char *spec, const wm_layer_options *opt, const file_id *id)
+/* A field `want`ed by name is served by a reading that used it, asked
+ * for or guessed; one left to be guessed (NULL) only by a reading that
+ * guessed it too (the guess is the file's, so it guessed the same). */
+static int same_field(const char *want, const char *asked, const char *used)
 {
-    return strcmp(e->spec, spec) == 0 && same_text(e->key_field, opt->key_field) &&
-           same_text(e->name_field, opt->name_field) && same_text(e->target_srs, opt->target_srs) &&
-           same_text(e->where, opt->where) && e->id.dev == id->dev && e->id.ino == id->ino &&
-           e->id.size == id->size && e->id.mtime_ns == id->mtime_ns;
+    return want ? used && strcmp(want, used) == 0 : !asked;
+}
+
+static int matches(const memo_entry *e, const char *layer_name, const wm_layer_options *opt, const file_id *id)
+{
+    return e->id.dev == id->dev && e->id.ino == id->ino && e->id.size == id->size &&
+           e->id.mtime_ns == id->mtime_ns && same_text(e->layer_name, layer_name) &&
+           same_field(opt->key_field, e->asked_key, e->layer->key_field) &&
+           same_field(opt->name_field, e->asked_name, e->layer->name_field) &&
+           same_text(e->target_srs, opt->target_srs) && same_text(e->where, opt->where);
 }
 
 /* A copy of every feature of `src`. */
@@ -100,7 +111,7 @@ static wm_layer *copy_layer(const wm_layer *src)
     return L;
 }
 
-wm_layer *wm_layer_memo_find(const char *spec, const char *file, const wm_layer_options *opt)
+wm_layer *wm_layer_memo_find(const char *spec, const char *file, const char *layer_name, const wm_layer_options *opt)
 {
     if (opt->sql) return NULL;
     file_id id;
@@ -108,9 +119,19 @@ wm_layer *wm_layer_memo_find(const char *spec, const char *file, const wm_layer_
     pthread_mutex_lock(&memo_lock);
     if (memo_open && identify(file, &id) == 0)
         for (const memo_entry *e = memo_first; e && !found; e = e->next)
-            if (matches(e, spec, opt, &id)) found = e;
+            if (matches(e, layer_name, opt, &id)) found = e;
     pthread_mutex_unlock(&memo_lock);
-    return found ? copy_layer(found->layer) : NULL;
+    wm_layer *L = found ? copy_layer(found->layer) : NULL;
+    if (L && strcmp(L->spec, spec) != 0) {
+        char *own = strdup(spec);
+        if (!own) {
+            wm_layer_free(L);
+            return NULL;
+        }
+        free(L->spec);
+        L->spec = own;
+    }
+    return L;
 }
 
 static char *dup_or_null(const char *s, int *oom)
@@ -121,7 +142,7 @@ static char *dup_or_null(const char *s, int *oom)
     return d;
 }
 
-void wm_layer_memo_keep(const char *spec, const char *file, const wm_layer_options *opt, const char *driver,
+void wm_layer_memo_keep(const char *file, const char *layer_name, const wm_layer_options *opt, const char *driver,
                         const wm_layer *L)
 {
     /* SQLite-based sources change through their journal without their
@@ -135,19 +156,19 @@ void wm_layer_memo_keep(const char *spec, const char *file, const wm_layer_optio
     memo_entry *e = calloc(1, sizeof *e);
     if (!e) return;
     int oom = 0;
-    e->spec = dup_or_null(spec, &oom);
-    e->key_field = dup_or_null(opt->key_field, &oom);
-    e->name_field = dup_or_null(opt->name_field, &oom);
+    e->layer_name = dup_or_null(layer_name, &oom);
+    e->asked_key = dup_or_null(opt->key_field, &oom);
+    e->asked_name = dup_or_null(opt->name_field, &oom);
     e->target_srs = dup_or_null(opt->target_srs, &oom);
     e->where = dup_or_null(opt->where, &oom);
     e->id = id;
-    e->layer = oom || !e->spec ? NULL : copy_layer(L);
+    e->layer = oom ? NULL : copy_layer(L);
     pthread_mutex_lock(&memo_lock);
     int kept = 0;
     if (e->layer && memo_open && memo_bytes + (long long)id.size <= WM_LAYER_MEMO_MAX_BYTES) {
         /* Two workers may have read the same file at once: keep one. */
         int have = 0;
-        for (const memo_entry *m = memo_first; m && !have; m = m->next) have = matches(m, spec, opt, &id);
+        for (const memo_entry *m = memo_first; m && !have; m = m->next) have = matches(m, layer_name, opt, &id);
         if (!have) {
             e->next = memo_first;
             memo_first = e;
