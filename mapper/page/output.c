@@ -165,19 +165,20 @@ static void *deflate_part(void *arg)
                 p->failed = 1;
                 break;
             }
+            size_t room = p->cap - p->len, before = p->len;
+            uint32_t avail = room > UINT32_MAX ? UINT32_MAX : (uint32_t)room, in_before = z->avail_in;
             z->next_out = p->out + p->len;
-            z->avail_out = (uint32_t)(p->cap - p->len);
+            z->avail_out = avail;
             if (isal_deflate(z) != COMP_OK) {
                 p->failed = 1;
                 break;
             }
-            size_t before = p->len;
-            p->len = p->cap - z->avail_out;
+            p->len += avail - z->avail_out;
             int pending = z->avail_in > 0 || (end && p->last && z->internal_state.state != ZSTATE_END) ||
                           (end && !p->last && z->internal_state.state != ZSTATE_NEW_HDR);
             if (!pending) break;
-            if (p->len == before && z->avail_out > 0) {   /* no progress with room to spare: never expected */
-                p->failed = 1;
+            if (p->len == before && z->avail_in == in_before && z->avail_out > 0) {
+                p->failed = 1;   /* no progress with room to spare: never expected, never looped on */
                 break;
             }
         }
