@@ -1,12 +1,16 @@
-/* Tests for the first reading of a large GeoJSON layer, which writes its
- * cache at the same time (layer_cache.h, wm_layer_cache_tee_*), through
+/* Tests for the first reading of a large GeoJSON layer, which writes a
+ * copy at the same time (layer_cache.h, wm_layer_cache_tee_*), through
  * the layer reader as every command uses it:
- *   - the layer read equals the source read without a cache, and the
- *     cache written equals the one wm_layer_cache_path() converts;
+ *   - the layer read equals the source read without a cache; the copy
+ *     written has every feature and geometry of the full copy that
+ *     wm_layer_cache_path() converts, the same text fields, and the
+ *     guess's other fields left empty;
  *   - when the fields guessed from the first 1,000 features are not the
  *     source's (a field whose values turn from numbers to text later, a
- *     field that first appears later), the source is read again the
- *     usual way: the layer is right and the cache has the full schema;
+ *     field that first appears later), a reading of the code and name
+ *     fields is still right, and the copy holds no wrong value; a
+ *     reading that needs a field the guess lacks reads the source the
+ *     usual way, which makes the full copy and drops the guessed one;
  *   - a bad feature late in the file is an error naming it, and leaves
  *     no cache and no temporary file behind; so is a file cut short;
  *   - a GeoPackage layer this large, read by two threads (layer.c),
@@ -88,11 +92,12 @@ static int same_layer(const wm_layer *a, const wm_layer *b)
     return 1;
 }
 
-/* Every field of every feature of two GeoPackages' first layers, as
- * text, and their geometries. */
-static int same_gpkg(const char *pa, const char *pb)
+/* A first reading's copy `pg` against the full copy `pf`: the same
+ * features and geometries, the same fields; the text fields' values the
+ * same, the others' left empty. */
+static int copy_matches_full(const char *pg, const char *pf)
 {
-    GDALDatasetH a = GDALOpenEx(pa, GDAL_OF_VECTOR, NULL, NULL, NULL), b = GDALOpenEx(pb, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    GDALDatasetH a = GDALOpenEx(pg, GDAL_OF_VECTOR, NULL, NULL, NULL), b = GDALOpenEx(pf, GDAL_OF_VECTOR, NULL, NULL, NULL);
     int same = a && b;
     OGRLayerH la = same ? GDALDatasetGetLayer(a, 0) : NULL, lb = same ? GDALDatasetGetLayer(b, 0) : NULL;
     same = la && lb && OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(la)) == OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(lb)) &&
@@ -101,16 +106,35 @@ static int same_gpkg(const char *pa, const char *pb)
     while (same && (fa = OGR_L_GetNextFeature(la)) != NULL) {
         fb = OGR_L_GetNextFeature(lb);
         same = fb && OGR_F_GetFID(fa) == OGR_F_GetFID(fb) && OGR_G_Equals(OGR_F_GetGeometryRef(fa), OGR_F_GetGeometryRef(fb));
-        for (int i = 0; same && i < OGR_F_GetFieldCount(fa); i++)
-            same = OGR_F_GetFieldDefnRef(fa, i) && OGR_Fld_GetType(OGR_F_GetFieldDefnRef(fa, i)) ==
-                                                       OGR_Fld_GetType(OGR_F_GetFieldDefnRef(fb, i)) &&
-                   strcmp(OGR_F_GetFieldAsString(fa, i), OGR_F_GetFieldAsString(fb, i)) == 0;
+        for (int i = 0; same && i < OGR_F_GetFieldCount(fa); i++) {
+            OGRFieldDefnH d = OGR_F_GetFieldDefnRef(fa, i);
+            same = strcmp(OGR_Fld_GetNameRef(d), OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(fb, i))) == 0 &&
+                   (OGR_Fld_GetType(d) == OFTString
+                        ? strcmp(OGR_F_GetFieldAsString(fa, i), OGR_F_GetFieldAsString(fb, i)) == 0
+                        : !OGR_F_IsFieldSetAndNotNull(fa, i));
+        }
         OGR_F_Destroy(fa);
         if (fb) OGR_F_Destroy(fb);
     }
     if (a) GDALClose(a);
     if (b) GDALClose(b);
     return same;
+}
+
+/* Whether field `name` of a GeoPackage's first layer is empty in every
+ * feature (and exists). */
+static int field_empty(const char *path, const char *name)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    int i = l ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), name) : -1, empty = i >= 0;
+    OGRFeatureH f;
+    while (empty && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        empty = !OGR_F_IsFieldSetAndNotNull(f, i);
+        OGR_F_Destroy(f);
+    }
+    if (ds) GDALClose(ds);
+    return empty;
 }
 
 /* The field `name`'s type in a GeoPackage's first layer, or -1. */
@@ -198,7 +222,8 @@ static wm_layer *read_with_cache(const char *src, enum variant v, const char *ca
     CHECK(cached && cached->n == FEATURES);
     CHECK(same_layer(cached, direct));
     setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_GUESSED);
+    CHECK(strstr(path, ".guess.gpkg") != NULL);
     wm_layer_free(cached);
     return direct;
 }
@@ -218,21 +243,41 @@ int main(void)
     CHECK(stat(src, &st) == 0 && st.st_size >= WM_LAYER_CACHE_MIN_BYTES);
     CHECK(count_entries(dir) == 1);
     CHECK(wm_layer_cache_path(src, wm_test_tmp_path("cache-converted"), converted, sizeof converted, &err) == 0);
-    CHECK(same_gpkg(path, converted));
-    /* Read again, from the cache now. */
+    CHECK(copy_matches_full(path, converted));
+    CHECK(field_empty(path, "v"));
+    /* Read again, from the copy now. */
     wm_layer *again = wm_layer_read(src, "SQ24CD", NULL, NULL, &err);
     CHECK(same_layer(again, direct));
     wm_layer_free(again);
     wm_layer_free(direct);
 
     /* "v" holds numbers in the first features and text later: the guess
-     * (an integer field) fails, the source is read again, and the cache
-     * holds "v" as text.  A field first seen after the guess: the same,
-     * and the cache has it. */
+     * types it integer, which would read "n/a" as 0; the codes and names
+     * are right, and the copy leaves "v" empty.  A field first seen after
+     * the guess: the same, and the copy does not have it. */
     wm_layer_free(read_with_cache(src, TEXT_LATER, "cache-text", dir, path));
-    CHECK(field_type(path, "v") == OFTString);
-    wm_layer_free(read_with_cache(src, FIELD_LATER, "cache-late", dir, path));
+    CHECK(field_type(path, "v") == OFTInteger && field_empty(path, "v"));
+    direct = read_with_cache(src, FIELD_LATER, "cache-late", dir, path);
+    wm_layer_free(direct);
+    CHECK(field_type(path, "late") == -1);
+    /* Names asked from that later field: the guess lacks it, so the
+     * source is read the usual way (names right where the field is set,
+     * the codes where not), and the full copy replaces the guessed one. */
+    wm_error_clear(&err);
+    wm_layer *late = wm_layer_read(src, "SQ24CD", "late", NULL, &err);
+    setenv("WARDMAP_CACHE", "off", 1);
+    direct = wm_layer_read(src, "SQ24CD", "late", NULL, &err);
+    CHECK(late && direct && same_layer(late, direct));
+    if (late && late->n == FEATURES) {
+        CHECK(strcmp(late->features[0].name, "S00000000") == 0);
+        CHECK(strcmp(late->features[FEATURES - 1].name, "L39999") == 0);
+    }
+    wm_layer_free(late);
+    wm_layer_free(direct);
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_FULL);
     CHECK(field_type(path, "late") == OFTString);
+    CHECK(count_entries(dir) == 1);
 
     /* A feature without geometry late in the file: the error names it;
      * no cache, nothing half-written. */

@@ -9,6 +9,7 @@
 #include "utf8.h"
 
 #include <cpl_conv.h>
+#include <cpl_error.h>
 #include <cpl_vsi.h>
 #include <gdal.h>
 #include <limits.h>
@@ -43,6 +44,24 @@ static int guess_key_field(OGRFeatureDefnH defn)
         if (len > 2 && strcasecmp(f + len - 2, "CD") == 0) return i;
     }
     return -1;
+}
+
+/* Whether a reading through GDAL's guess of the fields (layer_cache.h:
+ * a first reading of a large GeoJSON source, or the copy it wrote) reads
+ * what the source's full schema would: the code field and the name
+ * field, as asked for or picked, are text fields, so their values are
+ * the source's; a name field picked is the first whose name ends in NM,
+ * which no field first seen after the guess can come before (GDAL adds
+ * fields in the order it meets them).  A name picked as "name", or the
+ * codes used as names, could be another field's in the full schema. */
+static int guess_serves(OGRFeatureDefnH defn, int key_idx, int name_idx, int name_asked)
+{
+    if (key_idx < 0 || name_idx < 0) return 0;
+    OGRFieldDefnH key = OGR_FD_GetFieldDefn(defn, key_idx), name = OGR_FD_GetFieldDefn(defn, name_idx);
+    const char *n = OGR_Fld_GetNameRef(name);
+    size_t len = strlen(n);
+    return OGR_Fld_GetType(key) == OFTString && OGR_Fld_GetType(name) == OFTString &&
+           (name_asked || (len > 2 && strcasecmp(n + len - 2, "NM") == 0));
 }
 
 static int compare_features(const void *a, const void *b)
@@ -349,7 +368,7 @@ static void *read_second_half(void *arg)
  * feature count, for a message naming an empty GeoJSON FeatureCollection;
  * a tee's reading would read the whole file to count. */
 static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, const char *file,
-                            const wm_layer_options *opt, wm_layer_cache_tee *tee, wm_error *err)
+                            const wm_layer_options *opt, wm_layer_cache_tee *tee, int *unserved, wm_error *err)
 {
     const char *key_field = opt->key_field, *name_field = opt->name_field, *target_srs = opt->target_srs;
     wm_layer *L = NULL;
@@ -380,6 +399,19 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
         goto fail;
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    if (unserved) {
+        /* Fields guessed (layer_cache.h): read only what the guess gets
+         * right; anything else, an error about the fields included, is
+         * the full reading's to say. */
+        int k = key_field ? OGR_FD_GetFieldIndex(defn, key_field) : guess_key_field(defn);
+        int nm = name_field ? OGR_FD_GetFieldIndex(defn, name_field)
+                 : k >= 0   ? pick_name_field(defn, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)))
+                            : -1;
+        if (!guess_serves(defn, k, nm, name_field != NULL)) {
+            *unserved = 1;
+            goto fail;
+        }
+    }
     if (OGR_FD_GetFieldCount(defn) == 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: the features have no attributes, so no area codes", spec);
         goto fail;
@@ -536,10 +568,11 @@ fail:
     return NULL;
 }
 
-/* The first reading of a large GeoJSON layer, its cache written at the
- * same time (layer_cache.h).  *trusted is 0 when the tee could not start
- * or its guess of the fields failed: the caller then reads the source
- * the usual way. */
+/* The first reading of a large GeoJSON layer, its copy written at the
+ * same time (layer_cache.h).  *trusted is 0 when the tee could not
+ * start, the reading needs fields the guess may have wrong, or GDAL
+ * failed while reading (a file cut short ends the guessed reading as if
+ * at its end): the caller then reads the source the usual way. */
 static wm_layer *read_while_caching(const char *spec, const char *file, const wm_layer_options *opt, int *trusted,
                                     wm_error *err)
 {
@@ -548,13 +581,38 @@ static wm_layer *read_while_caching(const char *spec, const char *file, const wm
     *trusted = 0;
     wm_layer_cache_tee *tee = wm_layer_cache_tee_begin(spec, WM_LAYER_CACHE_MIN_BYTES, &ds, &lyr);
     if (!tee) return NULL;
-    wm_layer *L = read_layer(ds, lyr, spec, file, opt, tee, err);
-    *trusted = wm_layer_cache_tee_end(tee, L != NULL);
+    int unserved = 0;
+    CPLErrorReset();
+    wm_layer *L = read_layer(ds, lyr, spec, file, opt, tee, &unserved, err);
+    int failed = CPLGetLastErrorType() >= CE_Failure;
+    wm_layer_cache_tee_end(tee, L != NULL && !failed);
     GDALClose(ds);
+    *trusted = !unserved && !failed;
     if (!*trusted) {
         wm_layer_free(L);
         return NULL;
     }
+    return L;
+}
+
+/* A layer read from the copy a first reading wrote (layer_cache.h),
+ * `copy`.  *served is 0 when the reading needs what the copy may not
+ * have right: the caller then reads the source the usual way. */
+static wm_layer *read_guessed_copy(const char *copy, const char *spec, const char *file, const wm_layer_options *opt,
+                                   int *served, wm_error *err)
+{
+    static const char *const gpkg[] = { "GPKG", NULL };
+    *served = 0;
+    GDALDatasetH ds = GDALOpenEx(copy, GDAL_OF_VECTOR | GDAL_OF_READONLY, gpkg, NULL, NULL);
+    OGRLayerH lyr = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    if (!lyr) {
+        if (ds) GDALClose(ds);
+        return NULL;
+    }
+    int unserved = 0;
+    wm_layer *L = read_layer(ds, lyr, spec, file, opt, NULL, &unserved, err);
+    GDALClose(ds);
+    *served = !unserved;
     return L;
 }
 
@@ -580,13 +638,13 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
     int from_cache = 0;
     if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0)) {
         int state = wm_layer_cache_find(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
-        if (state == 2 && !opt->where) {
-            int trusted;
-            L = read_while_caching(spec, file, opt, &trusted, err);
-            if (trusted) goto done;
-            wm_error_clear(err);
-        }
-        if (state != 0) from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
+        int trusted = 0;
+        if (state == WM_LAYER_CACHE_TO_MAKE && !opt->where) L = read_while_caching(spec, file, opt, &trusted, err);
+        else if (state == WM_LAYER_CACHE_GUESSED && !opt->where) L = read_guessed_copy(cached, spec, file, opt, &trusted, err);
+        if (trusted) goto done;
+        wm_error_clear(err);
+        if (state != WM_LAYER_CACHE_NONE)
+            from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
     }
     static const char *const gpkg[] = { "GPKG", NULL };
     CPLErrorReset();
@@ -617,7 +675,7 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
             goto done;
         }
     }
-    L = read_layer(ds, lyr, spec, file, opt, NULL, err);
+    L = read_layer(ds, lyr, spec, file, opt, NULL, NULL, err);
     if (L && !from_cache) wm_layer_memo_keep(file, layer_name, opt, GDALGetDriverShortName(GDALGetDatasetDriver(ds)), L);
 done:
     if (result) GDALDatasetReleaseResultSet(ds, result);

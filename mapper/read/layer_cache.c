@@ -20,6 +20,11 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+/* The extension of a copy written by a first reading (wm_layer_cache_tee):
+ * the source's text fields only, as the guess found them. */
+#define GUESS_EXT ".guess.gpkg"
 
 /* An index on each code field: attribute filters read only what they select. */
 static void index_codes(GDALDatasetH dst, const char *lname, OGRFeatureDefnH defn)
@@ -102,7 +107,17 @@ int wm_layer_cache_path(const char *source, const char *cache_dir, char *out, si
     char *file = NULL, *layer = NULL;
     wm_split_layer_spec(source, &file, &layer);
     int rc = convert(file, layer, e.base, out, err);
-    if (rc == 0) wm_source_cache_remove_stale(cache_dir, &e, ".gpkg");
+    if (rc == 0) {
+        wm_source_cache_remove_stale(cache_dir, &e, ".gpkg");
+        /* The full copy supersedes a first reading's (below). */
+        wm_source_cache_entry g;
+        wm_error quiet;
+        wm_error_clear(&quiet);
+        if (wm_source_cache_entry_for(source, cache_dir, GUESS_EXT, &g, &quiet) == 0) {
+            unlink(g.path);
+            wm_source_cache_remove_stale(cache_dir, &g, GUESS_EXT);
+        }
+    }
     free(file);
     free(layer);
     return rc;
@@ -133,7 +148,12 @@ int wm_layer_cache_find(const char *source, long min_bytes, char *out, size_t si
     wm_error_clear(&quiet);
     if (wm_source_cache_entry_for(source, dir, ".gpkg", &e, &quiet) != 0 || strlen(e.path) >= size) return 0;
     memcpy(out, e.path, strlen(e.path) + 1);
-    return e.exists ? 1 : 2;
+    if (e.exists) return WM_LAYER_CACHE_FULL;
+    wm_source_cache_entry g;
+    if (wm_source_cache_entry_for(source, dir, GUESS_EXT, &g, &quiet) != 0 || strlen(g.path) >= size)
+        return WM_LAYER_CACHE_TO_MAKE;
+    if (g.exists) memcpy(out, g.path, strlen(g.path) + 1);
+    return g.exists ? WM_LAYER_CACHE_GUESSED : WM_LAYER_CACHE_TO_MAKE;
 }
 
 int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, size_t size)
@@ -160,12 +180,8 @@ struct wm_layer_cache_tee {
     char *file, *layer_name;
     wm_source_cache_entry e;
     char dir[PATH_MAX];
-    OGRLayerH guessed;              /* the caller's layer (the caller owns its dataset) */
-    size_t added;
-    /* The full schema: the source opened as GDAL always opens it. */
-    pthread_t schema_thread;
-    GDALDatasetH full;
-    OGRLayerH full_layer;
+    int *others;                    /* the guess's fields that are not text: written empty */
+    int nothers;
     /* The writer: its file, and the queue from the caller.  Once the
      * caller is done (closed), the writer owns the tee and frees it. */
     wm_atomic *a;
@@ -176,7 +192,7 @@ struct wm_layer_cache_tee {
     pthread_cond_t more, room;
     OGRFeatureH queue[TEE_QUEUE];
     size_t head, count;
-    int closed, keep, commit;
+    int closed, keep;
 };
 
 /* Writers still finishing their caches after their callers moved on;
@@ -226,28 +242,15 @@ static void add_pending(pthread_t t)
     pthread_mutex_unlock(&pending_lock);
 }
 
-static void *read_full_schema(void *arg)
-{
-    wm_layer_cache_tee *t = arg;
-    static const char *const geojson[] = { "GeoJSON", NULL };
-    CPLPushErrorHandler(CPLQuietErrorHandler);   /* the caller's reading reports the source's errors */
-    t->full = GDALOpenEx(t->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
-    if (t->full)
-        t->full_layer = t->layer_name ? GDALDatasetGetLayerByName(t->full, t->layer_name)
-                                      : GDALDatasetGetLayer(t->full, 0);
-    CPLPopErrorHandler();
-    return NULL;
-}
-
 static void tee_free(wm_layer_cache_tee *t)
 {
     if (t->w) wm_layer_writer_end(t->w, 0, NULL, NULL);
     if (t->dst) GDALClose(t->dst);
-    if (t->full) GDALClose(t->full);
     if (t->a) wm_atomic_abort(t->a);
     pthread_mutex_destroy(&t->mu);
     pthread_cond_destroy(&t->more);
     pthread_cond_destroy(&t->room);
+    free(t->others);
     free(t->file);
     free(t->layer_name);
     free(t);
@@ -272,16 +275,19 @@ static void *write_cache(void *arg)
         int keep = t->keep;
         pthread_mutex_unlock(&t->mu);
         if (!f) break;
-        if (keep) wm_layer_writer_add(t->w, f, OGR_F_StealGeometry(f), &err);
+        if (keep) {
+            for (int i = 0; i < t->nothers; i++) OGR_F_UnsetField(f, t->others[i]);
+            wm_layer_writer_add(t->w, f, OGR_F_StealGeometry(f), &err);
+        }
         OGR_F_Destroy(f);
     }
-    /* Closed: keep and commit are the caller's last word. */
+    /* Closed: keep is the caller's last word. */
     int ok = wm_layer_writer_end(t->w, t->keep, NULL, &err) == 0;
     t->w = NULL;
-    if (ok && t->commit) index_codes(t->dst, t->e.base, OGR_L_GetLayerDefn(GDALDatasetGetLayer(t->dst, 0)));
+    if (ok && t->keep) index_codes(t->dst, t->e.base, OGR_L_GetLayerDefn(GDALDatasetGetLayer(t->dst, 0)));
     ok = wm_gpkg_dataset_close(t->dst, wm_atomic_path(t->a), &err) == 0 && ok;
     t->dst = NULL;
-    if (ok && t->commit && wm_atomic_commit(t->a, &err) == 0) wm_source_cache_remove_stale(t->dir, &t->e, ".gpkg");
+    if (ok && t->keep && wm_atomic_commit(t->a, &err) == 0) wm_source_cache_remove_stale(t->dir, &t->e, GUESS_EXT);
     else wm_atomic_abort(t->a);
     t->a = NULL;
     CPLPopErrorHandler();
@@ -310,7 +316,7 @@ wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes,
     OGRSpatialReferenceH bng = NULL;
     GDALDriverH drv = GDALIdentifyDriverEx(t->file, GDAL_OF_VECTOR, NULL, NULL);
     if (!drv || strcmp(GDALGetDriverShortName(drv), "GeoJSON") != 0 ||
-        wm_source_cache_entry_for(source, dir, ".gpkg", &t->e, &quiet) != 0 || t->e.exists ||
+        wm_source_cache_entry_for(source, dir, GUESS_EXT, &t->e, &quiet) != 0 || t->e.exists ||
         wm_make_dirs(dir) != 0 || !(t->a = wm_atomic_begin(t->e.path, WM_ATOMIC_REPLACE, &quiet)))
         goto fail;
     /* The caller's reading: the schema guessed from the first features,
@@ -321,22 +327,23 @@ wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes,
     CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", NULL);
     if (*ds) *lyr = t->layer_name ? GDALDatasetGetLayerByName(*ds, t->layer_name) : GDALDatasetGetLayer(*ds, 0);
     if (!*lyr) goto fail;
-    t->guessed = *lyr;
-    /* The cache's layer is made here, from the guessed fields, so that the
-     * writer never touches the caller's dataset. */
+    /* The copy's layer is made here, from the guessed fields, so that the
+     * writer never touches the caller's dataset.  Only the text fields'
+     * values are written (layer_cache.h); the others are left empty. */
+    OGRFeatureDefnH guessed = OGR_L_GetLayerDefn(*lyr);
+    int nfields = OGR_FD_GetFieldCount(guessed);
+    if (!(t->others = malloc((size_t)(nfields > 0 ? nfields : 1) * sizeof *t->others))) goto fail;
+    for (int i = 0; i < nfields; i++)
+        if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(guessed, i)) != OFTString) t->others[t->nothers++] = i;
     bng = OSRNewSpatialReference(NULL);
     OSRSetFromUserInput(bng, WM_DEFAULT_SRS);
     OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
     CPLPushErrorHandler(CPLQuietErrorHandler);
     t->dst = wm_gpkg_dataset_create(wm_atomic_path(t->a), &quiet);
-    t->w = t->dst ? wm_layer_writer_begin(t->dst, t->e.base, OGR_L_GetLayerDefn(*lyr), bng, &quiet) : NULL;
+    t->w = t->dst ? wm_layer_writer_begin(t->dst, t->e.base, guessed, bng, &quiet) : NULL;
     CPLPopErrorHandler();
     OSRDestroySpatialReference(bng);
-    if (!t->w || pthread_create(&t->schema_thread, NULL, read_full_schema, t) != 0) goto fail;
-    if (pthread_create(&t->writer_thread, NULL, write_cache, t) != 0) {
-        pthread_join(t->schema_thread, NULL);
-        goto fail;
-    }
+    if (!t->w || pthread_create(&t->writer_thread, NULL, write_cache, t) != 0) goto fail;
     return t;
 fail:
     if (*ds) GDALClose(*ds);
@@ -352,48 +359,19 @@ void wm_layer_cache_tee_add(wm_layer_cache_tee *t, OGRFeatureH f)
     while (t->count == TEE_QUEUE) pthread_cond_wait(&t->room, &t->mu);
     t->queue[(t->head + t->count) % TEE_QUEUE] = f;
     t->count++;
-    t->added++;
     pthread_cond_signal(&t->more);
     pthread_mutex_unlock(&t->mu);
 }
 
-/* Whether two layer definitions would give the same features: the same
- * fields (names, types, widths, precisions) and FID column. */
-static int same_schema(OGRLayerH a, OGRLayerH b)
+void wm_layer_cache_tee_end(wm_layer_cache_tee *t, int reading_ok)
 {
-    OGRFeatureDefnH da = OGR_L_GetLayerDefn(a), db = OGR_L_GetLayerDefn(b);
-    if (OGR_FD_GetFieldCount(da) != OGR_FD_GetFieldCount(db)) return 0;
-    if (strcmp(OGR_L_GetFIDColumn(a), OGR_L_GetFIDColumn(b)) != 0) return 0;
-    for (int i = 0; i < OGR_FD_GetFieldCount(da); i++) {
-        OGRFieldDefnH fa = OGR_FD_GetFieldDefn(da, i), fb = OGR_FD_GetFieldDefn(db, i);
-        if (strcmp(OGR_Fld_GetNameRef(fa), OGR_Fld_GetNameRef(fb)) != 0 || OGR_Fld_GetType(fa) != OGR_Fld_GetType(fb) ||
-            OGR_Fld_GetSubType(fa) != OGR_Fld_GetSubType(fb) || OGR_Fld_GetWidth(fa) != OGR_Fld_GetWidth(fb) ||
-            OGR_Fld_GetPrecision(fa) != OGR_Fld_GetPrecision(fb))
-            return 0;
-    }
-    return 1;
-}
-
-int wm_layer_cache_tee_end(wm_layer_cache_tee *t, int reading_ok)
-{
-    pthread_join(t->schema_thread, NULL);
-    int trusted = t->full_layer && same_schema(t->guessed, t->full_layer);
-    /* Every feature the source holds was read (a full reading stops at
-     * nothing the guessed one passes over). */
-    if (trusted && reading_ok && (GIntBig)t->added != OGR_L_GetFeatureCount(t->full_layer, FALSE)) trusted = 0;
-    if (t->full) GDALClose(t->full);
-    t->full = NULL;
-    t->full_layer = NULL;
-    t->guessed = NULL;
     /* The writer finishes on its own: indexes, closes and commits the
      * file while the caller draws; wm_layer_cache_wait() waits for it. */
     pthread_t writer = t->writer_thread;
     pthread_mutex_lock(&t->mu);
     t->keep = reading_ok;
-    t->commit = reading_ok && trusted;
     t->closed = 1;
     pthread_cond_signal(&t->more);
     pthread_mutex_unlock(&t->mu);
     add_pending(writer);
-    return trusted;
 }

@@ -64,38 +64,54 @@ int wm_layer_cache_path(const char *source, const char *cache_dir, char *out, si
  * cached (silently: the reader then reports the source's own errors). */
 int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, size_t size);
 
-/* The reader's check before it reads: 1 when `source`'s up-to-date
- * cache exists (its path in `out`), 2 when the source is to be cached
- * but is not yet (the path it will have), 0 when it is read as it is
- * (as wm_layer_cache_for_reading says).  Converts nothing. */
+/* What the reader's check before it reads finds (wm_layer_cache_find). */
+enum {
+    WM_LAYER_CACHE_NONE = 0,     /* the source is read as it is (as wm_layer_cache_for_reading says) */
+    WM_LAYER_CACHE_FULL = 1,     /* the up-to-date full copy exists: `out` names it */
+    WM_LAYER_CACHE_TO_MAKE = 2,  /* to be cached, and no copy exists yet: `out` names the full copy's path */
+    WM_LAYER_CACHE_GUESSED = 3   /* only a first reading's copy exists (below): `out` names it */
+};
+
+/* The reader's check before it reads: one of the above.  Converts
+ * nothing. */
 int wm_layer_cache_find(const char *source, long min_bytes, char *out, size_t size);
 
-/* The first reading of a large GeoJSON source, which writes its cache
- * at the same time.  GDAL's GeoJSON driver reads such a file twice: once
+/* The first reading of a large GeoJSON source, which writes a copy at
+ * the same time.  GDAL's GeoJSON driver reads such a file twice: once
  * when it opens it, to learn every feature's fields and their types,
- * then again for the features.  Here the caller's reading starts at
- * once, with the fields GDAL guesses from the first 1,000 features,
- * while a second thread opens the source as GDAL always does, and a
- * third writes each feature the caller hands over into the cache, as
- * wm_layer_cache_path() would, so that the caller never waits for the
- * cache.  At the end the guess is checked: when
- * the full opening finds the same fields, of the same types, and as many
- * features as were read, the caller's features are the source's, and
- * the cache is kept; otherwise the caller reads the source again the
- * usual way (wm_layer_cache_for_reading), and this cache is dropped.
+ * then again for the features, each pass seconds for England's LSOAs.
+ * Here it is read once: the caller's reading starts at once, with the
+ * fields GDAL guesses from the first 1,000 features, and a second
+ * thread writes each feature the caller hands over into a copy, so that
+ * the caller never waits for it.
+ *
+ * The guess is not checked against the whole file (that is the pass
+ * saved), so the copy keeps only what the guess cannot get wrong: every
+ * feature's geometry, in BNG, and the values of the guess's text fields.
+ * A text field's values are the source's whatever the later features
+ * hold (a number there is read as its text, and the full schema types
+ * the field as text too); a number or date field's may not be (a later
+ * "n/a" is read as 0), so the copy has those fields but leaves them
+ * empty; a field first seen after the guess is not in it at all.  The
+ * copy is CACHE_DIR/BASE-P-K.guess.gpkg (source_cache.h), beside where
+ * the full copy (wm_layer_cache_path) would be, and the full copy, once
+ * made, replaces it.  The reader decides whether a reading can trust
+ * the guess, from the copy or from the first reading itself (layer.c:
+ * its code and name fields must be text fields the guess found as the
+ * full schema would); when it cannot, it reads the source the usual way.
  *
  *     GDALDatasetH ds; OGRLayerH lyr;
  *     wm_layer_cache_tee *tee = wm_layer_cache_tee_begin(spec, WM_LAYER_CACHE_MIN_BYTES, &ds, &lyr);
  *     if (tee) {
  *         for each feature f read from lyr, its geometry in BNG: wm_layer_cache_tee_add(tee, f);
- *         int trusted = wm_layer_cache_tee_end(tee, reading_ok);
+ *         wm_layer_cache_tee_end(tee, reading_ok);
  *         GDALClose(ds);
  *     }
  *
  * wm_layer_cache_tee_begin returns NULL (and opens nothing) when the
- * source is not GeoJSON, is not to be cached or has a cache already, or
+ * source is not GeoJSON, is not to be cached or has a copy already, or
  * cannot be opened; *ds is then NULL.  Otherwise the caller owns *ds and
- * closes it after wm_layer_cache_tee_end.  Errors of the cache itself
+ * closes it after wm_layer_cache_tee_end.  Errors of the copy itself
  * are silent, as in wm_layer_cache_for_reading: the source is then read
  * again next time. */
 typedef struct wm_layer_cache_tee wm_layer_cache_tee;
@@ -106,14 +122,12 @@ wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes,
  * in British National Grid. */
 void wm_layer_cache_tee_add(wm_layer_cache_tee *tee, OGRFeatureH f);
 
-/* Finish: `reading_ok` says whether the caller read every feature.
- * Waits for the full opening, and returns 1 when the guess held (the
- * features read, or the error met reading them, are the source's), 0
- * when the caller must read the source again.  The writer finishes the
- * cache in the background (indexes, closes and puts it in place when
- * the reading was complete and the guess held; drops it otherwise) while
- * the caller goes on; `tee` is no longer the caller's. */
-int wm_layer_cache_tee_end(wm_layer_cache_tee *tee, int reading_ok);
+/* Finish: `reading_ok` says whether the caller read every feature (and
+ * GDAL reported no failure while it did).  The writer finishes the copy
+ * in the background (indexes, closes and puts it in place when the
+ * reading was complete; drops it otherwise) while the caller goes on;
+ * `tee` is no longer the caller's. */
+void wm_layer_cache_tee_end(wm_layer_cache_tee *tee, int reading_ok);
 
 /* Wait for every cache still being written in the background.
  * wm_shutdown() and exit() call it (it is registered with both on the

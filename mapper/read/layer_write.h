@@ -37,7 +37,8 @@ typedef struct wm_layer_writer wm_layer_writer;
 wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFeatureDefnH fields,
                                        OGRSpatialReferenceH srs, wm_error *err);
 
-/* Write `f`'s fields (its definition must be `fields`'s) with geometry
+/* Write `f`'s fields (those of `fields`, matched by name: `f` may have
+ * others, which are not written) with geometry
  * `g` (owned by the call; NULL: none).  After a failure, later calls
  * write nothing and fail too. */
 int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, wm_error *err);
