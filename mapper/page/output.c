@@ -117,13 +117,46 @@ static int part_room(png_part *p, size_t need)
  * deflate block where its buffer fills, whatever the calls, but a call
  * per row costs its setup 3,500 times a page. */
 #define PNG_BATCH (256 * 1024)
+#define PNG_READ_AHEAD 4096   /* well over ISA-L's look-ahead, ISAL_LOOK_AHEAD */
+
+/* The loops over every byte of an image (a row's pixels made RGB, a
+ * thumbnail's sums of rows) are built twice, for the x86-64 baseline and
+ * for AVX2, and the processor running them picks one when the program
+ * loads: the baseline has no 32-bit multiply across lanes and no byte
+ * shuffle, so these loops ran a lane at a time.  Both give the same
+ * bytes.  Elsewhere (another compiler, another processor) the one
+ * portable build serves. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#define ROW_LOOP __attribute__((target_clones("avx2", "default")))
+#else
+#define ROW_LOOP
+#endif
+
+/* A row of cairo's RGB24 pixels (0xXXRRGGBB, native order) as PNG's RGB bytes. */
+ROW_LOOP static void row_to_rgb(const uint32_t *restrict px, unsigned char *restrict rgb, int width)
+{
+    for (int x = 0; x < width; x++) {
+        uint32_t v = px[x];
+        rgb[3 * x] = (unsigned char)(v >> 16);
+        rgb[3 * x + 1] = (unsigned char)(v >> 8);
+        rgb[3 * x + 2] = (unsigned char)v;
+    }
+}
 
 static void *deflate_part(void *arg)
 {
     png_part *p = arg;
     size_t n = (size_t)p->width * 3 + 1;
     size_t rows_per_batch = PNG_BATCH / n + 1;
-    unsigned char *batch = malloc(n * rows_per_batch);
+    /* ISA-L reads ahead of the input it is given, and what it finds there
+     * steers its choice of matches (never the data): past the end of a
+     * batch allocated to the byte, it read whatever the heap held, and the
+     * same image deflated to other bytes from run to run.  So the batch
+     * has a zeroed margin. */
+    unsigned char *batch = calloc(rows_per_batch * n + PNG_READ_AHEAD, 1);
+    /* Zeroed: ISA-L does not clear its hash table, and stale entries in
+     * it (checked matches, so the stream stays right) would make the same
+     * image deflate to different bytes from run to run. */
     unsigned char *level_buf = malloc(ISAL_DEF_LVL1_DEFAULT);
     struct isal_zstream *z = malloc(sizeof *z);
     p->adler = 1;   /* Adler-32 of nothing */
@@ -140,14 +173,9 @@ static void *deflate_part(void *arg)
         size_t len = 0;
         for (; y < p->y1 && len < PNG_BATCH; y++) {
             const uint32_t *px = (const uint32_t *)(const void *)(p->data + (size_t)y * (size_t)p->stride);
-            unsigned char *row = batch + len, *rgb = row + 1;
+            unsigned char *row = batch + len;
             row[0] = 0;   /* None */
-            for (int x = 0; x < p->width; x++) {
-                uint32_t v = px[x];
-                rgb[3 * x] = (unsigned char)(v >> 16);
-                rgb[3 * x + 1] = (unsigned char)(v >> 8);
-                rgb[3 * x + 2] = (unsigned char)v;
-            }
+            row_to_rgb(px, row + 1, p->width);
             len += n;
         }
         p->adler = isal_adler32((uint32_t)p->adler, batch, len);   /* zlib's adler32, vectorised */
@@ -318,6 +346,17 @@ static void footprints(footprint *f, int n_out, int n_in, int bits)
     }
 }
 
+/* acc[i] = w * row[i], and acc[i] += w * row[i], over n bytes. */
+ROW_LOOP static void row_set(uint32_t *restrict acc, const unsigned char *restrict row, uint32_t w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) acc[i] = w * row[i];
+}
+
+ROW_LOOP static void row_add(uint32_t *restrict acc, const unsigned char *restrict row, uint32_t w, size_t n)
+{
+    for (size_t i = 0; i < n; i++) acc[i] += w * row[i];
+}
+
 static uint32_t weight_of(const footprint *f, int i)
 {
     return i == f->first ? f->w_first : i == f->last ? f->w_last : f->one;
@@ -364,19 +403,14 @@ static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
     for (int y = 0; y < th; y++) {
         /* The rows under output row y, summed byte by byte, one pass
          * over each: the first sets the sums (times its weight), the rows
-         * wholly under it add theirs shifted (weight 2^bits), the last
-         * adds its own times its weight. */
+         * wholly under it add theirs times 2^bits, the last its own times
+         * its weight. */
         const footprint *f = &fy[y];
         const unsigned char *row = src + (size_t)f->first * (size_t)src_stride;
-        for (size_t i = 0; i < nbytes; i++) acc[i] = f->w_first * row[i];
-        for (int sy = f->first + 1; sy < f->last; sy++) {
-            row = src + (size_t)sy * (size_t)src_stride;
-            for (size_t i = 0; i < nbytes; i++) acc[i] += (uint32_t)row[i] << bits;
-        }
-        if (f->last > f->first) {
-            row = src + (size_t)f->last * (size_t)src_stride;
-            for (size_t i = 0; i < nbytes; i++) acc[i] += f->w_last * row[i];
-        }
+        row_set(acc, row, f->w_first, nbytes);
+        for (int sy = f->first + 1; sy < f->last; sy++)
+            row_add(acc, src + (size_t)sy * (size_t)src_stride, f->one, nbytes);
+        if (f->last > f->first) row_add(acc, src + (size_t)f->last * (size_t)src_stride, f->w_last, nbytes);
         unsigned char *out = dst + (size_t)y * (size_t)dst_stride;
         for (int x = 0; x < width; x++) {
             uint64_t c[4] = { 0, 0, 0, 0 };
