@@ -10,7 +10,9 @@
  *     field that first appears later), a reading of the code and name
  *     fields is still right, and the copy holds no wrong value; a
  *     reading that needs a field the guess lacks reads the source the
- *     usual way, which makes the full copy and drops the guessed one;
+ *     usual way, which makes the full copy and drops the guessed one; so
+ *     does a reading whose name field the full schema picks otherwise (a
+ *     field ending in NM first seen after the guess);
  *   - a bad feature late in the file is an error naming it, and leaves
  *     no cache and no temporary file behind; so is a file cut short;
  *   - a GeoPackage layer this large, read by two threads (layer.c),
@@ -35,7 +37,7 @@
 
 #define FEATURES 40000
 
-enum variant { PLAIN, TEXT_LATER, FIELD_LATER, BAD_LATER };
+enum variant { PLAIN, TEXT_LATER, FIELD_LATER, BAD_LATER, NM_LATER };
 
 /* A synthetic layer of FEATURES squares near Coventry: code, name, a
  * numeric field "v" and, per variant, a change after feature 1,500. */
@@ -51,9 +53,10 @@ static int write_layer(const char *path, enum variant v)
         if (v == TEXT_LATER && late) snprintf(value, sizeof value, "\"n/a\"");
         else snprintf(value, sizeof value, "%d", i % 97);
         if (v == FIELD_LATER && late) snprintf(extra, sizeof extra, ",\"late\":\"L%d\"", i);
-        fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"SQ24CD\":\"S%08d\",\"SQ24NM\":\"Square %d\","
+        if (v == NM_LATER && late) snprintf(extra, sizeof extra, ",\"SQ24NM\":\"Late %d\"", i);
+        fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"SQ24CD\":\"S%08d\",\"%s\":\"Square %d\","
                     "\"v\":%s%s},\"geometry\":",
-                i ? ",\n" : "", i, i, value, extra);
+                i ? ",\n" : "", i, v == NM_LATER ? "name" : "SQ24NM", i, value, extra);
         if (v == BAD_LATER && i == 20000)
             fputs("null}", fp);
         else
@@ -277,6 +280,26 @@ int main(void)
     setenv("WARDMAP_CACHE", dir, 1);
     CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_FULL);
     CHECK(field_type(path, "late") == OFTString);
+    CHECK(count_entries(dir) == 1);
+
+    /* Names in a field "name", and a field ending in NM first seen after
+     * the guess: the full schema names the areas from the NM field, so
+     * the guess (which would pick "name") is not trusted and the source
+     * is read the usual way. */
+    CHECK(write_layer(src, NM_LATER) == 0);
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-nm"));
+    wm_error_clear(&err);
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(cached && direct && same_layer(cached, direct));
+    if (cached && cached->n == FEATURES) {
+        CHECK(strcmp(cached->name_field, "SQ24NM") == 0);
+        CHECK(strcmp(cached->features[0].name, "S00000000") == 0);
+        CHECK(strcmp(cached->features[FEATURES - 1].name, "Late 39999") == 0);
+    }
+    wm_layer_free(cached);
+    wm_layer_free(direct);
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_FULL);
     CHECK(count_entries(dir) == 1);
 
     /* A feature without geometry late in the file: the error names it;

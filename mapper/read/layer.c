@@ -638,11 +638,15 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
     int from_cache = 0;
     if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0)) {
         int state = wm_layer_cache_find(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
-        int trusted = 0;
-        if (state == WM_LAYER_CACHE_TO_MAKE && !opt->where) L = read_while_caching(spec, file, opt, &trusted, err);
-        else if (state == WM_LAYER_CACHE_GUESSED && !opt->where) L = read_guessed_copy(cached, spec, file, opt, &trusted, err);
-        if (trusted) goto done;
-        wm_error_clear(err);
+        /* A reading through GDAL's guess of the fields, when it can be
+         * trusted; otherwise the usual reading, through the full copy. */
+        if (!opt->where && (state == WM_LAYER_CACHE_TO_MAKE || state == WM_LAYER_CACHE_GUESSED)) {
+            int trusted;
+            L = state == WM_LAYER_CACHE_TO_MAKE ? read_while_caching(spec, file, opt, &trusted, err)
+                                                : read_guessed_copy(cached, spec, file, opt, &trusted, err);
+            if (trusted) goto done;
+            wm_error_clear(err);
+        }
         if (state != WM_LAYER_CACHE_NONE)
             from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
     }
