@@ -4,7 +4,7 @@
  *   - the layer read equals the source read without a cache; the copy
  *     written has every feature and geometry of the full copy that
  *     wm_layer_cache_path() converts, the same text fields, and the
- *     guess's other fields left empty;
+ *     guess's other fields left empty, and no spatial index;
  *   - when the fields guessed from the first 1,000 features are not the
  *     source's (a field whose values turn from numbers to text later, a
  *     field that first appears later), a reading of the code and name
@@ -140,6 +140,16 @@ static int field_empty(const char *path, const char *name)
     return empty;
 }
 
+/* Whether a GeoPackage's first layer has a spatial index (1, 0), or -1. */
+static int has_spatial_index(const char *path)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    int has = l ? OGR_L_TestCapability(l, OLCFastSpatialFilter) != 0 : -1;
+    if (ds) GDALClose(ds);
+    return has;
+}
+
 /* The field `name`'s type in a GeoPackage's first layer, or -1. */
 static int field_type(const char *path, const char *name)
 {
@@ -248,6 +258,7 @@ int main(void)
     CHECK(wm_layer_cache_path(src, wm_test_tmp_path("cache-converted"), converted, sizeof converted, &err) == 0);
     CHECK(copy_matches_full(path, converted));
     CHECK(field_empty(path, "v"));
+    CHECK(has_spatial_index(converted) == 1 && has_spatial_index(path) == 0);
     /* Read again, from the copy now. */
     wm_layer *again = wm_layer_read(src, "SQ24CD", NULL, NULL, &err);
     CHECK(same_layer(again, direct));

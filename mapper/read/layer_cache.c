@@ -284,7 +284,6 @@ static void *write_cache(void *arg)
     /* Closed: keep is the caller's last word. */
     int ok = wm_layer_writer_end(t->w, t->keep, NULL, &err) == 0;
     t->w = NULL;
-    if (ok && t->keep) index_codes(t->dst, t->e.base, OGR_L_GetLayerDefn(GDALDatasetGetLayer(t->dst, 0)));
     ok = wm_gpkg_dataset_close(t->dst, wm_atomic_path(t->a), &err) == 0 && ok;
     t->dst = NULL;
     if (ok && t->keep && wm_atomic_commit(t->a, &err) == 0) wm_source_cache_remove_stale(t->dir, &t->e, GUESS_EXT);
@@ -340,7 +339,7 @@ wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes,
     OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
     CPLPushErrorHandler(CPLQuietErrorHandler);
     t->dst = wm_gpkg_dataset_create(wm_atomic_path(t->a), &quiet);
-    t->w = t->dst ? wm_layer_writer_begin(t->dst, t->e.base, guessed, bng, &quiet) : NULL;
+    t->w = t->dst ? wm_layer_writer_begin(t->dst, t->e.base, guessed, bng, 0, &quiet) : NULL;
     CPLPopErrorHandler();
     OSRDestroySpatialReference(bng);
     if (!t->w || pthread_create(&t->writer_thread, NULL, write_cache, t) != 0) goto fail;
@@ -365,8 +364,8 @@ void wm_layer_cache_tee_add(wm_layer_cache_tee *t, OGRFeatureH f)
 
 void wm_layer_cache_tee_end(wm_layer_cache_tee *t, int reading_ok)
 {
-    /* The writer finishes on its own: indexes, closes and commits the
-     * file while the caller draws; wm_layer_cache_wait() waits for it. */
+    /* The writer finishes on its own: closes and commits the file while
+     * the caller draws; wm_layer_cache_wait() waits for it. */
     pthread_t writer = t->writer_thread;
     pthread_mutex_lock(&t->mu);
     t->keep = reading_ok;

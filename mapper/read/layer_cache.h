@@ -93,7 +93,9 @@ int wm_layer_cache_find(const char *source, long min_bytes, char *out, size_t si
  * the field as text too); a number or date field's may not be (a later
  * "n/a" is read as 0), so the copy has those fields but leaves them
  * empty; a field first seen after the guess is not in it at all.  The
- * copy is CACHE_DIR/BASE-P-K.guess.gpkg (source_cache.h), beside where
+ * copy is only ever read whole, so it has no spatial or code index
+ * (building them was most of the writer's work).  It is
+ * CACHE_DIR/BASE-P-K.guess.gpkg (source_cache.h), beside where
  * the full copy (wm_layer_cache_path) would be, and the full copy, once
  * made, replaces it.  The reader decides whether a reading can trust
  * the guess, from the copy or from the first reading itself (layer.c:
@@ -124,8 +126,8 @@ void wm_layer_cache_tee_add(wm_layer_cache_tee *tee, OGRFeatureH f);
 
 /* Finish: `reading_ok` says whether the caller read every feature (and
  * GDAL reported no failure while it did).  The writer finishes the copy
- * in the background (indexes, closes and puts it in place when the
- * reading was complete; drops it otherwise) while the caller goes on;
+ * in the background (closes it and puts it in place when the reading
+ * was complete; drops it otherwise) while the caller goes on;
  * `tee` is no longer the caller's. */
 void wm_layer_cache_tee_end(wm_layer_cache_tee *tee, int reading_ok);
 

@@ -35,9 +35,10 @@ int wm_gpkg_dataset_close(GDALDatasetH ds, const char *path, wm_error *err)
     return 0;
 }
 
-static OGRLayerH new_layer(GDALDatasetH dst, const char *name, OGRSpatialReferenceH srs, wm_error *err)
+static OGRLayerH new_layer(GDALDatasetH dst, const char *name, OGRSpatialReferenceH srs, int spatial_index,
+                           wm_error *err)
 {
-    char *opts[] = { "SPATIAL_INDEX=YES", NULL };
+    char *opts[] = { spatial_index ? "SPATIAL_INDEX=YES" : "SPATIAL_INDEX=NO", NULL };
     CPLErrorReset();
     OGRLayerH out = GDALDatasetCreateLayer(dst, name, srs, wkbMultiPolygon, opts);
     if (!out)
@@ -63,9 +64,9 @@ struct wm_layer_writer {
 };
 
 wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFeatureDefnH fields,
-                                       OGRSpatialReferenceH srs, wm_error *err)
+                                       OGRSpatialReferenceH srs, int spatial_index, wm_error *err)
 {
-    OGRLayerH out = new_layer(dst, name, srs, err);
+    OGRLayerH out = new_layer(dst, name, srs, spatial_index, err);
     if (!out) return NULL;
     for (int i = 0; i < OGR_FD_GetFieldCount(fields); i++)
         if (OGR_L_CreateField(out, OGR_FD_GetFieldDefn(fields, i), TRUE) != OGRERR_NONE) {
@@ -124,7 +125,7 @@ int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OG
                            wm_reproject *rp, wm_feature_filter keep, void *ctx, size_t *copied,
                            wm_error *err)
 {
-    wm_layer_writer *w = wm_layer_writer_begin(dst, name, OGR_L_GetLayerDefn(src), srs, err);
+    wm_layer_writer *w = wm_layer_writer_begin(dst, name, OGR_L_GetLayerDefn(src), srs, 1, err);
     if (!w) return -1;
     int rc = 0;
     OGR_L_ResetReading(src);
@@ -148,7 +149,7 @@ int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OG
 int wm_layer_save(GDALDatasetH dst, const char *name, const wm_layer *L, const char *key_field,
                   const char *name_field, const wm_field_text *consts, size_t nconst, wm_error *err)
 {
-    OGRLayerH out = new_layer(dst, name, L->srs, err);
+    OGRLayerH out = new_layer(dst, name, L->srs, 1, err);
     if (!out) return -1;
     const char *fields[2] = { key_field, name_field };
     for (size_t i = 0; i < 2 + nconst; i++) {

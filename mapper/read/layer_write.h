@@ -30,12 +30,15 @@ int wm_gpkg_dataset_close(GDALDatasetH ds, const char *path, wm_error *err);
 
 /* Features written one at a time into a new layer of `dst`: with the
  * fields of `fields` (a source layer's definition), in `srs`, in one
- * transaction.  Polygons are written as MultiPolygons, so a layer has
- * one geometry type; features get new FIDs, in the order written.
- * NULL with err set (WM_EXIT_IO) when the layer cannot be made. */
+ * transaction, with an R-tree spatial index when `spatial_index` (a
+ * layer only ever read whole needs none, and building it is a large
+ * layer's biggest cost after its features).  Polygons are written as
+ * MultiPolygons, so a layer has one geometry type; features get new
+ * FIDs, in the order written.  NULL with err set (WM_EXIT_IO) when the
+ * layer cannot be made. */
 typedef struct wm_layer_writer wm_layer_writer;
 wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFeatureDefnH fields,
-                                       OGRSpatialReferenceH srs, wm_error *err);
+                                       OGRSpatialReferenceH srs, int spatial_index, wm_error *err);
 
 /* Write `f`'s fields (those of `fields`, matched by name: `f` may have
  * others, which are not written) with geometry
