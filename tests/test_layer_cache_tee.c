@@ -241,6 +241,25 @@ static wm_layer *read_with_cache(const char *src, enum variant v, const char *ca
     return direct;
 }
 
+/* After a reading the guess could not serve, so read the usual way:
+ * `a` (read with the cache in `dir`) equals `b` (read without), its
+ * first and last areas are named `first` and `last`, and the cache holds
+ * the full copy alone (its path into `path`).  Frees both layers. */
+static void read_the_usual_way(wm_layer *a, wm_layer *b, const char *first, const char *last, const char *src,
+                               const char *dir, char *path)
+{
+    CHECK(a && b && same_layer(a, b));
+    if (a && a->n == FEATURES) {
+        CHECK(strcmp(a->features[0].name, first) == 0);
+        CHECK(strcmp(a->features[FEATURES - 1].name, last) == 0);
+    }
+    wm_layer_free(a);
+    wm_layer_free(b);
+    setenv("WARDMAP_CACHE", dir, 1);
+    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_FULL);
+    CHECK(count_entries(dir) == 1);
+}
+
 int main(void)
 {
     GDALAllRegister();
@@ -281,17 +300,8 @@ int main(void)
     wm_layer *late = wm_layer_read(src, "SQ24CD", "late", NULL, &err);
     setenv("WARDMAP_CACHE", "off", 1);
     direct = wm_layer_read(src, "SQ24CD", "late", NULL, &err);
-    CHECK(late && direct && same_layer(late, direct));
-    if (late && late->n == FEATURES) {
-        CHECK(strcmp(late->features[0].name, "S00000000") == 0);
-        CHECK(strcmp(late->features[FEATURES - 1].name, "L39999") == 0);
-    }
-    wm_layer_free(late);
-    wm_layer_free(direct);
-    setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_FULL);
+    read_the_usual_way(late, direct, "S00000000", "L39999", src, dir, path);
     CHECK(field_type(path, "late") == OFTString);
-    CHECK(count_entries(dir) == 1);
 
     /* Names in a field "name", and a field ending in NM first seen after
      * the guess: the full schema names the areas from the NM field, so
@@ -301,17 +311,8 @@ int main(void)
     snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-nm"));
     wm_error_clear(&err);
     read_both(src, dir, &cached, &direct, &err);
-    CHECK(cached && direct && same_layer(cached, direct));
-    if (cached && cached->n == FEATURES) {
-        CHECK(strcmp(cached->name_field, "SQ24NM") == 0);
-        CHECK(strcmp(cached->features[0].name, "S00000000") == 0);
-        CHECK(strcmp(cached->features[FEATURES - 1].name, "Late 39999") == 0);
-    }
-    wm_layer_free(cached);
-    wm_layer_free(direct);
-    setenv("WARDMAP_CACHE", dir, 1);
-    CHECK(wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_FULL);
-    CHECK(count_entries(dir) == 1);
+    CHECK(cached && strcmp(cached->name_field, "SQ24NM") == 0);
+    read_the_usual_way(cached, direct, "S00000000", "Late 39999", src, dir, path);
 
     /* A feature without geometry late in the file: the error names it;
      * no cache, nothing half-written. */
