@@ -154,9 +154,6 @@ static void *deflate_part(void *arg)
      * same image deflated to other bytes from run to run.  So the batch
      * has a zeroed margin. */
     unsigned char *batch = calloc(rows_per_batch * n + PNG_READ_AHEAD, 1);
-    /* Zeroed: ISA-L does not clear its hash table, and stale entries in
-     * it (checked matches, so the stream stays right) would make the same
-     * image deflate to different bytes from run to run. */
     unsigned char *level_buf = malloc(ISAL_DEF_LVL1_DEFAULT);
     struct isal_zstream *z = malloc(sizeof *z);
     p->adler = 1;   /* Adler-32 of nothing */

@@ -22,14 +22,20 @@
 #include <strings.h>
 
 
+/* Whether a field's name ends in `suffix` (two letters, any case): the
+ * ONS convention, codes in LSOA11CD, names in LSOA11NM. */
+static int ends_in(const char *field, const char *suffix)
+{
+    size_t len = strlen(field);
+    return len > 2 && strcasecmp(field + len - 2, suffix) == 0;
+}
+
 static int pick_name_field(OGRFeatureDefnH defn, const char *key_field)
 {
     int n = OGR_FD_GetFieldCount(defn);
     for (int i = 0; i < n; i++) {
         const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
-        size_t len = strlen(f);
-        if (len > 2 && strcasecmp(f + len - 2, "NM") == 0 && strcasecmp(f, key_field) != 0)
-            return i;
+        if (ends_in(f, "NM") && strcasecmp(f, key_field) != 0) return i;
     }
     return OGR_FD_GetFieldIndex(defn, "name");
 }
@@ -38,11 +44,8 @@ static int pick_name_field(OGRFeatureDefnH defn, const char *key_field)
 static int guess_key_field(OGRFeatureDefnH defn)
 {
     int n = OGR_FD_GetFieldCount(defn);
-    for (int i = 0; i < n; i++) {
-        const char *f = OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i));
-        size_t len = strlen(f);
-        if (len > 2 && strcasecmp(f + len - 2, "CD") == 0) return i;
-    }
+    for (int i = 0; i < n; i++)
+        if (ends_in(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, i)), "CD")) return i;
     return -1;
 }
 
@@ -58,10 +61,8 @@ static int guess_serves(OGRFeatureDefnH defn, int key_idx, int name_idx, int nam
 {
     if (key_idx < 0 || name_idx < 0) return 0;
     OGRFieldDefnH key = OGR_FD_GetFieldDefn(defn, key_idx), name = OGR_FD_GetFieldDefn(defn, name_idx);
-    const char *n = OGR_Fld_GetNameRef(name);
-    size_t len = strlen(n);
     return OGR_Fld_GetType(key) == OFTString && OGR_Fld_GetType(name) == OFTString &&
-           (name_asked || (len > 2 && strcasecmp(n + len - 2, "NM") == 0));
+           (name_asked || ends_in(OGR_Fld_GetNameRef(name), "NM"));
 }
 
 static int compare_features(const void *a, const void *b)
@@ -399,24 +400,22 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
         goto fail;
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    if (unserved) {
+    /* The code and name fields: as asked for, or picked by their names. */
+    int key_idx = key_field ? OGR_FD_GetFieldIndex(defn, key_field) : guess_key_field(defn);
+    int name_idx = name_field ? OGR_FD_GetFieldIndex(defn, name_field)
+                   : key_idx >= 0 ? pick_name_field(defn, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, key_idx)))
+                                  : -1;
+    if (unserved && !guess_serves(defn, key_idx, name_idx, name_field != NULL)) {
         /* Fields guessed (layer_cache.h): read only what the guess gets
          * right; anything else, an error about the fields included, is
          * the full reading's to say. */
-        int k = key_field ? OGR_FD_GetFieldIndex(defn, key_field) : guess_key_field(defn);
-        int nm = name_field ? OGR_FD_GetFieldIndex(defn, name_field)
-                 : k >= 0   ? pick_name_field(defn, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, k)))
-                            : -1;
-        if (!guess_serves(defn, k, nm, name_field != NULL)) {
-            *unserved = 1;
-            goto fail;
-        }
+        *unserved = 1;
+        goto fail;
     }
     if (OGR_FD_GetFieldCount(defn) == 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: the features have no attributes, so no area codes", spec);
         goto fail;
     }
-    int key_idx = key_field ? OGR_FD_GetFieldIndex(defn, key_field) : guess_key_field(defn);
     if (!key_field && key_idx < 0) {
         wm_error_set(err, WM_EXIT_USAGE, "%s: no field ending in CD to use as the area code; name one with --key", spec);
         goto fail;
@@ -428,15 +427,9 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
         wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area code", spec, kf);
         goto fail;
     }
-    int name_idx;
-    if (name_field) {
-        name_idx = OGR_FD_GetFieldIndex(defn, name_field);
-        if (name_idx < 0) {
-            wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area name", spec, name_field);
-            goto fail;
-        }
-    } else {
-        name_idx = pick_name_field(defn, key_field);
+    if (name_field && name_idx < 0) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: no field \"%s\" to use as the area name", spec, name_field);
+        goto fail;
     }
 
     L = calloc(1, sizeof *L);

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 /* The extension of a copy written by a first reading (wm_layer_cache_tee):
- * the source's text fields only, as the guess found them. */
+ * the guess's fields, only the text ones' values (layer_cache.h). */
 #define GUESS_EXT ".guess.gpkg"
 
 /* An index on each code field: attribute filters read only what they select. */
