@@ -13,8 +13,11 @@
  *     usual way, which makes the full copy and drops the guessed one; so
  *     does a reading whose name field the full schema picks otherwise (a
  *     field ending in NM first seen after the guess);
- *   - a bad feature late in the file is an error naming it, and leaves
- *     no cache and no temporary file behind; so is a file cut short;
+ *   - such a source is read in two halves, on two threads, unless their
+ *     guesses disagree (a field text in one and numbers in the other);
+ *   - a bad feature late in the file, in either half, is an error naming
+ *     it, and leaves no cache and no temporary file behind; so is a file
+ *     cut short;
  *   - a GeoPackage layer this large, read by two threads (layer.c),
  *     gives every feature once, and the first half's error first.
  * The layers are synthetic squares, generated here, over 8 MB each so
@@ -37,10 +40,15 @@
 
 #define FEATURES 40000
 
-enum variant { PLAIN, TEXT_LATER, FIELD_LATER, BAD_LATER, NM_LATER };
+enum variant { PLAIN, TEXT_LATER, FIELD_LATER, BAD_LATER, NM_LATER, LABEL_TURNS };
+
+/* The feature without geometry of variant BAD_LATER. */
+static int bad_feature = 20000;
 
 /* A synthetic layer of FEATURES squares near Coventry: code, name, a
- * numeric field "v" and, per variant, a change after feature 1,500. */
+ * numeric field "v" and, per variant, a change after feature 1,500
+ * (LABEL_TURNS: a field "label", text in the first quarter of the file
+ * and numbers after, so from before the middle, where it is cut in two). */
 static int write_layer(const char *path, enum variant v)
 {
     FILE *fp = fopen(path, "w");
@@ -54,10 +62,12 @@ static int write_layer(const char *path, enum variant v)
         else snprintf(value, sizeof value, "%d", i % 97);
         if (v == FIELD_LATER && late) snprintf(extra, sizeof extra, ",\"late\":\"L%d\"", i);
         if (v == NM_LATER && late) snprintf(extra, sizeof extra, ",\"SQ24NM\":\"Late %d\"", i);
+        if (v == LABEL_TURNS)
+            snprintf(extra, sizeof extra, i < FEATURES / 4 ? ",\"label\":\"A%d\"" : ",\"label\":%d", i);
         fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"SQ24CD\":\"S%08d\",\"%s\":\"Square %d\","
                     "\"v\":%s%s},\"geometry\":",
                 i ? ",\n" : "", i, v == NM_LATER ? "name" : "SQ24NM", i, value, extra);
-        if (v == BAD_LATER && i == 20000)
+        if (v == BAD_LATER && i == bad_feature)
             fputs("null}", fp);
         else
             fprintf(fp, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],"
@@ -96,8 +106,10 @@ static int same_layer(const wm_layer *a, const wm_layer *b)
 }
 
 /* A first reading's copy `pg` against the full copy `pf`: the same
- * features and geometries, the same fields; the text fields' values the
- * same, the others' left empty. */
+ * features and geometries in the same order, the same fields; the text
+ * fields' values the same, the others' left empty.  (The copy's FIDs
+ * rise but may jump: a source read in two halves numbers the second
+ * half's features from the byte where it starts, layer_cache.h.) */
 static int copy_matches_full(const char *pg, const char *pf)
 {
     GDALDatasetH a = GDALOpenEx(pg, GDAL_OF_VECTOR, NULL, NULL, NULL), b = GDALOpenEx(pf, GDAL_OF_VECTOR, NULL, NULL, NULL);
@@ -106,9 +118,11 @@ static int copy_matches_full(const char *pg, const char *pf)
     same = la && lb && OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(la)) == OGR_FD_GetFieldCount(OGR_L_GetLayerDefn(lb)) &&
            OGR_L_GetFeatureCount(la, TRUE) == OGR_L_GetFeatureCount(lb, TRUE);
     OGRFeatureH fa, fb;
+    GIntBig last_fid = 0;
     while (same && (fa = OGR_L_GetNextFeature(la)) != NULL) {
         fb = OGR_L_GetNextFeature(lb);
-        same = fb && OGR_F_GetFID(fa) == OGR_F_GetFID(fb) && OGR_G_Equals(OGR_F_GetGeometryRef(fa), OGR_F_GetGeometryRef(fb));
+        same = fb && OGR_F_GetFID(fa) > last_fid && OGR_G_Equals(OGR_F_GetGeometryRef(fa), OGR_F_GetGeometryRef(fb));
+        last_fid = OGR_F_GetFID(fa);
         for (int i = 0; same && i < OGR_F_GetFieldCount(fa); i++) {
             OGRFieldDefnH d = OGR_F_GetFieldDefnRef(fa, i);
             same = strcmp(OGR_Fld_GetNameRef(d), OGR_Fld_GetNameRef(OGR_F_GetFieldDefnRef(fb, i))) == 0 &&
@@ -138,6 +152,22 @@ static int field_empty(const char *path, const char *name)
     }
     if (ds) GDALClose(ds);
     return empty;
+}
+
+/* The largest FID in a GeoPackage's first layer, or -1.  Above FEATURES
+ * when a source read in two halves wrote it (layer_cache.h). */
+static long long max_fid(const char *path)
+{
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR, NULL, NULL, NULL);
+    OGRLayerH l = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    long long max = -1;
+    OGRFeatureH f;
+    while (l && (f = OGR_L_GetNextFeature(l)) != NULL) {
+        if (OGR_F_GetFID(f) > max) max = OGR_F_GetFID(f);
+        OGR_F_Destroy(f);
+    }
+    if (ds) GDALClose(ds);
+    return max;
 }
 
 /* Whether a GeoPackage's first layer has a spatial index (1, 0), or -1. */
@@ -278,6 +308,8 @@ int main(void)
     CHECK(copy_matches_full(path, converted));
     CHECK(field_empty(path, "v"));
     CHECK(has_spatial_index(converted) == 1 && has_spatial_index(path) == 0);
+    /* It was read in two halves, on two threads (geojson_halves.h). */
+    CHECK(max_fid(path) > FEATURES);
     /* Read again, from the copy now. */
     wm_layer *again = wm_layer_read(src, "SQ24CD", NULL, NULL, &err);
     CHECK(same_layer(again, direct));
@@ -314,15 +346,34 @@ int main(void)
     CHECK(cached && strcmp(cached->name_field, "SQ24NM") == 0);
     read_the_usual_way(cached, direct, "S00000000", "Late 39999", src, dir, path);
 
-    /* A feature without geometry late in the file: the error names it;
-     * no cache, nothing half-written. */
-    CHECK(write_layer(src, BAD_LATER) == 0);
-    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-bad"));
-    wm_error_clear(&err);
-    read_both(src, dir, &cached, &direct, &err);
-    CHECK(!cached && !direct);
-    CHECK(strstr(err.msg, "synthetic_squares.geojson: feature 20000 (S00020000) has no geometry") != NULL);
-    CHECK(count_entries(dir) == 0);
+    /* A field text in the first half and numbers in the second: half 1's
+     * guess types it integer, so the halves disagree and the source is
+     * read whole; the copy holds the field's values as text, as the full
+     * copy does. */
+    direct = read_with_cache(src, LABEL_TURNS, "cache-label", dir, path);
+    wm_layer_free(direct);
+    CHECK(max_fid(path) == FEATURES);
+    CHECK(wm_layer_cache_path(src, wm_test_tmp_path("cache-label-full"), converted, sizeof converted, &err) == 0);
+    CHECK(field_type(path, "label") == OFTString && copy_matches_full(path, converted));
+
+    /* A feature without geometry late in the file, in half 1 (whose
+     * reading numbers features from 0: the source is read again the
+     * usual way) and in half 0: the error names it; no cache, nothing
+     * half-written. */
+    const int bad[] = { 30000, 10000 };
+    for (int i = 0; i < 2; i++) {
+        bad_feature = bad[i];
+        CHECK(write_layer(src, BAD_LATER) == 0);
+        snprintf(dir, sizeof dir, "%s", wm_test_tmp_path(i ? "cache-bad-early" : "cache-bad"));
+        wm_error_clear(&err);
+        read_both(src, dir, &cached, &direct, &err);
+        CHECK(!cached && !direct);
+        char want[200];
+        snprintf(want, sizeof want, "synthetic_squares.geojson: feature %d (S%08d) has no geometry", bad[i], bad[i]);
+        CHECK(strstr(err.msg, want) != NULL);
+        if (!strstr(err.msg, want)) fprintf(stderr, "got: %s\n", err.msg);
+        CHECK(count_entries(dir) == 0);
+    }
 
     /* A file cut short after the guess: the guessed reading stops at the
      * cut as if at the end, but the full opening fails, so the source is

@@ -271,6 +271,7 @@ typedef struct feature_run {
     OGRSpatialReferenceH src, target;   /* this run's own (OGR's are not shared between threads) */
     wm_reproject *rp;
     wm_layer_cache_tee *tee;
+    int half;                           /* which half of a source cut in two the tee gets (layer_cache.h) */
     wm_feature *features;
     size_t n, cap;
     double minx, miny, maxx, maxy;
@@ -303,7 +304,7 @@ static void read_run(feature_run *r)
         if (rc == 0 && r->tee) {
             /* The cache gets every field, and the geometry as drawn. */
             OGR_F_SetGeometryDirectly(f, OGR_G_Clone(w.geom));
-            wm_layer_cache_tee_add(r->tee, f);
+            wm_layer_cache_tee_add(r->tee, r->half, f);
         } else {
             OGR_F_Destroy(f);
         }
@@ -335,13 +336,17 @@ static void free_run(feature_run *r)
 
 /* A GeoPackage layer of this many features or more is read by two
  * threads, each its half of the FIDs through its own connection: the
- * national LSOA layer in 0.11 s instead of 0.2 s. */
+ * national LSOA layer in 0.11 s instead of 0.2 s.  A large GeoJSON
+ * source read for the first time is read in two halves too, when its
+ * tee cut it (layer_cache.h). */
 #define SPLIT_MIN_FEATURES 20000
 
 typedef struct second_half {
     feature_run run;
-    const char *file, *layer;
+    const char *file, *layer;           /* a GeoPackage's: opened by the thread, with `filter` */
     int projected;                      /* the first half has a wm_reproject: this one makes its own */
+    int gdal_failed;                    /* GDAL reported a failure while this half was read */
+    int in_line;                        /* read on the caller's thread, after the first half */
     char filter[200];
     pthread_t thread;
 } second_half;
@@ -350,15 +355,22 @@ static void *read_second_half(void *arg)
 {
     second_half *h = arg;
     static const char *const gpkg[] = { "GPKG", NULL };
-    GDALDatasetH ds = GDALOpenEx(h->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, gpkg, NULL, NULL);
-    h->run.lyr = ds ? GDALDatasetGetLayerByName(ds, h->layer) : NULL;
-    if (!h->run.lyr || OGR_L_SetAttributeFilter(h->run.lyr, h->filter) != OGRERR_NONE) {
-        h->run.rc = wm_error_set(&h->run.err, WM_EXIT_DATA, "%s: cannot read the layer's second half", h->file);
-    } else if (h->projected && !(h->run.rp = wm_reproject_new(h->run.src, h->run.target, &h->run.err))) {
-        h->run.rc = -1;
-    } else {
-        read_run(&h->run);
+    GDALDatasetH ds = NULL;
+    if (!h->run.lyr) {
+        ds = GDALOpenEx(h->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, gpkg, NULL, NULL);
+        h->run.lyr = ds ? GDALDatasetGetLayerByName(ds, h->layer) : NULL;
+        if (!h->run.lyr || OGR_L_SetAttributeFilter(h->run.lyr, h->filter) != OGRERR_NONE) {
+            h->run.rc = wm_error_set(&h->run.err, WM_EXIT_DATA, "%s: cannot read the layer's second half", h->file);
+            goto done;
+        }
     }
+    CPLErrorReset();
+    if (h->projected && !(h->run.rp = wm_reproject_new(h->run.src, h->run.target, &h->run.err)))
+        h->run.rc = -1;
+    else
+        read_run(&h->run);
+    h->gdal_failed = CPLGetLastErrorType() >= CE_Failure;
+done:
     if (ds) GDALClose(ds);
     return NULL;
 }
@@ -367,7 +379,10 @@ static void *read_second_half(void *arg)
  * `tee` (may be NULL) gets each feature read, its geometry in BNG
  * (layer_cache.h).  Without a tee an empty layer is found first by its
  * feature count, for a message naming an empty GeoJSON FeatureCollection;
- * a tee's reading would read the whole file to count. */
+ * a tee's reading would read the whole file to count.  `unserved` (NULL
+ * unless the fields are GDAL's guess) gets 1 when the guess cannot serve
+ * the reading, 2 when the tee's second half (a source cut in two) could
+ * not be read; NULL is then returned and err is not set. */
 static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, const char *file,
                             const wm_layer_options *opt, wm_layer_cache_tee *tee, int *unserved, wm_error *err)
 {
@@ -460,47 +475,72 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
         }
     }
 
-    feature_run first = { lyr, key_idx, name_idx, kf, spec,
-                          layer_srs ? "" : " (the layer declares no coordinate system, so it is read as "
-                                           "longitude/latitude)",
-                          OGR_L_GetGeomType(lyr), src, L->srs, rp, tee, NULL, 0, 0, 0, 0, 0, 0, 0, { 0 } };
+    feature_run first = { .lyr = lyr, .key_idx = key_idx, .name_idx = name_idx, .kf = kf, .spec = spec,
+                          .src_note = layer_srs ? "" : " (the layer declares no coordinate system, so it is "
+                                                       "read as longitude/latitude)",
+                          .type = OGR_L_GetGeomType(lyr), .src = src, .target = L->srs, .rp = rp, .tee = tee };
     /* A large GeoPackage layer: the FIDs above half the count on a second
      * thread.  (FIDs need not run 1..n; the halves are then uneven, and
-     * still every feature is read once.) */
+     * still every feature is read once.)  A GeoJSON source cut in two by
+     * its tee: half 1 on a second thread, its fields found by name. */
     second_half half;
     int split = 0;
-    GIntBig count = OGR_L_GetFeatureCount(lyr, FALSE);
+    GIntBig count = tee ? 0 : OGR_L_GetFeatureCount(lyr, FALSE);
     const char *fid = OGR_L_GetFIDColumn(lyr);
-    if (!tee && !opt->where && !opt->sql && count >= SPLIT_MIN_FEATURES && fid && *fid &&
-        strspn(fid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(fid) &&
-        strcasecmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GPKG") == 0) {
+    OGRLayerH lyr1 = tee ? wm_layer_cache_tee_second_half(tee) : NULL;
+    if (lyr1 || (!tee && !opt->where && !opt->sql && count >= SPLIT_MIN_FEATURES && fid && *fid &&
+                 strspn(fid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(fid) &&
+                 strcasecmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GPKG") == 0)) {
         memset(&half, 0, sizeof half);
         half.run = first;
         half.run.src = OSRClone(src);
         half.run.target = OSRClone(L->srs);
         half.run.rp = NULL;
         half.projected = rp != NULL;
-        half.file = GDALGetDescription(ds);
-        half.layer = OGR_L_GetName(lyr);
-        snprintf(half.filter, sizeof half.filter, "\"%s\" > " CPL_FRMT_GIB, fid, count / 2);
-        char low[200];
-        snprintf(low, sizeof low, "\"%s\" <= " CPL_FRMT_GIB, fid, count / 2);
-        split = OGR_L_SetAttributeFilter(lyr, low) == OGRERR_NONE &&
-                pthread_create(&half.thread, NULL, read_second_half, &half) == 0;
+        if (lyr1) {
+            OGRFeatureDefnH d1 = OGR_L_GetLayerDefn(lyr1);
+            half.run.lyr = lyr1;
+            half.run.half = 1;
+            half.run.key_idx = OGR_FD_GetFieldIndex(d1, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, key_idx)));
+            half.run.name_idx = OGR_FD_GetFieldIndex(d1, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, name_idx)));
+            /* Without a thread of its own, half 1 is read after half 0. */
+            half.in_line = pthread_create(&half.thread, NULL, read_second_half, &half) != 0;
+            split = 1;
+        } else {
+            half.run.lyr = NULL;
+            half.file = GDALGetDescription(ds);
+            half.layer = OGR_L_GetName(lyr);
+            snprintf(half.filter, sizeof half.filter, "\"%s\" > " CPL_FRMT_GIB, fid, count / 2);
+            char low[200];
+            snprintf(low, sizeof low, "\"%s\" <= " CPL_FRMT_GIB, fid, count / 2);
+            split = OGR_L_SetAttributeFilter(lyr, low) == OGRERR_NONE &&
+                    pthread_create(&half.thread, NULL, read_second_half, &half) == 0;
+            if (!split) OGR_L_SetAttributeFilter(lyr, NULL);
+        }
         if (!split) {
-            OGR_L_SetAttributeFilter(lyr, NULL);
             OSRDestroySpatialReference(half.run.src);
             OSRDestroySpatialReference(half.run.target);
         }
     }
     read_run(&first);
     if (split) {
-        pthread_join(half.thread, NULL);
-        OGR_L_SetAttributeFilter(lyr, NULL);
+        if (half.in_line) read_second_half(&half);
+        else pthread_join(half.thread, NULL);
+        if (!lyr1) OGR_L_SetAttributeFilter(lyr, NULL);
         wm_reproject_free(half.run.rp);
         OSRDestroySpatialReference(half.run.src);
         OSRDestroySpatialReference(half.run.target);
-        /* The first half's error first; then the second's. */
+        /* The first half's error first; then the second's.  Half 1 of a
+         * GeoJSON source numbers its features from 0 (layer_cache.h): on
+         * its error, or GDAL's failure there, the source is read again,
+         * by itself, for the message a whole reading gives. */
+        if (first.rc == 0 && lyr1 && (half.run.rc != 0 || half.gdal_failed)) {
+            free_run(&half.run);
+            *unserved = 2;
+            L->features = first.features;
+            L->n = first.n;
+            goto fail;
+        }
         if (first.rc == 0 && half.run.rc != 0) {
             first.rc = -1;
             first.err = half.run.err;
@@ -565,7 +605,10 @@ fail:
  * same time (layer_cache.h).  *trusted is 0 when the tee could not
  * start, the reading needs fields the guess may have wrong, or GDAL
  * failed while reading (a file cut short ends the guessed reading as if
- * at its end): the caller then reads the source the usual way. */
+ * at its end): the caller then reads the source the usual way.  It is
+ * -1 when the reading of a source's second half failed: the caller
+ * reads the source itself, without a cache, whose message names the
+ * feature as a whole reading does (a copy numbers features from 1). */
 static wm_layer *read_while_caching(const char *spec, const char *file, const wm_layer_options *opt, int *trusted,
                                     wm_error *err)
 {
@@ -580,8 +623,8 @@ static wm_layer *read_while_caching(const char *spec, const char *file, const wm
     int failed = CPLGetLastErrorType() >= CE_Failure;
     wm_layer_cache_tee_end(tee, L != NULL && !failed);
     GDALClose(ds);
-    *trusted = !unserved && !failed;
-    if (!*trusted) {
+    *trusted = unserved == 2 ? -1 : !unserved && !failed;
+    if (*trusted <= 0) {
         wm_layer_free(L);
         return NULL;
     }
@@ -637,8 +680,9 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
             int trusted;
             L = state == WM_LAYER_CACHE_TO_MAKE ? read_while_caching(spec, file, opt, &trusted, err)
                                                 : read_guessed_copy(cached, spec, file, opt, &trusted, err);
-            if (trusted) goto done;
+            if (trusted > 0) goto done;
             wm_error_clear(err);
+            if (trusted < 0) state = WM_LAYER_CACHE_NONE;
         }
         if (state != WM_LAYER_CACHE_NONE)
             from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);

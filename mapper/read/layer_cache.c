@@ -1,6 +1,7 @@
 /* layer_cache.c -- BNG GeoPackage copies of large layers (layer_cache.h). */
 #include "layer_cache.h"
 #include "atomic.h"
+#include "geojson_halves.h"
 #include "home.h"
 #include "layer.h"
 #include "layer_write.h"
@@ -176,12 +177,25 @@ int wm_layer_cache_for_reading(const char *source, long min_bytes, char *out, si
 #define TEE_GUESS_FEATURES "1000"
 #define TEE_QUEUE 256
 
+typedef struct tee_item {
+    OGRFeatureH f;
+    int half;
+} tee_item;
+
 struct wm_layer_cache_tee {
     char *file, *layer_name;
     wm_source_cache_entry e;
     char dir[PATH_MAX];
-    int *others;                    /* the guess's fields that are not text: written empty */
-    int nothers;
+    /* Each half's fields that are not text in the guess (half 0's, or
+     * the whole file's): written empty.  Half 1's are found by name. */
+    int *others[2];
+    int nothers[2];
+    /* The source cut in two: half 1's reading, and where its features
+     * are numbered from in the copy, after half 0's (which are 1..n). */
+    wm_geojson_halves *halves;
+    GDALDatasetH ds1;
+    OGRLayerH lyr1;
+    GIntBig next_fid[2];
     /* The writer: its file, and the queue from the caller.  Once the
      * caller is done (closed), the writer owns the tee and frees it. */
     wm_atomic *a;
@@ -190,7 +204,7 @@ struct wm_layer_cache_tee {
     pthread_t writer_thread;
     pthread_mutex_t mu;
     pthread_cond_t more, room;
-    OGRFeatureH queue[TEE_QUEUE];
+    tee_item queue[TEE_QUEUE];
     size_t head, count;
     int closed, keep;
 };
@@ -250,7 +264,10 @@ static void tee_free(wm_layer_cache_tee *t)
     pthread_mutex_destroy(&t->mu);
     pthread_cond_destroy(&t->more);
     pthread_cond_destroy(&t->room);
-    free(t->others);
+    free(t->others[0]);
+    free(t->others[1]);
+    if (t->ds1) GDALClose(t->ds1);
+    wm_geojson_halves_close(t->halves);
     free(t->file);
     free(t->layer_name);
     free(t);
@@ -265,19 +282,20 @@ static void *write_cache(void *arg)
     for (;;) {
         pthread_mutex_lock(&t->mu);
         while (t->count == 0 && !t->closed) pthread_cond_wait(&t->more, &t->mu);
-        OGRFeatureH f = NULL;
+        tee_item item = { NULL, 0 };
         if (t->count) {
-            f = t->queue[t->head];
+            item = t->queue[t->head];
             t->head = (t->head + 1) % TEE_QUEUE;
             t->count--;
             pthread_cond_signal(&t->room);
         }
         int keep = t->keep;
         pthread_mutex_unlock(&t->mu);
+        OGRFeatureH f = item.f;
         if (!f) break;
         if (keep) {
-            for (int i = 0; i < t->nothers; i++) OGR_F_UnsetField(f, t->others[i]);
-            wm_layer_writer_add(t->w, f, OGR_F_StealGeometry(f), &err);
+            for (int i = 0; i < t->nothers[item.half]; i++) OGR_F_UnsetField(f, t->others[item.half][i]);
+            wm_layer_writer_add(t->w, f, OGR_F_StealGeometry(f), t->next_fid[item.half]++, &err);
         }
         OGR_F_Destroy(f);
     }
@@ -292,6 +310,84 @@ static void *write_cache(void *arg)
     CPLPopErrorHandler();
     tee_free(t);
     return NULL;
+}
+
+/* The fields of `fields` whose namesakes in `guessed` are not text
+ * fields: their indexes in `fields` (*n of them), or NULL when out of
+ * memory. */
+static int *others_of(OGRFeatureDefnH guessed, OGRFeatureDefnH fields, int *n)
+{
+    int count = OGR_FD_GetFieldCount(fields);
+    int *others = malloc((size_t)(count > 0 ? count : 1) * sizeof *others);
+    *n = 0;
+    for (int i = 0; others && i < count; i++) {
+        int g = OGR_FD_GetFieldIndex(guessed, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fields, i)));
+        if (g >= 0 && OGR_Fld_GetType(OGR_FD_GetFieldDefn(guessed, g)) != OFTString) others[(*n)++] = i;
+    }
+    return others;
+}
+
+/* Whether half 1's reading writes and reads what half 0's guess says the
+ * whole file's would: the same SRS (half 0 lacks the members after
+ * "features"), and every text field of half 0's guess a text field of
+ * half 1's.  (A field half 1's guess lacks would be dropped from its
+ * features, and one it types otherwise read otherwise.)  Fields only
+ * half 1's guess has are not written, as the whole file's reading
+ * leaves out a field first seen after its guess. */
+static int halves_agree(OGRLayerH lyr0, OGRLayerH lyr1)
+{
+    OGRSpatialReferenceH s0 = OGR_L_GetSpatialRef(lyr0), s1 = OGR_L_GetSpatialRef(lyr1);
+    if ((s0 == NULL) != (s1 == NULL) || (s0 && !OSRIsSame(s0, s1))) return 0;
+    OGRFeatureDefnH d0 = OGR_L_GetLayerDefn(lyr0), d1 = OGR_L_GetLayerDefn(lyr1);
+    for (int i = 0; i < OGR_FD_GetFieldCount(d0); i++) {
+        OGRFieldDefnH f = OGR_FD_GetFieldDefn(d0, i);
+        if (OGR_Fld_GetType(f) != OFTString) continue;
+        int j = OGR_FD_GetFieldIndex(d1, OGR_Fld_GetNameRef(f));
+        if (j < 0 || OGR_Fld_GetType(OGR_FD_GetFieldDefn(d1, j)) != OFTString) return 0;
+    }
+    return 1;
+}
+
+/* The source cut in two (geojson_halves.h): it is large (the tee's
+ * min_bytes), and two threads parse it in little more than half the
+ * time one takes.  Half 0 opened as the
+ * caller's reading (*ds, *lyr), half 1 kept for the caller's second
+ * thread (wm_layer_cache_tee_second_half).  t->halves stays NULL when
+ * the source is not cut, or a half cannot be opened, or the halves do
+ * not agree; nothing is then left open.  GDAL's complaints here are
+ * silent: the whole file's reading reports the source's faults. */
+static void open_halves(wm_layer_cache_tee *t, GDALDatasetH *ds, OGRLayerH *lyr)
+{
+    static const char *const geojson[] = { "GeoJSON", NULL };
+    if (!(t->halves = wm_geojson_halves_open(t->file))) return;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    *ds = GDALOpenEx(wm_geojson_halves_path(t->halves, 0), GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
+    t->ds1 = *ds ? GDALOpenEx(wm_geojson_halves_path(t->halves, 1), GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson,
+                              NULL, NULL) : NULL;
+    CPLPopErrorHandler();
+    CPLErrorReset();
+    if (t->ds1) {
+        *lyr = t->layer_name ? GDALDatasetGetLayerByName(*ds, t->layer_name) : GDALDatasetGetLayer(*ds, 0);
+        t->lyr1 = t->layer_name ? GDALDatasetGetLayerByName(t->ds1, t->layer_name) : GDALDatasetGetLayer(t->ds1, 0);
+    }
+    if (*lyr && t->lyr1 && halves_agree(*lyr, t->lyr1)) {
+        OGRFeatureDefnH d0 = OGR_L_GetLayerDefn(*lyr);
+        t->others[0] = others_of(d0, d0, &t->nothers[0]);
+        t->others[1] = others_of(d0, OGR_L_GetLayerDefn(t->lyr1), &t->nothers[1]);
+        t->next_fid[1] = (GIntBig)wm_geojson_halves_cut(t->halves) + 1;
+        if (t->others[0] && t->others[1]) return;
+    }
+    if (*ds) GDALClose(*ds);
+    if (t->ds1) GDALClose(t->ds1);
+    *ds = NULL;
+    *lyr = NULL;
+    t->ds1 = NULL;
+    t->lyr1 = NULL;
+    free(t->others[0]);
+    free(t->others[1]);
+    t->others[0] = t->others[1] = NULL;
+    wm_geojson_halves_close(t->halves);
+    t->halves = NULL;
 }
 
 wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes, GDALDatasetH *ds,
@@ -320,20 +416,22 @@ wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes,
         goto fail;
     /* The caller's reading: the schema guessed from the first features,
      * so that the features come at once, without the driver's first pass
-     * over the whole file. */
+     * over the whole file.  A large source is cut in two, each half with
+     * its own guess, when the halves agree (halves_agree). */
     CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", TEE_GUESS_FEATURES);
-    *ds = GDALOpenEx(t->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
+    open_halves(t, ds, lyr);
+    if (!t->halves) {
+        *ds = GDALOpenEx(t->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
+        if (*ds) *lyr = t->layer_name ? GDALDatasetGetLayerByName(*ds, t->layer_name) : GDALDatasetGetLayer(*ds, 0);
+    }
     CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", NULL);
-    if (*ds) *lyr = t->layer_name ? GDALDatasetGetLayerByName(*ds, t->layer_name) : GDALDatasetGetLayer(*ds, 0);
     if (!*lyr) goto fail;
     /* The copy's layer is made here, from the guessed fields, so that the
      * writer never touches the caller's dataset.  Only the text fields'
      * values are written (layer_cache.h); the others are left empty. */
     OGRFeatureDefnH guessed = OGR_L_GetLayerDefn(*lyr);
-    int nfields = OGR_FD_GetFieldCount(guessed);
-    if (!(t->others = malloc((size_t)(nfields > 0 ? nfields : 1) * sizeof *t->others))) goto fail;
-    for (int i = 0; i < nfields; i++)
-        if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(guessed, i)) != OFTString) t->others[t->nothers++] = i;
+    if (!t->others[0] && !(t->others[0] = others_of(guessed, guessed, &t->nothers[0]))) goto fail;
+    t->next_fid[0] = 1;
     bng = OSRNewSpatialReference(NULL);
     OSRSetFromUserInput(bng, WM_DEFAULT_SRS);
     OSRSetAxisMappingStrategy(bng, OAMS_TRADITIONAL_GIS_ORDER);
@@ -352,11 +450,16 @@ fail:
     return NULL;
 }
 
-void wm_layer_cache_tee_add(wm_layer_cache_tee *t, OGRFeatureH f)
+OGRLayerH wm_layer_cache_tee_second_half(wm_layer_cache_tee *t)
+{
+    return t->lyr1;
+}
+
+void wm_layer_cache_tee_add(wm_layer_cache_tee *t, int half, OGRFeatureH f)
 {
     pthread_mutex_lock(&t->mu);
     while (t->count == TEE_QUEUE) pthread_cond_wait(&t->room, &t->mu);
-    t->queue[(t->head + t->count) % TEE_QUEUE] = f;
+    t->queue[(t->head + t->count) % TEE_QUEUE] = (tee_item){ f, half ? 1 : 0 };
     t->count++;
     pthread_cond_signal(&t->more);
     pthread_mutex_unlock(&t->mu);
@@ -367,6 +470,13 @@ void wm_layer_cache_tee_end(wm_layer_cache_tee *t, int reading_ok)
     /* The writer finishes on its own: closes and commits the file while
      * the caller draws; wm_layer_cache_wait() waits for it. */
     pthread_t writer = t->writer_thread;
+    /* Half 1's reading is over (its thread joined): its dataset is
+     * closed on the caller's thread, as it was opened. */
+    if (t->ds1) GDALClose(t->ds1);
+    t->ds1 = NULL;
+    t->lyr1 = NULL;
+    wm_geojson_halves_close(t->halves);
+    t->halves = NULL;
     pthread_mutex_lock(&t->mu);
     t->keep = reading_ok;
     t->closed = 1;

@@ -83,7 +83,9 @@ int wm_layer_cache_find(const char *source, long min_bytes, char *out, size_t si
  * Here it is read once: the caller's reading starts at once, with the
  * fields GDAL guesses from the first 1,000 features, and a second
  * thread writes each feature the caller hands over into a copy, so that
- * the caller never waits for it.
+ * the caller never waits for it.  The source is cut in two where it can
+ * be (geojson_halves.h), so that the caller reads each half on its own
+ * thread (wm_layer_cache_tee_second_half), each with its own guess.
  *
  * The guess is not checked against the whole file (that is the pass
  * saved), so the copy keeps only what the guess cannot get wrong: every
@@ -120,12 +122,25 @@ typedef struct wm_layer_cache_tee wm_layer_cache_tee;
 wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes, GDALDatasetH *ds,
                                              OGRLayerH *lyr);
 
-/* Hand over feature `f` (owned by the call), with its geometry already
- * in British National Grid. */
-void wm_layer_cache_tee_add(wm_layer_cache_tee *tee, OGRFeatureH f);
+/* A large source is cut in two (geojson_halves.h) so that two threads
+ * parse it at once: *ds and *lyr are then half 0, and this is half 1's
+ * layer, owned by the tee, for the caller to read on a second thread
+ * (and only there) before wm_layer_cache_tee_end.  NULL when the source
+ * is read whole.  Each half has its own guess of the fields; they are
+ * cut only when half 1's guess has every text field of half 0's as a
+ * text field, and the same SRS.  Half 1's features, read alone, are
+ * numbered from 0 by GDAL: a message naming one would be wrong, so a
+ * caller whose half-1 reading fails reads the source the usual way. */
+OGRLayerH wm_layer_cache_tee_second_half(wm_layer_cache_tee *tee);
 
-/* Finish: `reading_ok` says whether the caller read every feature (and
- * GDAL reported no failure while it did).  The writer finishes the copy
+/* Hand over feature `f` (owned by the call) of half `half` (0 when the
+ * source is read whole), with its geometry already in British National
+ * Grid.  The copy holds half 0's features, then half 1's, each in the
+ * order handed over. */
+void wm_layer_cache_tee_add(wm_layer_cache_tee *tee, int half, OGRFeatureH f);
+
+/* Finish, after both halves' readings: `reading_ok` says whether the
+ * caller read every feature (and GDAL reported no failure while it did).  The writer finishes the copy
  * in the background (closes it and puts it in place when the reading
  * was complete; drops it otherwise) while the caller goes on;
  * `tee` is no longer the caller's. */

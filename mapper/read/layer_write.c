@@ -86,7 +86,7 @@ wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFe
     return w;
 }
 
-int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, wm_error *err)
+int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, GIntBig fid, wm_error *err)
 {
     if (w->failed) {
         if (g) OGR_G_DestroyGeometry(g);
@@ -95,7 +95,7 @@ int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, wm_er
     OGRFeatureH o = OGR_F_Create(OGR_L_GetLayerDefn(w->out));
     OGR_F_SetFrom(o, f, TRUE);
     OGR_F_SetGeometryDirectly(o, g ? written_geometry(g) : NULL);
-    OGR_F_SetFID(o, OGRNullFID);
+    OGR_F_SetFID(o, fid);
     int rc = 0;
     if (OGR_L_CreateFeature(w->out, o) != OGRERR_NONE) {
         rc = wm_error_set(err, WM_EXIT_IO, "%s: layer %s: cannot write a feature (%s)", GDALGetDescription(w->dst),
@@ -138,7 +138,7 @@ int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OG
                                   GDALGetDescription(dst), (long long)OGR_F_GetFID(f), name);
                 OGR_G_DestroyGeometry(g);
             } else {
-                rc = wm_layer_writer_add(w, f, g, err);
+                rc = wm_layer_writer_add(w, f, g, OGRNullFID, err);
             }
         }
         OGR_F_Destroy(f);

@@ -33,18 +33,19 @@ int wm_gpkg_dataset_close(GDALDatasetH ds, const char *path, wm_error *err);
  * transaction, with an R-tree spatial index when `spatial_index` (a
  * layer only ever read whole needs none, and building it is a large
  * layer's biggest cost after its features).  Polygons are written as
- * MultiPolygons, so a layer has one geometry type; features get new
- * FIDs, in the order written.  NULL with err set (WM_EXIT_IO) when the
+ * MultiPolygons, so a layer has one geometry type.  NULL with err set (WM_EXIT_IO) when the
  * layer cannot be made. */
 typedef struct wm_layer_writer wm_layer_writer;
 wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFeatureDefnH fields,
                                        OGRSpatialReferenceH srs, int spatial_index, wm_error *err);
 
 /* Write `f`'s fields (those of `fields`, matched by name: `f` may have
- * others, which are not written) with geometry
- * `g` (owned by the call; NULL: none).  After a failure, later calls
- * write nothing and fail too. */
-int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, wm_error *err);
+ * others, which are not written) with geometry `g` (owned by the call;
+ * NULL: none), as feature `fid`, or under the next new FID when `fid` is
+ * OGRNullFID.  A layer is read in FID order, so FIDs given out of order
+ * put the features in order.  After a failure, later calls write
+ * nothing and fail too. */
+int wm_layer_writer_add(wm_layer_writer *w, OGRFeatureH f, OGRGeometryH g, GIntBig fid, wm_error *err);
 
 /* Commit the transaction when `keep` and every write succeeded (0), or
  * roll it back (-1); *written (may be NULL) gets the number of features
