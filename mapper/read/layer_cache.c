@@ -356,17 +356,41 @@ static int halves_agree(OGRLayerH lyr0, OGRLayerH lyr1)
  * the source is not cut, or a half cannot be opened, or the halves do
  * not agree; nothing is then left open.  GDAL's complaints here are
  * silent: the whole file's reading reports the source's faults. */
-static void open_halves(wm_layer_cache_tee *t, GDALDatasetH *ds, OGRLayerH *lyr)
+typedef struct half_opening {
+    const char *path;
+    GDALDatasetH ds;
+    pthread_t thread;
+} half_opening;
+
+/* Half `arg` opened with the fields guessed from its first features,
+ * quietly; on a thread of its own or the caller's (the guess and the
+ * error handler are the calling thread's settings). */
+static void *open_half(void *arg)
 {
     static const char *const geojson[] = { "GeoJSON", NULL };
-    if (!(t->halves = wm_geojson_halves_open(t->file))) return;
+    half_opening *h = arg;
+    CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", TEE_GUESS_FEATURES);
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    *ds = GDALOpenEx(wm_geojson_halves_path(t->halves, 0), GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
-    t->ds1 = *ds ? GDALOpenEx(wm_geojson_halves_path(t->halves, 1), GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson,
-                              NULL, NULL) : NULL;
+    h->ds = GDALOpenEx(h->path, GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
     CPLPopErrorHandler();
     CPLErrorReset();
-    if (t->ds1) {
+    CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", NULL);
+    return NULL;
+}
+
+static void open_halves(wm_layer_cache_tee *t, GDALDatasetH *ds, OGRLayerH *lyr)
+{
+    if (!(t->halves = wm_geojson_halves_open(t->file))) return;
+    /* Each opening parses its half's first features: both at once. */
+    half_opening h0 = { wm_geojson_halves_path(t->halves, 0), NULL, 0 },
+                 h1 = { wm_geojson_halves_path(t->halves, 1), NULL, 0 };
+    int threaded = pthread_create(&h1.thread, NULL, open_half, &h1) == 0;
+    open_half(&h0);
+    if (threaded) pthread_join(h1.thread, NULL);
+    else open_half(&h1);
+    *ds = h0.ds;
+    t->ds1 = h1.ds;
+    if (*ds && t->ds1) {
         *lyr = t->layer_name ? GDALDatasetGetLayerByName(*ds, t->layer_name) : GDALDatasetGetLayer(*ds, 0);
         t->lyr1 = t->layer_name ? GDALDatasetGetLayerByName(t->ds1, t->layer_name) : GDALDatasetGetLayer(t->ds1, 0);
     }
@@ -418,13 +442,13 @@ wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes,
      * so that the features come at once, without the driver's first pass
      * over the whole file.  A large source is cut in two, each half with
      * its own guess, when the halves agree (halves_agree). */
-    CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", TEE_GUESS_FEATURES);
     open_halves(t, ds, lyr);
     if (!t->halves) {
+        CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", TEE_GUESS_FEATURES);
         *ds = GDALOpenEx(t->file, GDAL_OF_VECTOR | GDAL_OF_READONLY, geojson, NULL, NULL);
+        CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", NULL);
         if (*ds) *lyr = t->layer_name ? GDALDatasetGetLayerByName(*ds, t->layer_name) : GDALDatasetGetLayer(*ds, 0);
     }
-    CPLSetThreadLocalConfigOption("OGR_GEOJSON_MAX_FEATURES_FIRST_PASS", NULL);
     if (!*lyr) goto fail;
     /* The copy's layer is made here, from the guessed fields, so that the
      * writer never touches the caller's dataset.  Only the text fields'
