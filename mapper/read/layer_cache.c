@@ -348,14 +348,6 @@ static int halves_agree(OGRLayerH lyr0, OGRLayerH lyr1)
     return 1;
 }
 
-/* The source cut in two (geojson_halves.h): it is large (the tee's
- * min_bytes), and two threads parse it in little more than half the
- * time one takes.  Half 0 opened as the
- * caller's reading (*ds, *lyr), half 1 kept for the caller's second
- * thread (wm_layer_cache_tee_second_half).  t->halves stays NULL when
- * the source is not cut, or a half cannot be opened, or the halves do
- * not agree; nothing is then left open.  GDAL's complaints here are
- * silent: the whole file's reading reports the source's faults. */
 typedef struct half_opening {
     const char *path;
     GDALDatasetH ds;
@@ -378,6 +370,14 @@ static void *open_half(void *arg)
     return NULL;
 }
 
+/* The source cut in two (geojson_halves.h): it is large (the tee's
+ * min_bytes), and two threads parse it in little more than half the
+ * time one takes.  Half 0 opened as the caller's reading (*ds, *lyr),
+ * half 1 kept for the caller's second thread
+ * (wm_layer_cache_tee_second_half).  t->halves stays NULL when the
+ * source is not cut, or a half cannot be opened, or the halves do not
+ * agree; nothing is then left open.  GDAL's complaints here are silent:
+ * the whole file's reading reports the source's faults. */
 static void open_halves(wm_layer_cache_tee *t, GDALDatasetH *ds, OGRLayerH *lyr)
 {
     if (!(t->halves = wm_geojson_halves_open(t->file))) return;
