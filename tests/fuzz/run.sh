@@ -10,7 +10,7 @@
 #                 first use with CC=clang -DWARDMAP_FUZZ=ON
 #   --corpus DIR  keep what the fuzzer finds in DIR/HARNESS and start from
 #                 it next time (default: a scratch corpus, thrown away)
-#   HARNESS       number table layer recipe style meta (default: all)
+#   HARNESS       number table layer recipe style meta halves (default: all)
 #
 # Seeds are read from tests/fuzz/corpus/HARNESS and never written.  A
 # finding (crash, sanitizer report, leak, timeout, broken promise) is
@@ -34,7 +34,7 @@ while [ $# -gt 0 ]; do
         *) harnesses+=("$1"); shift ;;
     esac
 done
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(number table layer recipe style meta)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(number table layer recipe style meta halves)
 cc=${FUZZ_CC:-clang}
 
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/wardmap-fuzz.XXXXXX")
