@@ -17,7 +17,8 @@
  *     guesses disagree (a field text in one and numbers in the other);
  *   - a bad feature late in the file, in either half, is an error naming
  *     it, and leaves no cache and no temporary file behind; so is a file
- *     cut short;
+ *     cut short; read through the full copy, the same feature is named
+ *     by the same number;
  *   - a GeoPackage layer this large, read by two threads (layer.c),
  *     gives every feature once, and the first half's error first.
  * The layers are synthetic squares, generated here, over 8 MB each so
@@ -374,6 +375,16 @@ int main(void)
         if (!strstr(err.msg, want)) fprintf(stderr, "got: %s\n", err.msg);
         CHECK(count_entries(dir) == 0);
     }
+    /* Read through the full copy (a --where reading): the copy keeps the
+     * source's FIDs, so the message names the feature as above. */
+    bad_feature = 30000;
+    CHECK(write_layer(src, BAD_LATER) == 0);
+    setenv("WARDMAP_CACHE", wm_test_tmp_path("cache-bad-where"), 1);
+    wm_layer_options where = { .key_field = "SQ24CD", .where = "v >= 0" };
+    wm_error_clear(&err);
+    CHECK(wm_layer_open(src, &where, &err) == NULL);
+    CHECK(strstr(err.msg, "synthetic_squares.geojson: feature 30000 (S00030000) has no geometry") != NULL);
+    if (!strstr(err.msg, "feature 30000")) fprintf(stderr, "got: %s\n", err.msg);
 
     /* A file cut short after the guess: the guessed reading stops at the
      * cut as if at the end, but the full opening fails, so the source is

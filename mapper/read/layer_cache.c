@@ -78,7 +78,7 @@ static int convert(const char *file, const char *layer_name, const char *lname, 
     if (!a) goto done;
     dst = wm_gpkg_dataset_create(wm_atomic_path(a), err);
     if (!dst) goto done;
-    if (wm_layer_copy_features(dst, lname, lyr, to, rp, NULL, NULL, NULL, err) != 0) goto done;
+    if (wm_layer_copy_features(dst, lname, lyr, to, rp, NULL, NULL, 1, NULL, err) != 0) goto done;
     index_codes(dst, lname, OGR_L_GetLayerDefn(lyr));
     rc = wm_gpkg_dataset_close(dst, target, err);
     dst = NULL;

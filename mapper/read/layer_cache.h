@@ -11,7 +11,8 @@
  * The GeoPackage holds one layer in EPSG:27700 with an R-tree spatial
  * index and an attribute index on every field whose name ends in "CD"
  * (the ONS codes).  Every feature is kept, in the source's order, with
- * every field; each geometry is projected as the layer reader projects
+ * its FID (a message names it as the source's reading would) and every
+ * field; each geometry is projected as the layer reader projects
  * it (reproject.h; a source without a declared SRS is longitude/latitude,
  * GeoJSON's rule), not simplified or repaired, and written as a
  * MultiPolygon (layer_write.h).  So a layer read

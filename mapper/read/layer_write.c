@@ -122,7 +122,7 @@ int wm_layer_writer_end(wm_layer_writer *w, int keep, size_t *written, wm_error 
 }
 
 int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OGRSpatialReferenceH srs,
-                           wm_reproject *rp, wm_feature_filter keep, void *ctx, size_t *copied,
+                           wm_reproject *rp, wm_feature_filter keep, void *ctx, int same_fids, size_t *copied,
                            wm_error *err)
 {
     wm_layer_writer *w = wm_layer_writer_begin(dst, name, OGR_L_GetLayerDefn(src), srs, 1, err);
@@ -138,7 +138,7 @@ int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OG
                                   GDALGetDescription(dst), (long long)OGR_F_GetFID(f), name);
                 OGR_G_DestroyGeometry(g);
             } else {
-                rc = wm_layer_writer_add(w, f, g, OGRNullFID, err);
+                rc = wm_layer_writer_add(w, f, g, same_fids ? OGR_F_GetFID(f) : OGRNullFID, err);
             }
         }
         OGR_F_Destroy(f);

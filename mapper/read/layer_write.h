@@ -59,10 +59,14 @@ typedef int (*wm_feature_filter)(OGRFeatureH f, void *ctx);
  * as far as src's own attribute and spatial filters let through) into a
  * new layer `name` of `dst`, with every field of `src`, geometries
  * transformed by `rp` (reproject.h; NULL: as they are) into `srs`.  Polygons are
- * written as MultiPolygons, so a layer has one geometry type.  One
- * transaction.  *copied (may be NULL) gets the number of features. */
+ * written as MultiPolygons, so a layer has one geometry type.  With
+ * `same_fids` each feature keeps its FID in `src` (a copy read in place
+ * of its source then names a feature in a message as the source would:
+ * GDAL numbers a GeoJSON's features from 0); otherwise they are numbered
+ * from 1 in the order copied.  One transaction.  *copied (may be NULL)
+ * gets the number of features. */
 int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OGRSpatialReferenceH srs,
-                           wm_reproject *rp, wm_feature_filter keep, void *ctx, size_t *copied,
+                           wm_reproject *rp, wm_feature_filter keep, void *ctx, int same_fids, size_t *copied,
                            wm_error *err);
 
 /* A field of the same text in every feature (e.g. the county a district

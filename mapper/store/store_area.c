@@ -172,7 +172,7 @@ static int copy_layer(GDALDatasetH dst, const char *name, const char *cache, con
         OGR_L_SetSpatialFilterRect(lyr, wards->minx - pad, wards->miny - pad, wards->maxx + pad, wards->maxy + pad);
     }
     if (rc == 0)
-        rc = wm_layer_copy_features(dst, name, lyr, OGR_L_GetSpatialRef(lyr), NULL, keep, ctx, copied, err);
+        rc = wm_layer_copy_features(dst, name, lyr, OGR_L_GetSpatialRef(lyr), NULL, keep, ctx, 0, copied, err);
     GDALClose(src);
     return rc;
 }
