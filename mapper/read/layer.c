@@ -375,6 +375,34 @@ done:
     return NULL;
 }
 
+/* Whether `name` is a plain SQL identifier (quoted, it needs no escapes). */
+static int plain_identifier(const char *name)
+{
+    return *name && strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(name);
+}
+
+/* The FID at or below which lie half of the `count` features of a
+ * GeoPackage layer, so that two threads get even halves whatever the
+ * FIDs (a first reading's copy numbers its second half from far on,
+ * layer_cache.h); count / 2 when it cannot be asked. */
+static GIntBig median_fid(GDALDatasetH ds, OGRLayerH lyr, const char *fid, GIntBig count)
+{
+    GIntBig mid = count / 2;
+    const char *name = OGR_L_GetName(lyr);
+    if (!plain_identifier(name)) return mid;
+    char sql[600];
+    snprintf(sql, sizeof sql, "SELECT \"%s\" FROM \"%s\" ORDER BY \"%s\" LIMIT 1 OFFSET " CPL_FRMT_GIB, fid, name,
+             fid, count / 2 - 1);
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    OGRFeatureH f = r ? OGR_L_GetNextFeature(r) : NULL;
+    if (f) {
+        mid = OGR_F_GetFID(f);
+        OGR_F_Destroy(f);
+    }
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    return mid;
+}
+
 /* The features of `lyr` (of `ds`, opened from `file`) as `opt` says.
  * `tee` (may be NULL) gets each feature read, its geometry in BNG
  * (layer_cache.h).  Without a tee an empty layer is found first by its
@@ -479,17 +507,15 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
                           .src_note = layer_srs ? "" : " (the layer declares no coordinate system, so it is "
                                                        "read as longitude/latitude)",
                           .type = OGR_L_GetGeomType(lyr), .src = src, .target = L->srs, .rp = rp, .tee = tee };
-    /* A large GeoPackage layer: the FIDs above half the count on a second
-     * thread.  (FIDs need not run 1..n; the halves are then uneven, and
-     * still every feature is read once.)  A GeoJSON source cut in two by
+    /* A large GeoPackage layer: the FIDs above the median on a second
+     * thread.  A GeoJSON source cut in two by
      * its tee: half 1 on a second thread, its fields found by name. */
     second_half half;
     int split = 0;
     GIntBig count = tee ? 0 : OGR_L_GetFeatureCount(lyr, FALSE);
     const char *fid = OGR_L_GetFIDColumn(lyr);
     OGRLayerH lyr1 = tee ? wm_layer_cache_tee_second_half(tee) : NULL;
-    if (lyr1 || (!tee && !opt->where && !opt->sql && count >= SPLIT_MIN_FEATURES && fid && *fid &&
-                 strspn(fid, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") == strlen(fid) &&
+    if (lyr1 || (!tee && !opt->where && !opt->sql && count >= SPLIT_MIN_FEATURES && fid && plain_identifier(fid) &&
                  strcasecmp(GDALGetDriverShortName(GDALGetDatasetDriver(ds)), "GPKG") == 0)) {
         memset(&half, 0, sizeof half);
         half.run = first;
@@ -510,9 +536,10 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
             half.run.lyr = NULL;
             half.file = GDALGetDescription(ds);
             half.layer = OGR_L_GetName(lyr);
-            snprintf(half.filter, sizeof half.filter, "\"%s\" > " CPL_FRMT_GIB, fid, count / 2);
+            GIntBig mid = median_fid(ds, lyr, fid, count);
+            snprintf(half.filter, sizeof half.filter, "\"%s\" > " CPL_FRMT_GIB, fid, mid);
             char low[200];
-            snprintf(low, sizeof low, "\"%s\" <= " CPL_FRMT_GIB, fid, count / 2);
+            snprintf(low, sizeof low, "\"%s\" <= " CPL_FRMT_GIB, fid, mid);
             split = OGR_L_SetAttributeFilter(lyr, low) == OGRERR_NONE &&
                     pthread_create(&half.thread, NULL, read_second_half, &half) == 0;
             if (!split) OGR_L_SetAttributeFilter(lyr, NULL);
