@@ -16,9 +16,9 @@
  *   - such a source is read in two halves, on two threads, unless their
  *     guesses disagree (a field text in one and numbers in the other);
  *   - a bad feature late in the file, in either half, is an error naming
- *     it, and leaves no cache and no temporary file behind; so is a file
- *     cut short; read through the full copy, the same feature is named
- *     by the same number;
+ *     it, read again through the full copy (which names it by the same
+ *     number); a file cut short is an error and leaves no cache and no
+ *     temporary file behind; a "crs" after the features is read;
  *   - a GeoPackage layer this large, read by two threads (layer.c),
  *     gives every feature once, and the first half's error first.
  * The layers are synthetic squares, generated here, over 8 MB each so
@@ -41,7 +41,7 @@
 
 #define FEATURES 40000
 
-enum variant { PLAIN, TEXT_LATER, FIELD_LATER, BAD_LATER, NM_LATER, LABEL_TURNS };
+enum variant { PLAIN, TEXT_LATER, FIELD_LATER, BAD_LATER, NM_LATER, LABEL_TURNS, CRS_AT_END };
 
 /* The feature without geometry of variant BAD_LATER. */
 static int bad_feature = 20000;
@@ -57,6 +57,7 @@ static int write_layer(const char *path, enum variant v)
     fputs("{\"type\":\"FeatureCollection\",\"name\":\"synthetic_squares\",\"features\":[\n", fp);
     for (int i = 0; i < FEATURES; i++) {
         double x = -1.6 + (i % 200) * 0.001, y = 52.35 + (i / 200) * 0.001;
+        if (v == CRS_AT_END) x = 430000 + (i % 200) * 70, y = 270000 + (i / 200) * 110;
         int late = i >= 1500;
         char value[64], extra[64] = "";
         if (v == TEXT_LATER && late) snprintf(value, sizeof value, "\"n/a\"");
@@ -70,12 +71,16 @@ static int write_layer(const char *path, enum variant v)
                 i ? ",\n" : "", i, v == NM_LATER ? "name" : "SQ24NM", i, value, extra);
         if (v == BAD_LATER && i == bad_feature)
             fputs("null}", fp);
-        else
+        else {
+            double d = v == CRS_AT_END ? 70 : 0.001;
             fprintf(fp, "{\"type\":\"Polygon\",\"coordinates\":[[[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],[%.4f,%.4f],"
                         "[%.4f,%.4f]]]}}",
-                    x, y, x + 0.001, y, x + 0.001, y + 0.001, x, y + 0.001, x, y);
+                    x, y, x + d, y, x + d, y + d, x, y + d, x, y);
+        }
     }
-    fputs("\n]}\n", fp);
+    /* A "crs" after the features: GeoJSON of 2008 let it stand anywhere. */
+    fputs(v == CRS_AT_END ? "\n],\"crs\":{\"type\":\"name\",\"properties\":{\"name\":\"urn:ogc:def:crs:EPSG::27700\"}}}\n"
+                          : "\n]}\n", fp);
     return fclose(fp);
 }
 
@@ -358,9 +363,9 @@ int main(void)
     CHECK(field_type(path, "label") == OFTString && copy_matches_full(path, converted));
 
     /* A feature without geometry late in the file, in half 1 (whose
-     * reading numbers features from 0: the source is read again the
-     * usual way) and in half 0: the error names it; no cache, nothing
-     * half-written. */
+     * reading numbers features from 0) and in half 0: the failed guessed
+     * reading leaves no copy, and the source is read again the usual
+     * way, through the full copy, whose error names the feature. */
     const int bad[] = { 30000, 10000 };
     for (int i = 0; i < 2; i++) {
         bad_feature = bad[i];
@@ -373,7 +378,9 @@ int main(void)
         snprintf(want, sizeof want, "synthetic_squares.geojson: feature %d (S%08d) has no geometry", bad[i], bad[i]);
         CHECK(strstr(err.msg, want) != NULL);
         if (!strstr(err.msg, want)) fprintf(stderr, "got: %s\n", err.msg);
-        CHECK(count_entries(dir) == 0);
+        setenv("WARDMAP_CACHE", dir, 1);
+        CHECK(count_entries(dir) == 1 &&
+              wm_layer_cache_find(src, WM_LAYER_CACHE_MIN_BYTES, path, PATH_MAX) == WM_LAYER_CACHE_FULL);
     }
     /* Read through the full copy (a --where reading): the copy keeps the
      * source's FIDs, so the message names the feature as above. */
@@ -385,6 +392,17 @@ int main(void)
     CHECK(wm_layer_open(src, &where, &err) == NULL);
     CHECK(strstr(err.msg, "synthetic_squares.geojson: feature 30000 (S00030000) has no geometry") != NULL);
     if (!strstr(err.msg, "feature 30000")) fprintf(stderr, "got: %s\n", err.msg);
+
+    /* A "crs" after the features, which GDAL's guess misses: the source
+     * is read the usual way, in British National Grid as it says. */
+    CHECK(write_layer(src, CRS_AT_END) == 0);
+    snprintf(dir, sizeof dir, "%s", wm_test_tmp_path("cache-crs"));
+    wm_error_clear(&err);
+    read_both(src, dir, &cached, &direct, &err);
+    CHECK(cached && cached->n == FEATURES && same_layer(cached, direct));
+    CHECK(cached && cached->minx == 430000 && cached->miny == 270000);
+    wm_layer_free(cached);
+    wm_layer_free(direct);
 
     /* A file cut short after the guess: the guessed reading stops at the
      * cut as if at the end, but the full opening fails, so the source is

@@ -409,8 +409,8 @@ static GIntBig median_fid(GDALDatasetH ds, OGRLayerH lyr, const char *fid, GIntB
  * feature count, for a message naming an empty GeoJSON FeatureCollection;
  * a tee's reading would read the whole file to count.  `unserved` (NULL
  * unless the fields are GDAL's guess) gets 1 when the guess cannot serve
- * the reading, 2 when the tee's second half (a source cut in two) could
- * not be read; NULL is then returned and err is not set. */
+ * the reading, or the tee's second half (a source cut in two) could not
+ * be read; NULL is then returned and err is not set. */
 static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, const char *file,
                             const wm_layer_options *opt, wm_layer_cache_tee *tee, int *unserved, wm_error *err)
 {
@@ -558,12 +558,12 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
         OSRDestroySpatialReference(half.run.src);
         OSRDestroySpatialReference(half.run.target);
         /* The first half's error first; then the second's.  Half 1 of a
-         * GeoJSON source numbers its features from 0 (layer_cache.h): on
-         * its error, or GDAL's failure there, the source is read again,
-         * by itself, for the message a whole reading gives. */
-        if (first.rc == 0 && lyr1 && (half.run.rc != 0 || half.gdal_failed)) {
+         * GeoJSON source numbers its features from 0 (layer_cache.h), and
+         * GDAL's failure there may have cut it short: the source is read
+         * again the usual way. */
+        if (lyr1 && (half.run.rc != 0 || half.gdal_failed)) {
             free_run(&half.run);
-            *unserved = 2;
+            *unserved = 1;
             L->features = first.features;
             L->n = first.n;
             goto fail;
@@ -630,12 +630,12 @@ fail:
 
 /* The first reading of a large GeoJSON layer, its copy written at the
  * same time (layer_cache.h).  *trusted is 0 when the tee could not
- * start, the reading needs fields the guess may have wrong, or GDAL
- * failed while reading (a file cut short ends the guessed reading as if
- * at its end): the caller then reads the source the usual way.  It is
- * -1 when the reading of a source's second half failed: the caller
- * reads the source itself, without a cache, whose message names the
- * feature as a whole reading does (a copy numbers features from 1). */
+ * start, the reading needs fields the guess may have wrong, GDAL failed
+ * while reading (a file cut short ends the guessed reading as if at its
+ * end), or the reading failed at all: the caller then reads the source
+ * the usual way, whose error, if any, is the one given.  (A reading can
+ * fail because of the guess: GDAL's guess misses a "crs" member written
+ * after the features, and a half's features are numbered from 0.) */
 static wm_layer *read_while_caching(const char *spec, const char *file, const wm_layer_options *opt, int *trusted,
                                     wm_error *err)
 {
@@ -650,8 +650,8 @@ static wm_layer *read_while_caching(const char *spec, const char *file, const wm
     int failed = CPLGetLastErrorType() >= CE_Failure;
     wm_layer_cache_tee_end(tee, L != NULL && !failed);
     GDALClose(ds);
-    *trusted = unserved == 2 ? -1 : !unserved && !failed;
-    if (*trusted <= 0) {
+    *trusted = L != NULL && !unserved && !failed;
+    if (!*trusted) {
         wm_layer_free(L);
         return NULL;
     }
@@ -707,9 +707,8 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
             int trusted;
             L = state == WM_LAYER_CACHE_TO_MAKE ? read_while_caching(spec, file, opt, &trusted, err)
                                                 : read_guessed_copy(cached, spec, file, opt, &trusted, err);
-            if (trusted > 0) goto done;
+            if (trusted) goto done;
             wm_error_clear(err);
-            if (trusted < 0) state = WM_LAYER_CACHE_NONE;
         }
         if (state != WM_LAYER_CACHE_NONE)
             from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);

@@ -414,6 +414,25 @@ static void open_halves(wm_layer_cache_tee *t, GDALDatasetH *ds, OGRLayerH *lyr)
     t->halves = NULL;
 }
 
+/* Whether a "crs" member may follow the features: the string "crs" in
+ * the file's last 4 KiB.  GDAL's guess from the first features misses
+ * it, and would read the coordinates in the wrong system.  (A false
+ * alarm, a property named so in the last feature, costs only speed.) */
+static int crs_at_end(const char *file)
+{
+    FILE *fp = fopen(file, "rb");
+    if (!fp) return 1;
+    char tail[4097];
+    size_t n = 0;
+    if (fseek(fp, -4096L, SEEK_END) != 0) rewind(fp);
+    n = fread(tail, 1, 4096, fp);
+    fclose(fp);
+    tail[n] = '\0';
+    for (size_t i = 0; i + 5 <= n; i++)
+        if (memcmp(tail + i, "\"crs\"", 5) == 0) return 1;
+    return 0;
+}
+
 wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes, GDALDatasetH *ds,
                                              OGRLayerH *lyr)
 {
@@ -434,7 +453,7 @@ wm_layer_cache_tee *wm_layer_cache_tee_begin(const char *source, long min_bytes,
     wm_error_clear(&quiet);
     OGRSpatialReferenceH bng = NULL;
     GDALDriverH drv = GDALIdentifyDriverEx(t->file, GDAL_OF_VECTOR, NULL, NULL);
-    if (!drv || strcmp(GDALGetDriverShortName(drv), "GeoJSON") != 0 ||
+    if (!drv || strcmp(GDALGetDriverShortName(drv), "GeoJSON") != 0 || crs_at_end(t->file) ||
         wm_source_cache_entry_for(source, dir, GUESS_EXT, &t->e, &quiet) != 0 || t->e.exists ||
         wm_make_dirs(dir) != 0 || !(t->a = wm_atomic_begin(t->e.path, WM_ATOMIC_REPLACE, &quiet)))
         goto fail;

@@ -103,7 +103,8 @@ int wm_layer_cache_find(const char *source, long min_bytes, char *out, size_t si
  * made, replaces it.  The reader decides whether a reading can trust
  * the guess, from the copy or from the first reading itself (layer.c:
  * its code and name fields must be text fields the guess found as the
- * full schema would); when it cannot, it reads the source the usual way.
+ * full schema would); when it cannot, or the first reading fails at all,
+ * it reads the source the usual way, whose error, if any, it gives.
  *
  *     GDALDatasetH ds; OGRLayerH lyr;
  *     wm_layer_cache_tee *tee = wm_layer_cache_tee_begin(spec, WM_LAYER_CACHE_MIN_BYTES, &ds, &lyr);
@@ -114,8 +115,9 @@ int wm_layer_cache_find(const char *source, long min_bytes, char *out, size_t si
  *     }
  *
  * wm_layer_cache_tee_begin returns NULL (and opens nothing) when the
- * source is not GeoJSON, is not to be cached or has a copy already, or
- * cannot be opened; *ds is then NULL.  Otherwise the caller owns *ds and
+ * source is not GeoJSON, may have a "crs" member after its features (its
+ * last 4 KiB hold "crs"; GDAL's guess would miss it), is not to be
+ * cached or has a copy already, or cannot be opened; *ds is then NULL.  Otherwise the caller owns *ds and
  * closes it after wm_layer_cache_tee_end.  Errors of the copy itself
  * are silent, as in wm_layer_cache_for_reading: the source is then read
  * again next time. */
