@@ -256,6 +256,17 @@ static void add_pending(pthread_t t)
     pthread_mutex_unlock(&pending_lock);
 }
 
+/* Half 1 of a source cut in two closed, and the cut forgotten (files
+ * open on it stay readable, geojson_halves.h). */
+static void drop_second_half(wm_layer_cache_tee *t)
+{
+    if (t->ds1) GDALClose(t->ds1);
+    t->ds1 = NULL;
+    t->lyr1 = NULL;
+    wm_geojson_halves_close(t->halves);
+    t->halves = NULL;
+}
+
 static void tee_free(wm_layer_cache_tee *t)
 {
     if (t->w) wm_layer_writer_end(t->w, 0, NULL, NULL);
@@ -266,8 +277,7 @@ static void tee_free(wm_layer_cache_tee *t)
     pthread_cond_destroy(&t->room);
     free(t->others[0]);
     free(t->others[1]);
-    if (t->ds1) GDALClose(t->ds1);
-    wm_geojson_halves_close(t->halves);
+    drop_second_half(t);
     free(t->file);
     free(t->layer_name);
     free(t);
@@ -402,16 +412,12 @@ static void open_halves(wm_layer_cache_tee *t, GDALDatasetH *ds, OGRLayerH *lyr)
         if (t->others[0] && t->others[1]) return;
     }
     if (*ds) GDALClose(*ds);
-    if (t->ds1) GDALClose(t->ds1);
     *ds = NULL;
     *lyr = NULL;
-    t->ds1 = NULL;
-    t->lyr1 = NULL;
     free(t->others[0]);
     free(t->others[1]);
     t->others[0] = t->others[1] = NULL;
-    wm_geojson_halves_close(t->halves);
-    t->halves = NULL;
+    drop_second_half(t);
 }
 
 /* Whether a "crs" member may follow the features: the string "crs" in
@@ -515,11 +521,7 @@ void wm_layer_cache_tee_end(wm_layer_cache_tee *t, int reading_ok)
     pthread_t writer = t->writer_thread;
     /* Half 1's reading is over (its thread joined): its dataset is
      * closed on the caller's thread, as it was opened. */
-    if (t->ds1) GDALClose(t->ds1);
-    t->ds1 = NULL;
-    t->lyr1 = NULL;
-    wm_geojson_halves_close(t->halves);
-    t->halves = NULL;
+    drop_second_half(t);
     pthread_mutex_lock(&t->mu);
     t->keep = reading_ok;
     t->closed = 1;
