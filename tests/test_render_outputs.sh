@@ -33,6 +33,18 @@ check "$LINENO" grep -q '^Subject: *Index of Multiple Deprivation (IMD) Decile' 
 check "$LINENO" grep -q '^Page size: *595.276 x 419.528 pts' <<<"$info"
 check "$LINENO" test "$(pdfimages -list "$tmp/a1.pdf" | tail -n +3 | wc -l)" -eq 0
 
+# PDF: the ward names' halos.  They are written once per glyph (a form
+# XObject each, placed at every use, draw.c), and they show: rasterised,
+# a label's box is about a third pale where the halo lies over the map;
+# without labels the same boxes are the map's colours.
+check "$LINENO" test "$(grep -a -c '/Subtype /Form' "$tmp/a1.pdf")" -ge 10
+check "$LINENO" "$bin" "${args[@]}" --no-labels -o "$tmp/plain.pdf" 2>/dev/null
+check "$LINENO" pdftotext -bbox "$tmp/a1.pdf" "$tmp/words.html"
+for pdf in a1 plain; do check "$LINENO" pdftoppm -r 120 -singlefile "$tmp/$pdf.pdf" "$tmp/$pdf"; done
+halo=(python3 "$(dirname "$0")/halo_pixels.py")
+check "$LINENO" "${halo[@]}" "$tmp/a1.ppm" "$tmp/words.html" 120 20 100 Foleshill Longford Radford
+check "$LINENO" "${halo[@]}" "$tmp/plain.ppm" "$tmp/words.html" 120 0 10 Foleshill Longford Radford
+
 # PNG: pHYs says 120 dpi = 4724 pixels per metre.
 ppm=$(od -A n -t x1 -j 41 -N 4 "$tmp/a1.png" | tr -d ' \n')
 check "$LINENO" test "$(od -A n -c -j 37 -N 4 "$tmp/a1.png" | tr -d ' \n')" = "pHYs"
