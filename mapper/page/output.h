@@ -17,7 +17,7 @@
  *   PDF  vector, fonts embedded as subsets, with title, author, subject
  *        and creator; no clock date unless SOURCE_DATE_EPOCH gives one.
  *        Labels are text; their halos are each glyph's stroked outline,
- *        written once as a form XObject and placed at every use (draw.c);
+ *        written once as a form XObject and placed at every use (draw.c).
  * The same inputs give byte-identical files.
  *
  * All or nothing: every file is written under a temporary name
