@@ -5,6 +5,9 @@
 #include "testutil.h"
 
 #include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 int main(void)
 {
@@ -17,6 +20,37 @@ int main(void)
     CHECK(wm_number_parse("45%", &v) == WM_NUM_VALUE); CHECK_NEAR(v, 45, 0);
     CHECK(wm_number_parse("0", &v) == WM_NUM_VALUE); CHECK_NEAR(v, 0, 0);
     CHECK(wm_number_parse("1e3", &v) == WM_NUM_VALUE); CHECK_NEAR(v, 1000, 0);
+
+    /* Every plain decimal reads as strtod reads it, to the last bit:
+     * synthetic numbers of 1 to 17 digits with the point anywhere, and
+     * the edges (leading zeros, a point at either end, -0). */
+    const char *edges[] = { "0.1", "0.30000000000000004", "123456789012345", "1234567890123456", "9007199254740993",
+                            "0.000000000000000000001", "0.0000000000000000000000123", "5.", ".5", "-0", "-0.0",
+                            "+7.25", "000123.4500", "999999999999999.9", "0.1e1", "2.5E-3" };
+    for (size_t i = 0; i < sizeof edges / sizeof *edges; i++) {
+        CHECK(wm_number_parse(edges[i], &v) == WM_NUM_VALUE);
+        double want = strtod(edges[i], NULL);
+        CHECK(memcmp(&v, &want, sizeof v) == 0);
+    }
+    unsigned long long seed = 12345;
+    int same = 1;
+    for (int i = 0; i < 200000 && same; i++) {
+        char text[40];
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        int ndigits = 1 + (int)((seed >> 33) % 17), point = (int)((seed >> 20) % (unsigned)(ndigits + 1));
+        size_t n = 0;
+        if (seed & 1) text[n++] = '-';
+        for (int d = 0; d < ndigits; d++) {
+            if (d == point && d > 0) text[n++] = '.';
+            seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+            text[n++] = (char)('0' + (seed >> 40) % 10);
+        }
+        text[n] = '\0';
+        double want = strtod(text, NULL);
+        same = wm_number_parse(text, &v) == WM_NUM_VALUE && memcmp(&v, &want, sizeof v) == 0;
+        if (!same) fprintf(stderr, "%s: %.17g, strtod %.17g\n", text, v, want);
+    }
+    CHECK(same);
 
     v = 42;
     CHECK(wm_number_parse("s", &v) == WM_NUM_SUPPRESSED);

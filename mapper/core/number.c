@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -10,6 +11,40 @@ static const char *const suppression_markers[] = {
     "s", "*", "x", "c", "..", ":", "-", "n/a", "na", "#n/a", "[c]", "[x]",
     "[low]", "~", NULL
 };
+
+/* A decimal without exponent, [+-]digits[.digits], of at most 15
+ * significant digits and at most 22 after the point: its value is the
+ * digits as an integer (exact in a double, being under 2^53) divided by
+ * a power of ten (exact up to 10^22), and one IEEE division rounds that
+ * quotient correctly, as strtod does (Clinger's fast path).  Nearly
+ * every published cell is such a number, and this takes a tenth of
+ * strtod's time; 1 when it applied. */
+static int plain_decimal(const char *s, double *out)
+{
+    static const double pow10[23] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                      1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    int negative = *s == '-';
+    if (*s == '+' || *s == '-') s++;
+    uint64_t mant = 0;
+    int significant = 0, after_point = 0, any = 0, point = 0;
+    for (; *s; s++) {
+        if (*s == '.') {
+            if (point) return 0;
+            point = 1;
+            continue;
+        }
+        if (*s < '0' || *s > '9') return 0;
+        any = 1;
+        if (point) after_point++;
+        if (mant == 0 && *s == '0') continue;   /* a leading zero */
+        if (++significant > 15) return 0;
+        mant = mant * 10 + (uint64_t)(*s - '0');
+    }
+    if (!any || after_point > 22) return 0;
+    double v = (double)mant / pow10[after_point];
+    *out = negative ? -v : v;
+    return 1;
+}
 
 wm_number_kind wm_number_parse(const char *text, double *out)
 {
@@ -58,8 +93,13 @@ wm_number_kind wm_number_parse(const char *text, double *out)
     for (; cell[i]; i++) digits[n++] = cell[i];
     digits[n] = '\0';
 
+    double v;
+    if (plain_decimal(digits, &v)) {
+        *out = v;
+        return WM_NUM_VALUE;
+    }
     char *end = NULL;
-    double v = strtod(digits, &end);
+    v = strtod(digits, &end);
     if (end == digits || *end != '\0' || !isfinite(v)) return WM_NUM_INVALID;
     /* strtod accepts "inf", "nan", hex: a published table has none. */
     for (const char *p = digits; *p; p++)
