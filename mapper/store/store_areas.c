@@ -153,6 +153,7 @@ int wm_imp_areas(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec
             wm_imp_say(c, "  local names for %zu of %zu areas from %s", nlocal, t->nrows, np[0]);
     }
 done:
+    wm_imp_areas_changed(c);
     free(pfield);
     free(pgeo);
     for (int i = 0; i < nnp; i++) free(np[i]);
@@ -599,6 +600,7 @@ int wm_imp_link(wm_imp_ctx *c, const wm_meta_doc *d, const wm_meta_section *sec,
             wm_imp_say(c, "  %zu parts (newer areas outside the study) left out", plan.outside);
     }
 done:
+    wm_imp_areas_changed(c);
     if (plan.method)
         for (size_t i = 0; i < kids.n; i++) free(plan.method[i]);
     free(plan.method);

@@ -3,8 +3,10 @@
  * "Intervals and comparisons").  Run once per indicator after its values
  * and aggregates are stored. */
 #include "store_internal.h"
+#include "hash.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +31,76 @@ static const value_row *find_row(const value_row *rows, size_t n, const char *ge
 }
 
 static int is_authority_geography(const char *g) { return strncmp(g, "lad", 3) == 0; }
+
+/* ---- The authorities of areas, remembered (store_internal.h) ---- */
+
+typedef struct authority_entry {
+    char geography[32], code[32];   /* "" geography: an empty slot */
+    int found;                      /* wm_store_authority's 0 (found) or 1 (none) */
+    wm_store_area lad;
+} authority_entry;
+
+struct wm_imp_authorities {
+    size_t n, cap;                  /* cap a power of two */
+    authority_entry *slot;
+};
+
+static authority_entry *authority_slot(struct wm_imp_authorities *m, const char *geography, const char *code)
+{
+    uint64_t h = wm_hash(WM_HASH_START, geography, strlen(geography) + 1);
+    h = wm_hash(h, code, strlen(code) + 1);
+    for (size_t i = (size_t)h & (m->cap - 1);; i = (i + 1) & (m->cap - 1)) {
+        authority_entry *e = &m->slot[i];
+        if (!e->geography[0] || (strcmp(e->code, code) == 0 && strcmp(e->geography, geography) == 0)) return e;
+    }
+}
+
+/* Room for one more entry (the table at most half full); -1 when out of
+ * memory. */
+static int authority_room(wm_imp_ctx *c)
+{
+    struct wm_imp_authorities *m = c->authorities;
+    if (!m) {
+        if (!(m = c->authorities = calloc(1, sizeof *m))) return -1;
+    }
+    if (2 * (m->n + 1) <= m->cap) return 0;
+    size_t cap = m->cap ? 2 * m->cap : 256;
+    authority_entry *old = m->slot, *slot = calloc(cap, sizeof *slot);
+    if (!slot) return -1;
+    size_t oldcap = m->cap;
+    m->slot = slot;
+    m->cap = cap;
+    for (size_t i = 0; i < oldcap; i++)
+        if (old[i].geography[0]) *authority_slot(m, old[i].geography, old[i].code) = old[i];
+    free(old);
+    return 0;
+}
+
+int wm_imp_authority(wm_imp_ctx *c, const char *geography, const char *code, wm_store_area *out, wm_error *err)
+{
+    int fits = strlen(geography) < sizeof ((authority_entry *)0)->geography &&
+               strlen(code) < sizeof ((authority_entry *)0)->code && *geography;
+    if (!fits || authority_room(c) != 0) return wm_store_authority(c->s, geography, code, out, err);
+    authority_entry *e = authority_slot(c->authorities, geography, code);
+    if (!e->geography[0]) {
+        int found = wm_store_authority(c->s, geography, code, &e->lad, err);
+        if (found < 0) return -1;
+        snprintf(e->geography, sizeof e->geography, "%s", geography);
+        snprintf(e->code, sizeof e->code, "%s", code);
+        e->found = found;
+        c->authorities->n++;
+    }
+    *out = e->lad;
+    return e->found;
+}
+
+void wm_imp_areas_changed(wm_imp_ctx *c)
+{
+    if (!c->authorities) return;
+    free(c->authorities->slot);
+    free(c->authorities);
+    c->authorities = NULL;
+}
 
 int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
 {
@@ -82,6 +154,8 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
     const value_row *england = find_row(rows, n, WM_ENGLAND_GEOGRAPHY, WM_ENGLAND_CODE);
     double england_value = england ? england->value : NAN;
     size_t compared = 0;
+    wm_store_area last_lad = { .code = "" };
+    const value_row *last_row = NULL;
     for (size_t i = 0; i < n && rc == 0; i++) {
         value_row *r = &rows[i];
         double lo = ind->compare_level == 95 ? r->lo95 : r->lo998, hi = ind->compare_level == 95 ? r->hi95 : r->hi998;
@@ -89,14 +163,18 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
         int is_england = r == england;
         if (!isnan(lo) && !is_england) {
             wm_store_area lad;
-            int found = is_authority_geography(r->geography)
-                            ? 1
-                            : wm_store_authority(c->s, r->geography, r->code, &lad, err);
+            int found = is_authority_geography(r->geography) ? 1 : wm_imp_authority(c, r->geography, r->code, &lad, err);
             if (found < 0) {
                 rc = -1;
                 break;
             }
-            const value_row *a = found == 0 ? find_row(rows, n, lad.geography, lad.code) : NULL;
+            /* Nearly every row has the one authority: its row is looked
+             * for once. */
+            if (found == 0 && (strcmp(lad.code, last_lad.code) != 0 || strcmp(lad.geography, last_lad.geography) != 0)) {
+                last_lad = lad;
+                last_row = find_row(rows, n, lad.geography, lad.code);
+            }
+            const value_row *a = found == 0 ? last_row : NULL;
             if (a) ca = wm_compare(lo, hi, a->value);
             ce = wm_compare(lo, hi, england_value);
             compared += ca != WM_CMP_NOT_COMPARED || ce != WM_CMP_NOT_COMPARED;

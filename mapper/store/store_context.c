@@ -116,6 +116,7 @@ int wm_imp_ctx_close(wm_imp_ctx *c, int rc, const char *source, const wm_import_
     free(c->warn_buf);
     for (size_t i = 0; i < c->nlayers; i++) wm_layer_free(c->layers[i].layer);
     free(c->layers);
+    wm_imp_areas_changed(c);
     return rc;
 }
 

@@ -642,6 +642,7 @@ int wm_store_add_groups(wm_store *s, const char *geography, const wm_group_membe
     }
     sqlite3_finalize(area);
     sqlite3_finalize(link);
+    wm_imp_areas_changed(&c);
     wm_imp_area_set_free(&base_areas);
     if (rc == 0) rc = aggregate_all(&c, geography, indicators, nindicators, err);
     char source[64];

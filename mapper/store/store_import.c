@@ -637,6 +637,7 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
         }
     }
     sqlite3_finalize(new_area);
+    if (open_set) wm_imp_areas_changed(c);
     for (size_t r = 0; r < nrows; r++) free(rcode[r]);
     free(rcode);
     free(dup_of);
@@ -662,6 +663,7 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
         if (rc == 0)
             rc = wm_imp_exec(c, err, "INSERT OR IGNORE INTO areas VALUES (?, ?, ?, NULL)", WM_ENGLAND_GEOGRAPHY, code,
                              *name ? name : "England");
+        wm_imp_areas_changed(c);
     }
 
     sqlite3_stmt *ins = wm_imp_prepare_value_insert(c);

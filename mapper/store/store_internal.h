@@ -54,6 +54,7 @@ typedef struct wm_imp_ctx {
     char routes[16][400];  /* routes already described in the report */
     int nroutes;
     char line[1024];       /* the report line of the indicator being aggregated */
+    struct wm_imp_authorities *authorities;   /* wm_imp_authority's answers so far, or NULL */
 } wm_imp_ctx;
 
 /* Start an import on a store whose transaction the caller has begun
@@ -206,5 +207,14 @@ int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indic
  * indicator (not an estimate), and its comparison with the authority's
  * and England's values (interval.h). */
 int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err);
+
+/* wm_store_authority, remembered for the life of the import: the
+ * comparisons ask it of every counted value, the same areas for each
+ * indicator, and each answer walks the links in SQL.  The answers hold
+ * only while the areas and links do, so every writer of the areas or
+ * area_links tables through `c` calls wm_imp_areas_changed(c) after
+ * writing, which forgets them. */
+int wm_imp_authority(wm_imp_ctx *c, const char *geography, const char *code, wm_store_area *out, wm_error *err);
+void wm_imp_areas_changed(wm_imp_ctx *c);
 
 #endif
