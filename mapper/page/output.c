@@ -354,11 +354,6 @@ ROW_LOOP static void row_add(uint32_t *restrict acc, const unsigned char *restri
     for (size_t i = 0; i < n; i++) acc[i] += w * row[i];
 }
 
-static uint32_t weight_of(const footprint *f, int i)
-{
-    return i == f->first ? f->w_first : i == f->last ? f->w_last : f->one;
-}
-
 /* `img` scaled to `width` pixels (the image's own width when `width` is
  * under 16 or over it), the height keeping the aspect, or NULL when out
  * of memory: each pixel the mean of the source pixels under it, weighted
@@ -410,10 +405,19 @@ static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
         if (f->last > f->first) row_add(acc, src + (size_t)f->last * (size_t)src_stride, f->w_last, nbytes);
         unsigned char *out = dst + (size_t)y * (size_t)dst_stride;
         for (int x = 0; x < width; x++) {
-            uint64_t c[4] = { 0, 0, 0, 0 };
-            for (int sx = fx[x].first; sx <= fx[x].last; sx++) {
-                uint64_t wx = weight_of(&fx[x], sx);
-                for (int k = 0; k < 4; k++) c[k] += wx * acc[4 * (size_t)sx + k];
+            /* The columns wholly under the pixel all weigh 2^bits: they
+             * are summed, then shifted, rather than each multiplied. */
+            const footprint *g = &fx[x];
+            const uint32_t *a = acc + 4 * (size_t)g->first;
+            uint64_t c[4], mid[4] = { 0, 0, 0, 0 };
+            for (int k = 0; k < 4; k++) c[k] = (uint64_t)g->w_first * a[k];
+            if (g->last > g->first) {
+                for (int sx = g->first + 1; sx < g->last; sx++) {
+                    const uint32_t *m = acc + 4 * (size_t)sx;
+                    for (int k = 0; k < 4; k++) mid[k] += m[k];
+                }
+                const uint32_t *l = acc + 4 * (size_t)g->last;
+                for (int k = 0; k < 4; k++) c[k] += (mid[k] << bits) + (uint64_t)g->w_last * l[k];
             }
             double per = 1.0 / ((double)fx[x].sum * (double)fy[y].sum);
             for (int k = 0; k < 4; k++) {
