@@ -129,6 +129,27 @@ static void test_suggest_and_rgb(void)
     CHECK(wm_rgb_parse(NULL, &c) == -1);
 }
 
+/* A scheme file is parsed once and kept, but a file rewritten is read
+ * again: its new colours, not the kept ones. */
+static void test_rewritten_file(void)
+{
+    char path[4200];
+    snprintf(path, sizeof path, "%s/synthetic_rewritten.json", wm_test_tmpdir());
+    wm_palette p;
+    wm_error err = { 0 };
+    CHECK(wm_test_write_file(path, "{\"Synthetic\": {\"type\": \"seq\", \"colors\": {\"3\": [\"#000000\", \"#111111\", \"#222222\"]}}}") == 0);
+    CHECK(wm_palette_load(path, "Synthetic", 3, 0, &p, &err) == 0);
+    CHECK(strcmp(p.hex[2], "#222222") == 0);
+    CHECK(wm_palette_load(path, "Synthetic", 3, 0, &p, &err) == 0);
+    CHECK(strcmp(p.hex[2], "#222222") == 0);
+    /* One byte longer: the size differs even within one tick of the clock. */
+    CHECK(wm_test_write_file(path, "{\"Synthetic\": {\"type\": \"seq\", \"colors\": {\"3\": [\"#000000\", \"#111111\", \"#ABCDEF\"]} }}") == 0);
+    CHECK(wm_palette_load(path, "Synthetic", 3, 0, &p, &err) == 0);
+    CHECK(strcmp(p.hex[2], "#ABCDEF") == 0);
+    CHECK(wm_test_write_file(path, "not JSON") == 0);
+    CHECK(wm_palette_load(path, "Synthetic", 3, 0, &p, &err) != 0);
+}
+
 int main(void)
 {
     CHECK(strstr(wm_palette_default_path(), "styles/colorbrewer.json") != NULL);
@@ -137,5 +158,7 @@ int main(void)
     test_small_counts();
     test_errors();
     test_suggest_and_rgb();
+    test_rewritten_file();
+    wm_shutdown();
     return wm_test_summary();
 }

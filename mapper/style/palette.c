@@ -6,14 +6,17 @@
  * starting at 3, where a one-element list applies to every count.
  */
 #include "palette.h"
+#include "error.h"
 #include "home.h"
 
 #include <ctype.h>
 #include <json-c/json.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 const char *wm_palette_default_path(void)
 {
@@ -46,9 +49,57 @@ int wm_rgb_parse(const char *hex, wm_rgb *out)
     return 0;
 }
 
-static json_object *read_schemes(const char *path, wm_error *err)
+/* The scheme files read so far, parsed once: a figure set asks for a
+ * palette in every figure, and parsing the 40 kB of JSON each time was
+ * 3% of Coventry's set.  A file is read again when its device, inode,
+ * size or modification time changes.  Readers share a parsed file
+ * without taking references (json-c counts references without atomics):
+ * they only read it, and wm_shutdown() frees it when no reader is left. */
+#define KEPT_FILES 4
+
+static struct kept_schemes {
+    char path[4096];
+    dev_t dev;
+    ino_t ino;
+    off_t size;
+    struct timespec mtime;
+    json_object *root;
+} kept[KEPT_FILES];
+static size_t nkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void forget_schemes(void)
 {
+    pthread_mutex_lock(&kept_lock);
+    for (size_t i = 0; i < nkept; i++) json_object_put(kept[i].root);
+    nkept = 0;
+    pthread_mutex_unlock(&kept_lock);
+}
+
+static int same_file(const struct kept_schemes *k, const char *path, const struct stat *st)
+{
+    return strcmp(k->path, path) == 0 && k->dev == st->st_dev && k->ino == st->st_ino && k->size == st->st_size &&
+           k->mtime.tv_sec == st->st_mtim.tv_sec && k->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+/* The schemes of `path`, parsed once (above); NULL with err set when the
+ * file cannot be read or is not a JSON object.  *owned says whether the
+ * caller must release it (json_object_put): only when it was not kept. */
+static json_object *read_schemes(const char *path, int *owned, wm_error *err)
+{
+    *owned = 0;
     if (!path) path = wm_palette_default_path();
+    struct stat st;
+    int known = stat(path, &st) == 0 && strlen(path) < sizeof kept[0].path;
+    pthread_mutex_lock(&kept_lock);
+    for (size_t i = 0; known && i < nkept; i++)
+        if (same_file(&kept[i], path, &st)) {
+            json_object *root = kept[i].root;
+            pthread_mutex_unlock(&kept_lock);
+            return root;
+        }
+    pthread_mutex_unlock(&kept_lock);
+
     json_object *root = json_object_from_file(path);
     if (!root) {
         const char *why = json_util_get_last_err();
@@ -61,6 +112,30 @@ static json_object *read_schemes(const char *path, wm_error *err)
         wm_error_set(err, WM_EXIT_DATA, "%s: colour schemes must be a JSON object keyed by scheme name", path);
         return NULL;
     }
+    pthread_mutex_lock(&kept_lock);
+    *owned = 1;
+    for (size_t i = 0; known && i < nkept; i++)
+        if (same_file(&kept[i], path, &st)) {
+            /* Another thread kept it meanwhile: this copy goes. */
+            json_object_put(root);
+            root = kept[i].root;
+            *owned = 0;
+            known = 0;
+        }
+    /* A full table keeps what it has (a reader may be using any entry):
+     * the file is then parsed for each caller, as is one stat cannot see. */
+    if (known && nkept < KEPT_FILES) {
+        struct kept_schemes *k = &kept[nkept++];
+        snprintf(k->path, sizeof k->path, "%s", path);
+        k->dev = st.st_dev;
+        k->ino = st.st_ino;
+        k->size = st.st_size;
+        k->mtime = st.st_mtim;
+        k->root = root;
+        *owned = 0;
+        if (nkept == 1) wm_at_shutdown(forget_schemes);
+    }
+    pthread_mutex_unlock(&kept_lock);
     return root;
 }
 
@@ -132,7 +207,8 @@ int wm_palette_load(const char *path, const char *name, int n, int reverse,
     memset(out, 0, sizeof *out);
     if (!path) path = wm_palette_default_path();
     if (!name || !*name) return wm_error_set(err, WM_EXIT_USAGE, "no colour scheme named");
-    json_object *root = read_schemes(path, err);
+    int owned;
+    json_object *root = read_schemes(path, &owned, err);
     if (!root) return -1;
 
     const char *canon = NULL;
@@ -152,20 +228,20 @@ int wm_palette_load(const char *path, const char *name, int n, int reverse,
         }
         wm_error_set(err, WM_EXIT_USAGE, "unknown colour scheme \"%s\" in %s; %s: %s", name, path,
                      near[0] ? "did you mean" : "schemes are", near[0] ? near : all);
-        json_object_put(root);
+        if (owned) json_object_put(root);
         return -1;
     }
 
     int lo, hi;
     if (count_range(scheme, &lo, &hi) != 0) {
         wm_error_set(err, WM_EXIT_DATA, "%s: scheme %s has no \"colors\"", path, canon);
-        json_object_put(root);
+        if (owned) json_object_put(root);
         return -1;
     }
     if (n < 1 || n > hi || n > 12) {
         wm_error_set(err, WM_EXIT_USAGE, "colour scheme %s is published for %d to %d classes, "
                      "not %d (1 and 2 are taken from the 3-class colours)", canon, lo, hi, n);
-        json_object_put(root);
+        if (owned) json_object_put(root);
         return -1;
     }
 
@@ -182,7 +258,7 @@ int wm_palette_load(const char *path, const char *name, int n, int reverse,
         json_object_array_length(list) != (size_t)from_n) {
         wm_error_set(err, WM_EXIT_DATA, "%s: scheme %s: \"colors\" has no list of %d colours",
                      path, canon, from_n);
-        json_object_put(root);
+        if (owned) json_object_put(root);
         return -1;
     }
     int pick[12];
@@ -196,7 +272,7 @@ int wm_palette_load(const char *path, const char *name, int n, int reverse,
         if (!hex || strlen(hex) >= sizeof out->hex[0] || wm_rgb_parse(hex, &out->colour[slot]) != 0) {
             wm_error_set(err, WM_EXIT_DATA, "%s: scheme %s, %d classes: colour %d (\"%s\") is not #rrggbb",
                          path, canon, from_n, pick[i] + 1, hex ? hex : "");
-            json_object_put(root);
+            if (owned) json_object_put(root);
             memset(out, 0, sizeof *out);
             return -1;
         }
@@ -209,7 +285,7 @@ int wm_palette_load(const char *path, const char *name, int n, int reverse,
     out->print = flag_at(scheme, "print", n);
     out->copy = flag_at(scheme, "copy", n);
     out->screen = flag_at(scheme, "screen", n);
-    json_object_put(root);
+    if (owned) json_object_put(root);
     return 0;
 }
 
@@ -217,7 +293,8 @@ int wm_palette_suggest_safe(const char *path, const char *type, int n, char *buf
 {
     if (size) buf[0] = '\0';
     if (!path) path = wm_palette_default_path();
-    json_object *root = read_schemes(path, NULL);
+    int owned;
+    json_object *root = read_schemes(path, &owned, NULL);
     if (!root) return -1;
     /* `type` may be a scheme name: use that scheme's type. */
     const char *canon;
@@ -235,7 +312,7 @@ int wm_palette_suggest_safe(const char *path, const char *type, int n, char *buf
         found++;
     }
     if (size && o >= size) buf[size - 1] = '\0';
-    json_object_put(root);
+    if (owned) json_object_put(root);
     return found;
 }
 

@@ -4,7 +4,9 @@
  * ColorBrewer definitions with Cynthia Brewer's suitability flags (see
  * styles/PROVENANCE.md).  A scheme is asked for by name and class count;
  * the flags for that count say whether it is colour-blind safe, and
- * suitable for print, photocopy and screen.
+ * suitable for print, photocopy and screen.  A scheme file is parsed once
+ * per process and kept (thread-safe; freed by wm_shutdown), and read
+ * again when it changes on disk.
  */
 #ifndef WM_PALETTE_H
 #define WM_PALETTE_H
