@@ -4,7 +4,10 @@
  * banding threshold even after thinning), coloured by 5 categories, is
  * rendered to PNG; the pixel at every area's centre has its colour, and
  * so have the rows on both sides of the split for every area the split
- * crosses.  Synthetic data only, generated here. */
+ * crosses.  Every other area of the middle row has no value: its No data
+ * hatching, a tile repeated (draw.c), runs on across the split without a
+ * seam.
+ * Synthetic data only, generated here. */
 #include "layout.h"
 #include "map.h"
 #include "output.h"
@@ -22,6 +25,7 @@ static const wm_option options[] = { WM_MAP_OPTIONS, { NULL, 0, 0, NULL, NULL } 
 #define CELLS 21   /* odd, so that the split crosses the middle row */
 #define STEPS 100
 #define DPI 150
+#define NODATA_CELLS ((CELLS + 1) / 2)   /* the middle row's even columns */
 
 static int pixel_is(cairo_surface_t *img, int x, int y, wm_rgb c)
 {
@@ -31,6 +35,13 @@ static int pixel_is(cairo_surface_t *img, int x, int y, wm_rgb c)
     int r = (px >> 16) & 0xff, g = (px >> 8) & 0xff, b = px & 0xff;
     return abs(r - (int)lround(c.r * 255)) <= 1 && abs(g - (int)lround(c.g * 255)) <= 1 &&
            abs(b - (int)lround(c.b * 255)) <= 1;
+}
+
+static uint32_t pixel(cairo_surface_t *img, int x, int y)
+{
+    int stride = cairo_image_surface_get_stride(img);
+    const unsigned char *row = cairo_image_surface_get_data(img) + (size_t)y * (size_t)stride;
+    return ((const uint32_t *)(const void *)row)[x];
 }
 
 /* One side of a cell, from (x0, y0) to (x1, y1), without its last point. */
@@ -62,7 +73,7 @@ static int write_grid(const char *layer, const char *table)
             side(fp, x1, y1, x0, y1);
             side(fp, x0, y1, x0, y0);
             fprintf(fp, "[%.7f,%.7f]]]}}", x0, y0);
-            fprintf(tp, "S%02d%02d,%d\n", r, c, 1 + (r * 3 + c * 7) % 5);
+            if (r != CELLS / 2 || c % 2) fprintf(tp, "S%02d%02d,%d\n", r, c, 1 + (r * 3 + c * 7) % 5);
         }
     fputs("\n]}\n", fp);
     int ok = fclose(fp) == 0;
@@ -114,7 +125,7 @@ int main(void)
     double k = DPI / 72.0;
     const wm_box f = L->panel[0].frame;
     int top = (int)floor(f.y * k), bottom = (int)ceil((f.y + f.h) * k), split = top + (bottom - top) / 2;
-    int centres = 0, seams = 0, crossing = 0;
+    int centres = 0, seams = 0, crossing = 0, nodata = 0, hatched = 0;
     for (size_t i = 0; i < map.layer->n; i++) {
         OGREnvelope e;
         OGR_G_GetEnvelope(map.layer->features[i].geom, &e);
@@ -123,6 +134,28 @@ int main(void)
         wm_layout_to_page(&L->panel[0], e.MaxX, e.MinY, &x1, &y1);
         int cx = (int)floor((x0 + x1) / 2 * k), cy = (int)floor((y0 + y1) / 2 * k);
         wm_rgb colour = wm_map_colour(&map, i);
+        if (wm_map_is_nodata(&map, i)) {
+            /* Hatched: dark and light pixels, and along every 45-degree
+             * diagonal the same pixel, across the split as well. */
+            nodata++;
+            int dark = 0, light = 0, diagonal = 1;
+            int xa = (int)ceil(x0 * k) + 6, xb = (int)floor(x1 * k) - 6;
+            for (int y = split - 4; y <= split + 4; y++)
+                for (int x = xa; x < xb; x++) {
+                    uint32_t p = pixel(img, x, y), q = pixel(img, x + 1, y - 1);
+                    int grey = (p >> 8) & 0xff;
+                    dark += grey < 150;
+                    light += grey > 190;
+                    /* (cairo's antialiasing of a diagonal is not quite
+                     * symmetric: a few levels.) */
+                    diagonal &= abs((int)((p >> 8) & 0xff) - (int)((q >> 8) & 0xff)) <= 8;
+                }
+            hatched += dark > 0 && light > 0 && diagonal;
+            if (!(dark > 0 && light > 0 && diagonal))
+                fprintf(stderr, "%s: No data hatching broken at the split (dark %d, light %d, diagonal %d)\n",
+                        map.layer->features[i].key, dark, light, diagonal);
+            continue;
+        }
         if (cx >= 0 && cy >= 0 && cx < w && cy < h && pixel_is(img, cx, cy, colour)) centres++;
         else fprintf(stderr, "%s: centre (%d,%d) is not its colour\n", map.layer->features[i].key, cx, cy);
         /* An area the split crosses, well inside it: rows around the split. */
@@ -135,7 +168,9 @@ int main(void)
                                map.layer->features[i].key, split);
         }
     }
-    CHECK(centres == CELLS * CELLS);
+    CHECK(nodata == NODATA_CELLS);
+    CHECK(centres == CELLS * CELLS - NODATA_CELLS);
+    CHECK(hatched == NODATA_CELLS);
     CHECK(crossing > 0);
     CHECK(seams == crossing);
     cairo_surface_destroy(img);

@@ -126,6 +126,54 @@ static void hatch_path(cairo_t *cr, const pen *pn)
     cairo_restore(cr);
 }
 
+/* On a raster, the map's No data areas are hatched by filling them with
+ * a tile of the hatching, repeated: clipping to each area in turn and
+ * stroking its diagonals took a fifth of the drawing of the national
+ * LSOA map, whose 1,909 Welsh areas have no English IMD (0.07-0.14 s a
+ * band; filled with the tile, 0.015-0.03 s).  The tile is
+ * square, its side the hatch spacing rounded to whole device pixels (at
+ * 300 dpi, 13 pixels for 13.3), so it repeats without resampling;
+ * anchored at the origin of user space, so the two bands of a map drawn
+ * on both cores (draw_areas) meet without a seam.  NULL (hatch each
+ * area) for a vector target, a rotated or skewed page, or a spacing
+ * under 2 pixels. */
+static cairo_pattern_t *hatch_tile(cairo_t *cr, const pen *pn)
+{
+    cairo_matrix_t m;
+    cairo_get_matrix(cr, &m);
+    /* (A page's x and y scales differ by the rounding of its size to
+     * whole pixels: the tile's pixels are then a hair off square.) */
+    if (cairo_surface_get_type(cairo_get_target(cr)) != CAIRO_SURFACE_TYPE_IMAGE || m.xy != 0 || m.yx != 0 ||
+        m.xx <= 0 || fabs(m.yy / m.xx - 1) > 0.01)
+        return NULL;
+    int n = (int)lround(3.2 * pn->s * m.xx);
+    if (n < 2 || n > 4096) return NULL;
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, n, n);
+    cairo_t *c = cairo_create(img);
+    cairo_set_line_width(c, 0.45 * pn->s * m.xx);
+    set_rgb(c, pn->st->muted_ink);
+    /* The diagonals x + y = kn, each drawn beyond the tile's corners, and
+     * their neighbours', so that the tile's edges meet. */
+    for (int k = 0; k <= 2; k++) {
+        cairo_move_to(c, (k - 1) * n - 1, n + 1);
+        cairo_line_to(c, k * n + 1, -1);
+    }
+    cairo_stroke(c);
+    cairo_destroy(c);
+    cairo_pattern_t *p = cairo_pattern_create_for_surface(img);
+    cairo_surface_destroy(img);
+    cairo_pattern_set_extend(p, CAIRO_EXTEND_REPEAT);
+    cairo_pattern_set_filter(p, CAIRO_FILTER_NEAREST);
+    cairo_matrix_t to_tile;
+    cairo_matrix_init_scale(&to_tile, m.xx, m.yy);
+    cairo_pattern_set_matrix(p, &to_tile);
+    if (cairo_pattern_status(p) != CAIRO_STATUS_SUCCESS) {
+        cairo_pattern_destroy(p);
+        return NULL;
+    }
+    return p;
+}
+
 static int is_highlighted(const wm_figure *fig, const wm_feature *f)
 {
     for (int i = 0; i < fig->nhighlight; i++)
@@ -197,14 +245,32 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
     }
     cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
     /* The hatching's long diagonals show steps at 16 levels: drawn with
-     * cairo's best (there are few No data areas). */
-    cairo_set_antialias(cr, antialias);
-    if (st->nodata_hatch)
+     * cairo's best, into the tile or as strokes.  The tile's fill has the
+     * areas' antialiasing: its edges are theirs. */
+    cairo_pattern_t *tile = st->nodata_hatch ? hatch_tile(cr, pn) : NULL;
+    if (!tile) cairo_set_antialias(cr, antialias);
+    if (tile) {
+        /* In fills of FILL_AREAS areas, as the colours. */
+        cairo_set_source(cr, tile);
+        size_t pending = 0;
+        for (size_t i = 0; i < S->n; i++) {
+            if (!wm_map_is_nodata(map, i) || (in && !in[i])) continue;
+            wm_shapes_path(cr, S, i);
+            if (++pending == FILL_AREAS) {
+                cairo_fill(cr);
+                pending = 0;
+            }
+        }
+        if (pending) cairo_fill(cr);
+        cairo_pattern_destroy(tile);
+        cairo_set_antialias(cr, antialias);
+    } else if (st->nodata_hatch) {
         for (size_t i = 0; i < S->n; i++) {
             if (!wm_map_is_nodata(map, i) || (in && !in[i])) continue;
             wm_shapes_path(cr, S, i);
             hatch_path(cr, pn);
         }
+    }
     /* Then the hairlines that separate neighbouring areas, by width,
      * widest first (they give way to the fill on areas small on the page,
      * shapes.h), in strokes of FILL_AREAS areas: within one stroke a
