@@ -9,6 +9,7 @@
 #include <gdal.h>
 #include <ogr_api.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -106,6 +107,20 @@ static void test_bad_coordinates(void)
         "{\"type\":\"Polygon\",\"coordinates\":[[[1e300,52],[-1.5,52],[-1.5,52.1],[1e300,52]]]}}]}");
     CHECK(wm_layer_read(path, NULL, NULL, "EPSG:4326", &err) == NULL);
     CHECK(strstr(err.msg, "bad coordinate (1e+300, 52)") != NULL);
+    /* A ring of more points than the checker holds on its stack (512),
+     * its bad point near the end. */
+    char *big = malloc(64 * 1000 + 1000);
+    if (big) {
+        size_t n = (size_t)sprintf(big, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                                        "\"properties\":{\"WD25CD\":\"A1\"},\"geometry\":{\"type\":\"Polygon\","
+                                        "\"coordinates\":[[");
+        for (int i = 0; i < 999; i++)
+            n += (size_t)sprintf(big + n, "[%.6f,%.6f],", -1.5 + 0.0001 * i, i == 990 ? 1e300 : 52 + 0.0001 * (i % 2));
+        sprintf(big + n, "[-1.5,52]]]}}]}");
+        expect_refused(write_text("synthetic_huge_long_ring.geojson", big), NULL,
+                       "feature 0 (A1) has a bad coordinate (-1.401, 1e+300)");
+        free(big);
+    }
 }
 
 static void test_text(void)
