@@ -354,6 +354,37 @@ ROW_LOOP static void row_add(uint32_t *restrict acc, const unsigned char *restri
     for (size_t i = 0; i < n; i++) acc[i] += w * row[i];
 }
 
+/* One thumbnail row from `acc`, the source rows under it summed (each
+ * byte of a pixel apart): each pixel the weighted mean of the columns
+ * under it, over `sum_y`, the rows' weights.  The columns wholly under a
+ * pixel all weigh 2^bits, so they are summed, then shifted, rather than
+ * each multiplied; the four bytes of a pixel are one vector. */
+ROW_LOOP static void row_shrink(const uint32_t *restrict acc, const footprint *restrict fx, int width, int bits,
+                                double sum_y, unsigned char *restrict out)
+{
+    for (int x = 0; x < width; x++) {
+        const footprint *g = &fx[x];
+        const uint32_t *a = acc + 4 * (size_t)g->first;
+        uint64_t c[4], mid[4] = { 0, 0, 0, 0 };
+        for (int k = 0; k < 4; k++) c[k] = (uint64_t)g->w_first * a[k];
+        if (g->last > g->first) {
+            for (int sx = g->first + 1; sx < g->last; sx++) {
+                const uint32_t *m = acc + 4 * (size_t)sx;
+                for (int k = 0; k < 4; k++) mid[k] += m[k];
+            }
+            const uint32_t *l = acc + 4 * (size_t)g->last;
+            for (int k = 0; k < 4; k++) c[k] += (mid[k] << bits) + (uint64_t)g->w_last * l[k];
+        }
+        /* Through int64_t, which x86 converts in one instruction (c is
+         * far below 2^63, so the value is the same). */
+        double per = 1.0 / ((double)g->sum * sum_y);
+        for (int k = 0; k < 4; k++) {
+            int v = (int)((double)(int64_t)c[k] * per + 0.5);   /* rounded: c >= 0 */
+            out[4 * x + k] = (unsigned char)(v > 255 ? 255 : v);
+        }
+    }
+}
+
 /* `img` scaled to `width` pixels (the image's own width when `width` is
  * under 16 or over it), the height keeping the aspect, or NULL when out
  * of memory: each pixel the mean of the source pixels under it, weighted
@@ -403,28 +434,7 @@ static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
         for (int sy = f->first + 1; sy < f->last; sy++)
             row_add(acc, src + (size_t)sy * (size_t)src_stride, f->one, nbytes);
         if (f->last > f->first) row_add(acc, src + (size_t)f->last * (size_t)src_stride, f->w_last, nbytes);
-        unsigned char *out = dst + (size_t)y * (size_t)dst_stride;
-        for (int x = 0; x < width; x++) {
-            /* The columns wholly under the pixel all weigh 2^bits: they
-             * are summed, then shifted, rather than each multiplied. */
-            const footprint *g = &fx[x];
-            const uint32_t *a = acc + 4 * (size_t)g->first;
-            uint64_t c[4], mid[4] = { 0, 0, 0, 0 };
-            for (int k = 0; k < 4; k++) c[k] = (uint64_t)g->w_first * a[k];
-            if (g->last > g->first) {
-                for (int sx = g->first + 1; sx < g->last; sx++) {
-                    const uint32_t *m = acc + 4 * (size_t)sx;
-                    for (int k = 0; k < 4; k++) mid[k] += m[k];
-                }
-                const uint32_t *l = acc + 4 * (size_t)g->last;
-                for (int k = 0; k < 4; k++) c[k] += (mid[k] << bits) + (uint64_t)g->w_last * l[k];
-            }
-            double per = 1.0 / ((double)fx[x].sum * (double)fy[y].sum);
-            for (int k = 0; k < 4; k++) {
-                unsigned v = (unsigned)((double)c[k] * per + 0.5);   /* rounded: c >= 0 */
-                out[4 * x + k] = (unsigned char)(v > 255 ? 255 : v);
-            }
-        }
+        row_shrink(acc, fx, width, bits, (double)fy[y].sum, dst + (size_t)y * (size_t)dst_stride);
     }
     cairo_surface_mark_dirty(thumb);
     free(fx);
