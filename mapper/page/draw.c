@@ -20,7 +20,7 @@ typedef struct pen {
     const wm_style *st;
     double s;
     unsigned flags;          /* WM_DRAW_* */
-    halo_stamps *stamps;     /* a vector page's glyph halos (draw_halo) */
+    halo_stamps *stamps;     /* a PDF page's glyph halos (draw_halo), or NULL */
 } pen;
 
 static void set_rgb(cairo_t *cr, wm_rgb c)
@@ -248,29 +248,21 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
      * cairo's best, into the tile or as strokes.  The tile's fill has the
      * areas' antialiasing: its edges are theirs. */
     cairo_pattern_t *tile = st->nodata_hatch ? hatch_tile(cr, pn) : NULL;
-    if (!tile) cairo_set_antialias(cr, antialias);
-    if (tile) {
-        /* In fills of FILL_AREAS areas, as the colours. */
-        cairo_set_source(cr, tile);
-        size_t pending = 0;
-        for (size_t i = 0; i < S->n; i++) {
-            if (!wm_map_is_nodata(map, i) || (in && !in[i])) continue;
-            wm_shapes_path(cr, S, i);
-            if (++pending == FILL_AREAS) {
-                cairo_fill(cr);
-                pending = 0;
-            }
-        }
-        if (pending) cairo_fill(cr);
-        cairo_pattern_destroy(tile);
-        cairo_set_antialias(cr, antialias);
-    } else if (st->nodata_hatch) {
-        for (size_t i = 0; i < S->n; i++) {
-            if (!wm_map_is_nodata(map, i) || (in && !in[i])) continue;
-            wm_shapes_path(cr, S, i);
-            hatch_path(cr, pn);
+    if (tile) cairo_set_source(cr, tile);
+    else cairo_set_antialias(cr, antialias);
+    size_t pending = 0;   /* tiled areas not yet filled: in fills of FILL_AREAS, as the colours */
+    for (size_t i = 0; i < S->n && st->nodata_hatch; i++) {
+        if (!wm_map_is_nodata(map, i) || (in && !in[i])) continue;
+        wm_shapes_path(cr, S, i);
+        if (!tile) hatch_path(cr, pn);
+        else if (++pending == FILL_AREAS) {
+            cairo_fill(cr);
+            pending = 0;
         }
     }
+    if (pending) cairo_fill(cr);
+    if (tile) cairo_pattern_destroy(tile);
+    cairo_set_antialias(cr, antialias);
     /* Then the hairlines that separate neighbouring areas, by width,
      * widest first (they give way to the fill on areas small on the page,
      * shapes.h), in strokes of FILL_AREAS areas: within one stroke a

@@ -1,17 +1,10 @@
 #include "layer_memo.h"
+#include "file_id.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
-
-typedef struct file_id {
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    long long mtime_ns;
-} file_id;
 
 /* A kept layer.  Entries are only added while the memo is open and only
  * freed by the last end, so a found entry stays valid without the lock
@@ -21,7 +14,7 @@ typedef struct memo_entry {
     char *layer_name;                 /* NULL: the file's first layer */
     char *asked_key, *asked_name;     /* as the reading asked for them (NULL: guessed) */
     char *target_srs, *where;
-    file_id id;
+    wm_file_id id;
     wm_layer *layer;                  /* its key_field and name_field: those it used */
 } memo_entry;
 
@@ -65,17 +58,6 @@ void wm_layer_memo_end(void)
     }
 }
 
-static int identify(const char *file, file_id *id)
-{
-    struct stat st;
-    if (stat(file, &st) != 0) return -1;
-    id->dev = st.st_dev;
-    id->ino = st.st_ino;
-    id->size = st.st_size;
-    id->mtime_ns = (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
-    return 0;
-}
-
 static int same_text(const char *a, const char *b)
 {
     return (!a && !b) || (a && b && strcmp(a, b) == 0);
@@ -89,10 +71,9 @@ static int same_field(const char *want, const char *asked, const char *used)
     return want ? used && strcmp(want, used) == 0 : !asked;
 }
 
-static int matches(const memo_entry *e, const char *layer_name, const wm_layer_options *opt, const file_id *id)
+static int matches(const memo_entry *e, const char *layer_name, const wm_layer_options *opt, const wm_file_id *id)
 {
-    return e->id.dev == id->dev && e->id.ino == id->ino && e->id.size == id->size &&
-           e->id.mtime_ns == id->mtime_ns && same_text(e->layer_name, layer_name) &&
+    return wm_file_id_same(&e->id, id) && same_text(e->layer_name, layer_name) &&
            same_field(opt->key_field, e->asked_key, e->layer->key_field) &&
            same_field(opt->name_field, e->asked_name, e->layer->name_field) &&
            same_text(e->target_srs, opt->target_srs) && same_text(e->where, opt->where);
@@ -114,10 +95,10 @@ static wm_layer *copy_layer(const wm_layer *src)
 wm_layer *wm_layer_memo_find(const char *spec, const char *file, const char *layer_name, const wm_layer_options *opt)
 {
     if (opt->sql) return NULL;
-    file_id id;
+    wm_file_id id;
     const memo_entry *found = NULL;
     pthread_mutex_lock(&memo_lock);
-    if (memo_open && identify(file, &id) == 0)
+    if (memo_open && wm_file_identify(file, &id) == 0)
         for (const memo_entry *e = memo_first; e && !found; e = e->next)
             if (matches(e, layer_name, opt, &id)) found = e;
     pthread_mutex_unlock(&memo_lock);
@@ -151,8 +132,8 @@ void wm_layer_memo_keep(const char *file, const char *layer_name, const wm_layer
     pthread_mutex_lock(&memo_lock);
     int open = memo_open;
     pthread_mutex_unlock(&memo_lock);
-    file_id id;
-    if (!open || identify(file, &id) != 0) return;
+    wm_file_id id;
+    if (!open || wm_file_identify(file, &id) != 0) return;
     memo_entry *e = calloc(1, sizeof *e);
     if (!e) return;
     int oom = 0;

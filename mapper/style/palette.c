@@ -7,6 +7,7 @@
  */
 #include "palette.h"
 #include "error.h"
+#include "file_id.h"
 #include "home.h"
 
 #include <ctype.h>
@@ -16,7 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 
 const char *wm_palette_default_path(void)
 {
@@ -59,10 +59,7 @@ int wm_rgb_parse(const char *hex, wm_rgb *out)
 
 static struct kept_schemes {
     char path[4096];
-    dev_t dev;
-    ino_t ino;
-    off_t size;
-    struct timespec mtime;
+    wm_file_id id;
     json_object *root;
 } kept[KEPT_FILES];
 static size_t nkept;
@@ -76,10 +73,12 @@ static void forget_schemes(void)
     pthread_mutex_unlock(&kept_lock);
 }
 
-static int same_file(const struct kept_schemes *k, const char *path, const struct stat *st)
+/* The kept parse of `path` in the state `id`, or NULL; under kept_lock. */
+static json_object *find_kept(const char *path, const wm_file_id *id)
 {
-    return strcmp(k->path, path) == 0 && k->dev == st->st_dev && k->ino == st->st_ino && k->size == st->st_size &&
-           k->mtime.tv_sec == st->st_mtim.tv_sec && k->mtime.tv_nsec == st->st_mtim.tv_nsec;
+    for (size_t i = 0; i < nkept && i < KEPT_FILES; i++)
+        if (strcmp(kept[i].path, path) == 0 && wm_file_id_same(&kept[i].id, id)) return kept[i].root;
+    return NULL;
 }
 
 /* The schemes of `path`, parsed once (above); NULL with err set when the
@@ -89,16 +88,14 @@ static json_object *read_schemes(const char *path, int *owned, wm_error *err)
 {
     *owned = 0;
     if (!path) path = wm_palette_default_path();
-    struct stat st;
-    int known = stat(path, &st) == 0 && strlen(path) < sizeof kept[0].path;
-    pthread_mutex_lock(&kept_lock);
-    for (size_t i = 0; known && i < nkept; i++)
-        if (same_file(&kept[i], path, &st)) {
-            json_object *root = kept[i].root;
-            pthread_mutex_unlock(&kept_lock);
-            return root;
-        }
-    pthread_mutex_unlock(&kept_lock);
+    wm_file_id id;
+    int known = wm_file_identify(path, &id) == 0 && strlen(path) < sizeof kept[0].path;
+    if (known) {
+        pthread_mutex_lock(&kept_lock);
+        json_object *root = find_kept(path, &id);
+        pthread_mutex_unlock(&kept_lock);
+        if (root) return root;
+    }
 
     json_object *root = json_object_from_file(path);
     if (!root) {
@@ -114,23 +111,20 @@ static json_object *read_schemes(const char *path, int *owned, wm_error *err)
     }
     pthread_mutex_lock(&kept_lock);
     *owned = 1;
-    for (size_t i = 0; known && i < nkept; i++)
-        if (same_file(&kept[i], path, &st)) {
-            /* Another thread kept it meanwhile: this copy goes. */
-            json_object_put(root);
-            root = kept[i].root;
-            *owned = 0;
-            known = 0;
-        }
+    json_object *other = known ? find_kept(path, &id) : NULL;
+    if (other) {
+        /* Another thread kept it meanwhile: this copy goes. */
+        json_object_put(root);
+        root = other;
+        *owned = 0;
+        known = 0;
+    }
     /* A full table keeps what it has (a reader may be using any entry):
      * the file is then parsed for each caller, as is one stat cannot see. */
     if (known && nkept < KEPT_FILES) {
         struct kept_schemes *k = &kept[nkept++];
         snprintf(k->path, sizeof k->path, "%s", path);
-        k->dev = st.st_dev;
-        k->ino = st.st_ino;
-        k->size = st.st_size;
-        k->mtime = st.st_mtim;
+        k->id = id;
         k->root = root;
         *owned = 0;
         if (nkept == 1) wm_at_shutdown(forget_schemes);
