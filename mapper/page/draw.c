@@ -264,13 +264,12 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
     if (tile) cairo_pattern_destroy(tile);
     cairo_set_antialias(cr, antialias);
     /* Then the hairlines that separate neighbouring areas, by width,
-     * widest first (they give way to the fill on areas small on the page,
-     * shapes.h), in strokes of FILL_AREAS areas: within one stroke a
-     * boundary two areas share is painted once; between two strokes,
-     * twice (at 1 - (1 - opacity)^2), as every boundary was when each area
-     * was stroked alone.  One stroke of every outlined area held 60 MB of
-     * cairo's at national scale; strokes of 32 areas draw the national map
-     * in 1.1 s instead of 1.4 s and at a peak of 183 MB instead of 229. */
+     * widest first (they give way to the fill on areas small on the page;
+     * a boundary two areas share is drawn by one of them: shapes.h), in
+     * strokes of FILL_AREAS areas.  One stroke of every outlined area held
+     * 60 MB of cairo's at national scale; strokes of 32 areas draw the
+     * national map in 1.1 s instead of 1.4 s and at a peak of 183 MB
+     * instead of 229. */
     cairo_set_line_join(cr, CAIRO_LINE_JOIN_BEVEL);
     cairo_set_source_rgba(cr, st->area_outline.r, st->area_outline.g, st->area_outline.b, st->area_outline_opacity);
     cairo_set_antialias(cr, line_antialias(cr));
@@ -279,7 +278,7 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
         size_t pending = 0;
         for (size_t i = 0; i < S->n; i++) {
             if ((in && !in[i]) || S->outline[i] != w) continue;
-            wm_shapes_path(cr, S, i);
+            wm_shapes_outline_path(cr, S, i);
             if (++pending == FILL_AREAS) {
                 cairo_stroke(cr);
                 pending = 0;
@@ -456,7 +455,7 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
         /* One stroke per width, widest first (shapes.h: small areas' outlines give way). */
         for (double w = INFINITY; (w = wm_shapes_next_width(overlay, w, NULL)) > 0;) {
             for (size_t i = 0; i < overlay->n; i++)
-                if (overlay->outline[i] == w) wm_shapes_path(cr, overlay, i);
+                if (overlay->outline[i] == w) wm_shapes_outline_path(cr, overlay, i);
             set_rgb(cr, st->overlay_outline);
             cairo_set_line_width(cr, w);
             cairo_stroke(cr);

@@ -683,30 +683,58 @@ static void sb_colour(svg_buf *w, wm_rgb c)
     sb_put(w, t, 7);
 }
 
+/* Path data, "M x y l dx dy ... z", coordinates in hundredths of a point,
+ * relative after each line's first point: a pen (shapes.h) for outlines,
+ * and sb_area for whole areas. */
+typedef struct svg_pen {
+    svg_buf *w;
+    long x, y;     /* the last point written, hundredths */
+    int first;     /* no relative step written since the move */
+} svg_pen;
+
+static void svg_move(void *ctx, double x, double y)
+{
+    svg_pen *pn = ctx;
+    pn->x = lround(x * 100);
+    pn->y = lround(y * 100);
+    sb_put(pn->w, "M", 1);
+    sb_num(pn->w, pn->x);
+    sb_put(pn->w, " ", 1);
+    sb_num(pn->w, pn->y);
+    sb_put(pn->w, "l", 1);
+    pn->first = 1;
+}
+
+static void svg_line(void *ctx, double x, double y)
+{
+    svg_pen *pn = ctx;
+    long nx = lround(x * 100), ny = lround(y * 100), dx = nx - pn->x, dy = ny - pn->y;
+    if (!pn->first && dx >= 0) sb_put(pn->w, " ", 1);
+    sb_num(pn->w, dx);
+    if (dy >= 0) sb_put(pn->w, " ", 1);
+    sb_num(pn->w, dy);
+    pn->x = nx;
+    pn->y = ny;
+    pn->first = 0;
+}
+
+static void svg_close(void *ctx)
+{
+    svg_pen *pn = ctx;
+    sb_put(pn->w, "z", 1);
+}
+
 /* Area i's rings as path data. */
 static void sb_area(svg_buf *w, const wm_shapes *S, size_t i)
 {
+    svg_pen pn = { w, 0, 0, 0 };
     for (size_t r = S->first_ring[i]; r < S->first_ring[i + 1]; r++) {
         size_t a = S->first_point[r], b = S->first_point[r + 1];
         if (a == b) continue;
-        const double *p = S->xy + 2 * a;
-        long x = lround(p[0] * 100), y = lround(p[1] * 100);
-        sb_put(w, "M", 1);
-        sb_num(w, x);
-        sb_put(w, " ", 1);
-        sb_num(w, y);
-        sb_put(w, "l", 1);
-        for (size_t k = 1; k < b - a; k++) {
-            long nx = lround(p[2 * k] * 100), ny = lround(p[2 * k + 1] * 100);
-            long dx = nx - x, dy = ny - y;
-            if (k > 1 && dx >= 0) sb_put(w, " ", 1);
-            sb_num(w, dx);
-            if (dy >= 0) sb_put(w, " ", 1);
-            sb_num(w, dy);
-            x = nx;
-            y = ny;
-        }
-        sb_put(w, "z", 1);
+        const double *p = S->xy;
+        svg_move(&pn, p[2 * a], p[2 * a + 1]);
+        for (size_t k = a + 1; k < b; k++) svg_line(&pn, p[2 * k], p[2 * k + 1]);
+        svg_close(&pn);
     }
 }
 
@@ -749,8 +777,8 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
                  pi + 1);
         sb_str(w, t);
         /* The fills by colour, No data's hatching, then the outlines: one
-         * path per width, widest first, so that a boundary two areas
-         * share is painted once, as in the PNG and PDF (draw.c). */
+         * path per width, widest first, a boundary two areas share
+         * drawn by one of them (shapes.h), as in the PNG and PDF. */
         for (size_t i = 0; i < S->n; i++) {
             if (done[i]) continue;
             wm_rgb c = wm_map_colour(map, i);
@@ -783,8 +811,10 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
             sb_colour(w, st->area_outline);
             snprintf(t, sizeof t, "\" stroke-opacity=\"%g\" stroke-width=\"%.3f\" d=\"", st->area_outline_opacity, wd);
             sb_str(w, t);
+            svg_pen sp = { w, 0, 0, 0 };
+            const wm_outline_pen pen = { svg_move, svg_line, svg_close, &sp };
             for (size_t i = 0; i < S->n; i++)
-                if (S->outline[i] == wd) sb_area(w, S, i);
+                if (S->outline[i] == wd) wm_shapes_outline(S, i, &pen);
             sb_str(w, "\"/>\n");
         }
         sb_str(w, "</g>\n");

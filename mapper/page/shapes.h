@@ -19,6 +19,16 @@
  *     keeps the full outline; at national scale the small urban areas
  *     are drawn without one, so their colour is not washed out.
  *
+ *   - a boundary two outlined areas share is outlined once, by one of
+ *     them (the one whose outline is wider; of equal outlines, the
+ *     first in the layer): stroking every area's whole ring drew each
+ *     shared segment twice, twice the stroking, twice the coordinates
+ *     in a vector output, and, at an outline opacity below 1, a whiter
+ *     line wherever the two strokes were separate.  A segment is shared
+ *     when the neighbour has the same two vertices after thinning (most
+ *     of a shared boundary: at national scale 29% of the outlined
+ *     segments; the rest is drawn by both, as before).
+ *
  * Areas are in the layer's order; rings in their geometry's order, the
  * outer ring of each polygon first.
  */
@@ -42,6 +52,8 @@ typedef struct wm_shapes {
     double *area;            /* each area's size on the page, square points */
     double (*box)[4];        /* each area's page box: x0, y0, x1, y1 */
     unsigned char *reversed; /* per ring: 1 when it runs the other way from the rest of its kind */
+    unsigned char *own;      /* per point: 1 when the segment from it to its ring's next point is its
+                              * area's to outline, 0 when a neighbour outlines the same segment */
 } wm_shapes;
 
 /* The areas of `layer` through `tf`.  `width` is the style's outline
@@ -62,6 +74,23 @@ double wm_shapes_next_width(const wm_shapes *s, double below, const unsigned cha
 /* Append area i's rings to the current path of `cr` (move_to, line_to,
  * close_path per ring). */
 void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i);
+
+/* What an outline is drawn with: `move` starts a line at a point, `line`
+ * continues it to the next, `close` closes a line that went round a
+ * whole ring.  `ctx` is passed to each. */
+typedef struct wm_outline_pen {
+    void (*move)(void *ctx, double x, double y);
+    void (*line)(void *ctx, double x, double y);
+    void (*close)(void *ctx);
+    void *ctx;
+} wm_outline_pen;
+
+/* Area i's outline: the segments of its rings that are its own (`own`),
+ * each run of them one line, a ring wholly its own one closed line. */
+void wm_shapes_outline(const wm_shapes *s, size_t i, const wm_outline_pen *pen);
+
+/* wm_shapes_outline into the current path of `cr`. */
+void wm_shapes_outline_path(cairo_t *cr, const wm_shapes *s, size_t i);
 
 /* The same with every outer ring turning one way and every hole the
  * other, so that many areas in one path fill right with the non-zero
