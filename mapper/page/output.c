@@ -152,9 +152,12 @@ static void *deflate_part(void *arg)
      * steers its choice of matches (never the data): past the end of a
      * batch allocated to the byte, it read whatever the heap held, and the
      * same image deflated to other bytes from run to run.  So the batch
-     * has a zeroed margin. */
+     * has a zeroed margin.  Its hash table (in level_buf) is not cleared
+     * when a stream starts either: from a heap that had held something
+     * else (a changed order of allocations before it), identical pixels
+     * deflated to other bytes.  So it starts zeroed too. */
     unsigned char *batch = calloc(rows_per_batch * n + PNG_READ_AHEAD, 1);
-    unsigned char *level_buf = malloc(ISAL_DEF_LVL1_DEFAULT);
+    unsigned char *level_buf = calloc(ISAL_DEF_LVL1_DEFAULT, 1);
     struct isal_zstream *z = malloc(sizeof *z);
     p->adler = 1;   /* Adler-32 of nothing */
     if (!batch || !level_buf || !z) {
