@@ -2,17 +2,47 @@
 #include "shapes.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+/* A layer of at least this many vertices is built, and its shared
+ * boundaries found, on two threads (England's LSOAs have 2 million, 1.6
+ * million after thinning). */
+#define SHAPES_THREAD_MIN_POINTS 100000
+
+/* Runs work(a) on a second thread and work(b) on this one, and waits;
+ * both on this one, in turn, when `threaded` is 0 or no thread starts. */
+static void on_two_threads(int threaded, void *(*work)(void *), void *a, void *b)
+{
+    pthread_t thread;
+    if (threaded && pthread_create(&thread, NULL, work, a) == 0) {
+        work(b);
+        pthread_join(thread, NULL);
+    } else {
+        work(a);
+        work(b);
+    }
+}
+
+/* ---- building: the areas in page points --------------------------------- */
+
+/* One half of the areas, first..end-1, built into arrays of its own (the
+ * first half's are the result's; the second's are appended to them). */
 typedef struct builder {
-    wm_shapes *s;
-    size_t cap_rings, cap_points, cap_rev;
+    const wm_layer *layer;
+    wm_shapes *out;          /* per-area results (outline, area, box) go straight here */
+    size_t first, end;
+    size_t *first_ring;      /* out->first_ring + first: each area's first ring, counted from the half's first */
+    size_t *first_point;     /* per ring of the half, + 1 */
+    size_t nrings, npoints, cap_rings, cap_points, cap_rev;
+    double *xy;
+    unsigned char *reversed;
     double *buf;             /* one ring's coordinates out of OGR */
     size_t cap_buf;
     const wm_affine *tf;
-    double tol2;
+    double tol2, width, coverage;
     double area, perimeter;  /* of the area being built */
     int oom;
 } builder;
@@ -32,20 +62,19 @@ static int grow(void **p, size_t *cap, size_t need, size_t size)
 /* One ring: transformed, thinned, appended; `hole` subtracts its area. */
 static void add_ring(builder *B, OGRGeometryH ring, int hole)
 {
-    wm_shapes *s = B->s;
     int n = OGR_G_GetPointCount(ring);
     if (n <= 0 || B->oom) return;
     if (grow((void **)&B->buf, &B->cap_buf, 2 * (size_t)n, sizeof *B->buf) != 0 ||
-        grow((void **)&s->xy, &B->cap_points, 2 * (s->npoints + (size_t)n), sizeof *s->xy) != 0 ||
-        grow((void **)&s->first_point, &B->cap_rings, s->nrings + 2, sizeof *s->first_point) != 0 ||
-        grow((void **)&s->reversed, &B->cap_rev, s->nrings + 1, sizeof *s->reversed) != 0) {
+        grow((void **)&B->xy, &B->cap_points, 2 * (B->npoints + (size_t)n), sizeof *B->xy) != 0 ||
+        grow((void **)&B->first_point, &B->cap_rings, B->nrings + 2, sizeof *B->first_point) != 0 ||
+        grow((void **)&B->reversed, &B->cap_rev, B->nrings + 1, sizeof *B->reversed) != 0) {
         B->oom = 1;
         return;
     }
     double *in = B->buf;
     OGR_G_GetPoints(ring, in, 2 * sizeof(double), in + 1, 2 * sizeof(double), NULL, 0);
     const wm_affine *tf = B->tf;
-    double *out = s->xy + 2 * s->npoints;
+    double *out = B->xy + 2 * B->npoints;
     size_t kept = 0;
     for (int i = 0; i < n; i++) {
         double px = tf->ox + (in[2 * i] - tf->mx) * tf->k;
@@ -72,12 +101,12 @@ static void add_ring(builder *B, OGRGeometryH ring, int hole)
         double dx = out[2 * i] - out[2 * j], dy = out[2 * i + 1] - out[2 * j + 1];
         p += sqrt(dx * dx + dy * dy);
     }
-    s->reversed[s->nrings] = hole ? a > 0 : a < 0;
+    B->reversed[B->nrings] = hole ? a > 0 : a < 0;
     B->area += hole ? -fabs(a) / 2 : fabs(a) / 2;
     B->perimeter += p;
-    s->npoints += kept;
-    s->nrings++;
-    s->first_point[s->nrings] = s->npoints;
+    B->npoints += kept;
+    B->nrings++;
+    B->first_point[B->nrings] = B->npoints;
 }
 
 static void add_geometry(builder *B, OGRGeometryH g)
@@ -90,6 +119,87 @@ static void add_geometry(builder *B, OGRGeometryH g)
     } else if (t == wkbLineString || t == wkbLinearRing) {
         add_ring(B, g, 0);
     }
+}
+
+static void *build_areas(void *arg)
+{
+    builder *B = arg;
+    wm_shapes *out = B->out;
+    if (grow((void **)&B->first_point, &B->cap_rings, 1, sizeof *B->first_point) != 0) B->oom = 1;
+    else B->first_point[0] = 0;
+    for (size_t i = B->first; i < B->end && !B->oom; i++) {
+        B->first_ring[i - B->first] = B->nrings;
+        B->area = B->perimeter = 0;
+        size_t p0 = B->npoints;
+        if (B->layer->features[i].geom) add_geometry(B, B->layer->features[i].geom);
+        if (B->oom) break;
+        double *bx = out->box[i];
+        bx[0] = bx[1] = INFINITY;
+        bx[2] = bx[3] = -INFINITY;
+        for (size_t k = p0; k < B->npoints; k++) {
+            double x = B->xy[2 * k], y = B->xy[2 * k + 1];
+            if (x < bx[0]) bx[0] = x;
+            if (x > bx[2]) bx[2] = x;
+            if (y < bx[1]) bx[1] = y;
+            if (y > bx[3]) bx[3] = y;
+        }
+        double a = fmax(B->area, 0);
+        out->area[i] = a;
+        double w = B->width;
+        if (B->coverage > 0 && B->perimeter > 0) {
+            double room = 2 * B->coverage * a / B->perimeter;
+            /* In eighths of the full width: a few strokes of one width each. */
+            if (room < w) w = room < B->width / 4 ? 0 : floor(room / B->width * 8) / 8 * B->width;
+        }
+        out->outline[i] = w;
+    }
+    free(B->buf);
+    B->buf = NULL;
+    return NULL;
+}
+
+/* The vertices of g's rings. */
+static size_t geometry_points(OGRGeometryH g)
+{
+    OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
+    if (t == wkbLineString || t == wkbLinearRing) return (size_t)(OGR_G_GetPointCount(g) > 0 ? OGR_G_GetPointCount(g) : 0);
+    size_t n = 0;
+    for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) n += geometry_points(OGR_G_GetGeometryRef(g, i));
+    return n;
+}
+
+/* The layer's vertices, counted until `enough`. */
+static size_t layer_points(const wm_layer *layer, size_t enough)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < layer->n && n < enough; i++)
+        if (layer->features[i].geom) n += geometry_points(layer->features[i].geom);
+    return n;
+}
+
+/* The second half's arrays appended to the first's, which become the
+ * result's.  Returns 0, or -1 when out of memory. */
+static int join_halves(builder *h, wm_shapes *out)
+{
+    size_t rings = h[0].nrings + h[1].nrings, points = h[0].npoints + h[1].npoints;
+    if (grow((void **)&h[0].xy, &h[0].cap_points, 2 * points, sizeof *h[0].xy) != 0 ||
+        grow((void **)&h[0].first_point, &h[0].cap_rings, rings + 1, sizeof *h[0].first_point) != 0 ||
+        grow((void **)&h[0].reversed, &h[0].cap_rev, rings, sizeof *h[0].reversed) != 0)
+        return -1;
+    if (h[1].npoints) memcpy(h[0].xy + 2 * h[0].npoints, h[1].xy, 2 * h[1].npoints * sizeof *h[1].xy);
+    if (h[1].nrings) memcpy(h[0].reversed + h[0].nrings, h[1].reversed, h[1].nrings);
+    for (size_t r = 1; r <= h[1].nrings; r++) h[0].first_point[h[0].nrings + r] = h[0].npoints + h[1].first_point[r];
+    for (size_t i = h[1].first; i < h[1].end; i++) out->first_ring[i] += h[0].nrings;
+    out->xy = h[0].xy;
+    out->first_point = h[0].first_point;
+    out->reversed = h[0].reversed;
+    out->nrings = rings;
+    out->npoints = points;
+    out->first_ring[out->n] = rings;
+    h[0].xy = NULL;
+    h[0].first_point = NULL;
+    h[0].reversed = NULL;
+    return 0;
 }
 
 /* ---- boundaries shared by two outlined areas ---------------------------- */
@@ -110,19 +220,18 @@ static uint64_t mix64(uint64_t x)
     return x ^ (x >> 33);
 }
 
-static uint64_t coordinate_bits(double v)
+static uint64_t point_hash(const double *p)
 {
-    uint64_t bits;
-    v = v == 0 ? 0 : v;   /* -0 and 0 are one coordinate */
-    memcpy(&bits, &v, sizeof bits);
-    return bits;
+    uint64_t x, y;
+    double vx = p[0] == 0 ? 0 : p[0], vy = p[1] == 0 ? 0 : p[1];   /* -0 and 0 are one coordinate */
+    memcpy(&x, &vx, sizeof x);
+    memcpy(&y, &vy, sizeof y);
+    return mix64(x ^ mix64(y + 0x9e3779b97f4a7c15ULL));
 }
 
-/* The segment from p to q, either way round. */
-static uint64_t segment_key(const double *p, const double *q)
+/* The segment between points of hashes a and b, either way round. */
+static uint64_t segment_key(uint64_t a, uint64_t b)
 {
-    uint64_t a = mix64(coordinate_bits(p[0]) ^ mix64(coordinate_bits(p[1]) + 0x9e3779b97f4a7c15ULL));
-    uint64_t b = mix64(coordinate_bits(q[0]) ^ mix64(coordinate_bits(q[1]) + 0x9e3779b97f4a7c15ULL));
     return mix64((a < b ? a : b) * 0x2545f4914f6cdd1dULL + (a < b ? b : a));
 }
 
@@ -134,45 +243,96 @@ static int outranks(const wm_shapes *s, const segment *a, const segment *b)
     return wa != wb ? wa > wb : a->point < b->point;
 }
 
-/* Calls `each(ctx, key, point, area)` for every segment of the outlined
- * areas but those of no length. */
-static void each_outlined_segment(const wm_shapes *s, void (*each)(void *, uint64_t, size_t, size_t), void *ctx)
-{
-    for (size_t i = 0; i < s->n; i++) {
-        if (!(s->outline[i] > 0)) continue;
-        for (size_t r = s->first_ring[i]; r < s->first_ring[i + 1]; r++) {
-            size_t a = s->first_point[r], b = s->first_point[r + 1];
-            for (size_t k = a; k < b; k++) {
-                const double *p = s->xy + 2 * k, *q = s->xy + 2 * (k + 1 < b ? k + 1 : a);
-                if (p[0] != q[0] || p[1] != q[1]) each(ctx, segment_key(p, q), k, i);
-            }
-        }
-    }
-}
-
-/* The segments go into buckets by the top SHARE_BUCKET_BITS of their
- * key, counted in one walk and placed in a second: one array, one pass
- * scattering them.  Each bucket (some hundreds of segments at national
- * scale) then fits the cache for a table of its own. */
+/* Segments go into buckets by the top SHARE_BUCKET_BITS of their key,
+ * counted in one walk and placed in a second (one array, one pass
+ * scattering them); each bucket, some hundreds of segments at national
+ * scale, then fits the cache for a table of its own.  Two threads walk
+ * half the areas each, then match half the buckets each. */
 #define SHARE_BUCKET_BITS 11
 #define SHARE_BUCKETS (1u << SHARE_BUCKET_BITS)
 
-typedef struct bucketing {
-    size_t *at;       /* per bucket: its count, then where its next segment goes */
-    segment *seg;
-} bucketing;
+typedef struct sharing {
+    wm_shapes *s;
+    size_t first, end;              /* the areas this thread walks */
+    unsigned bucket0, bucket1;      /* the buckets it matches */
+    size_t count[SHARE_BUCKETS];    /* its segments per bucket, then where its next one goes */
+    const size_t *bucket_start;     /* SHARE_BUCKETS + 1: where each bucket starts (shared) */
+    segment *seg;                   /* every segment, by bucket (shared) */
+    int placing, oom;
+} sharing;
 
-static void count_segment(void *ctx, uint64_t key, size_t point, size_t area)
+/* The walk: every segment of the thread's outlined areas but those of no
+ * length, counted or placed. */
+static void *share_walk(void *arg)
 {
-    (void)point;
-    (void)area;
-    ((bucketing *)ctx)->at[(key >> (64 - SHARE_BUCKET_BITS)) + 1]++;
+    sharing *h = arg;
+    const wm_shapes *s = h->s;
+    for (size_t i = h->first; i < h->end; i++) {
+        if (!(s->outline[i] > 0)) continue;
+        for (size_t r = s->first_ring[i]; r < s->first_ring[i + 1]; r++) {
+            size_t a = s->first_point[r], b = s->first_point[r + 1];
+            if (a == b) continue;
+            uint64_t first = point_hash(s->xy + 2 * a), hp = first;
+            for (size_t k = a; k < b; k++) {
+                const double *p = s->xy + 2 * k, *q = s->xy + 2 * (k + 1 < b ? k + 1 : a);
+                uint64_t hq = k + 1 < b ? point_hash(q) : first;
+                if (p[0] != q[0] || p[1] != q[1]) {
+                    uint64_t key = segment_key(hp, hq);
+                    size_t bucket = key >> (64 - SHARE_BUCKET_BITS);
+                    if (h->placing) h->seg[h->count[bucket]++] = (segment){ key, (uint32_t)k, (uint32_t)i };
+                    else h->count[bucket]++;
+                }
+                hp = hq;
+            }
+        }
+    }
+    return NULL;
 }
 
-static void place_segment(void *ctx, uint64_t key, size_t point, size_t area)
+/* The match: in each of the thread's buckets, a table holds for each key
+ * the segment that outranks the others so far, and every other is not
+ * its own. */
+static void *share_match(void *arg)
 {
-    bucketing *B = ctx;
-    B->seg[B->at[key >> (64 - SHARE_BUCKET_BITS)]++] = (segment){ key, (uint32_t)point, (uint32_t)area };
+    sharing *h = arg;
+    size_t largest = 0;
+    for (unsigned b = h->bucket0; b < h->bucket1; b++)
+        if (h->bucket_start[b + 1] - h->bucket_start[b] > largest) largest = h->bucket_start[b + 1] - h->bucket_start[b];
+    if (largest < 2) return NULL;
+    size_t slots = 16;
+    while (slots < 2 * largest) slots *= 2;
+    uint32_t *table = malloc(slots * sizeof *table);
+    if (!table) {
+        h->oom = 1;
+        return NULL;
+    }
+    const segment *seg = h->seg;
+    for (unsigned b = h->bucket0; b < h->bucket1; b++) {
+        size_t first = h->bucket_start[b], end = h->bucket_start[b + 1];
+        if (end - first < 2) continue;
+        size_t mask = 15;
+        while (mask + 1 < 2 * (end - first)) mask = 2 * mask + 1;
+        memset(table, 0xff, (mask + 1) * sizeof *table);
+        for (size_t j = first; j < end; j++) {
+            for (size_t t = (size_t)seg[j].key & mask;; t = (t + 1) & mask) {
+                if (table[t] == UINT32_MAX) {
+                    table[t] = (uint32_t)j;
+                    break;
+                }
+                const segment *held = &seg[table[t]];
+                if (held->key != seg[j].key) continue;
+                if (outranks(h->s, &seg[j], held)) {
+                    h->s->own[held->point] = 0;
+                    table[t] = (uint32_t)j;
+                } else {
+                    h->s->own[seg[j].point] = 0;
+                }
+                break;
+            }
+        }
+    }
+    free(table);
+    return NULL;
 }
 
 /* own[k] for every point: 0 for a segment that an outranking outlined
@@ -182,7 +342,7 @@ static void place_segment(void *ctx, uint64_t key, size_t point, size_t area)
  * comparing their coordinates, misses the cache at every segment), and
  * segments of one hash are taken as the same: two different segments of
  * a map share one with a chance of about n^2/2^65, 1 in 80 million for
- * the 666,000 outlined segments of England's LSOAs, and the cost would
+ * the 660,000 outlined segments of England's LSOAs, and the cost would
  * be a segment of outline not drawn.  A segment of no length is its own. */
 static int share_outlines(wm_shapes *s)
 {
@@ -190,58 +350,48 @@ static int share_outlines(wm_shapes *s)
     if (!s->own) return -1;
     memset(s->own, 1, s->npoints);
     if (s->npoints >= UINT32_MAX || s->n >= UINT32_MAX) return 0;   /* each area draws its own */
-    bucketing B = { calloc(SHARE_BUCKETS + 1, sizeof *B.at), NULL };
-    if (!B.at) return -1;
-    each_outlined_segment(s, count_segment, &B);
-    size_t used = 0, largest = 0;
+    sharing *h = calloc(2, sizeof *h);
+    size_t *start = malloc((SHARE_BUCKETS + 1) * sizeof *start);
+    int threaded = s->npoints >= SHAPES_THREAD_MIN_POINTS, rc = -1;
+    if (!h || !start) goto done;
+    for (int t = 0; t < 2; t++) {
+        h[t].s = s;
+        h[t].first = t ? s->n / 2 : 0;
+        h[t].end = t ? s->n : s->n / 2;
+        h[t].bucket0 = t ? SHARE_BUCKETS / 2 : 0;
+        h[t].bucket1 = t ? SHARE_BUCKETS : SHARE_BUCKETS / 2;
+        h[t].bucket_start = start;
+    }
+    on_two_threads(threaded, share_walk, &h[1], &h[0]);
+    /* Bucket b holds the first half's segments, then the second's. */
+    start[0] = 0;
     for (unsigned b = 0; b < SHARE_BUCKETS; b++) {
-        if (B.at[b + 1] > largest) largest = B.at[b + 1];
-        B.at[b + 1] += B.at[b];
+        size_t c0 = h[0].count[b], c1 = h[1].count[b];
+        h[0].count[b] = start[b];
+        h[1].count[b] = start[b] + c0;
+        start[b + 1] = start[b] + c0 + c1;
     }
-    used = B.at[SHARE_BUCKETS];
-    size_t slots = 16;
-    while (slots < 2 * largest) slots *= 2;
-    B.seg = malloc((used ? used : 1) * sizeof *B.seg);
-    uint32_t *table = malloc(slots * sizeof *table);
-    if (!B.seg || !table) {
-        free(B.at);
-        free(B.seg);
-        free(table);
-        return -1;
+    if (start[SHARE_BUCKETS] < 2) {
+        rc = 0;
+        goto done;
     }
-    if (used >= 2) each_outlined_segment(s, place_segment, &B);
-    /* Bucket b now ends at at[b] (and starts where b - 1 ends).  In its
-     * table each key holds the segment that outranks the others so far. */
-    for (unsigned b = 0; b < SHARE_BUCKETS && used >= 2; b++) {
-        size_t first = b ? B.at[b - 1] : 0, end = B.at[b];
-        if (end - first < 2) continue;
-        size_t mask = slots - 1;
-        while (mask / 2 >= 2 * (end - first) && mask > 15) mask /= 2;
-        memset(table, 0xff, (mask + 1) * sizeof *table);
-        for (size_t j = first; j < end; j++) {
-            const segment *e = &B.seg[j];
-            for (size_t h = (size_t)e->key & mask;; h = (h + 1) & mask) {
-                if (table[h] == UINT32_MAX) {
-                    table[h] = (uint32_t)j;
-                    break;
-                }
-                const segment *held = &B.seg[table[h]];
-                if (held->key != e->key) continue;
-                if (outranks(s, e, held)) {
-                    s->own[held->point] = 0;
-                    table[h] = (uint32_t)j;
-                } else {
-                    s->own[e->point] = 0;
-                }
-                break;
-            }
-        }
+    segment *seg = malloc(start[SHARE_BUCKETS] * sizeof *seg);
+    if (!seg) goto done;
+    for (int t = 0; t < 2; t++) {
+        h[t].seg = seg;
+        h[t].placing = 1;
     }
-    free(B.at);
-    free(B.seg);
-    free(table);
-    return 0;
+    on_two_threads(threaded, share_walk, &h[1], &h[0]);
+    on_two_threads(threaded, share_match, &h[1], &h[0]);
+    free(seg);
+    rc = h[0].oom || h[1].oom ? -1 : 0;
+done:
+    free(h);
+    free(start);
+    return rc;
 }
+
+/* ---- the result ----------------------------------------------------------- */
 
 int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance, double width, double coverage,
                     wm_shapes *out)
@@ -253,46 +403,34 @@ int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance
     out->outline = malloc((n ? n : 1) * sizeof *out->outline);
     out->area = malloc((n ? n : 1) * sizeof *out->area);
     out->box = malloc((n ? n : 1) * sizeof *out->box);
-    builder B = { out, 0, 0, 0, NULL, 0, tf, tolerance > 0 ? tolerance * tolerance : 0, 0, 0, 0 };
-    if (!out->first_ring || !out->outline || !out->area || !out->box ||
-        grow((void **)&out->first_point, &B.cap_rings, 1, sizeof *out->first_point) != 0) {
+    if (!out->first_ring || !out->outline || !out->area || !out->box) {
         wm_shapes_free(out);
         return -1;
     }
-    out->first_point[0] = 0;
-    for (size_t i = 0; i < n && !B.oom; i++) {
-        out->first_ring[i] = out->nrings;
-        B.area = B.perimeter = 0;
-        size_t p0 = out->npoints;
-        if (layer->features[i].geom) add_geometry(&B, layer->features[i].geom);
-        if (B.oom) break;
-        double *bx = out->box[i];
-        bx[0] = bx[1] = INFINITY;
-        bx[2] = bx[3] = -INFINITY;
-        for (size_t k = p0; k < out->npoints; k++) {
-            double x = out->xy[2 * k], y = out->xy[2 * k + 1];
-            if (x < bx[0]) bx[0] = x;
-            if (x > bx[2]) bx[2] = x;
-            if (y < bx[1]) bx[1] = y;
-            if (y > bx[3]) bx[3] = y;
-        }
-        double a = fmax(B.area, 0);
-        out->area[i] = a;
-        double w = width;
-        if (coverage > 0 && B.perimeter > 0) {
-            double room = 2 * coverage * a / B.perimeter;
-            /* In eighths of the full width: a few strokes of one width each. */
-            if (room < w) w = room < width / 4 ? 0 : floor(room / width * 8) / 8 * width;
-        }
-        out->outline[i] = w;
+    /* Built in two halves, on two threads when the layer is large. */
+    size_t half = n / 2;
+    builder h[2];
+    memset(h, 0, sizeof h);
+    for (int t = 0; t < 2; t++) {
+        h[t].layer = layer;
+        h[t].out = out;
+        h[t].first = t ? half : 0;
+        h[t].end = t ? n : half;
+        h[t].first_ring = out->first_ring + h[t].first;
+        h[t].tf = tf;
+        h[t].tol2 = tolerance > 0 ? tolerance * tolerance : 0;
+        h[t].width = width;
+        h[t].coverage = coverage;
     }
-    free(B.buf);
-    if (B.oom) {
-        wm_shapes_free(out);
-        return -1;
+    on_two_threads(n >= 2 && layer_points(layer, SHAPES_THREAD_MIN_POINTS) >= SHAPES_THREAD_MIN_POINTS, build_areas,
+                   &h[1], &h[0]);
+    int rc = h[0].oom || h[1].oom || join_halves(h, out) != 0 ? -1 : 0;
+    for (int t = 0; t < 2; t++) {
+        free(h[t].xy);
+        free(h[t].first_point);
+        free(h[t].reversed);
     }
-    out->first_ring[n] = out->nrings;
-    if (share_outlines(out) != 0) {
+    if (rc != 0 || share_outlines(out) != 0) {
         wm_shapes_free(out);
         return -1;
     }
