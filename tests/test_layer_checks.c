@@ -1,6 +1,7 @@
 /* Tests for what layer.h refuses: no features, a shapefile without its
  * .dbf, layers without polygons, absurd coordinates, text that is not
- * UTF-8; and what it accepts: padded keys, curved polygons.  Every layer
+ * UTF-8, two features of one key; and what it accepts: padded keys,
+ * curved polygons, features in any order.  Every layer
  * here is synthetic, written by the test. */
 #include "layer.h"
 #include "testutil.h"
@@ -181,6 +182,36 @@ static void test_curves(void)
     wm_layer_free(L);
 }
 
+/* Features come back in order of their keys, whether the file has them
+ * in order or not, and two features of one key are refused either way. */
+static void test_key_order(void)
+{
+#define FEATURE(code) "{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"" code "\"},\"geometry\":" SQUARE "}"
+    const char *orders[2] = { "synthetic_sorted.geojson", "synthetic_unsorted.geojson" };
+    const char *texts[2] = {
+        "{\"type\":\"FeatureCollection\",\"features\":[" FEATURE("A1") "," FEATURE("A2") "," FEATURE("B1") "]}",
+        "{\"type\":\"FeatureCollection\",\"features\":[" FEATURE("B1") "," FEATURE("A1") "," FEATURE("A2") "]}",
+    };
+    for (int k = 0; k < 2; k++) {
+        wm_error err;
+        wm_layer *L = wm_layer_read(write_text(orders[k], texts[k]), NULL, NULL, NULL, &err);
+        CHECK(L != NULL && L->n == 3);
+        if (!L) continue;
+        CHECK_STR(L->features[0].key, "A1");
+        CHECK_STR(L->features[1].key, "A2");
+        CHECK_STR(L->features[2].key, "B1");
+        CHECK(wm_layer_find(L, "A2") == 1 && wm_layer_find(L, "B1") == 2 && wm_layer_find(L, "C1") == -1);
+        wm_layer_free(L);
+    }
+    expect_refused(write_text("synthetic_twice_sorted.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":[" FEATURE("A1") "," FEATURE("A2") "," FEATURE("A2") "]}"),
+        NULL, "two features have WD25CD = A2");
+    expect_refused(write_text("synthetic_twice_unsorted.geojson",
+        "{\"type\":\"FeatureCollection\",\"features\":[" FEATURE("A2") "," FEATURE("A1") "," FEATURE("A2") "]}"),
+        NULL, "two features have WD25CD = A2");
+#undef FEATURE
+}
+
 int main(void)
 {
     wm_gdal_init();
@@ -190,5 +221,6 @@ int main(void)
     test_text();
     test_curves();
     test_driver_by_extension();
+    test_key_order();
     return wm_test_summary();
 }

@@ -70,6 +70,18 @@ static int compare_features(const void *a, const void *b)
     return strcmp(((const wm_feature *)a)->key, ((const wm_feature *)b)->key);
 }
 
+/* Features in order of their keys.  ONS files mostly come in code
+ * order: checked in one pass, they need no sort (qsort compared the
+ * 34,753 keys of England and Wales' LSOAs 500,000 times). */
+static void sort_features(wm_feature *f, size_t n)
+{
+    for (size_t i = 1; i < n; i++)
+        if (strcmp(f[i - 1].key, f[i].key) > 0) {
+            qsort(f, n, sizeof *f, compare_features);
+            return;
+        }
+}
+
 /* GDAL's last error for a message: it may quote the file's bytes, so
  * it is escaped like any other text from a file (utf8.h). */
 static const char *gdal_reason(char *buf, size_t size, const char *fallback)
@@ -628,7 +640,7 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
     }
     /* Sorted by key: lookups are binary searches, and output order does
      * not depend on the source's feature order. */
-    qsort(L->features, L->n, sizeof *L->features, compare_features);
+    sort_features(L->features, L->n);
     for (size_t i = 1; i < L->n; i++)
         if (strcmp(L->features[i - 1].key, L->features[i].key) == 0) {
             char k[160];
@@ -826,7 +838,7 @@ wm_layer *wm_layer_select(const wm_layer *src, const size_t *index, size_t n, co
         if (env.MaxX > L->maxx) L->maxx = env.MaxX;
         if (env.MaxY > L->maxy) L->maxy = env.MaxY;
     }
-    qsort(L->features, L->n, sizeof *L->features, compare_features);
+    sort_features(L->features, L->n);
     return L;
 oom:
     wm_layer_free(L);
