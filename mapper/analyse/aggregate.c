@@ -1,4 +1,5 @@
 #include "aggregate.h"
+#include "sort.h"
 #include "table.h"
 
 #include <math.h>
@@ -82,7 +83,7 @@ static code_pair *read_step(const wm_lookup_step *st, int multi, size_t *n, wm_e
         p[k].line = wm_table_line(t, r);
         k++;
     }
-    qsort(p, k, sizeof *p, cmp_code_pair);
+    wm_sort(p, k, sizeof *p, cmp_code_pair);
     size_t out = 0;
     for (size_t i = 0; i < k; i++) {
         if (out > 0 && strcmp(p[out - 1].child, p[i].child) == 0) {

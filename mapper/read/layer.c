@@ -5,6 +5,7 @@
 #include "layer_cache.h"
 #include "layer_memo.h"
 #include "reproject.h"
+#include "sort.h"
 #include "table.h"
 #include "utf8.h"
 
@@ -68,18 +69,6 @@ static int guess_serves(OGRFeatureDefnH defn, int key_idx, int name_idx, int nam
 static int compare_features(const void *a, const void *b)
 {
     return strcmp(((const wm_feature *)a)->key, ((const wm_feature *)b)->key);
-}
-
-/* Features in order of their keys.  ONS files mostly come in code
- * order: checked in one pass, they need no sort (qsort compared the
- * 34,753 keys of England and Wales' LSOAs 500,000 times). */
-static void sort_features(wm_feature *f, size_t n)
-{
-    for (size_t i = 1; i < n; i++)
-        if (strcmp(f[i - 1].key, f[i].key) > 0) {
-            qsort(f, n, sizeof *f, compare_features);
-            return;
-        }
 }
 
 /* GDAL's last error for a message: it may quote the file's bytes, so
@@ -640,7 +629,7 @@ static wm_layer *read_layer(GDALDatasetH ds, OGRLayerH lyr, const char *spec, co
     }
     /* Sorted by key: lookups are binary searches, and output order does
      * not depend on the source's feature order. */
-    sort_features(L->features, L->n);
+    wm_sort(L->features, L->n, sizeof *L->features, compare_features);
     for (size_t i = 1; i < L->n; i++)
         if (strcmp(L->features[i - 1].key, L->features[i].key) == 0) {
             char k[160];
@@ -838,7 +827,7 @@ wm_layer *wm_layer_select(const wm_layer *src, const size_t *index, size_t n, co
         if (env.MaxX > L->maxx) L->maxx = env.MaxX;
         if (env.MaxY > L->maxy) L->maxy = env.MaxY;
     }
-    sort_features(L->features, L->n);
+    wm_sort(L->features, L->n, sizeof *L->features, compare_features);
     return L;
 oom:
     wm_layer_free(L);

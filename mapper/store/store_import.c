@@ -8,6 +8,7 @@
 #include "store_internal.h"
 #include "join.h"
 #include "number.h"
+#include "sort.h"
 #include "table.h"
 
 #include <math.h>
@@ -554,7 +555,7 @@ static int load_group(wm_imp_ctx *c, const wm_imp_source *src, const wm_table *t
         sorted[k].code = wm_trimmed_dup(wm_table_cell(t, r, cc));
         sorted[k++].row = r;
     }
-    qsort(sorted, nmatch, sizeof *sorted, cmp_row_code);
+    wm_sort(sorted, nmatch, sizeof *sorted, cmp_row_code);
     for (size_t i = 1; i < nmatch; i++) {
         size_t f = i;
         while (f > 0 && strcmp(sorted[f - 1].code, sorted[i].code) == 0) f--;
