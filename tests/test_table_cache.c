@@ -1,8 +1,9 @@
 /* Tests for table_cache.h: a large CSV read once through GDAL and its
  * checks, then loaded from the cache with the same column names, cells
  * and source lines; remade when the file changes (the stale copy
- * removed); a damaged copy ignored; a bad file never cached; small files
- * and WARDMAP_CACHE=off left alone.  Synthetic tables only. */
+ * removed); a damaged copy ignored; a bad file never cached; a GeoJSON
+ * file read as a table kept from a smaller size; small files and
+ * WARDMAP_CACHE=off left alone.  Synthetic tables only. */
 #include "source_cache.h"
 #include "table.h"
 #include "table_cache.h"
@@ -137,6 +138,34 @@ int main(void)
     CHECK(wm_test_write_file(small, "code,value\nE01000001,1\n") == 0);
     wm_table_free(wm_table_read(small, &err));
     CHECK(copies(dir, NULL, 0) == 1);
+    /* A GeoJSON file read as a table is kept from a smaller size (its
+     * geometries are parsed to read it); a smaller one is not. */
+    const char *geo = wm_test_tmp_path("synthetic_areas.geojson");
+    fp = fopen(geo, "wb");
+    if (fp) {
+        fputs("{\"type\":\"FeatureCollection\",\"features\":[\n", fp);
+        for (int i = 0; i < 400; i++)
+            fprintf(fp, "%s{\"type\":\"Feature\",\"properties\":{\"WD25CD\":\"E05%06d\",\"WD25NM\":\"Synthetic %d\"},"
+                        "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1.5%04d,52.4],[-1.4,52.4],"
+                        "[-1.4,52.5],[-1.5,52.5],[-1.5%04d,52.4]]]}}\n", i ? "," : "", i, i, i, i);
+        fputs("]}\n", fp);
+        fclose(fp);
+    }
+    CHECK(stat(geo, &st) == 0 && st.st_size >= WM_TABLE_CACHE_MIN_GEOJSON_BYTES &&
+          st.st_size < WM_TABLE_CACHE_MIN_BYTES);
+    wm_table *geo_first = wm_table_read(geo, &err);
+    CHECK(geo_first != NULL && geo_first->arena == NULL);
+    CHECK(copies(dir, NULL, 0) == 2);
+    wm_table *geo_again = wm_table_read(geo, &err);
+    CHECK(geo_again != NULL && geo_again->arena != NULL && same_table(geo_first, geo_again));
+    CHECK(geo_again && geo_again->nrows == 400 && strcmp(wm_table_cell(geo_again, 399, wm_table_column(geo_again, "WD25NM")), "Synthetic 399") == 0);
+    wm_table_free(geo_first);
+    wm_table_free(geo_again);
+    const char *small_geo = wm_test_tmp_path("synthetic_small.geojson");
+    CHECK(wm_test_write_file(small_geo, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                                        "\"properties\":{\"WD25CD\":\"E05000001\"},\"geometry\":null}]}") == 0);
+    wm_table_free(wm_table_read(small_geo, &err));
+    CHECK(copies(dir, NULL, 0) == 2);
     setenv("WARDMAP_CACHE", "off", 1);
     CHECK(wm_source_cache_dir() == NULL);
     CHECK(wm_table_cache_load(src) == NULL);

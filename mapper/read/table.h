@@ -17,9 +17,9 @@
  * only when that name is asked for (wm_table_require_column): columns
  * nobody uses do not stop a national table from being read.
  *
- * A table of at least WM_TABLE_CACHE_MIN_BYTES read without error is
- * kept in the table cache (table_cache.h), and a later read of the
- * unchanged file returns that copy: the same names, cells and lines.
+ * A large table read without error (table_cache.h says which) is kept
+ * in the table cache, and a later read of the unchanged file returns
+ * that copy: the same names, cells and lines.
  *
  * Rows are numbered from 0; wm_table_line() gives the 1-based line in
  * the file for messages (header = line 1) for CSV sources: the line a

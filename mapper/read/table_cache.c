@@ -24,9 +24,13 @@ static int entry_for(const char *spec, wm_source_cache_entry *e, const char **di
     struct stat st;
     /* Files parsed as text or spreadsheets; a database (a GeoPackage's
      * attribute table) is read fast as it is. */
-    int parsed = file && (wm_has_suffix(file, ".csv") || wm_has_suffix(file, ".tsv") ||
-                          wm_has_suffix(file, ".xlsx") || wm_has_suffix(file, ".ods"));
-    int wanted = parsed && stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= WM_TABLE_CACHE_MIN_BYTES;
+    long min_bytes = -1;
+    if (file && (wm_has_suffix(file, ".csv") || wm_has_suffix(file, ".tsv") || wm_has_suffix(file, ".xlsx") ||
+                 wm_has_suffix(file, ".ods")))
+        min_bytes = WM_TABLE_CACHE_MIN_BYTES;
+    else if (file && (wm_has_suffix(file, ".geojson") || wm_has_suffix(file, ".json")))
+        min_bytes = WM_TABLE_CACHE_MIN_GEOJSON_BYTES;
+    int wanted = min_bytes >= 0 && stat(file, &st) == 0 && S_ISREG(st.st_mode) && st.st_size >= min_bytes;
     free(file);
     free(layer);
     if (!wanted) return 0;

@@ -6,7 +6,8 @@
  * LSOA in England).  Parsing them through GDAL and checking every cell
  * took most of the store's build, the same work for every authority.
  * The table reader (table.h) therefore keeps each CSV, TSV, XLSX or ODS
- * file of at least WM_TABLE_CACHE_MIN_BYTES that it has read without error in the source
+ * file of at least WM_TABLE_CACHE_MIN_BYTES, and each GeoJSON file of at
+ * least WM_TABLE_CACHE_MIN_GEOJSON_BYTES, that it has read without error in the source
  * cache (source_cache.h: WARDMAP_CACHE, else ~/.cache/wardmap; keyed by
  * the file's absolute path, size and modification time), and later reads
  * of the unchanged file load that copy instead.
@@ -27,6 +28,14 @@
 
 /* Smaller tables are read faster than a copy is checked. */
 #define WM_TABLE_CACHE_MIN_BYTES (512L * 1024)
+
+/* A GeoJSON file read as a table (the properties of its features, as a
+ * store reads a boundary file's codes and names) is kept from this
+ * size: GDAL parses every coordinate of the geometries to read it, some
+ * 300 instructions a byte where a CSV costs ten, and a store build read
+ * each of Coventry's five boundary files (1.2 MB) two or three times,
+ * a fifth of its work. */
+#define WM_TABLE_CACHE_MIN_GEOJSON_BYTES (32L * 1024)
 
 /* The cached copy of `spec` ("FILE" or "FILE:LAYER") as a table whose
  * path is `spec`, or NULL when there is none to use (caching off, the
