@@ -73,6 +73,19 @@ int main(void)
     CHECK(wm_number_parse("inf", &v) == WM_NUM_INVALID);
     CHECK(wm_number_parse("0x10", &v) == WM_NUM_INVALID);
     CHECK(wm_number_parse("E01009522", &v) == WM_NUM_INVALID);
+    /* A cell of 63 characters is read, of 64 refused, on either path
+     * (a bare decimal is read in place). */
+    char longest[80];
+    memset(longest, '0', sizeof longest);
+    longest[62] = '7';
+    longest[63] = '\0';
+    CHECK(wm_number_parse(longest, &v) == WM_NUM_VALUE && v == 7);
+    longest[63] = '7';
+    longest[64] = '\0';
+    CHECK(wm_number_parse(longest, &v) == WM_NUM_INVALID);
+    longest[0] = ' ';
+    longest[63] = '\0';
+    CHECK(wm_number_parse(longest, &v) == WM_NUM_VALUE && v == 7);
 
     double b[4];
     CHECK(wm_parse_number_list("10,20,30", b, 4) == 3);

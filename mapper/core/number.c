@@ -23,11 +23,13 @@ static int plain_decimal(const char *s, double *out)
 {
     static const double pow10[23] = { 1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
                                       1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22 };
+    const char *start = s;
     int negative = *s == '-';
     if (*s == '+' || *s == '-') s++;
     uint64_t mant = 0;
     int significant = 0, after_point = 0, any = 0, point = 0;
     for (; *s; s++) {
+        if (s - start >= 63) return 0;   /* a cell's limit (wm_number_parse) */
         if (*s == '.') {
             if (point) return 0;
             point = 1;
@@ -49,6 +51,10 @@ static int plain_decimal(const char *s, double *out)
 wm_number_kind wm_number_parse(const char *text, double *out)
 {
     if (!text) return WM_NUM_EMPTY;
+    /* Most cells are bare decimals ("0.123", "29199"): read in place.
+     * Anything else (spaces, a sign, commas, a percent sign, markers)
+     * takes the path below. */
+    if (*text >= '0' && *text <= '9' && plain_decimal(text, out)) return WM_NUM_VALUE;
     while (isspace((unsigned char)*text)) text++;
     size_t len = strlen(text);
     while (len > 0 && isspace((unsigned char)text[len - 1])) len--;
