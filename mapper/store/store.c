@@ -51,6 +51,7 @@ static const char schema_sql[] =
     "  parent_geography TEXT NOT NULL, parent_code TEXT NOT NULL,\n"
     "  method TEXT NOT NULL, source TEXT,\n"
     "  PRIMARY KEY (child_geography, child_code, parent_geography)) WITHOUT ROWID;\n"
+    "CREATE INDEX area_links_by_pair ON area_links (child_geography, parent_geography);\n"
     "CREATE TABLE indicators (\n"
     "  id TEXT NOT NULL, period TEXT NOT NULL, title TEXT NOT NULL, label TEXT, unit TEXT NOT NULL,\n"
     "  polarity TEXT NOT NULL, family TEXT, geography TEXT NOT NULL, publisher TEXT,\n"

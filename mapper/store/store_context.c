@@ -71,6 +71,9 @@ static void put_warnings(FILE *out, const char *lines)
 /* Finish: record and print the report on success; roll back on failure. */
 int wm_imp_ctx_close(wm_imp_ctx *c, int rc, const char *source, const wm_import_settings *opt, wm_error *err)
 {
+    sqlite3_finalize(c->links_query);
+    sqlite3_finalize(c->has_links_query);
+    c->links_query = c->has_links_query = NULL;
     /* The report kept in the store holds the warnings too, at its end. */
     fflush(c->warn);
     fflush(c->log);
@@ -208,17 +211,30 @@ int wm_imp_load_areas(wm_imp_ctx *c, const char *geography, wm_area_set *out, wm
 /* parent[i] = index in `parents` of the linked parent of child i, or -1.
  * Returns the number of children linked; *method receives the link's
  * method and source ("best-fit lookup (x.csv)") when any. */
+/* The statement kept in *slot, prepared the first time and reset (its
+ * bindings cleared) after: an aggregation asks for links hundreds of
+ * times an import, and preparing the query was most of each asking. */
+static sqlite3_stmt *kept_statement(wm_imp_ctx *c, sqlite3_stmt **slot, const char *sql)
+{
+    if (*slot) {
+        sqlite3_reset(*slot);
+        sqlite3_clear_bindings(*slot);
+    } else if (sqlite3_prepare_v2(c->db, sql, -1, slot, NULL) != SQLITE_OK) {
+        sqlite3_finalize(*slot);
+        *slot = NULL;
+    }
+    return *slot;
+}
+
 long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *children, const char *parent_geo,
                        const wm_area_set *parents, long *parent, char *method, size_t msize)
 {
     for (size_t i = 0; i < children->n; i++) parent[i] = -1;
     if (method) method[0] = '\0';
-    sqlite3_stmt *q = NULL;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT child_code, parent_code, method, source FROM area_links "
-                           "WHERE child_geography = ? AND parent_geography = ?",
-                           -1, &q, NULL) != SQLITE_OK)
-        return -1;
+    sqlite3_stmt *q = kept_statement(c, &c->links_query,
+                                     "SELECT child_code, parent_code, method, source FROM area_links "
+                                     "WHERE child_geography = ? AND parent_geography = ?");
+    if (!q) return -1;
     sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
     sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
     long linked = 0;
@@ -247,22 +263,22 @@ long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *
         if (colon && paren && paren > colon)
             memmove((char *)colon, paren - 1, strlen(paren - 1) + 1);
     }
-    sqlite3_finalize(q);
+    sqlite3_reset(q);
     return linked;
 }
 
 int wm_imp_has_links(wm_imp_ctx *c, const char *child_geo, const char *parent_geo)
 {
-    sqlite3_stmt *q = NULL;
+    sqlite3_stmt *q = kept_statement(c, &c->has_links_query,
+                                     "SELECT 1 FROM area_links WHERE child_geography = ? AND parent_geography = ? "
+                                     "LIMIT 1");
     int yes = 0;
-    if (sqlite3_prepare_v2(c->db,
-                           "SELECT 1 FROM area_links WHERE child_geography = ? AND parent_geography = ? LIMIT 1",
-                           -1, &q, NULL) == SQLITE_OK) {
+    if (q) {
         sqlite3_bind_text(q, 1, child_geo, -1, SQLITE_STATIC);
         sqlite3_bind_text(q, 2, parent_geo, -1, SQLITE_STATIC);
         yes = wm_imp_step(c, q) == SQLITE_ROW;
+        sqlite3_reset(q);
     }
-    sqlite3_finalize(q);
     return yes;
 }
 

@@ -55,6 +55,7 @@ typedef struct wm_imp_ctx {
     int nroutes;
     char line[1024];       /* the report line of the indicator being aggregated */
     struct wm_imp_authorities *authorities;   /* wm_imp_authority's answers so far, or NULL */
+    sqlite3_stmt *links_query, *has_links_query;   /* prepared once per import (wm_imp_load_links, wm_imp_has_links) */
 } wm_imp_ctx;
 
 /* Start an import on a store whose transaction the caller has begun
