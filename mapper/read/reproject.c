@@ -2,6 +2,7 @@
 #include "reproject.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,6 +81,78 @@ static size_t slot_of(uint64_t key, size_t cap)
 DEFINE_TABLE(node, node)
 DEFINE_TABLE(cell, cell)
 
+/* ---- one search of PROJ's database per pair of references -------------- */
+
+/* Making a transformation is PROJ's search of its database for the
+ * operations between two references: 130 million instructions.  GDAL
+ * keeps a transformation for the next one only once it is freed, so two
+ * layers read at once (a figure set's two workers) each searched.  The
+ * first transformation between two references is kept here for the
+ * process (up to KEPT_TRANSFORMS pairs), made under a lock so that a
+ * second thread waits for it rather than searching too, and each
+ * wm_reproject gets a copy of it (OCTClone copies the operations found,
+ * it does not search again).  Freed at wm_shutdown. */
+#define KEPT_TRANSFORMS 8
+
+static struct kept_transform {
+    OGRSpatialReferenceH from, to;
+    OGRCoordinateTransformationH ct;
+} kept[KEPT_TRANSFORMS];
+static size_t nkept;
+static pthread_mutex_t kept_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void forget_transforms(void)
+{
+    pthread_mutex_lock(&kept_lock);
+    for (size_t i = 0; i < nkept; i++) {
+        OCTDestroyCoordinateTransformation(kept[i].ct);
+        OSRDestroySpatialReference(kept[i].from);
+        OSRDestroySpatialReference(kept[i].to);
+    }
+    nkept = 0;
+    pthread_mutex_unlock(&kept_lock);
+}
+
+/* Strictly the same reference with the same order of axes in the data:
+ * OSRIsSame alone takes EPSG:4326 (latitude first) and OGC:CRS84
+ * (longitude first) as one. */
+static int same_reference(OGRSpatialReferenceH a, OGRSpatialReferenceH b)
+{
+    static const char *const strict[] = { "CRITERION=EQUIVALENT", "IGNORE_DATA_AXIS_TO_SRS_AXIS_MAPPING=NO", NULL };
+    int na = 0, nb = 0;
+    const int *ma = OSRGetDataAxisToSRSAxisMapping(a, &na), *mb = OSRGetDataAxisToSRSAxisMapping(b, &nb);
+    return na == nb && (na == 0 || memcmp(ma, mb, (size_t)na * sizeof *ma) == 0) && OSRIsSameEx(a, b, strict);
+}
+
+/* A transformation from `from` into `to` of its own for the caller, or
+ * NULL when PROJ has none. */
+static OGRCoordinateTransformationH transform_between(OGRSpatialReferenceH from, OGRSpatialReferenceH to)
+{
+    OGRCoordinateTransformationH ct = NULL;
+    int first = 0;
+    pthread_mutex_lock(&kept_lock);
+    size_t i = 0;
+    while (i < nkept && !(same_reference(kept[i].from, from) && same_reference(kept[i].to, to))) i++;
+    if (i < nkept) {
+        ct = OCTClone(kept[i].ct);
+    } else {
+        ct = OCTNewCoordinateTransformation(from, to);
+        if (ct && nkept < KEPT_TRANSFORMS) {
+            OGRCoordinateTransformationH copy = OCTClone(ct);
+            if (copy) {
+                kept[nkept++] = (struct kept_transform){ OSRClone(from), OSRClone(to), ct };
+                first = nkept == 1;
+                ct = copy;
+            }
+        }
+    }
+    pthread_mutex_unlock(&kept_lock);
+    if (first) wm_at_shutdown(forget_transforms);
+    return ct;
+}
+
+/* ---- a transformation ----------------------------------------------------- */
+
 wm_reproject *wm_reproject_new(OGRSpatialReferenceH from, OGRSpatialReferenceH to, wm_error *err)
 {
     wm_reproject *rp = calloc(1, sizeof *rp);
@@ -87,7 +160,7 @@ wm_reproject *wm_reproject_new(OGRSpatialReferenceH from, OGRSpatialReferenceH t
         wm_error_set(err, WM_EXIT_IO, "out of memory");
         return NULL;
     }
-    rp->ct = OCTNewCoordinateTransformation(from, to);
+    rp->ct = transform_between(from, to);
     if (!rp->ct) {
         free(rp);
         wm_error_set(err, WM_EXIT_DATA, "PROJ has no transformation between the two coordinate systems");

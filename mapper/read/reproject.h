@@ -28,7 +28,10 @@
  *     for each feature: if (wm_reproject_geometry(rp, g) != 0) ...cannot be projected
  *     wm_reproject_free(rp);
  *
- * One wm_reproject serves one thread.
+ * One wm_reproject serves one thread.  The first transformation between
+ * two references is kept for the process and copied for each later
+ * wm_reproject_new (PROJ searches its database once per pair); the kept
+ * ones are freed by wm_shutdown().
  */
 #ifndef WM_REPROJECT_H
 #define WM_REPROJECT_H
