@@ -12,16 +12,26 @@
 #include <json-c/json.h>
 #include <unistd.h>
 
-static char path[64];
+static char path[4096];
+
+/* The scratch file goes when the fuzzer exits (run.sh also points TMPDIR
+ * at a directory it removes, for a run that ends in a crash). */
+static void remove_scratch(void)
+{
+    unlink(path);
+}
 
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
     (void)argc; (void)argv;
     wm_gdal_init();
-    snprintf(path, sizeof path, "/tmp/wardmap-fuzz-halves-XXXXXX");
+    const char *tmp = getenv("TMPDIR");
+    int n = snprintf(path, sizeof path, "%s/wardmap-fuzz-halves-XXXXXX", tmp && *tmp ? tmp : "/tmp");
+    if (n < 0 || (size_t)n >= sizeof path) abort();
     int fd = mkstemp(path);
     if (fd < 0) abort();
     close(fd);
+    atexit(remove_scratch);
     return 0;
 }
 

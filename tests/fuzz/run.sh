@@ -72,7 +72,7 @@ for h in "${harnesses[@]}"; do
     mkdir -p "$corpus"
     log=$scratch/$h.log
     t0=$SECONDS
-    "$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -max_len=16384 \
+    TMPDIR=$scratch "$build/tests/fuzz/fuzz_$h" -max_total_time="$seconds" -timeout=25 -rss_limit_mb=2560 -max_len=16384 \
         -print_final_stats=1 -artifact_prefix="$findings/$h-" "$corpus" "$seeds" >"$log" 2>&1
     rc=$?
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -n 1)
