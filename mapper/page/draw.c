@@ -488,8 +488,8 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
 
 /* ---- label halos ---------------------------------------------------------- */
 
-/* A label's halo is the outline of its glyphs, stroked.  On a raster and
- * in SVG it is stroked as one path.  In a PDF, cairo writes a stroked
+/* A label's halo is the outline of its glyphs, stroked.  On a raster it
+ * is stroked as one path.  In a PDF, cairo writes a stroked
  * path as text, every coordinate of every glyph outline through printf:
  * the halos of a ward map's eighteen names were a third of the work of
  * writing its PDF.  There each glyph's stroked outline is drawn once per
@@ -499,7 +499,10 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
  * glyphs overlap the page shows them at 0.99 rather than the single
  * stroke's 0.9: white on white there, a tint of 1% of the colour beneath
  * instead of 10%.  (cairo 1.16 writes such stamps into SVG with clips it
- * places wrongly, so SVG keeps the stroke.) */
+ * places wrongly.)  A figure's SVG shows the glyphs once more in a
+ * marking colour instead, which its writer makes the halo: references to
+ * the glyph outlines cairo writes for the text anyway, stroked as one
+ * group (draw.h, WM_DRAW_SVG_HALO_MARKS). */
 
 #define MAX_STAMPS 512
 
@@ -576,7 +579,34 @@ static void draw_halo(cairo_t *cr, const pen *pn, const wm_placed_label *p, cons
     double width = st->label_halo_width * pn->s;
     cairo_matrix_t m;
     cairo_get_matrix(cr, &m);
-    if (!pn->stamps || m.xx != 1 || m.yy != 1 || m.xy != 0 || m.yx != 0) {
+    int plain = m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0;
+    if ((pn->flags & WM_DRAW_SVG_HALO_MARKS) && plain) {
+        /* All lines in one call: one group, stroked whole (svg_halos). */
+        cairo_scaled_font_t *sf = cairo_get_scaled_font(cr);
+        cairo_glyph_t *all = NULL;
+        int nall = 0;
+        for (int l = 0; l < p->nlines; l++) {
+            cairo_glyph_t *glyphs = NULL;
+            int n = 0;
+            if (cairo_scaled_font_text_to_glyphs(sf, ox[l], oy[l], p->lines[l], -1, &glyphs, &n, NULL, NULL, NULL) !=
+                CAIRO_STATUS_SUCCESS)
+                continue;   /* not UTF-8: cairo_show_text reports it */
+            cairo_glyph_t *grown = n ? realloc(all, (size_t)(nall + n) * sizeof *all) : all;
+            if (grown) {
+                all = grown;
+                memcpy(all + nall, glyphs, (size_t)n * sizeof *glyphs);
+                nall += n;
+            }
+            cairo_glyph_free(glyphs);
+        }
+        if (nall) {
+            cairo_set_source_rgb(cr, WM_SVG_HALO_MARK_R, WM_SVG_HALO_MARK_G, WM_SVG_HALO_MARK_B);
+            cairo_show_glyphs(cr, all, nall);
+        }
+        free(all);
+        return;
+    }
+    if (!pn->stamps || !plain) {
         for (int l = 0; l < p->nlines; l++) {
             cairo_move_to(cr, ox[l], oy[l]);
             cairo_text_path(cr, p->lines[l]);

@@ -825,6 +825,64 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
     }
 }
 
+/* Label halos (draw.h, WM_DRAW_SVG_HALO_MARKS): cairo's part shows each
+ * label's glyphs once more, under the label, in a marking colour; each
+ * such group becomes the halo, the glyphs' outlines stroked in the
+ * style's halo colour and width with round joins, the group at 0.9
+ * opacity (as the stroke of one path, where the halos of two glyphs
+ * overlap).  Glyph outlines are <symbol>s whose path says "stroke:none",
+ * which would override the group's stroke, so when there are halos that
+ * is dropped: cairo sets no stroke on anything that holds glyphs, so
+ * the text itself stays unstroked.  `text` is cairo's part, `n` bytes. */
+#define SVG_GLYPH_PATH "<path style=\"stroke:none;\" d=\""
+
+/* The first `s` (`ns` bytes) in [p, e), or NULL. */
+static const char *find_bytes(const char *p, const char *e, const char *s, size_t ns)
+{
+    while ((size_t)(e - p) >= ns) {
+        const char *c = memchr(p, s[0], (size_t)(e - p) - ns + 1);
+        if (!c) return NULL;
+        if (memcmp(c, s, ns) == 0) return c;
+        p = c + 1;
+    }
+    return NULL;
+}
+
+static void svg_halos(svg_buf *w, const wm_layout *L, const char *text, size_t n)
+{
+    const char *mark = WM_SVG_HALO_MARK_STYLE, *glyph = SVG_GLYPH_PATH;
+    size_t nm = strlen(mark), ng = strlen(glyph);
+    const char *p = text, *e = text + n, *m = find_bytes(p, e, mark, nm), *g;
+    if (!m) {
+        sb_put(w, text, n);
+        return;
+    }
+    const wm_style *st = L->style;
+    char halo[240];
+    snprintf(halo, sizeof halo,
+             "fill:none;stroke:rgb(%.6g%%,%.6g%%,%.6g%%);stroke-width:%.6g;stroke-linejoin:round;opacity:0.9;",
+             100 * st->label_halo.r, 100 * st->label_halo.g, 100 * st->label_halo.b,
+             st->label_halo_width * L->scale);
+    g = find_bytes(p, e, glyph, ng);
+    while (p < e) {
+        if (m && m < p) m = find_bytes(p, e, mark, nm);
+        if (g && g < p) g = find_bytes(p, e, glyph, ng);
+        const char *next = m && (!g || m < g) ? m : g;
+        if (!next) {
+            sb_put(w, p, (size_t)(e - p));
+            break;
+        }
+        sb_put(w, p, (size_t)(next - p));
+        if (next == m) {
+            sb_str(w, halo);
+            p = m + nm;
+        } else {
+            sb_str(w, "<path d=\"");
+            p = g + ng;
+        }
+    }
+}
+
 /* The SVG document: our root, the areas, then cairo's document (`doc`,
  * `len` bytes) nested as an <svg> of the page's size, without its XML
  * declaration. */
@@ -852,7 +910,7 @@ static void svg_document(FILE *fp, const wm_layout *L, const char *doc, size_t l
         snprintf(t, sizeof t, "<svg x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" overflow=\"visible\">",
                  L->width, L->height, L->width, L->height);
         sb_str(w, t);
-        sb_put(w, end + 1, len - (size_t)(end + 1 - doc));
+        svg_halos(w, L, end + 1, len - (size_t)(end + 1 - doc));
     }
     sb_str(w, "</svg>\n");
     sb_flush(w);
@@ -910,7 +968,7 @@ static int write_vector(const wm_page_writer *w, wm_format fmt, const char *path
         pdf_metadata(surface, w);
     }
     cairo_t *cr = cairo_create(surface);
-    int rc = L ? wm_draw_page_with(cr, L, WM_DRAW_NO_AREAS, err) : w->draw(cr, w->page, err);
+    int rc = L ? wm_draw_page_with(cr, L, WM_DRAW_NO_AREAS | WM_DRAW_SVG_HALO_MARKS, err) : w->draw(cr, w->page, err);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);

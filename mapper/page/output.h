@@ -69,7 +69,9 @@ typedef struct wm_page_writer {
     size_t nsvg_groups;
     /* A figure's layout (the page `draw` draws), or NULL: with it, an
      * SVG's areas are written as compact paths of their own, beneath
-     * cairo's drawing of the rest (wm_draw_page_with, WM_DRAW_NO_AREAS). */
+     * cairo's drawing of the rest (wm_draw_page_with, WM_DRAW_NO_AREAS),
+     * and its labels' halos as their glyphs stroked
+     * (WM_DRAW_SVG_HALO_MARKS). */
     const struct wm_layout *layout;
 } wm_page_writer;
 
