@@ -572,6 +572,32 @@ static void stamps_free(halo_stamps *hs)
     free(hs);
 }
 
+/* The glyphs of every line of label `p` (line l starting at (ox[l],
+ * oy[l])) in the current font, one array (free() it), their number in
+ * `*n`; NULL with *n 0 when there are none or memory runs out.  A line
+ * that is not UTF-8 has none here: cairo_show_text reports it. */
+static cairo_glyph_t *label_glyphs(cairo_t *cr, const wm_placed_label *p, const double *ox, const double *oy, int *n)
+{
+    cairo_scaled_font_t *sf = cairo_get_scaled_font(cr);
+    cairo_glyph_t *all = NULL;
+    *n = 0;
+    for (int l = 0; l < p->nlines; l++) {
+        cairo_glyph_t *glyphs = NULL;
+        int k = 0;
+        if (cairo_scaled_font_text_to_glyphs(sf, ox[l], oy[l], p->lines[l], -1, &glyphs, &k, NULL, NULL, NULL) !=
+            CAIRO_STATUS_SUCCESS)
+            continue;
+        cairo_glyph_t *grown = k ? realloc(all, (size_t)(*n + k) * sizeof *all) : all;
+        if (grown) {
+            all = grown;
+            memcpy(all + *n, glyphs, (size_t)k * sizeof *glyphs);
+            *n += k;
+        }
+        cairo_glyph_free(glyphs);
+    }
+    return all;
+}
+
 /* The halo of label `p`, whose line l starts at (ox[l], oy[l]). */
 static void draw_halo(cairo_t *cr, const pen *pn, const wm_placed_label *p, const double *ox, const double *oy)
 {
@@ -580,33 +606,7 @@ static void draw_halo(cairo_t *cr, const pen *pn, const wm_placed_label *p, cons
     cairo_matrix_t m;
     cairo_get_matrix(cr, &m);
     int plain = m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0;
-    if ((pn->flags & WM_DRAW_SVG_HALO_MARKS) && plain) {
-        /* All lines in one call: one group, stroked whole (svg_halos). */
-        cairo_scaled_font_t *sf = cairo_get_scaled_font(cr);
-        cairo_glyph_t *all = NULL;
-        int nall = 0;
-        for (int l = 0; l < p->nlines; l++) {
-            cairo_glyph_t *glyphs = NULL;
-            int n = 0;
-            if (cairo_scaled_font_text_to_glyphs(sf, ox[l], oy[l], p->lines[l], -1, &glyphs, &n, NULL, NULL, NULL) !=
-                CAIRO_STATUS_SUCCESS)
-                continue;   /* not UTF-8: cairo_show_text reports it */
-            cairo_glyph_t *grown = n ? realloc(all, (size_t)(nall + n) * sizeof *all) : all;
-            if (grown) {
-                all = grown;
-                memcpy(all + nall, glyphs, (size_t)n * sizeof *glyphs);
-                nall += n;
-            }
-            cairo_glyph_free(glyphs);
-        }
-        if (nall) {
-            cairo_set_source_rgb(cr, WM_SVG_HALO_MARK_R, WM_SVG_HALO_MARK_G, WM_SVG_HALO_MARK_B);
-            cairo_show_glyphs(cr, all, nall);
-        }
-        free(all);
-        return;
-    }
-    if (!pn->stamps || !plain) {
+    if (!plain || (!pn->stamps && !(pn->flags & WM_DRAW_SVG_HALO_MARKS))) {
         for (int l = 0; l < p->nlines; l++) {
             cairo_move_to(cr, ox[l], oy[l]);
             cairo_text_path(cr, p->lines[l]);
@@ -617,21 +617,23 @@ static void draw_halo(cairo_t *cr, const pen *pn, const wm_placed_label *p, cons
         cairo_stroke(cr);
         return;
     }
-    cairo_scaled_font_t *sf = cairo_get_scaled_font(cr);
-    for (int l = 0; l < p->nlines; l++) {
-        cairo_glyph_t *glyphs = NULL;
-        int n = 0;
-        if (cairo_scaled_font_text_to_glyphs(sf, ox[l], oy[l], p->lines[l], -1, &glyphs, &n, NULL, NULL, NULL) !=
-            CAIRO_STATUS_SUCCESS)
-            continue;   /* not UTF-8: cairo_show_text reports it */
+    int n;
+    cairo_glyph_t *glyphs = label_glyphs(cr, p, ox, oy, &n);
+    if (pn->flags & WM_DRAW_SVG_HALO_MARKS) {
+        /* All lines in one call: one group, stroked whole (svg_halos). */
+        if (n) {
+            cairo_set_source_rgb(cr, WM_SVG_HALO_MARK_R, WM_SVG_HALO_MARK_G, WM_SVG_HALO_MARK_B);
+            cairo_show_glyphs(cr, glyphs, n);
+        }
+    } else {
         for (int k = 0; k < n; k++) {
             cairo_surface_t *stamp = stamp_for(cr, pn->stamps, glyphs[k].index, width, st->label_halo);
             if (!stamp) continue;
             cairo_set_source_surface(cr, stamp, glyphs[k].x, glyphs[k].y);
             cairo_paint(cr);
         }
-        cairo_glyph_free(glyphs);
     }
+    free(glyphs);
 }
 
 static void draw_placed_label(cairo_t *cr, const pen *pn, const wm_placed_label *p)
