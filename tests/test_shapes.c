@@ -50,7 +50,7 @@ static tally outline_of(const wm_shapes *S, size_t i)
 {
     tally t;
     memset(&t, 0, sizeof t);
-    const wm_outline_pen pen = { t_move, t_line, t_close, &t };
+    const wm_shapes_pen pen = { t_move, t_line, t_close, &t };
     wm_shapes_outline(S, i, &pen);
     return t;
 }

@@ -687,8 +687,8 @@ static void sb_colour(svg_buf *w, wm_rgb c)
 }
 
 /* Path data, "M x y l dx dy ... z", coordinates in hundredths of a point,
- * relative after each line's first point: a pen (shapes.h) for outlines,
- * and sb_area for whole areas. */
+ * relative after each line's first point: a pen (shapes.h) for whole
+ * areas (sb_area) and for outlines. */
 typedef struct svg_pen {
     svg_buf *w;
     long x, y;     /* the last point written, hundredths */
@@ -731,14 +731,8 @@ static void svg_close(void *ctx)
 static void sb_area(svg_buf *w, const wm_shapes *S, size_t i)
 {
     svg_pen pn = { w, 0, 0, 0 };
-    for (size_t r = S->first_ring[i]; r < S->first_ring[i + 1]; r++) {
-        size_t a = S->first_point[r], b = S->first_point[r + 1];
-        if (a == b) continue;
-        const double *p = S->xy;
-        svg_move(&pn, p[2 * a], p[2 * a + 1]);
-        for (size_t k = a + 1; k < b; k++) svg_line(&pn, p[2 * k], p[2 * k + 1]);
-        svg_close(&pn);
-    }
+    const wm_shapes_pen pen = { svg_move, svg_line, svg_close, &pn };
+    wm_shapes_rings(S, i, &pen);
 }
 
 static int same_rgb(wm_rgb a, wm_rgb b)
@@ -815,7 +809,7 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
             snprintf(t, sizeof t, "\" stroke-opacity=\"%g\" stroke-width=\"%.3f\" d=\"", st->area_outline_opacity, wd);
             sb_str(w, t);
             svg_pen sp = { w, 0, 0, 0 };
-            const wm_outline_pen pen = { svg_move, svg_line, svg_close, &sp };
+            const wm_shapes_pen pen = { svg_move, svg_line, svg_close, &sp };
             for (size_t i = 0; i < S->n; i++)
                 if (S->outline[i] == wd) wm_shapes_outline(S, i, &pen);
             sb_str(w, "\"/>\n");

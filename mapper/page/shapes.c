@@ -451,31 +451,33 @@ void wm_shapes_free(wm_shapes *s)
     memset(s, 0, sizeof *s);
 }
 
-void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i)
+/* Ring r whole. */
+static void ring(const wm_shapes *s, size_t r, const wm_shapes_pen *pen)
 {
-    for (size_t r = s->first_ring[i]; r < s->first_ring[i + 1]; r++) {
-        size_t a = s->first_point[r], b = s->first_point[r + 1];
-        if (a == b) continue;
-        const double *p = s->xy + 2 * a;
-        cairo_move_to(cr, p[0], p[1]);
-        for (size_t k = 1; k < b - a; k++) cairo_line_to(cr, p[2 * k], p[2 * k + 1]);
-        cairo_close_path(cr);
-    }
+    size_t a = s->first_point[r], b = s->first_point[r + 1];
+    if (a == b) return;
+    const double *p = s->xy;
+    pen->move(pen->ctx, p[2 * a], p[2 * a + 1]);
+    for (size_t k = a + 1; k < b; k++) pen->line(pen->ctx, p[2 * k], p[2 * k + 1]);
+    pen->close(pen->ctx);
 }
 
-void wm_shapes_outline(const wm_shapes *s, size_t i, const wm_outline_pen *pen)
+void wm_shapes_rings(const wm_shapes *s, size_t i, const wm_shapes_pen *pen)
+{
+    for (size_t r = s->first_ring[i]; r < s->first_ring[i + 1]; r++) ring(s, r, pen);
+}
+
+void wm_shapes_outline(const wm_shapes *s, size_t i, const wm_shapes_pen *pen)
 {
     for (size_t r = s->first_ring[i]; r < s->first_ring[i + 1]; r++) {
         size_t a = s->first_point[r], b = s->first_point[r + 1], m = b - a, u = a;
         if (m == 0) continue;
         while (u < b && s->own[u]) u++;
-        const double *p = s->xy;
         if (u == b) {   /* the whole ring */
-            pen->move(pen->ctx, p[2 * a], p[2 * a + 1]);
-            for (size_t k = a + 1; k < b; k++) pen->line(pen->ctx, p[2 * k], p[2 * k + 1]);
-            pen->close(pen->ctx);
+            ring(s, r, pen);
             continue;
         }
+        const double *p = s->xy;
         /* From the segment after a neighbour's (u), round to it. */
         int drawing = 0;
         for (size_t t = 1; t < m; t++) {
@@ -510,9 +512,15 @@ static void path_close(void *cr)
     cairo_close_path(cr);
 }
 
+void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i)
+{
+    const wm_shapes_pen pen = { path_move, path_line, path_close, cr };
+    wm_shapes_rings(s, i, &pen);
+}
+
 void wm_shapes_outline_path(cairo_t *cr, const wm_shapes *s, size_t i)
 {
-    const wm_outline_pen pen = { path_move, path_line, path_close, cr };
+    const wm_shapes_pen pen = { path_move, path_line, path_close, cr };
     wm_shapes_outline(s, i, &pen);
 }
 

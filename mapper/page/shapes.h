@@ -71,23 +71,25 @@ void wm_shapes_free(wm_shapes *s);
  *     for (double w = INFINITY; (w = wm_shapes_next_width(S, w, NULL)) > 0;) ...  */
 double wm_shapes_next_width(const wm_shapes *s, double below, const unsigned char *in);
 
-/* Append area i's rings to the current path of `cr` (move_to, line_to,
- * close_path per ring). */
-void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i);
-
-/* What an outline is drawn with: `move` starts a line at a point, `line`
+/* What a shape is drawn with: `move` starts a line at a point, `line`
  * continues it to the next, `close` closes a line that went round a
  * whole ring.  `ctx` is passed to each. */
-typedef struct wm_outline_pen {
+typedef struct wm_shapes_pen {
     void (*move)(void *ctx, double x, double y);
     void (*line)(void *ctx, double x, double y);
     void (*close)(void *ctx);
     void *ctx;
-} wm_outline_pen;
+} wm_shapes_pen;
+
+/* Area i's rings, each a closed line (its fill). */
+void wm_shapes_rings(const wm_shapes *s, size_t i, const wm_shapes_pen *pen);
+
+/* wm_shapes_rings into the current path of `cr`. */
+void wm_shapes_path(cairo_t *cr, const wm_shapes *s, size_t i);
 
 /* Area i's outline: the segments of its rings that are its own (`own`),
  * each run of them one line, a ring wholly its own one closed line. */
-void wm_shapes_outline(const wm_shapes *s, size_t i, const wm_outline_pen *pen);
+void wm_shapes_outline(const wm_shapes *s, size_t i, const wm_shapes_pen *pen);
 
 /* wm_shapes_outline into the current path of `cr`. */
 void wm_shapes_outline_path(cairo_t *cr, const wm_shapes *s, size_t i);
