@@ -208,9 +208,6 @@ int wm_imp_load_areas(wm_imp_ctx *c, const char *geography, wm_area_set *out, wm
     return 0;
 }
 
-/* parent[i] = index in `parents` of the linked parent of child i, or -1.
- * Returns the number of children linked; *method receives the link's
- * method and source ("best-fit lookup (x.csv)") when any. */
 /* The statement kept in *slot, prepared the first time and reset (its
  * bindings cleared) after: an aggregation asks for links hundreds of
  * times an import, and preparing the query was most of each asking. */
@@ -226,6 +223,9 @@ static sqlite3_stmt *kept_statement(wm_imp_ctx *c, sqlite3_stmt **slot, const ch
     return *slot;
 }
 
+/* parent[i] = index in `parents` of the linked parent of child i, or -1.
+ * Returns the number of children linked; *method receives the link's
+ * method and source ("best-fit lookup (x.csv)") when any. */
 long wm_imp_load_links(wm_imp_ctx *c, const char *child_geo, const wm_area_set *children, const char *parent_geo,
                        const wm_area_set *parents, long *parent, char *method, size_t msize)
 {
