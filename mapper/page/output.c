@@ -357,33 +357,45 @@ ROW_LOOP static void row_add(uint32_t *restrict acc, const unsigned char *restri
     for (size_t i = 0; i < n; i++) acc[i] += w * row[i];
 }
 
+/* Four lanes, one a pixel's four bytes: int32 sums, and the doubles
+ * they are weighed in (GCC and clang vectors, which each target builds
+ * as its widest registers allow). */
+typedef int32_t lanes_i32 __attribute__((vector_size(16)));
+typedef double lanes_f64 __attribute__((vector_size(32)));
+
+/* Column x's four sums. */
+static lanes_i32 column_at(const uint32_t *acc, int x)
+{
+    lanes_i32 v;
+    memcpy(&v, acc + 4 * (size_t)x, sizeof v);
+    return v;
+}
+
 /* One thumbnail row from `acc`, the source rows under it summed (each
  * byte of a pixel apart): each pixel the weighted mean of the columns
  * under it, over `sum_y`, the rows' weights.  The columns wholly under a
- * pixel all weigh 2^bits, so they are summed, then shifted, rather than
- * each multiplied; the four bytes of a pixel are one vector. */
+ * pixel all weigh 2^bits, so they are summed, then scaled, rather than
+ * each multiplied.  Every sum fits in an int32 lane (scaled_copy picks
+ * `bits` so), and every weighted sum is below 2^53, so the doubles hold
+ * them exactly: the pixel is the exact weighted sum times 1/weights,
+ * rounded. */
 ROW_LOOP static void row_shrink(const uint32_t *restrict acc, const footprint *restrict fx, int width, int bits,
                                 double sum_y, unsigned char *restrict out)
 {
+    const double one = (double)(1u << bits);
     for (int x = 0; x < width; x++) {
         const footprint *g = &fx[x];
-        const uint32_t *a = acc + 4 * (size_t)g->first;
-        uint64_t c[4], mid[4] = { 0, 0, 0, 0 };
-        for (int k = 0; k < 4; k++) c[k] = (uint64_t)g->w_first * a[k];
+        lanes_f64 c = __builtin_convertvector(column_at(acc, g->first), lanes_f64) * (double)g->w_first;
         if (g->last > g->first) {
-            for (int sx = g->first + 1; sx < g->last; sx++) {
-                const uint32_t *m = acc + 4 * (size_t)sx;
-                for (int k = 0; k < 4; k++) mid[k] += m[k];
-            }
-            const uint32_t *l = acc + 4 * (size_t)g->last;
-            for (int k = 0; k < 4; k++) c[k] += (mid[k] << bits) + (uint64_t)g->w_last * l[k];
+            lanes_i32 mid = { 0, 0, 0, 0 };
+            for (int sx = g->first + 1; sx < g->last; sx++) mid += column_at(acc, sx);
+            c += __builtin_convertvector(mid, lanes_f64) * one +
+                 __builtin_convertvector(column_at(acc, g->last), lanes_f64) * (double)g->w_last;
         }
-        /* Through int64_t, which x86 converts in one instruction (c is
-         * far below 2^63, so the value is the same). */
-        double per = 1.0 / ((double)g->sum * sum_y);
+        lanes_f64 v = c * (1.0 / ((double)g->sum * sum_y)) + 0.5;   /* rounded: c >= 0 */
         for (int k = 0; k < 4; k++) {
-            int v = (int)((double)(int64_t)c[k] * per + 0.5);   /* rounded: c >= 0 */
-            out[4 * x + k] = (unsigned char)(v > 255 ? 255 : v);
+            int b = (int)v[k];
+            out[4 * x + k] = (unsigned char)(b > 255 ? 255 : b);
         }
     }
 }
@@ -404,11 +416,12 @@ static cairo_surface_t *scaled_copy(cairo_surface_t *img, int width)
     if (width < 16 || width > w) width = w;
     int th = (int)lround((double)h * width / w);
     if (th < 1) th = 1;
-    /* A column's sum of weighted bytes must stay in 32 bits:
-     * (rows under a pixel + 1) * 255 * 2^bits < 2^32. */
+    /* The sum of weighted bytes under a pixel, less its first and last
+     * columns, must fit in an int32 (row_shrink):
+     * (columns + 1) * (rows + 1) * 255 * 2^bits < 2^31. */
     int bits = 16;
-    double rows = ceil((double)h / th) + 1;
-    while (bits > 1 && rows * 255.0 * (double)(1u << bits) >= 4294967295.0) bits--;
+    double under = (ceil((double)w / width) + 1) * (ceil((double)h / th) + 1);
+    while (bits > 1 && under * 255.0 * (double)(1u << bits) >= 2147483647.0) bits--;
     cairo_surface_t *thumb = cairo_image_surface_create(CAIRO_FORMAT_RGB24, width, th);
     footprint *fx = malloc((size_t)width * sizeof *fx), *fy = malloc((size_t)th * sizeof *fy);
     uint32_t *acc = malloc((size_t)w * 4 * sizeof *acc);
@@ -463,6 +476,28 @@ static int put_thumbnail(cairo_surface_t *img, int width, wm_atomic *a, wm_error
     return 0;
 }
 
+/* An RGB24 image of wpx x hpx for a page to be drawn on, its pixels not
+ * cleared: `draw` paints the page's background over every pixel first
+ * (output.h), so cairo's zeroing of a page's 35 MB (A4 at 300 dpi) would
+ * be a pass over memory for nothing, 2% of a figure set's time.  NULL
+ * when out of memory. */
+static const cairo_user_data_key_t page_pixels_key;
+
+static cairo_surface_t *page_image(int wpx, int hpx)
+{
+    int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, wpx);
+    unsigned char *pixels = stride > 0 ? malloc((size_t)stride * (size_t)hpx) : NULL;
+    if (!pixels) return NULL;
+    cairo_surface_t *img = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, wpx, hpx, stride);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS ||
+        cairo_surface_set_user_data(img, &page_pixels_key, pixels, free) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        free(pixels);
+        return NULL;
+    }
+    return img;
+}
+
 static int write_png(const wm_page_writer *w, const wm_output *o, wm_atomic *a, wm_atomic **thumb, wm_error *err)
 {
     const char *path = o->path;
@@ -472,13 +507,8 @@ static int write_png(const wm_page_writer *w, const wm_output *o, wm_atomic *a, 
         return wm_error_set(err, WM_EXIT_USAGE, "%s: %dx%d pixels is too large", path, wpx, hpx);
     FILE *fp = wm_atomic_stream(a, err);
     if (!fp) return -1;
-    cairo_surface_t *surface = cairo_image_surface_create(CAIRO_FORMAT_RGB24, wpx, hpx);
-    if (cairo_surface_status(surface) != CAIRO_STATUS_SUCCESS) {
-        cairo_status_t st = cairo_surface_status(surface);
-        cairo_surface_destroy(surface);
-        return wm_error_set(err, WM_EXIT_IO, "%s: cannot make a %dx%d image (%s)", path, wpx, hpx,
-                            cairo_status_to_string(st));
-    }
+    cairo_surface_t *surface = page_image(wpx, hpx);
+    if (!surface) return wm_error_set(err, WM_EXIT_IO, "%s: cannot make a %dx%d image (out of memory)", path, wpx, hpx);
     cairo_t *cr = cairo_create(surface);
     cairo_scale(cr, (double)wpx / w->width_pt, (double)hpx / w->height_pt);
     int rc = w->draw(cr, w->page, err);

@@ -58,7 +58,9 @@ typedef struct wm_page_writer {
     double dpi;                  /* PNG resolution */
     const char *title, *author, *subject;   /* PDF metadata (NULL: "", "wardmap", "") */
     /* Draw the page onto `cr`, whose user space is the page in points; an
-     * error (cairo's, say) fills err and returns non-zero (draw.h). */
+     * error (cairo's, say) fills err and returns non-zero (draw.h).  It
+     * paints every pixel, its background first: a PNG's image is not
+     * cleared before it is drawn. */
     int (*draw)(cairo_t *cr, const void *page, wm_error *err);
     const void *page;
     /* Named groups: the SVG ids of the groups the drawing paints
