@@ -8,6 +8,10 @@
  *   D  the top three rows                 24,000: over the 20,000 maximum,
  *                                          split into contiguous clusters
  *                                          of at most 20,000 that cover it
+ *
+ * and, for neighbours alone, synthetic rectangles that share a side with
+ * the same vertices, or a stretch of one without them, or overlap, or
+ * meet at a corner (test_neighbour_kinds).
  */
 #include "cluster.h"
 #include "testutil.h"
@@ -31,6 +35,48 @@ static OGRGeometryH square(int x, int y)
     OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
     OGR_G_AddGeometryDirectly(poly, ring);
     return poly;
+}
+
+/* A rectangle x0..x1 by y0..y1, its ring anticlockwise, or clockwise
+ * when `reversed` (a shared side is then written the other way round). */
+static OGRGeometryH rect(double x0, double y0, double x1, double y1, int reversed)
+{
+    double xs[5] = { x0, x1, x1, x0, x0 }, ys[5] = { y0, y0, y1, y1, y0 };
+    OGRGeometryH ring = OGR_G_CreateGeometry(wkbLinearRing);
+    for (int k = 0; k < 5; k++) OGR_G_AddPoint_2D(ring, xs[reversed ? 4 - k : k], ys[reversed ? 4 - k : k]);
+    OGRGeometryH poly = OGR_G_CreateGeometry(wkbPolygon);
+    OGR_G_AddGeometryDirectly(poly, ring);
+    return poly;
+}
+
+/* Every way two areas can meet, against P, the square 0..10: the pairs
+ * with a common edge are settled without GEOS, the others by it
+ * (cluster.c), and both must agree with cluster.h's definition. */
+static void test_neighbour_kinds(void)
+{
+    enum { P, SAME_SIDE, PART_SIDE, OVERLAP, CORNER, APART, MULTI, K };
+    OGRGeometryH g[K];
+    g[P] = rect(0, 0, 10, 10, 0);
+    g[SAME_SIDE] = rect(0, 10, 10, 20, 1);     /* P's top side, the same two vertices, reversed */
+    g[PART_SIDE] = rect(10, 2, 20, 8, 0);      /* 6 units of P's right side, no vertex of P's on it */
+    g[OVERLAP] = rect(-5, 4, 1, 6, 0);         /* reaches 1 unit into P */
+    g[CORNER] = rect(-10, -10, 0, 0, 0);       /* P's bottom-left corner only */
+    g[APART] = rect(30, 30, 40, 40, 0);
+    g[MULTI] = OGR_G_CreateGeometry(wkbMultiPolygon);   /* far away, and one part on P's bottom side */
+    OGR_G_AddGeometryDirectly(g[MULTI], rect(50, 50, 60, 60, 0));
+    OGR_G_AddGeometryDirectly(g[MULTI], rect(0, -5, 10, 0, 0));
+    unsigned char *adj = wm_neighbours(g, K);
+    CHECK(adj != NULL);
+    const unsigned char want[K] = { [SAME_SIDE] = 1, [PART_SIDE] = 1, [OVERLAP] = 1, [MULTI] = 1 };
+    for (int k = 1; k < K; k++) {
+        CHECK(adj[P * K + k] == want[k]);
+        CHECK(adj[k * K + P] == want[k]);
+    }
+    CHECK(adj[CORNER * K + MULTI] == 1);      /* x = 0 from y = -5 to 0, vertices not in common */
+    CHECK(adj[OVERLAP * K + CORNER] == 0);    /* envelopes apart */
+    CHECK(adj[SAME_SIDE * K + PART_SIDE] == 0);   /* (10, 10) and (10, 8) are not a stretch of line */
+    free(adj);
+    for (int k = 0; k < K; k++) OGR_G_DestroyGeometry(g[k]);
 }
 
 static int at(int x, int y) { return y * W + x; }
@@ -57,6 +103,7 @@ static int holds(const wm_cluster *c, int cell)
 
 int main(void)
 {
+    test_neighbour_kinds();
     OGRGeometryH g[N];
     unsigned char q[N] = { 0 };
     double pop[N], need[N];

@@ -1,5 +1,6 @@
 /* Neighbours and candidate clusters (cluster.h). */
 #include "cluster.h"
+#include "sort.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -21,29 +22,106 @@ static int share_edge(OGRGeometryH a, OGRGeometryH b)
     return shared;
 }
 
+/* A boundary's edges, each with its ends in a fixed order, sorted: two
+ * areas whose boundaries have an edge the same, end for end, share a
+ * stretch of line without asking GEOS.  Neighbouring areas of one
+ * published file have their common boundary's vertices in common, so
+ * this settles most pairs whose envelopes meet; the rest (no common
+ * edge: apart, meeting at a corner, overlapping, or drawn with other
+ * vertices) are GEOS's (share_edge). */
+typedef struct edge {
+    double x0, y0, x1, y1;
+} edge;
+
+typedef struct edges {
+    edge *e;
+    size_t n, cap;
+} edges;
+
+static int edge_cmp(const void *pa, const void *pb)
+{
+    const edge *a = pa, *b = pb;
+    const double ka[4] = { a->x0, a->y0, a->x1, a->y1 }, kb[4] = { b->x0, b->y0, b->x1, b->y1 };
+    for (int k = 0; k < 4; k++)
+        if (ka[k] != kb[k]) return ka[k] < kb[k] ? -1 : 1;
+    return 0;
+}
+
+/* The edges of `g`'s rings (of any polygon or collection) into `out`;
+ * -1 when out of memory. */
+static int add_edges(OGRGeometryH g, edges *out)
+{
+    int parts = OGR_G_GetGeometryCount(g);
+    if (parts > 0) {
+        for (int i = 0; i < parts; i++)
+            if (add_edges(OGR_G_GetGeometryRef(g, i), out) != 0) return -1;
+        return 0;
+    }
+    int np = OGR_G_GetPointCount(g);
+    if (np < 2) return 0;
+    if (out->n + (size_t)np > out->cap) {
+        size_t cap = (out->n + (size_t)np) * 2;
+        edge *e = realloc(out->e, cap * sizeof *e);
+        if (!e) return -1;
+        out->e = e;
+        out->cap = cap;
+    }
+    double *xy = malloc(2 * (size_t)np * sizeof *xy);
+    if (!xy) return -1;
+    OGR_G_GetPoints(g, xy, 2 * sizeof *xy, xy + 1, 2 * sizeof *xy, NULL, 0);
+    for (int k = 1; k < np; k++) {
+        double ax = xy[2 * k - 2], ay = xy[2 * k - 1], bx = xy[2 * k], by = xy[2 * k + 1];
+        if (ax == bx && ay == by) continue;
+        int swap = bx < ax || (bx == ax && by < ay);
+        out->e[out->n++] = swap ? (edge){ bx, by, ax, ay } : (edge){ ax, ay, bx, by };
+    }
+    free(xy);
+    return 0;
+}
+
+/* Whether the sorted edge lists a and b have an edge in common. */
+static int common_edge(const edges *a, const edges *b)
+{
+    size_t i = 0, j = 0;
+    while (i < a->n && j < b->n) {
+        int c = edge_cmp(&a->e[i], &b->e[j]);
+        if (c == 0) return 1;
+        if (c < 0) i++;
+        else j++;
+    }
+    return 0;
+}
+
 unsigned char *wm_neighbours(const OGRGeometryH *geoms, size_t n)
 {
     unsigned char *adj = calloc(n ? n * n : 1, 1);
     OGREnvelope *env = malloc((n ? n : 1) * sizeof *env);
-    if (!adj || !env) {
-        free(adj);
-        free(env);
-        return NULL;
-    }
-    for (size_t i = 0; i < n; i++)
-        if (geoms[i]) OGR_G_GetEnvelope(geoms[i], &env[i]);
-    for (size_t i = 0; i < n; i++) {
+    edges *ed = calloc(n ? n : 1, sizeof *ed);
+    int ok = adj && env && ed;
+    for (size_t i = 0; ok && i < n; i++)
+        if (geoms[i]) {
+            OGR_G_GetEnvelope(geoms[i], &env[i]);
+            ok = add_edges(geoms[i], &ed[i]) == 0;
+            if (ok) wm_sort(ed[i].e, ed[i].n, sizeof *ed[i].e, edge_cmp);
+        }
+    for (size_t i = 0; ok && i < n; i++) {
         if (!geoms[i]) continue;
         for (size_t j = i + 1; j < n; j++) {
             if (!geoms[j]) continue;
             if (env[i].MaxX < env[j].MinX || env[j].MaxX < env[i].MinX || env[i].MaxY < env[j].MinY ||
                 env[j].MaxY < env[i].MinY)
                 continue;
-            unsigned char s = (unsigned char)share_edge(geoms[i], geoms[j]);
+            unsigned char s = (unsigned char)(common_edge(&ed[i], &ed[j]) || share_edge(geoms[i], geoms[j]));
             adj[i * n + j] = adj[j * n + i] = s;
         }
     }
+    for (size_t i = 0; ed && i < n; i++) free(ed[i].e);
+    free(ed);
     free(env);
+    if (!ok) {
+        free(adj);
+        return NULL;
+    }
     return adj;
 }
 
