@@ -45,13 +45,16 @@ halo=(python3 "$(dirname "$0")/halo_pixels.py")
 check "$LINENO" "${halo[@]}" "$tmp/a1.ppm" "$tmp/words.html" 120 20 100 Foleshill Longford Radford
 check "$LINENO" "${halo[@]}" "$tmp/plain.ppm" "$tmp/words.html" 120 0 10 Foleshill Longford Radford
 
-# SVG: the halos are the labels' glyphs once more, stroked (output.c,
-# svg_halos): one group per label in the halo's style, and no glyph
-# marked for it left over.  They show as in the PDF, the SVG rasterised
-# through rsvg-convert's PDF (the word boxes are the PDF's: the page is
-# laid out once).
-check "$LINENO" test "$(grep -c 'stroke-linejoin:round;opacity:0.9;' "$tmp/a1.svg")" -ge 10
-check "$LINENO" test "$(grep -c 'fill:rgb(12.5%,62.5%,6.25%)' "$tmp/a1.svg")" -eq 0
+# SVG: the text is wardmap's (svg_text.h): each glyph's outline once, a
+# <symbol>, and every run of text <use>s of them; a label's halo is its
+# glyphs once more, stroked as one group in the halo's style.  No marker
+# and none of cairo's glyphs are left.  They show as in the PDF, the SVG
+# rasterised through rsvg-convert's PDF (the word boxes are the PDF's:
+# the page is laid out once).
+check "$LINENO" test "$(grep -o 'stroke-linejoin:round;opacity:0.9"' "$tmp/a1.svg" | wc -l)" -ge 10
+check "$LINENO" test "$(grep -c '18.75%);' "$tmp/a1.svg")" -eq 0
+check "$LINENO" test "$(grep -c 'id="glyph' "$tmp/a1.svg")" -eq 0
+check "$LINENO" test "$(grep -c '<symbol overflow="visible" id="wm-g' "$tmp/a1.svg")" -ge 20
 check "$LINENO" test "$(grep -c 'stroke-opacity:0.9' "$tmp/a1.svg")" -eq 0
 for svg in a1 plain; do
   check "$LINENO" rsvg-convert -f pdf -o "$tmp/$svg-svg.pdf" "$tmp/$svg.svg"

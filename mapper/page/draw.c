@@ -5,6 +5,7 @@
  * files are byte-identical to what it drew; keep the order when editing.
  */
 #include "draw.h"
+#include "svg_text.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -49,7 +50,7 @@ void wm_draw_text_block(cairo_t *cr, const char *font, const wm_text_block *b)
     cairo_set_font_size(cr, b->size);
     for (size_t i = 0; i < b->n; i++) {
         cairo_move_to(cr, b->line[i].x, b->line[i].y);
-        cairo_show_text(cr, b->line[i].text);
+        wm_show_text(cr, b->line[i].text);
     }
 }
 
@@ -499,10 +500,9 @@ static void draw_outlines(cairo_t *cr, const pen *pn, const wm_map *map, const w
  * glyphs overlap the page shows them at 0.99 rather than the single
  * stroke's 0.9: white on white there, a tint of 1% of the colour beneath
  * instead of 10%.  (cairo 1.16 writes such stamps into SVG with clips it
- * places wrongly.)  A figure's SVG shows the glyphs once more in a
- * marking colour instead, which its writer makes the halo: references to
- * the glyph outlines cairo writes for the text anyway, stroked as one
- * group (draw.h, WM_DRAW_SVG_HALO_MARKS). */
+ * places wrongly.)  A figure's SVG records the halo with its text
+ * (svg_text.h): references to the glyph outlines the text uses anyway,
+ * stroked as one group. */
 
 #define MAX_STAMPS 512
 
@@ -606,7 +606,17 @@ static void draw_halo(cairo_t *cr, const pen *pn, const wm_placed_label *p, cons
     cairo_matrix_t m;
     cairo_get_matrix(cr, &m);
     int plain = m.xx == 1 && m.yy == 1 && m.xy == 0 && m.yx == 0;
-    if (!plain || (!pn->stamps && !(pn->flags & WM_DRAW_SVG_HALO_MARKS))) {
+    int n;
+    cairo_glyph_t *glyphs = plain ? label_glyphs(cr, p, ox, oy, &n) : NULL;
+    if (plain && pn->stamps) {
+        for (int k = 0; k < n; k++) {
+            cairo_surface_t *stamp = stamp_for(cr, pn->stamps, glyphs[k].index, width, st->label_halo);
+            if (!stamp) continue;
+            cairo_set_source_surface(cr, stamp, glyphs[k].x, glyphs[k].y);
+            cairo_paint(cr);
+        }
+    } else if (!plain || n == 0 || wm_svg_text_halo(cr, glyphs, n, st->label_halo, width) != 0) {
+        /* All lines at once: one stroke. */
         for (int l = 0; l < p->nlines; l++) {
             cairo_move_to(cr, ox[l], oy[l]);
             cairo_text_path(cr, p->lines[l]);
@@ -615,23 +625,6 @@ static void draw_halo(cairo_t *cr, const pen *pn, const wm_placed_label *p, cons
         cairo_set_line_width(cr, width);
         cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
         cairo_stroke(cr);
-        return;
-    }
-    int n;
-    cairo_glyph_t *glyphs = label_glyphs(cr, p, ox, oy, &n);
-    if (pn->flags & WM_DRAW_SVG_HALO_MARKS) {
-        /* All lines in one call: one group, stroked whole (svg_halos). */
-        if (n) {
-            cairo_set_source_rgb(cr, WM_SVG_HALO_MARK_R, WM_SVG_HALO_MARK_G, WM_SVG_HALO_MARK_B);
-            cairo_show_glyphs(cr, glyphs, n);
-        }
-    } else {
-        for (int k = 0; k < n; k++) {
-            cairo_surface_t *stamp = stamp_for(cr, pn->stamps, glyphs[k].index, width, st->label_halo);
-            if (!stamp) continue;
-            cairo_set_source_surface(cr, stamp, glyphs[k].x, glyphs[k].y);
-            cairo_paint(cr);
-        }
     }
     free(glyphs);
 }
@@ -674,7 +667,7 @@ static void draw_placed_label(cairo_t *cr, const pen *pn, const wm_placed_label 
     set_rgb(cr, st->label_colour);
     for (int l = 0; l < p->nlines; l++) {
         cairo_move_to(cr, ox[l], oy[l]);
-        cairo_show_text(cr, p->lines[l]);
+        wm_show_text(cr, p->lines[l]);
     }
 }
 
@@ -738,11 +731,11 @@ static void draw_legend(cairo_t *cr, const pen *pn, const wm_legend_layout *g)
         cairo_stroke(cr);
         set_rgb(cr, st->ink);
         cairo_move_to(cr, r->text_x, r->baseline);
-        cairo_show_text(cr, r->label);
+        wm_show_text(cr, r->label);
         if (*r->count) {
             set_rgb(cr, st->muted_ink);
             cairo_move_to(cr, r->count_right - text_width(cr, r->count), r->baseline);
-            cairo_show_text(cr, r->count);
+            wm_show_text(cr, r->count);
         }
         if (r->reference) {
             /* A pointer at the class holding the reference value. */
@@ -770,9 +763,9 @@ static void draw_key(cairo_t *cr, const pen *pn, const wm_key_layout *key)
         char n[16];
         snprintf(n, sizeof n, "%d", e->number);
         cairo_move_to(cr, e->number_x, e->baseline);
-        cairo_show_text(cr, n);
+        wm_show_text(cr, n);
         cairo_move_to(cr, e->name_x, e->baseline);
-        cairo_show_text(cr, e->name);
+        wm_show_text(cr, e->name);
     }
 }
 
@@ -793,7 +786,7 @@ static void draw_furniture(cairo_t *cr, const pen *pn, const wm_panel_layout *p)
         cairo_fill(cr);
         set_font(cr, pn, p->north.letter_size, 1);
         cairo_move_to(cr, ax - text_width(cr, "N") / 2, ay + 4 * s);
-        cairo_show_text(cr, "N");
+        wm_show_text(cr, "N");
     }
     const wm_scale_bar *b = &p->scale;
     if (!b->shown) return;
@@ -808,9 +801,9 @@ static void draw_furniture(cairo_t *cr, const pen *pn, const wm_panel_layout *p)
     }
     set_font(cr, pn, b->text_size, 0);
     cairo_move_to(cr, x - 2 * s, y - 3 * s);
-    cairo_show_text(cr, "0");
+    wm_show_text(cr, "0");
     cairo_move_to(cr, x + len_pt - text_width(cr, b->label) / 2, y - 3 * s);
-    cairo_show_text(cr, b->label);
+    wm_show_text(cr, b->label);
 }
 
 /* ---- the page ----------------------------------------------------------- */

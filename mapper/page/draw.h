@@ -34,24 +34,8 @@ enum {
     /* Leave out the background and each panel's filled areas (their
      * outlines too), which the caller draws itself, underneath: the SVG
      * writer's own compact paths (output.h). */
-    WM_DRAW_NO_AREAS = 1,
-    /* Show each label's halo as its glyphs filled in WM_SVG_HALO_MARK
-     * (on a context without scaling or rotation; otherwise the halo is
-     * stroked as usual), for an SVG writer that turns every group of
-     * glyphs in that colour into the halo's stroke (output.c,
-     * svg_halos): cairo's SVG surface writes a stroked glyph outline as
-     * a path, every coordinate through printf, while the glyphs it
-     * shows are references to one outline per glyph. */
-    WM_DRAW_SVG_HALO_MARKS = 2
+    WM_DRAW_NO_AREAS = 1
 };
-
-/* The colour of WM_DRAW_SVG_HALO_MARKS, and the style cairo 1.16's SVG
- * surface gives a group of glyphs shown in it.  No style colour can be
- * it: they are given in hex, multiples of 1/255, and 12.5% is not one. */
-#define WM_SVG_HALO_MARK_R 0.125
-#define WM_SVG_HALO_MARK_G 0.625
-#define WM_SVG_HALO_MARK_B 0.0625
-#define WM_SVG_HALO_MARK_STYLE "fill:rgb(12.5%,62.5%,6.25%);fill-opacity:1;"
 
 /* wm_draw_page, leaving out what `flags` say. */
 int wm_draw_page_with(cairo_t *cr, const wm_layout *L, unsigned flags, wm_error *err);
@@ -63,7 +47,8 @@ int wm_draw_page_with(cairo_t *cr, const wm_layout *L, unsigned flags, wm_error 
 void wm_draw_geometry(cairo_t *cr, const wm_affine *tf, OGRGeometryH g);
 
 /* Show the lines of `b` in `font` at the block's size and weight, in the
- * current colour. */
+ * current colour.  Text on a page is shown through wm_show_text
+ * (svg_text.h), so that an SVG's writer can write it. */
 void wm_draw_text_block(cairo_t *cr, const char *font, const wm_text_block *b);
 
 #endif

@@ -7,6 +7,7 @@
 #include "output.h"
 #include "atomic.h"
 #include "draw.h"
+#include "svg_text.h"
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -692,21 +693,14 @@ static void sb_str(svg_buf *w, const char *t)
 /* `v` hundredths as a decimal: 12345 -> "123.45", -5 -> "-0.05", 120 -> "1.2". */
 static void sb_num(svg_buf *w, long v)
 {
-    char t[32], *e = t + sizeof t, *p = e;
-    int neg = v < 0;
-    unsigned long u = neg ? (unsigned long)-v : (unsigned long)v;
-    unsigned long whole = u / 100, frac = u % 100;
-    if (frac) {
-        if (frac % 10) *--p = (char)('0' + frac % 10);
-        *--p = (char)('0' + frac / 10);
-        *--p = '.';
-    }
-    do {
-        *--p = (char)('0' + whole % 10);
-        whole /= 10;
-    } while (whole);
-    if (neg) *--p = '-';
-    sb_put(w, p, (size_t)(e - p));
+    char t[32];
+    sb_put(w, t, wm_svg_decimal(t, v, 2));
+}
+
+/* For svg_text.h's writers. */
+static void sb_put_cb(void *ctx, const char *s, size_t n)
+{
+    sb_put(ctx, s, n);
 }
 
 static void sb_colour(svg_buf *w, wm_rgb c)
@@ -849,68 +843,23 @@ static void svg_areas(svg_buf *w, const wm_layout *L)
     }
 }
 
-/* Label halos (draw.h, WM_DRAW_SVG_HALO_MARKS): cairo's part shows each
- * label's glyphs once more, under the label, in a marking colour; each
- * such group becomes the halo, the glyphs' outlines stroked in the
- * style's halo colour and width with round joins, the group at 0.9
- * opacity (as the stroke of one path, where the halos of two glyphs
- * overlap).  Glyph outlines are <symbol>s whose path says "stroke:none",
- * which would override the group's stroke, so when there are halos that
- * is dropped: cairo sets no stroke on anything that holds glyphs, so
- * the text itself stays unstroked.  `text` is cairo's part, `n` bytes. */
-#define SVG_GLYPH_PATH "<path style=\"stroke:none;\" d=\""
-
-/* The first `s` (`ns` bytes) in [p, e), or NULL. */
-static const char *find_bytes(const char *p, const char *e, const char *s, size_t ns)
+/* cairo's part (`text`, `n` bytes), each text marker (svg_text.h) replaced
+ * by its run. */
+static void svg_cairo_part(svg_buf *w, const wm_svg_text *t, const char *text, size_t n)
 {
-    while ((size_t)(e - p) >= ns) {
-        const char *c = memchr(p, s[0], (size_t)(e - p) - ns + 1);
-        if (!c) return NULL;
-        if (memcmp(c, s, ns) == 0) return c;
-        p = c + 1;
+    const char *p = text, *e = text + n;
+    size_t len, k;
+    for (const char *m; (m = wm_svg_text_marker(t, p, e, &len, &k)) != NULL; p = m + len) {
+        sb_put(w, p, (size_t)(m - p));
+        wm_svg_text_run(t, k, sb_put_cb, w);
     }
-    return NULL;
+    sb_put(w, p, (size_t)(e - p));
 }
 
-static void svg_halos(svg_buf *w, const wm_layout *L, const char *text, size_t n)
-{
-    const char *mark = WM_SVG_HALO_MARK_STYLE, *glyph = SVG_GLYPH_PATH;
-    size_t nm = strlen(mark), ng = strlen(glyph);
-    const char *p = text, *e = text + n, *m = find_bytes(p, e, mark, nm), *g;
-    if (!m) {
-        sb_put(w, text, n);
-        return;
-    }
-    const wm_style *st = L->style;
-    char halo[240];
-    snprintf(halo, sizeof halo,
-             "fill:none;stroke:rgb(%.6g%%,%.6g%%,%.6g%%);stroke-width:%.6g;stroke-linejoin:round;opacity:0.9;",
-             100 * st->label_halo.r, 100 * st->label_halo.g, 100 * st->label_halo.b,
-             st->label_halo_width * L->scale);
-    g = find_bytes(p, e, glyph, ng);
-    while (p < e) {
-        if (m && m < p) m = find_bytes(p, e, mark, nm);
-        if (g && g < p) g = find_bytes(p, e, glyph, ng);
-        const char *next = m && (!g || m < g) ? m : g;
-        if (!next) {
-            sb_put(w, p, (size_t)(e - p));
-            break;
-        }
-        sb_put(w, p, (size_t)(next - p));
-        if (next == m) {
-            sb_str(w, halo);
-            p = m + nm;
-        } else {
-            sb_str(w, "<path d=\"");
-            p = g + ng;
-        }
-    }
-}
-
-/* The SVG document: our root, the areas, then cairo's document (`doc`,
- * `len` bytes) nested as an <svg> of the page's size, without its XML
- * declaration. */
-static void svg_document(FILE *fp, const wm_layout *L, const char *doc, size_t len)
+/* The SVG document: our root, the areas, the text's glyph outlines, then
+ * cairo's document (`doc`, `len` bytes) nested as an <svg> of the page's
+ * size, without its XML declaration, with the text `t` recorded in it. */
+static void svg_document(FILE *fp, const wm_layout *L, const wm_svg_text *text, const char *doc, size_t len)
 {
     svg_buf *w = malloc(sizeof *w);
     if (!w) {
@@ -927,6 +876,7 @@ static void svg_document(FILE *fp, const wm_layout *L, const char *doc, size_t l
              L->width, L->height, L->width, L->height);
     sb_str(w, t);
     svg_areas(w, L);
+    wm_svg_text_defs(text, sb_put_cb, w);
     /* cairo's root element, given the page's size in user units. */
     const char *root = len ? strstr(doc, "<svg") : NULL;   /* open_memstream ends it with a NUL */
     const char *end = root ? memchr(root, '>', len - (size_t)(root - doc)) : NULL;
@@ -934,7 +884,7 @@ static void svg_document(FILE *fp, const wm_layout *L, const char *doc, size_t l
         snprintf(t, sizeof t, "<svg x=\"0\" y=\"0\" width=\"%g\" height=\"%g\" viewBox=\"0 0 %g %g\" overflow=\"visible\">",
                  L->width, L->height, L->width, L->height);
         sb_str(w, t);
-        svg_halos(w, L, end + 1, len - (size_t)(end + 1 - doc));
+        svg_cairo_part(w, text, end + 1, len - (size_t)(end + 1 - doc));
     }
     sb_str(w, "</svg>\n");
     sb_flush(w);
@@ -992,7 +942,14 @@ static int write_vector(const wm_page_writer *w, wm_format fmt, const char *path
         pdf_metadata(surface, w);
     }
     cairo_t *cr = cairo_create(surface);
-    int rc = L ? wm_draw_page_with(cr, L, WM_DRAW_NO_AREAS | WM_DRAW_SVG_HALO_MARKS, err) : w->draw(cr, w->page, err);
+    /* A figure's text is written by svg_text.h; without a recorder
+     * (out of memory) cairo writes it. */
+    wm_svg_text *text = L ? wm_svg_text_new() : NULL;
+    if (text && wm_svg_text_attach(cr, text) != 0) {
+        wm_svg_text_free(text);
+        text = NULL;
+    }
+    int rc = L ? wm_draw_page_with(cr, L, WM_DRAW_NO_AREAS, err) : w->draw(cr, w->page, err);
     cairo_destroy(cr);
     cairo_surface_finish(surface);
     cairo_status_t st = cairo_surface_status(surface);
@@ -1005,7 +962,7 @@ static int write_vector(const wm_page_writer *w, wm_format fmt, const char *path
         ids_finish(&ids);
         int mem_failed = fclose(mem) != 0 || ids.out.failed;
         if (rc == 0 && st == CAIRO_STATUS_SUCCESS && !mem_failed) {
-            svg_document(fp, L, doc, doc_len);
+            svg_document(fp, L, text, doc, doc_len);
             if (ferror(fp)) {
                 file.failed = 1;
                 file.err = errno;
@@ -1016,6 +973,7 @@ static int write_vector(const wm_page_writer *w, wm_format fmt, const char *path
         }
         free(doc);
     }
+    wm_svg_text_free(text);
     const sink *out = fmt == WM_FORMAT_SVG ? &file : &pdf;
     if (rc != 0) {
         wm_error_prefix(err, "%s", path);

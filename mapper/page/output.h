@@ -72,8 +72,8 @@ typedef struct wm_page_writer {
     /* A figure's layout (the page `draw` draws), or NULL: with it, an
      * SVG's areas are written as compact paths of their own, beneath
      * cairo's drawing of the rest (wm_draw_page_with, WM_DRAW_NO_AREAS),
-     * and its labels' halos as their glyphs stroked
-     * (WM_DRAW_SVG_HALO_MARKS). */
+     * and its text, labels' halos too, as references to glyph outlines
+     * written once each (svg_text.h). */
     const struct wm_layout *layout;
 } wm_page_writer;
 

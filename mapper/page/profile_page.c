@@ -14,6 +14,7 @@
 #include "profile_page.h"
 #include "draw.h"
 #include "outer_boundary.h"
+#include "svg_text.h"
 #include "palette.h"
 #include "text.h"
 #include "utf8.h"
@@ -677,7 +678,7 @@ static void show(cairo_t *cr, const char *text, double x, double baseline, int r
     if (!text || !*text) return;
     if (right) x -= text_width(cr, text);
     cairo_move_to(cr, x, baseline);
-    cairo_show_text(cr, text);
+    wm_show_text(cr, text);
 }
 
 static void circle(cairo_t *cr, double x, double y, double r, wm_rgb fill, wm_rgb ink, double line)
