@@ -102,7 +102,7 @@ void wm_imp_areas_changed(wm_imp_ctx *c)
     c->authorities = NULL;
 }
 
-int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
+int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, const char *geography, wm_error *err)
 {
     sqlite3_stmt *q = NULL;
     if (sqlite3_prepare_v2(c->db,
@@ -114,8 +114,17 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
     sqlite3_bind_text(q, 2, ind->period, -1, SQLITE_STATIC);
     size_t n = 0, cap = 64;
     value_row *rows = malloc(cap * sizeof *rows);
-    while (wm_imp_step(c, q) == SQLITE_ROW) {
-        if (n == cap) { cap *= 2; rows = realloc(rows, cap * sizeof *rows); }
+    while (rows && wm_imp_step(c, q) == SQLITE_ROW) {
+        if (n == cap) {
+            value_row *more = realloc(rows, 2 * cap * sizeof *rows);
+            if (!more) {
+                free(rows);
+                rows = NULL;
+                break;
+            }
+            rows = more;
+            cap *= 2;
+        }
         value_row *r = &rows[n++];
         snprintf(r->geography, sizeof r->geography, "%s", (const char *)sqlite3_column_text(q, 0));
         snprintf(r->code, sizeof r->code, "%s", (const char *)sqlite3_column_text(q, 1));
@@ -127,13 +136,14 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
         r->ci_method = NULL;
     }
     sqlite3_finalize(q);
+    if (!rows) return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", wm_store_path(c->s));
 
     /* Limits: counted values only, not estimates (modelled or apportioned:
      * their uncertainty is not that of a count). */
     size_t with_ci = 0;
     for (size_t i = 0; i < n && ind->ci != WM_CI_NONE; i++) {
         value_row *r = &rows[i];
-        if (isnan(r->value) || r->estimate) continue;
+        if (isnan(r->value) || r->estimate || (geography && strcmp(r->geography, geography) != 0)) continue;
         if (wm_ci_value(ind->ci, r->num, r->den, ind->scale, 0.95, &r->lo95, &r->hi95) != 0) continue;
         if (wm_ci_value(ind->ci, r->num, r->den, ind->scale, 0.998, &r->lo998, &r->hi998) != 0) {
             r->lo95 = r->hi95 = NAN;
@@ -158,6 +168,7 @@ int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err)
     const value_row *last_row = NULL;
     for (size_t i = 0; i < n && rc == 0; i++) {
         value_row *r = &rows[i];
+        if (geography && strcmp(r->geography, geography) != 0) continue;
         double lo = ind->compare_level == 95 ? r->lo95 : r->lo998, hi = ind->compare_level == 95 ? r->hi95 : r->hi998;
         wm_comparison ca = WM_CMP_NOT_COMPARED, ce = WM_CMP_NOT_COMPARED;
         int is_england = r == england;

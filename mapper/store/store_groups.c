@@ -560,7 +560,7 @@ static int aggregate_all(wm_imp_ctx *c, const char *geography, const char *const
         ind.to[0] = to;
         ind.nto = 1;
         rc = wm_imp_aggregate_indicator(c, d, &ind, err);
-        if (rc == 0) rc = wm_imp_intervals(c, &ind, err);
+        if (rc == 0) rc = wm_imp_intervals(c, &ind, to, err);
     }
     sqlite3_finalize(q);
     free(to);

@@ -933,7 +933,7 @@ static int import_doc(wm_imp_ctx *c, const wm_meta_doc *d, wm_error *err)
         rc = write_indicator_row(c, &inds[i], fgeo, file, inds[i].from, err);
     }
     for (size_t i = 0; i < nind && rc == 0; i++) rc = wm_imp_aggregate_indicator(c, d, &inds[i], err);
-    for (size_t i = 0; i < nind && rc == 0; i++) rc = wm_imp_intervals(c, &inds[i], err);
+    for (size_t i = 0; i < nind && rc == 0; i++) rc = wm_imp_intervals(c, &inds[i], NULL, err);
     for (size_t i = 0; i < nind; i++) free_ind(&inds[i]);
     free(inds);
     free_where(src.where, src.nwhere);

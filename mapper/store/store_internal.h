@@ -206,8 +206,10 @@ int wm_imp_aggregate_indicator(wm_imp_ctx *c, const wm_meta_doc *d, wm_imp_indic
 
 /* store_compare.c: confidence limits for every counted value of the
  * indicator (not an estimate), and its comparison with the authority's
- * and England's values (interval.h). */
-int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, wm_error *err);
+ * and England's values (interval.h); of the values of `geography` only
+ * when it is not NULL (a geography just added: the others' are as they
+ * were). */
+int wm_imp_intervals(wm_imp_ctx *c, const wm_imp_indicator *ind, const char *geography, wm_error *err);
 
 /* wm_store_authority, remembered for the life of the import: the
  * comparisons ask it of every counted value, the same areas for each
