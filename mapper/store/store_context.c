@@ -199,12 +199,26 @@ int wm_imp_load_areas(wm_imp_ctx *c, const char *geography, wm_area_set *out, wm
         return wm_imp_sql_error(c, err, "query");
     sqlite3_bind_text(q, 1, geography, -1, SQLITE_STATIC);
     size_t cap = 64;
-    out->code = malloc(cap * sizeof *out->code);
-    while (wm_imp_step(c, q) == SQLITE_ROW) {
-        if (out->n == cap) { cap *= 2; out->code = realloc(out->code, cap * sizeof *out->code); }
-        out->code[out->n++] = strdup((const char *)sqlite3_column_text(q, 0));
+    int oom = !(out->code = malloc(cap * sizeof *out->code));
+    while (!oom && wm_imp_step(c, q) == SQLITE_ROW) {
+        if (out->n == cap) {
+            char **more = realloc(out->code, 2 * cap * sizeof *out->code);
+            if (!more) {
+                oom = 1;
+                break;
+            }
+            out->code = more;
+            cap *= 2;
+        }
+        char *code = strdup((const char *)sqlite3_column_text(q, 0));
+        if (!code) oom = 1;
+        else out->code[out->n++] = code;
     }
     sqlite3_finalize(q);
+    if (oom) {
+        wm_imp_area_set_free(out);
+        return wm_error_set(err, WM_EXIT_IO, "%s: out of memory", wm_store_path(c->s));
+    }
     return 0;
 }
 
