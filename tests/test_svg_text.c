@@ -69,14 +69,15 @@ static void test_recorded(void)
     cairo_select_font_face(cr, "DejaVu Sans", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(cr, 10);
 
-    /* A title: text, and the current point moved on as cairo would. */
+    /* A title: text, and the current point moved on as cairo would.  Its
+     * space has no outline: no symbol, no <use>. */
     cairo_set_source_rgb(cr, 0.2, 0.4, 0.6);
     cairo_move_to(cr, 10, 20);
-    wm_show_text(cr, "Ab");
+    wm_show_text(cr, "A b");
     double x, y;
     cairo_get_current_point(cr, &x, &y);
     cairo_text_extents_t e;
-    cairo_text_extents(cr, "Ab", &e);
+    cairo_text_extents(cr, "A b", &e);
     CHECK_NEAR(x, 10 + e.x_advance, 1.0 / 256);   /* cairo keeps points in 24.8 fixed point */
     CHECK_NEAR(y, 20, 1e-9);
 

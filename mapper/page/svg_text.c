@@ -314,6 +314,7 @@ void wm_svg_text_defs(const wm_svg_text *t, wm_svg_put put, void *ctx)
     put_str(put, ctx, "<defs>\n");
     char head[64];
     for (size_t i = 0; i < t->nsym; i++) {
+        if (!t->sym[i].d[0]) continue;   /* a space: nothing to draw, never used (wm_svg_text_run) */
         int n = snprintf(head, sizeof head, "<symbol overflow=\"visible\" id=\"wm-g%zu\"><path d=\"", i + 1);
         put(ctx, head, (size_t)n);
         put_str(put, ctx, t->sym[i].d);
@@ -402,6 +403,7 @@ void wm_svg_text_run(const wm_svg_text *t, size_t k, wm_svg_put put, void *ctx)
     put_str(put, ctx, ">");
     for (size_t i = 0; i < u->n; i++) {
         const placed *q = &t->glyph[u->first + i];
+        if (!t->sym[q->symbol].d[0]) continue;
         double x = plain ? q->x + m->x0 : q->x, y = plain ? q->y + m->y0 : q->y;
         n = snprintf(s, sizeof s, "<use xlink:href=\"#wm-g%zu\" x=\"", q->symbol + 1);
         put(ctx, s, (size_t)n);

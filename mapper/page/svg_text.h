@@ -77,7 +77,8 @@ int wm_svg_text_halo(cairo_t *cr, const cairo_glyph_t *g, int n, wm_rgb colour, 
 typedef void (*wm_svg_put)(void *ctx, const char *s, size_t n);
 
 /* The <defs> of every glyph outline the runs use, one <symbol> each
- * (id "wm-gN"); nothing when there are none. */
+ * (id "wm-gN"); nothing when there are none.  A glyph with no outline (a
+ * space) has no symbol, and its runs no <use> of it. */
 void wm_svg_text_defs(const wm_svg_text *t, wm_svg_put put, void *ctx);
 
 /* The next marker element in cairo's document [p, e): its start (NULL
