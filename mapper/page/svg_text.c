@@ -288,10 +288,11 @@ void wm_show_text(cairo_t *cr, const char *utf8)
         cairo_show_text(cr, utf8);   /* and cairo reports what it refuses */
         return;
     }
-    cairo_glyph_free(glyphs);
-    /* Where cairo_show_text leaves the current point. */
+    /* Where cairo_show_text leaves the current point: after the run's
+     * advance, from the glyphs already made (not the text once more). */
     cairo_text_extents_t e;
-    cairo_text_extents(cr, utf8, &e);
+    cairo_glyph_extents(cr, glyphs, n, &e);
+    cairo_glyph_free(glyphs);
     cairo_move_to(cr, x + e.x_advance, y + e.y_advance);
 }
 
