@@ -102,6 +102,20 @@ check "every ward indicator column has a metadata row" [ "$(sql a.gpkg "SELECT c
 check "column titles with units in gpkg_data_columns" [ "$(sql a.gpkg "SELECT title FROM gpkg_data_columns WHERE table_name='wards' AND column_name='imd2019_d1_share'")" != "" ]
 check "unit in the title" grep -q '(%)$' <<< "$(sql a.gpkg "SELECT title FROM gpkg_data_columns WHERE table_name='wards' AND column_name='fuel_poverty_2020'")"
 
+# ---- the same inputs give the same bytes, with no SOURCE_DATE_EPOCH -------------------
+# The tables are stamped with when the inputs last changed, not with the
+# clock, which has moved on by a second.
+sleep 1.1
+( unset SOURCE_DATE_EPOCH; "$BIN" export --layer "$WARDS" --indicator imd2019_d1_share --method jenks --classes 5 \
+    --palette YlOrRd -o a2.gpkg > /dev/null 2>&1 )
+check "the same export again is byte-identical" cmp -s a.gpkg a2.gpkg
+stamp=$(sql a.gpkg "SELECT DISTINCT last_change FROM gpkg_contents")
+check "every table has one last_change ($stamp)" [ "$(wc -l <<< "$stamp")" = 1 ]
+check "layer_styles.update_time is the same stamp" [ "$(sql a.gpkg "SELECT DISTINCT update_time FROM layer_styles")" = "$stamp" ]
+SOURCE_DATE_EPOCH=1700000000 "$BIN" export --layer "$WARDS" --indicator imd2019_d1_share -o epoch.gpkg > /dev/null 2>&1
+check "SOURCE_DATE_EPOCH wins over the inputs' time" \
+    [ "$(sql epoch.gpkg "SELECT DISTINCT last_change FROM gpkg_contents")" = "2023-11-14T22:13:20.000Z" ]
+
 # ---- refusing, forcing ---------------------------------------------------------------
 before=$(sum a.gpkg)
 "$BIN" export --layer "$WARDS" --indicator imd2019_d1_share -o a.gpkg > /dev/null 2> err.txt

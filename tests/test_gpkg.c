@@ -317,13 +317,14 @@ static void test_duplicate_columns(wm_layer *L)
 }
 
 /* One synthetic GeoPackage with a style, written to `name`. */
-static int write_styled(wm_layer *L, const char *name, char *target, size_t size)
+static int write_styled(wm_layer *L, const char *name, time_t when, char *target, size_t size)
 {
     snprintf(target, size, "%s/%s", wm_test_tmpdir(), name);
     wm_error err;
     wm_error_clear(&err);
     wm_gpkg *g = wm_gpkg_begin(target, WM_GPKG_REPLACE, &err);
     if (!g) return -1;
+    if (when) wm_gpkg_set_date(g, when);
     wm_gpkg_style st = { "grid", "synthetic", "<qgis/>", NULL, NULL, 1 };
     if (write_grid(g, L, "grid", &err) != 0 || wm_gpkg_add_style(g, &st, &err) != 0) {
         wm_gpkg_abort(g);
@@ -345,15 +346,16 @@ static int same_bytes(const char *a, const char *b)
 
 /* SOURCE_DATE_EPOCH gives both timestamps a GeoPackage carries
  * (gpkg_contents.last_change, layer_styles.update_time), so the same
- * input gives the same bytes; without it they are the clock's. */
+ * input gives the same bytes, over a date the caller gives (epoch2);
+ * without either they are the clock's. */
 static void test_source_date_epoch(wm_layer *L)
 {
     char a[4096], b[4096], buf[128];
     setenv("SOURCE_DATE_EPOCH", "1700000000", 1);
-    CHECK(write_styled(L, "epoch1.gpkg", a, sizeof a) == 0);
+    CHECK(write_styled(L, "epoch1.gpkg", 0, a, sizeof a) == 0);
     struct timespec pause = { 1, 100000000 };   /* a clock time would differ */
     nanosleep(&pause, NULL);
-    CHECK(write_styled(L, "epoch2.gpkg", b, sizeof b) == 0);
+    CHECK(write_styled(L, "epoch2.gpkg", 1800000000, b, sizeof b) == 0);
     CHECK(same_bytes(a, b));
     GDALDatasetH ds = GDALOpenEx(a, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CHECK(ds != NULL);
@@ -368,12 +370,27 @@ static void test_source_date_epoch(wm_layer *L)
     /* OGR_CURRENT_DATE is set only while the GeoPackage is open. */
     CHECK(CPLGetConfigOption("OGR_CURRENT_DATE", NULL) == NULL);
     unsetenv("SOURCE_DATE_EPOCH");
-    CHECK(write_styled(L, "clock.gpkg", a, sizeof a) == 0);
+    CHECK(write_styled(L, "clock.gpkg", 0, a, sizeof a) == 0);
     ds = GDALOpenEx(a, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     if (ds) {
         CHECK(strncmp(query1(ds, "SELECT substr(last_change, 1, 4) FROM gpkg_contents LIMIT 1", buf, sizeof buf), "2023", 4) != 0);
         GDALClose(ds);
     }
+    /* A date the caller gives stamps both, and the same bytes again a
+     * second later. */
+    CHECK(write_styled(L, "given1.gpkg", 1600000000, a, sizeof a) == 0);
+    nanosleep(&pause, NULL);
+    CHECK(write_styled(L, "given2.gpkg", 1600000000, b, sizeof b) == 0);
+    CHECK(same_bytes(a, b));
+    ds = GDALOpenEx(a, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK_STR(query1(ds, "SELECT DISTINCT substr(last_change, 1, 24) FROM gpkg_contents", buf, sizeof buf),
+                  "2020-09-13T12:26:40.000Z");
+        CHECK(strncmp(query1(ds, "SELECT substr(update_time, 1, 19) FROM layer_styles", buf, sizeof buf), "2020-09-13T12:26:40", 19) == 0);
+        GDALClose(ds);
+    }
+    CHECK(CPLGetConfigOption("OGR_CURRENT_DATE", NULL) == NULL);
 }
 
 int main(void)

@@ -489,6 +489,29 @@ int wm_export_spec_from_args(const wm_args *a, wm_export_spec *spec, wm_error *e
     return wm_map_spec_from_args(a, &spec->map, err);
 }
 
+/* When the files the GeoPackage is made from last changed: the newest
+ * modification time of those read so far (`r`) and of the boundaries of
+ * the store's other geographies, which are read later; 0 when none can
+ * be looked at.  The GeoPackage's tables are stamped with it, so the same
+ * inputs give the same file. */
+static time_t inputs_changed(const wm_report *r, const wm_store_geography *geos, size_t ngeos)
+{
+    time_t newest = 0;
+    struct stat st;
+    for (size_t i = 0; r && i < r->ninputs; i++)
+        if (stat(r->inputs[i], &st) == 0 && st.st_mtime > newest) newest = st.st_mtime;
+    for (size_t k = 0; k < ngeos; k++) {
+        char path[4096];
+        wm_home_path(geos[k].layer, path, sizeof path);
+        char *file = NULL, *layer = NULL;
+        wm_split_layer_spec(path, &file, &layer);
+        if (file && stat(file, &st) == 0 && st.st_mtime > newest) newest = st.st_mtime;
+        free(file);
+        free(layer);
+    }
+    return newest;
+}
+
 int wm_export(const wm_export_spec *spec, wm_store_handle *handle, wm_report *report, wm_error *err)
 {
     const char *out = spec->output;
@@ -604,6 +627,8 @@ int wm_export(const wm_export_spec *spec, wm_store_handle *handle, wm_report *re
 
     g = wm_gpkg_begin(out, append ? WM_GPKG_APPEND : force ? WM_GPKG_REPLACE : WM_GPKG_NEW, err);
     if (!g) goto finish;
+    time_t changed = inputs_changed(report, geos, ngeos);
+    if (changed > 0) wm_gpkg_set_date(g, changed);
     if (wm_gpkg_has_layer(g, table)) {
         if (!force) {
             wm_error_set(err, WM_EXIT_USAGE, "export: %s already has a layer %s (--force replaces it, "
@@ -652,6 +677,7 @@ int wm_export(const wm_export_spec *spec, wm_store_handle *handle, wm_report *re
         }
         char path[4096];
         wm_home_path(sg->layer, path, sizeof path);
+        wm_report_input(report, path);
         wm_layer *CL = wm_layer_read(path, sg->code_field[0] ? sg->code_field : NULL,
                                      sg->name_field[0] ? sg->name_field : NULL, spec->map.t_srs, err);
         if (!CL) goto finish;

@@ -27,15 +27,23 @@ struct wm_gpkg {
     wm_atomic *file;   /* the GeoPackage being written under a temporary name */
     int handler;       /* record_failure() is pushed on this thread */
     char failure[300]; /* the first failure GDAL reported, even one it went on from */
-    char date[32];     /* SOURCE_DATE_EPOCH as a GeoPackage timestamp, or "" */
+    char date[32];     /* the timestamp written (wm_gpkg_set_date), or "" for the clock */
     char *date_was;    /* OGR_CURRENT_DATE on this thread before, while date is set */
 };
 
 /* The GeoPackage carries timestamps: gpkg_contents.last_change, which
  * GDAL stamps from the clock unless OGR_CURRENT_DATE names a time, and
  * layer_styles.update_time.  Identical inputs must give identical files,
- * so SOURCE_DATE_EPOCH (the reproducible-builds convention, as for the
- * PDF's date) gives both when it is set. */
+ * so the stamp is a time the caller gives (wm_gpkg_set_date), or
+ * SOURCE_DATE_EPOCH (the reproducible-builds convention, as for the PDF's
+ * date), which wins. */
+static void format_date(time_t t, char *out, size_t size)
+{
+    struct tm tm;
+    out[0] = '\0';
+    if (gmtime_r(&t, &tm)) strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+}
+
 static void source_date(char *out, size_t size)
 {
     out[0] = '\0';
@@ -45,9 +53,27 @@ static void source_date(char *out, size_t size)
     errno = 0;
     long long v = strtoll(epoch, &end, 10);
     if (errno || *end || v < 0) return;
-    time_t t = (time_t)v;
-    struct tm tm;
-    if (gmtime_r(&t, &tm)) strftime(out, size, "%Y-%m-%dT%H:%M:%S.000Z", &tm);
+    format_date((time_t)v, out, size);
+}
+
+/* Stamp `date` ("" for the clock) until the dataset is closed: GDAL
+ * stamps last_change then too. */
+static void use_date(wm_gpkg *g, const char *date)
+{
+    snprintf(g->date, sizeof g->date, "%s", date);
+    if (!g->date[0]) return;
+    if (!g->date_was) g->date_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", ""));
+    CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", g->date);
+}
+
+void wm_gpkg_set_date(wm_gpkg *g, time_t when)
+{
+    char epoch[32];
+    source_date(epoch, sizeof epoch);
+    if (!g || epoch[0]) return;
+    char date[32];
+    format_date(when, date, sizeof date);
+    use_date(g, date);
 }
 
 static void restore_date(wm_gpkg *g)
@@ -141,12 +167,9 @@ wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err)
     CPLSetThreadLocalConfigOption("OGR_SQLITE_JOURNAL", "MEMORY");
     CPLPushErrorHandlerEx(record_failure, g);
     g->handler = 1;
-    source_date(g->date, sizeof g->date);
-    if (g->date[0]) {
-        /* Until the dataset is closed: GDAL stamps last_change then too. */
-        g->date_was = CPLStrdup(CPLGetThreadLocalConfigOption("OGR_CURRENT_DATE", ""));
-        CPLSetThreadLocalConfigOption("OGR_CURRENT_DATE", g->date);
-    }
+    char epoch[32];
+    source_date(epoch, sizeof epoch);
+    use_date(g, epoch);
     CPLErrorReset();
     if (mode == WM_GPKG_APPEND) {
         const char *const drivers[] = { "GPKG", NULL };

@@ -50,6 +50,7 @@
 #include "store.h"
 
 #include <stddef.h>
+#include <time.h>
 
 typedef struct wm_gpkg wm_gpkg;
 
@@ -64,6 +65,13 @@ typedef enum {
  * APPEND target is not a GeoPackage; WM_EXIT_IO when the temporary file
  * cannot be made. */
 wm_gpkg *wm_gpkg_begin(const char *target, wm_gpkg_mode mode, wm_error *err);
+
+/* The time the GeoPackage's tables say they last changed
+ * (gpkg_contents.last_change, layer_styles.update_time), to be set before
+ * any layer is written.  Without it they say when they were written,
+ * which makes every run's file differ.  SOURCE_DATE_EPOCH, when set,
+ * overrides both (the reproducible-builds convention). */
+void wm_gpkg_set_date(wm_gpkg *g, time_t when);
 
 /* Close the GeoPackage, flush it to disk and rename it into place.  On
  * failure the temporary file is removed and the target is untouched.
