@@ -3,7 +3,8 @@
  * unchanged, remade (and the stale copy removed) when it changes, with
  * the same features, names and coordinates as the source read directly;
  * small layers, GeoPackages and what GDAL cannot read left to the reader;
- * WARDMAP_CACHE naming the directory or turning the cache off.  The area
+ * a source with a field named FID; WARDMAP_CACHE naming the directory or
+ * turning the cache off.  The area
  * store's use (filtered cuts) is in test_dissolve_cache.  Synthetic
  * layers only. */
 #include "layer.h"
@@ -117,6 +118,33 @@ int main(void)
     CHECK(count_gpkg(dir) == 2);
     /* A GeoPackage is read as it is. */
     CHECK(wm_layer_cache_for_reading(again, 0, path, sizeof path) == 0);
+
+    /* A source with a field named FID (as the ONS's downloads have),
+     * whose values are not GDAL's feature numbers: cached all the same,
+     * with the field's values, the features in order. */
+    const char *fid = wm_test_tmp_path("synthetic_fid.geojson");
+    CHECK(wm_test_write_file(fid, "{\"type\":\"FeatureCollection\",\"features\":["
+                                  "{\"type\":\"Feature\",\"properties\":{\"FID\":9243,\"CD\":\"E01000001\"},"
+                                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1.5,52.4],[-1.49,52.4],"
+                                  "[-1.49,52.41],[-1.5,52.4]]]}},"
+                                  "{\"type\":\"Feature\",\"properties\":{\"FID\":17,\"CD\":\"E01000002\"},"
+                                  "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[-1.48,52.4],[-1.47,52.4],"
+                                  "[-1.47,52.41],[-1.48,52.4]]]}}]}") == 0);
+    CHECK(wm_layer_cache_for_reading(fid, 0, path, sizeof path) == 1);
+    GDALDatasetH fds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    OGRLayerH fl = fds ? GDALDatasetGetLayer(fds, 0) : NULL;
+    CHECK(fl && OGR_L_GetFeatureCount(fl, TRUE) == 2);
+    if (fl) {
+        static const int want_fid[] = { 9243, 17 };
+        OGR_L_ResetReading(fl);
+        for (int i = 0; i < 2; i++) {
+            OGRFeatureH f = OGR_L_GetNextFeature(fl);
+            CHECK(f && OGR_F_GetFieldAsInteger(f, OGR_F_GetFieldIndex(f, "FID")) == want_fid[i]);
+            CHECK(f && OGR_F_GetFID(f) == i);   /* the source's feature numbers, as GDAL gave them */
+            if (f) OGR_F_Destroy(f);
+        }
+    }
+    if (fds) GDALClose(fds);
 
     /* WARDMAP_CACHE=off (or empty): no cache. */
     setenv("WARDMAP_CACHE", "off", 1);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 static const char *gdal_why(void)
 {
@@ -35,10 +36,22 @@ int wm_gpkg_dataset_close(GDALDatasetH ds, const char *path, wm_error *err)
     return 0;
 }
 
-static OGRLayerH new_layer(GDALDatasetH dst, const char *name, OGRSpatialReferenceH srs, int spatial_index,
-                           wm_error *err)
+/* The GeoPackage's FID column is "fid", unless the fields to be written
+ * have one of that name (in any case: an ONS download's "FID", say).
+ * GDAL would then take the field for the FID column and refuse every
+ * feature whose FID is not the field's value; the column is then
+ * "wardmap_fid" (a GeoPackage needs one; it is not a field). */
+static const char *fid_column(OGRFeatureDefnH fields)
 {
-    char *opts[] = { spatial_index ? "SPATIAL_INDEX=YES" : "SPATIAL_INDEX=NO", NULL };
+    for (int i = 0; fields && i < OGR_FD_GetFieldCount(fields); i++)
+        if (strcasecmp(OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(fields, i)), "fid") == 0) return "FID=wardmap_fid";
+    return "FID=fid";
+}
+
+static OGRLayerH new_layer(GDALDatasetH dst, const char *name, OGRSpatialReferenceH srs, OGRFeatureDefnH fields,
+                           int spatial_index, wm_error *err)
+{
+    char *opts[] = { spatial_index ? "SPATIAL_INDEX=YES" : "SPATIAL_INDEX=NO", (char *)fid_column(fields), NULL };
     CPLErrorReset();
     OGRLayerH out = GDALDatasetCreateLayer(dst, name, srs, wkbMultiPolygon, opts);
     if (!out)
@@ -66,7 +79,7 @@ struct wm_layer_writer {
 wm_layer_writer *wm_layer_writer_begin(GDALDatasetH dst, const char *name, OGRFeatureDefnH fields,
                                        OGRSpatialReferenceH srs, int spatial_index, wm_error *err)
 {
-    OGRLayerH out = new_layer(dst, name, srs, spatial_index, err);
+    OGRLayerH out = new_layer(dst, name, srs, fields, spatial_index, err);
     if (!out) return NULL;
     for (int i = 0; i < OGR_FD_GetFieldCount(fields); i++)
         if (OGR_L_CreateField(out, OGR_FD_GetFieldDefn(fields, i), TRUE) != OGRERR_NONE) {
@@ -149,7 +162,7 @@ int wm_layer_copy_features(GDALDatasetH dst, const char *name, OGRLayerH src, OG
 int wm_layer_save(GDALDatasetH dst, const char *name, const wm_layer *L, const char *key_field,
                   const char *name_field, const wm_field_text *consts, size_t nconst, wm_error *err)
 {
-    OGRLayerH out = new_layer(dst, name, L->srs, 1, err);
+    OGRLayerH out = new_layer(dst, name, L->srs, NULL, 1, err);
     if (!out) return -1;
     const char *fields[2] = { key_field, name_field };
     for (size_t i = 0; i < 2 + nconst; i++) {
