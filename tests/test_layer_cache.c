@@ -146,6 +146,41 @@ int main(void)
     }
     if (fds) GDALClose(fds);
 
+    /* The reader (wm_layer_open) caches a small layer too: the first
+     * reading makes the copy, later ones read it, with the same features
+     * and coordinates as a reading of the source with the cache off.  A
+     * reading with an attribute filter reads the source (its filter is
+     * in the source's dialect), and a layer of points is not copied, so
+     * the reader's message names its geometries as the source has them. */
+    const char *small = wm_test_tmp_path("synthetic_small.geojson");
+    CHECK(wm_test_write_file(small, layer_text(0.01)) == 0);
+    char small_dir[4096];
+    snprintf(small_dir, sizeof small_dir, "%s", wm_test_tmp_path("cache-small"));
+    setenv("WARDMAP_CACHE", small_dir, 1);
+    wm_layer_options plain = { "WD25CD", NULL, NULL, NULL, NULL };
+    wm_layer *first = wm_layer_open(small, &plain, &err);
+    CHECK(first && count_gpkg(small_dir) == 1);
+    wm_layer *second = wm_layer_open(small, &plain, &err);
+    setenv("WARDMAP_CACHE", "off", 1);
+    wm_layer *uncached = wm_layer_open(small, &plain, &err);
+    CHECK(first && second && uncached && second->n == 2 && uncached->n == 2);
+    for (size_t i = 0; second && uncached && i < second->n && i < uncached->n; i++) {
+        CHECK(strcmp(second->features[i].key, uncached->features[i].key) == 0);
+        OGRGeometryH multi = OGR_G_ForceToMultiPolygon(OGR_G_Clone(uncached->features[i].geom));
+        CHECK(OGR_G_Equals(multi, second->features[i].geom));
+        OGR_G_DestroyGeometry(multi);
+    }
+    wm_layer_free(first);
+    wm_layer_free(second);
+    wm_layer_free(uncached);
+    setenv("WARDMAP_CACHE", small_dir, 1);
+    const char *points = wm_test_tmp_path("synthetic_points.geojson");
+    CHECK(wm_test_write_file(points, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\","
+                                     "\"properties\":{\"WD25CD\":\"E05000001\"},\"geometry\":{\"type\":\"Point\","
+                                     "\"coordinates\":[-1.5,52.4]}}]}") == 0);
+    wm_error_clear(&err);
+    CHECK(wm_layer_open(points, &plain, &err) == NULL && strstr(err.msg, "Point") && count_gpkg(small_dir) == 1);
+
     /* WARDMAP_CACHE=off (or empty): no cache. */
     setenv("WARDMAP_CACHE", "off", 1);
     CHECK(wm_source_cache_dir() == NULL);

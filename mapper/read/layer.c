@@ -79,11 +79,7 @@ static const char *gdal_reason(char *buf, size_t size, const char *fallback)
     return wm_text_escape(*e ? e : fallback, buf, size);
 }
 
-/* The driver a file's extension names, for the extensions that name
- * one, or NULL (any driver): GDAL would otherwise let a file's content
- * pick another driver (a .geojson file holding "<OGRVRTDataSource" would
- * be read as a VRT, which may open other files). */
-static const char *const *driver_for(const char *file)
+const char *const *wm_layer_drivers_for(const char *file)
 {
     static const char *const geojson[] = { "GeoJSON", NULL };
     static const char *const shapefile[] = { "ESRI Shapefile", NULL };
@@ -714,29 +710,33 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
         goto done;
     }
     if ((L = wm_layer_memo_find(spec, file, layer_name, opt)) != NULL) goto done;
-    /* A large layer wanted in BNG is read from its cached BNG GeoPackage
+    /* A layer wanted in BNG is read from its cached BNG GeoPackage
      * (layer_cache.h), made on first use; messages still name the source.
-     * A GeoJSON source is read while its cache is written, the first time. */
+     * A large GeoJSON source is read while its cache is written, the
+     * first time; a smaller one is converted, then read from its copy. */
     char cached[PATH_MAX];
     int from_cache = 0;
     if (!opt->sql && (!target_srs || strcasecmp(target_srs, WM_DEFAULT_SRS) == 0)) {
-        int state = wm_layer_cache_find(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
+        int state = wm_layer_cache_find(spec, 0, cached, sizeof cached);
         /* A reading through GDAL's guess of the fields, when it can be
          * trusted; otherwise the usual reading, through the full copy. */
-        if (!opt->where && (state == WM_LAYER_CACHE_TO_MAKE || state == WM_LAYER_CACHE_GUESSED)) {
+        int large = st.st_size >= WM_LAYER_CACHE_MIN_BYTES;
+        if (!opt->where && large && (state == WM_LAYER_CACHE_TO_MAKE || state == WM_LAYER_CACHE_GUESSED)) {
             int trusted;
             L = state == WM_LAYER_CACHE_TO_MAKE ? read_while_caching(spec, file, opt, &trusted, err)
                                                 : read_guessed_copy(cached, spec, file, opt, &trusted, err);
             if (trusted) goto done;
             wm_error_clear(err);
         }
-        if (state != WM_LAYER_CACHE_NONE)
-            from_cache = wm_layer_cache_for_reading(spec, WM_LAYER_CACHE_MIN_BYTES, cached, sizeof cached);
+        /* A small source's attribute filter is read in the source's own
+         * dialect (OGR SQL), not the copy's (SQLite), so it reads the source. */
+        if (state != WM_LAYER_CACHE_NONE && (large || !opt->where))
+            from_cache = wm_layer_cache_for_reading(spec, 0, cached, sizeof cached);
     }
     static const char *const gpkg[] = { "GPKG", NULL };
     CPLErrorReset();
     ds = GDALOpenEx(from_cache ? cached : file, GDAL_OF_VECTOR | GDAL_OF_READONLY,
-                    from_cache ? gpkg : driver_for(file), NULL, NULL);
+                    from_cache ? gpkg : wm_layer_drivers_for(file), NULL, NULL);
     if (!ds) {
         char why[300];
         wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,
@@ -764,6 +764,9 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
     }
     L = read_layer(ds, lyr, spec, file, opt, NULL, NULL, err);
     if (L && !from_cache) wm_layer_memo_keep(file, layer_name, opt, GDALGetDriverShortName(GDALGetDatasetDriver(ds)), L);
+    /* A copy is made from its source and never changes, so a reading of a
+     * small one is kept as the source's (a national one is not: memory). */
+    else if (L && st.st_size < WM_LAYER_CACHE_MIN_BYTES) wm_layer_memo_keep(file, layer_name, opt, "cached copy", L);
 done:
     if (result) GDALDatasetReleaseResultSet(ds, result);
     if (ds) GDALClose(ds);

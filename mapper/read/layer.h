@@ -77,6 +77,13 @@ wm_layer *wm_layer_open(const char *spec, const wm_layer_options *opt, wm_error 
 /* Index of the feature with this key, or -1.  O(log n). */
 long wm_layer_find(const wm_layer *layer, const char *key);
 
+/* The GDAL drivers the reader opens `file` with: the one its extension
+ * names (.geojson, .shp, .gpkg), or NULL (any driver).  GDAL would
+ * otherwise let a file's content pick another driver (a .geojson file
+ * holding "<OGRVRTDataSource" would be read as a VRT, which may open
+ * other files). */
+const char *const *wm_layer_drivers_for(const char *file);
+
 /* A new layer of `n` features of `src` (those at `index`), geometries
  * copied, with `names` (NULL, or NULL entries: keep the name) as their
  * names: e.g. the top wards of a ranking, labelled "1 Foleshill". */

@@ -42,10 +42,27 @@ static void index_codes(GDALDatasetH dst, const char *lname, OGRFeatureDefnH def
     }
 }
 
+/* The copy's filter: notes a feature whose geometry is not an area (the
+ * copy is then not made). */
+static int areal(OGRFeatureH f, void *ctx)
+{
+    OGRGeometryH g = OGR_F_GetGeometryRef(f);
+    OGRwkbGeometryType t = g ? wkbFlatten(OGR_G_GetGeometryType(g)) : wkbPolygon;
+    if (t != wkbPolygon && t != wkbMultiPolygon) *(int *)ctx = 1;
+    return 1;
+}
+
+/* The copy is made only of what the reader reads the same way from it:
+ * a layer the reader's driver opens (wm_layer_drivers_for), with
+ * features, whose geometries are areas.  Anything else (an empty layer,
+ * points, lines) is left to the reader, whose messages name what is
+ * wrong in the source's own terms.  A feature without a geometry is
+ * copied as it is, and the reader names it from the copy as it would
+ * from the source (the copy keeps the source's FIDs). */
 static int convert(const char *file, const char *layer_name, const char *lname, const char *target, wm_error *err)
 {
     CPLErrorReset();
-    GDALDatasetH src = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    GDALDatasetH src = GDALOpenEx(file, GDAL_OF_VECTOR | GDAL_OF_READONLY, wm_layer_drivers_for(file), NULL, NULL);
     if (!src) {
         const char *m = CPLGetLastErrorMsg();
         return wm_error_set(err, WM_EXIT_DATA, "%s: cannot read as a vector layer (%s)", file,
@@ -55,6 +72,10 @@ static int convert(const char *file, const char *layer_name, const char *lname, 
     if (!lyr) {
         GDALClose(src);
         return wm_error_set(err, WM_EXIT_DATA, "%s: no layer %s", file, layer_name ? layer_name : "in the file");
+    }
+    if (OGR_L_GetFeatureCount(lyr, TRUE) <= 0) {
+        GDALClose(src);
+        return wm_error_set(err, WM_EXIT_DATA, "%s: the layer holds no features", file);
     }
     /* A source without a declared SRS is WGS84 longitude/latitude
      * (GeoJSON's rule, as layer.h reads it). */
@@ -78,7 +99,12 @@ static int convert(const char *file, const char *layer_name, const char *lname, 
     if (!a) goto done;
     dst = wm_gpkg_dataset_create(wm_atomic_path(a), err);
     if (!dst) goto done;
-    if (wm_layer_copy_features(dst, lname, lyr, to, rp, NULL, NULL, 1, NULL, err) != 0) goto done;
+    int not_areal = 0;
+    if (wm_layer_copy_features(dst, lname, lyr, to, rp, areal, &not_areal, 1, NULL, err) != 0) goto done;
+    if (not_areal) {
+        wm_error_set(err, WM_EXIT_DATA, "%s: a feature is not an area", file);
+        goto done;
+    }
     index_codes(dst, lname, OGR_L_GetLayerDefn(lyr));
     rc = wm_gpkg_dataset_close(dst, target, err);
     dst = NULL;

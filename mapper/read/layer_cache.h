@@ -44,8 +44,13 @@
 
 #include <stddef.h>
 
-/* The reader caches sources of at least this size: smaller layers read
- * faster than a cache is checked. */
+/* The reader caches every source it can (wm_layer_cache_for_reading with
+ * min_bytes 0): even Coventry's 400 KB LSOA GeoJSON reads about four
+ * times faster from its copy, and a copy already in BNG spares a process
+ * PROJ's search for the transformation from longitude/latitude (140 M
+ * instructions, more than parsing that GeoJSON).  A source of at least
+ * this size is read, the first time, while its copy is written (the tee
+ * below); a smaller one is converted first, then read from its copy. */
 #define WM_LAYER_CACHE_MIN_BYTES (8L * 1024 * 1024)
 
 /* The path of the up-to-date cached GeoPackage of `source` ("FILE" or

@@ -23,8 +23,10 @@
  * for (messages name the path the caller gave).
  *
  * Memory: at most WM_LAYER_MEMO_MAX_BYTES of source files are kept (the
- * kept layers take less memory than their GeoJSON text); national files
- * are read through the layer cache (layer_cache.h) and are not kept.
+ * kept layers take less memory than their GeoJSON text).  A layer read
+ * through its cached copy (layer_cache.h) is kept as its source's when
+ * the source is under WM_LAYER_CACHE_MIN_BYTES: the copy is made from the
+ * source and never changes.  National files are not kept.
  *
  * Thread-safe: the workers of a figure set share one memo.  The memo is
  * process-wide and counted: begin and end nest, and the layers are freed
