@@ -6,6 +6,7 @@
  */
 #include "draw.h"
 #include "svg_text.h"
+#include "text_measure.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -36,12 +37,6 @@ static void set_font(cairo_t *cr, const pen *pn, double size_pt, int bold)
     cairo_set_font_size(cr, size_pt);
 }
 
-static double text_width(cairo_t *cr, const char *text)
-{
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, text, &e);
-    return e.x_advance;
-}
 
 void wm_draw_text_block(cairo_t *cr, const char *font, const wm_text_block *b)
 {
@@ -734,7 +729,7 @@ static void draw_legend(cairo_t *cr, const pen *pn, const wm_legend_layout *g)
         wm_show_text(cr, r->label);
         if (*r->count) {
             set_rgb(cr, st->muted_ink);
-            cairo_move_to(cr, r->count_right - text_width(cr, r->count), r->baseline);
+            cairo_move_to(cr, r->count_right - wm_text_advance(cr, r->count), r->baseline);
             wm_show_text(cr, r->count);
         }
         if (r->reference) {
@@ -785,7 +780,7 @@ static void draw_furniture(cairo_t *cr, const pen *pn, const wm_panel_layout *p)
         set_rgb(cr, st->ink);
         cairo_fill(cr);
         set_font(cr, pn, p->north.letter_size, 1);
-        cairo_move_to(cr, ax - text_width(cr, "N") / 2, ay + 4 * s);
+        cairo_move_to(cr, ax - wm_text_advance(cr, "N") / 2, ay + 4 * s);
         wm_show_text(cr, "N");
     }
     const wm_scale_bar *b = &p->scale;
@@ -802,7 +797,7 @@ static void draw_furniture(cairo_t *cr, const pen *pn, const wm_panel_layout *p)
     set_font(cr, pn, b->text_size, 0);
     cairo_move_to(cr, x - 2 * s, y - 3 * s);
     wm_show_text(cr, "0");
-    cairo_move_to(cr, x + len_pt - text_width(cr, b->label) / 2, y - 3 * s);
+    cairo_move_to(cr, x + len_pt - wm_text_advance(cr, b->label) / 2, y - 3 * s);
     wm_show_text(cr, b->label);
 }
 

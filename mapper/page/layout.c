@@ -20,6 +20,7 @@
  */
 #include "layout.h"
 #include "outer_boundary.h"
+#include "text_measure.h"
 
 #include <cairo.h>
 #include <ctype.h>
@@ -234,12 +235,6 @@ static double set_font(const page *pg, double size, int bold)
     return size * pg->s;
 }
 
-static double text_width(cairo_t *cr, const char *text)
-{
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, text, &e);
-    return e.x_advance;
-}
 
 void wm_text_block_free(wm_text_block *b)
 {
@@ -277,7 +272,7 @@ double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const 
      * their advances alone (no kerning), so the sum is the width of the
      * line measured whole, and a long caption costs one measurement a
      * word rather than one a word for every word before it. */
-    double line_w = 0, space_w = text_width(cr, " ");
+    double line_w = 0, space_w = wm_text_advance(cr, " ");
     const char *p = text;
     while (*p) {
         const char *sp = strchr(p, ' ');
@@ -287,7 +282,7 @@ double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const 
         size_t wl = (size_t)(end - p) < sizeof word - 1 ? (size_t)(end - p) : sizeof word - 1;
         memcpy(word, p, wl);
         word[wl] = '\0';
-        double word_w = text_width(cr, word);
+        double word_w = wm_text_advance(cr, word);
         if (*line && line_w + space_w + word_w > max_w) {
             block_add(oom, b, line, x, y + used);
             used += line_h;
@@ -340,7 +335,7 @@ static void measure_line(page *pg, wm_text_block *b)
                            b->bold ? CAIRO_FONT_WEIGHT_BOLD : CAIRO_FONT_WEIGHT_NORMAL);
     cairo_set_font_size(pg->cr, b->size);
     b->box.w = 0;
-    for (size_t i = 0; i < b->n; i++) b->box.w = fmax(b->box.w, text_width(pg->cr, b->line[i].text));
+    for (size_t i = 0; i < b->n; i++) b->box.w = fmax(b->box.w, wm_text_advance(pg->cr, b->line[i].text));
 }
 
 /* ---- attribution ---------------------------------------------------- */
@@ -587,8 +582,8 @@ static int key_fit(page *pg, const wm_layer *layer, const wm_placed_label *place
     for (size_t k = 0; k < m; k++) {
         char num[24];
         snprintf(num, sizeof num, "%zu", k + 1);
-        num_w = fmax(num_w, text_width(pg->cr, num) / 100);
-        name_w[k] = of[k] ? text_width(pg->cr, layer->features[of[k] - 1].name) / 100 : 0;
+        num_w = fmax(num_w, wm_text_advance(pg->cr, num) / 100);
+        name_w[k] = of[k] ? wm_text_advance(pg->cr, layer->features[of[k] - 1].name) / 100 : 0;
     }
     double head_size = st->legend_title_size * s, head_h = st->legend_title_size * 1.6 * s;
     double size0 = st->legend_text_size * 0.92 * s;
@@ -1043,12 +1038,12 @@ static int place_panel(page *pg, wm_layout *L, wm_panel_layout *p, wm_box cell, 
          * authority's, side by side, sharing one legend), where the heading
          * ran into the next panel's heading and the legend. */
         double room = cell.x + cell.w - p->frame.x;
-        double full = set_font(pg, st->legend_title_size * 1.1, 1), size = full, width = text_width(pg->cr, heading);
+        double full = set_font(pg, st->legend_title_size * 1.1, 1), size = full, width = wm_text_advance(pg->cr, heading);
         /* Hinted glyphs do not scale exactly: measured again at each size. */
         for (int tries = 0; tries < 4 && width > room && size > 0.6 * full; tries++) {
             size = fmax(0.6 * full, 0.97 * size * room / width);
             cairo_set_font_size(pg->cr, size);
-            width = text_width(pg->cr, heading);
+            width = wm_text_advance(pg->cr, heading);
         }
         single_line(pg, &p->title, size, 1, heading, p->frame.x, p->frame.y - st->legend_title_size * 0.7 * s);
     }

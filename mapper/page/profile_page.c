@@ -18,6 +18,7 @@
 #include "palette.h"
 #include "text.h"
 #include "utf8.h"
+#include "text_measure.h"
 
 #include <cairo.h>
 #include <ctype.h>
@@ -70,12 +71,6 @@ static void use_font(cairo_t *cr, const wm_style *st, double size, int bold)
     cairo_set_font_size(cr, size);
 }
 
-static double text_width(cairo_t *cr, const char *text)
-{
-    cairo_text_extents_t e;
-    cairo_text_extents(cr, text, &e);
-    return e.x_advance;
-}
 
 static double wrap(ctx *c, wm_text_block *b, double size, int bold, const char *text, double x, double y,
                    double max_w, double line_h)
@@ -92,7 +87,7 @@ static double widest_word(cairo_t *cr, const char *text)
     for (const char *p = text; *p;) {
         size_t n = strcspn(p, " ");
         snprintf(word, sizeof word, "%.*s", (int)(n < sizeof word - 1 ? n : sizeof word - 1), p);
-        w = fmax(w, text_width(cr, word));
+        w = fmax(w, wm_text_advance(cr, word));
         p += n;
         while (*p == ' ') p++;
     }
@@ -259,7 +254,7 @@ static double lay_top(ctx *c, wm_profile_layout *L, double y, double f, double *
         for (size_t i = 0; i < p->nfacts; i++)
             for (int k = 0; k < 2; k++) {
                 value_text(k ? p->facts[i].authority : p->facts[i].area, 0, L->fact_cell[i][k], sizeof L->fact_cell[i][k]);
-                vw = fmax(vw, text_width(c->cr, L->fact_cell[i][k]));
+                vw = fmax(vw, wm_text_advance(c->cr, L->fact_cell[i][k]));
             }
         vw += f;
         L->fact_value_right[1] = x + facts_w;
@@ -311,7 +306,7 @@ static double lay_key(ctx *c, wm_profile_layout *L, double x, double y, double r
     double line1 = y + f * 1.1;
     wrap(c, &L->key_heading, f, 1, heading, x, line1, right - x, f * 1.2);
     use_font(c->cr, st, f, 1);
-    double cx = x + text_width(c->cr, heading) + f;
+    double cx = x + wm_text_advance(c->cr, heading) + f;
     int used[MARKS] = { 0 };
     int england = 0;
     for (size_t i = 0; i < p->nrows; i++) {
@@ -323,7 +318,7 @@ static double lay_key(ctx *c, wm_profile_layout *L, double x, double y, double r
     use_font(c->cr, st, f, 0);
     for (int m = 0; m < MARKS; m++) {
         if (!used[m]) continue;
-        double tw = text_width(c->cr, mark_words[m]);
+        double tw = wm_text_advance(c->cr, mark_words[m]);
         if (cx + 2 * r + f * 0.4 + tw > right) {   /* the next line */
             cx = x;
             line1 += f * 1.45;
@@ -354,14 +349,14 @@ static double lay_key(ctx *c, wm_profile_layout *L, double x, double y, double r
     wrap(c, &L->sample_text[2], small, 0, "Best (highest)", L->sample_x0, below, 150 * s, small);
     use_font(c->cr, st, small, 0);
     /* The best end's label ends at the bar's end. */
-    double bw = text_width(c->cr, "Best (highest)");
+    double bw = wm_text_advance(c->cr, "Best (highest)");
     if (L->sample_text[2].n) L->sample_text[2].line[0].x = L->sample_x1 - bw;
     cx = L->sample_x1 + 18 * s;
     use_font(c->cr, st, f, 0);
     for (int kind = 1; kind <= 2; kind++) {
         if (kind == 2 && !england) continue;
         const char *name = kind == 1 ? p->authority_name : "England";
-        if (cx + 2 * r + f * 0.4 + text_width(c->cr, name) > right) break;   /* the notes say it too */
+        if (cx + 2 * r + f * 0.4 + wm_text_advance(c->cr, name) > right) break;   /* the notes say it too */
         wm_key_item *k = &L->key_item[L->nkey++];
         memset(k, 0, sizeof *k);
         k->kind = kind;
@@ -370,7 +365,7 @@ static double lay_key(ctx *c, wm_profile_layout *L, double x, double y, double r
         k->y = y2 + bar_h / 2;
         k->text_x = cx + 2 * r + f * 0.4;
         k->baseline = y2 + bar_h / 2 + f * 0.35;
-        cx = k->text_x + text_width(c->cr, k->text) + f * 1.5;
+        cx = k->text_x + wm_text_advance(c->cr, k->text) + f * 1.5;
     }
     double bottom = below + small * 0.4;
     L->key = (wm_box){ x, y, right - x, bottom - y };
@@ -401,12 +396,12 @@ static int lay_columns(ctx *c, wm_profile_layout *L, double f, char (*cells)[WM_
         for (size_t i = 0; i < p->nrows && k != WM_PCOL_SPINE; i++) {
             use_font(c->cr, st, f, 0);
             if (k == WM_PCOL_LABEL) {
-                natural[k] = fmax(natural[k], text_width(c->cr, p->rows[i].label));
+                natural[k] = fmax(natural[k], wm_text_advance(c->cr, p->rows[i].label));
                 continue;
             }
-            natural[k] = fmax(natural[k], text_width(c->cr, cells[i][k][1]));
+            natural[k] = fmax(natural[k], wm_text_advance(c->cr, cells[i][k][1]));
             use_font(c->cr, st, f, k == WM_PCOL_VALUE);   /* the area's value is bold */
-            natural[k] = fmax(natural[k], text_width(c->cr, cells[i][k][0]));
+            natural[k] = fmax(natural[k], wm_text_advance(c->cr, cells[i][k][0]));
         }
         natural[k] += 2 * pad;
     }
@@ -676,7 +671,7 @@ static void group_end(cairo_t *cr, painter *pt, const char *kind, const char *id
 static void show(cairo_t *cr, const char *text, double x, double baseline, int right)
 {
     if (!text || !*text) return;
-    if (right) x -= text_width(cr, text);
+    if (right) x -= wm_text_advance(cr, text);
     cairo_move_to(cr, x, baseline);
     wm_show_text(cr, text);
 }
