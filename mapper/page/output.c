@@ -363,6 +363,7 @@ ROW_LOOP static void row_add(uint32_t *restrict acc, const unsigned char *restri
  * as its widest registers allow). */
 typedef int32_t lanes_i32 __attribute__((vector_size(16)));
 typedef double lanes_f64 __attribute__((vector_size(32)));
+typedef unsigned char lanes_u8 __attribute__((vector_size(4)));
 
 /* Column x's four sums. */
 static lanes_i32 column_at(const uint32_t *acc, int x)
@@ -393,11 +394,12 @@ ROW_LOOP static void row_shrink(const uint32_t *restrict acc, const footprint *r
             c += __builtin_convertvector(mid, lanes_f64) * one +
                  __builtin_convertvector(column_at(acc, g->last), lanes_f64) * (double)g->w_last;
         }
-        lanes_f64 v = c * (1.0 / ((double)g->sum * sum_y)) + 0.5;   /* rounded: c >= 0 */
-        for (int k = 0; k < 4; k++) {
-            int b = (int)v[k];
-            out[4 * x + k] = (unsigned char)(b > 255 ? 255 : b);
-        }
+        /* Rounded (c >= 0), and at most 255: c is at most 255 times the
+         * weights' total, so the mean is at most 255 (one rounding
+         * above it at most) and the truncation of it plus 0.5 is 255. */
+        lanes_f64 v = c * (1.0 / ((double)g->sum * sum_y)) + 0.5;
+        lanes_u8 b = __builtin_convertvector(__builtin_convertvector(v, lanes_i32), lanes_u8);
+        memcpy(out + 4 * (size_t)x, &b, sizeof b);
     }
 }
 
