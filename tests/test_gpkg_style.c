@@ -246,6 +246,12 @@ static void test_outline_and_escape(void)
     char *e = wm_xml_escape("<a href=\"x\">'&'</a>");
     CHECK_STR(e, "&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;");
     free(e);
+    e = wm_xml_escape("two\nlines, caf\xc3\xa9");   /* a newline kept as one, UTF-8 as it is */
+    CHECK_STR(e, "two&#10;lines, caf\xc3\xa9");
+    free(e);
+    e = wm_xml_escape(NULL);
+    CHECK_STR(e, "");
+    free(e);
     char hex[8];
     wm_rgb c = { 1, 0.5, 0 };
     wm_qgis_hex(c, hex);
