@@ -258,6 +258,16 @@ static void block_add(int *oom, wm_text_block *b, const char *text, double x, do
     b->line[b->n++] = (wm_text_line){ t, x, y };
 }
 
+/* `text` (`n` bytes) added to the line of `len` bytes in `line` (size
+ * `size`), cut at its end as snprintf would. */
+static void append(char *line, size_t size, size_t *len, const char *text, size_t n)
+{
+    if (*len + n >= size) n = size - 1 - *len;
+    memcpy(line + *len, text, n);
+    *len += n;
+    line[*len] = '\0';
+}
+
 double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const char *text, double x, double y,
                     double max_w, double line_h, int *oom)
 {
@@ -266,6 +276,7 @@ double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const 
     b->bold = bold;
     b->line_h = line_h;
     char line[1600] = "";
+    size_t line_len = 0;
     double used = 0;
     /* Each word is measured once, and a line's width is the sum of its
      * words' and spaces' advances: cairo's text API places glyphs by
@@ -286,17 +297,20 @@ double wm_text_wrap(cairo_t *cr, wm_text_block *b, double size, int bold, const 
         if (*line && line_w + space_w + word_w > max_w) {
             block_add(oom, b, line, x, y + used);
             used += line_h;
-            snprintf(line, sizeof line, "%s", word);
+            line_len = 0;
+            append(line, sizeof line, &line_len, word, wl);
             line_w = word_w;
         } else {
-            size_t at = strlen(line);
-            snprintf(line + at, sizeof line - at, "%s%s", *line ? " " : "", word);
-            line_w += (at ? space_w : 0) + word_w;
+            int had = line_len > 0;
+            if (had) append(line, sizeof line, &line_len, " ", 1);
+            append(line, sizeof line, &line_len, word, wl);
+            line_w += (had ? space_w : 0) + word_w;
         }
         if (*end == '\n') {
             block_add(oom, b, line, x, y + used);
             used += line_h;
             line[0] = '\0';
+            line_len = 0;
             line_w = 0;
         }
         p = *end ? end + 1 : end;
