@@ -20,6 +20,31 @@ for f in deprivation_imd2019.png deprivation_imd2019.svg deprivation_imd2019.pdf
          profile_spon_end.pdf index.html; do
     check "out/$f made" test -s "out/$f"
 done
+# Each profile table's labels stay in their column: none runs into the
+# Period column (pdftotext joins such a label and its period into one
+# word, which crosses the column's edge).  The
+# profiles' layout once measured text with an image surface's hinted
+# metrics and drew it without them, and "Reception overweight
+# 2015/16-17/18 (estimate)" ran into "2015/16-2017/18".
+for f in out/profile_*.pdf; do
+    check "$f: every label within its column" python3 - "$f" <<'PY'
+import re, subprocess, sys
+out = subprocess.run(["pdftotext", "-bbox", sys.argv[1], "-"], capture_output=True, text=True).stdout
+words = [(float(a), float(b), float(c), t) for a, b, c, t in
+         re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>', out)]
+heads = [w for w in words if w[3] == "Period"]
+if not heads:
+    sys.exit("no Period column")
+px, py = heads[0][0], heads[0][1]
+# A word across the column's left edge that is a label's last character,
+# then a period: a label run into its row's period (words of the notes
+# under the table cross the edge too, and are not that).
+period = r"(19|20)\d\d(/\d\d)?(-(19|20)\d\d(/\d\d)?)?"
+crossing = [w[3] for w in words if w[1] > py + 1 and w[0] < px - 0.5 < w[2] and re.search(r"[A-Za-z)%]" + period + "$", w[3])]
+if crossing:
+    sys.exit("into the Period column: " + ", ".join(crossing[:3]))
+PY
+done
 # Every item: the recipe includes area.recipe, so count the commands it makes.
 check "index has every item" test "$(grep -c '<section id=' out/index.html)" -eq "$("$BIN" figures --dry-run | wc -l)"
 check "index names the included recipe" grep -q 'which includes <code>styles/area.recipe</code>' out/index.html

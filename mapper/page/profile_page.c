@@ -598,6 +598,10 @@ wm_profile_layout *wm_profile_layout_new(const wm_profile_page *p, wm_error *err
     L->margin = p->style->margin_mm * 72.0 / 25.4 * c.s;
     cairo_surface_t *scratch = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 1, 1);
     c.cr = cairo_create(scratch);
+    /* Measured as it is drawn: without this, an image surface's hinted
+     * metrics at 1 px a point made a long label narrower here than on
+     * the page, and it ran into the next column. */
+    wm_text_options(c.cr);
     int fits = 0;
     double f = fmax(p->style->legend_text_size * 0.9 * c.s, WM_PROFILE_MIN_TEXT);
     for (; f >= WM_PROFILE_MIN_TEXT - 1e-9 && !fits && !c.oom; f -= 0.25) fits = lay_out(&c, L, f, cells);
