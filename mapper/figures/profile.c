@@ -8,6 +8,7 @@
  * comparators are the areas of the spread geography in that authority.
  */
 #include "profile.h"
+#include "buf.h"
 #include "layer.h"
 #include "layout.h"
 #include "map_spec.h"
@@ -260,40 +261,6 @@ static int pick_population(const wm_profile_spec *spec, wm_store *s, const char 
 
 /* ---- what the page says ----------------------------------------------------- */
 
-/* A growing string; out of memory leaves it short and sets `oom`. */
-typedef struct text {
-    char *s;
-    size_t len, cap;
-    int oom;
-} text;
-
-static void say(text *t, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void say(text *t, const char *fmt, ...)
-{
-    if (t->oom) return;
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
-    if (n < 0) return;
-    if (t->len + (size_t)n + 1 > t->cap) {
-        size_t cap = t->cap ? t->cap : 256;
-        while (cap < t->len + (size_t)n + 1) cap *= 2;
-        char *more = realloc(t->s, cap);
-        if (!more) {
-            t->oom = 1;
-            return;
-        }
-        t->s = more;
-        t->cap = cap;
-    }
-    va_start(ap, fmt);
-    vsnprintf(t->s + t->len, t->cap - t->len, fmt, ap);
-    va_end(ap);
-    t->len += (size_t)n;
-}
-
 static const char *base_name(const char *path)
 {
     const char *slash = strrchr(path, '/');
@@ -301,7 +268,7 @@ static const char *base_name(const char *path)
 }
 
 /* Sources, grouped by table: "Labels (periods): publisher, file (licence)." */
-static void say_sources(text *t, const wm_indicator_meta *m, size_t n, const wm_indicator_meta *pop, size_t npop)
+static void say_sources(wm_buf *t, const wm_indicator_meta *m, size_t n, const wm_indicator_meta *pop, size_t npop)
 {
     size_t total = n + npop;
     int *done = calloc(total + 1, sizeof *done);
@@ -309,12 +276,12 @@ static void say_sources(text *t, const wm_indicator_meta *m, size_t n, const wm_
         t->oom = 1;
         return;
     }
-    say(t, "Sources: ");
+    wm_buf_printf(t, "Sources: ");
     int first_group = 1;
     for (size_t i = 0; i < total; i++) {
         if (done[i]) continue;
         const wm_indicator_meta *a = i < n ? &m[i] : &pop[i - n];
-        say(t, "%s", first_group ? "" : " ");
+        wm_buf_printf(t, "%s", first_group ? "" : " ");
         first_group = 0;
         int first = 1;
         for (size_t j = i; j < total; j++) {
@@ -323,10 +290,10 @@ static void say_sources(text *t, const wm_indicator_meta *m, size_t n, const wm_
                 strcmp(a->licence, b->licence) != 0)
                 continue;
             done[j] = 1;
-            say(t, "%s%s (%s)", first ? "" : "; ", b->label, b->period);
+            wm_buf_printf(t, "%s%s (%s)", first ? "" : "; ", b->label, b->period);
             first = 0;
         }
-        say(t, ": %s, %s (%s).", a->publisher, base_name(a->source_file), a->licence);
+        wm_buf_printf(t, ": %s, %s (%s).", a->publisher, base_name(a->source_file), a->licence);
     }
     free(done);
 }
@@ -440,7 +407,7 @@ done:
 }
 
 /* The notes under the chart: how to read it, and what the flags say. */
-static void say_notes(text *t, const wm_profile_spec *spec, const profile_data *d, const wm_store_area *area,
+static void say_notes(wm_buf *t, const wm_profile_spec *spec, const profile_data *d, const wm_store_area *area,
                       const char *authority, const char *benchmark, const char *spread_words)
 {
     int any_estimate = 0, any_low = 0, any_england = 0, england_missing = 0, any_neutral = 0;
@@ -463,16 +430,16 @@ static void say_notes(text *t, const wm_profile_spec *spec, const profile_data *
     char interval[80];
     if (levels <= 1) snprintf(interval, sizeof interval, "the %g%% confidence interval", isnan(level) ? 95.0 : level);
     else snprintf(interval, sizeof interval, "the confidence interval (95%% or 99.8%%, as the store compares each)");
-    if (spec->notes && *spec->notes) say(t, "%s ", spec->notes);
-    say(t, "Each bar spans %s, the worst on the left (for indicators that are neither better nor worse, the lowest): "
-        "light grey from the worst to the best, dark grey from the 25th to the 75th percentile; the vertical line is "
-        "the value of %s%s. The circle is the value of %s, coloured by its comparison with %s: significantly better "
-        "or worse when the value of %s lies outside %s of %s, similar otherwise%s. Only "
-        "counted values have intervals, so estimates and values without counts are not compared (grey).",
-        spread_words, authority, any_england ? ", the diamond that of England" : "", area->name, benchmark, benchmark,
-        interval, area->name, any_neutral ? "; lower or higher for neutral indicators" : "");
+    if (spec->notes && *spec->notes) wm_buf_printf(t, "%s ", spec->notes);
+    wm_buf_printf(t, "Each bar spans %s, the worst on the left (for indicators that are neither better nor worse, the lowest): "
+                  "light grey from the worst to the best, dark grey from the 25th to the 75th percentile; the vertical line is "
+                  "the value of %s%s. The circle is the value of %s, coloured by its comparison with %s: significantly better "
+                  "or worse when the value of %s lies outside %s of %s, similar otherwise%s. Only "
+                  "counted values have intervals, so estimates and values without counts are not compared (grey).",
+                  spread_words, authority, any_england ? ", the diamond that of England" : "", area->name, benchmark, benchmark,
+                  interval, area->name, any_neutral ? "; lower or higher for neutral indicators" : "");
     if (any_estimate) {
-        say(t, " *: an estimate (");
+        wm_buf_printf(t, " *: an estimate (");
         int first = 1;
         for (size_t i = 0; i < d->nmeta; i++) {
             if (!d->rows[i].estimate) continue;
@@ -486,25 +453,25 @@ static void say_notes(text *t, const wm_profile_spec *spec, const profile_data *
                 seen = strcmp(other, words) == 0;
             }
             if (seen) continue;
-            say(t, "%s%s", first ? "" : "; ", words);
+            wm_buf_printf(t, "%s%s", first ? "" : "; ", words);
             first = 0;
         }
-        say(t, "), with no interval.");
+        wm_buf_printf(t, "), with no interval.");
     }
     if (any_low) {
-        say(t, " \u2020: the areas with a value cover less than %g%% of %s:", spec->coverage_threshold, area->name);
+        wm_buf_printf(t, " \u2020: the areas with a value cover less than %g%% of %s:", spec->coverage_threshold, area->name);
         int first = 1;
         for (size_t i = 0; i < d->nmeta; i++) {
             if (!d->rows[i].low_coverage) continue;
             char words[160];
             wm_coverage_words(d->meta[i].coverage_basis, words, sizeof words);
-            say(t, "%s %s, %.0f%% of %s", first ? "" : ";", d->meta[i].label, d->coverage[i] * 100, words);
+            wm_buf_printf(t, "%s %s, %.0f%% of %s", first ? "" : ";", d->meta[i].label, d->coverage[i] * 100, words);
             first = 0;
         }
-        say(t, ".");
+        wm_buf_printf(t, ".");
     }
-    say(t, " No data: not published, suppressed or not made; never zero.");
-    if (any_england && england_missing) say(t, " \u2013: the store holds no England value.");
+    wm_buf_printf(t, " No data: not published, suppressed or not made; never zero.");
+    if (any_england && england_missing) wm_buf_printf(t, " \u2013: the store holds no England value.");
 }
 
 int wm_profile(const wm_profile_spec *spec, wm_store_handle *handle, wm_report *report, wm_error *err)
@@ -532,7 +499,7 @@ int wm_profile(const wm_profile_spec *spec, wm_store_handle *handle, wm_report *
                                   wm_store_path(s), geo);
     profile_data d;
     memset(&d, 0, sizeof d);
-    text notes = { 0 }, sources = { 0 };
+    wm_buf notes = { 0 }, sources = { 0 };
     int rc = -1;
     if (find_comparators(s, spread_geo, &lad, &d, err) != 0) goto done;
     if (pick_indicators(spec, s, geo, &d.meta, &d.nmeta, err) != 0) goto done;
@@ -642,12 +609,12 @@ int wm_profile(const wm_profile_spec *spec, wm_store_handle *handle, wm_report *
     const char *benchmark = spec->benchmark == WM_COMPARE_ENGLAND ? "England" : lad.name;
     say_notes(&notes, spec, &d, &area, lad.name, benchmark, spread_words);
     say_sources(&sources, d.meta, d.nmeta, d.pop, d.npop);
-    say(&sources, " Boundaries: %s", base_name(d.area_layer->spec));
-    if (d.spread_layer != d.area_layer) say(&sources, ", %s", base_name(d.spread_layer->spec));
+    wm_buf_printf(&sources, " Boundaries: %s", base_name(d.area_layer->spec));
+    if (d.spread_layer != d.area_layer) wm_buf_printf(&sources, ", %s", base_name(d.spread_layer->spec));
     char copyright[600];
     int year = wm_boundary_year(d.area_layer), year2 = wm_boundary_year(d.spread_layer);
     wm_copyright_text(year2 > year ? year2 : year, copyright, sizeof copyright);
-    say(&sources, ". %s", copyright);
+    wm_buf_printf(&sources, ". %s", copyright);
     if (notes.oom || sources.oom) {
         wm_error_set(err, WM_EXIT_IO, "out of memory");
         goto done;

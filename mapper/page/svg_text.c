@@ -1,5 +1,6 @@
 /* A figure's text in its SVG (svg_text.h). */
 #include "svg_text.h"
+#include "buf.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -94,41 +95,16 @@ size_t wm_svg_decimal(char *out, long v, int places)
     return n;
 }
 
-/* A growable string for a symbol's path data. */
-typedef struct str {
-    char *s;
-    size_t n, cap;
-    int failed;
-} str;
-
-static void str_put(str *b, const char *s, size_t n)
-{
-    if (b->failed) return;
-    if (b->n + n + 1 > b->cap) {
-        size_t cap = (b->n + n + 1) * 2;
-        char *g = realloc(b->s, cap);
-        if (!g) {
-            b->failed = 1;
-            return;
-        }
-        b->s = g;
-        b->cap = cap;
-    }
-    memcpy(b->s + b->n, s, n);
-    b->n += n;
-    b->s[b->n] = '\0';
-}
-
 /* A coordinate in thousandths, after a separator when it needs one. */
-static void str_num(str *b, double v, int space)
+static void path_num(wm_buf *b, double v, int space)
 {
     char t[32];
     size_t n = wm_svg_decimal(t + 1, lround(v * 1000), 3);
     if (space && t[1] != '-') {
         t[0] = ' ';
-        str_put(b, t, n + 1);
+        wm_buf_add(b, t, n + 1);
     } else {
-        str_put(b, t + 1, n);
+        wm_buf_add(b, t + 1, n);
     }
 }
 
@@ -153,43 +129,38 @@ static char *outline_of(cairo_t *cr, unsigned long index)
     cairo_path_t *path = cairo_copy_path(cr);
     cairo_new_path(cr);
     cairo_restore(cr);
-    str b = { NULL, 0, 0, 0 };
-    str_put(&b, "", 0);
+    wm_buf b = { 0 };
     if (path && path->status == CAIRO_STATUS_SUCCESS) {
         for (int i = 0; i < path->num_data; i += path->data[i].header.length) {
             const cairo_path_data_t *d = &path->data[i];
             switch (d->header.type) {
             case CAIRO_PATH_MOVE_TO:
-                str_put(&b, "M", 1);
-                str_num(&b, d[1].point.x, 0);
-                str_num(&b, d[1].point.y, 1);
+                wm_buf_add(&b, "M", 1);
+                path_num(&b, d[1].point.x, 0);
+                path_num(&b, d[1].point.y, 1);
                 break;
             case CAIRO_PATH_LINE_TO:
-                str_put(&b, "L", 1);
-                str_num(&b, d[1].point.x, 0);
-                str_num(&b, d[1].point.y, 1);
+                wm_buf_add(&b, "L", 1);
+                path_num(&b, d[1].point.x, 0);
+                path_num(&b, d[1].point.y, 1);
                 break;
             case CAIRO_PATH_CURVE_TO:
-                str_put(&b, "C", 1);
+                wm_buf_add(&b, "C", 1);
                 for (int k = 1; k <= 3; k++) {
-                    str_num(&b, d[k].point.x, k > 1);
-                    str_num(&b, d[k].point.y, 1);
+                    path_num(&b, d[k].point.x, k > 1);
+                    path_num(&b, d[k].point.y, 1);
                 }
                 break;
             case CAIRO_PATH_CLOSE_PATH:
-                str_put(&b, "Z", 1);
+                wm_buf_add(&b, "Z", 1);
                 break;
             }
         }
     } else {
-        b.failed = 1;
+        b.oom = 1;
     }
     cairo_path_destroy(path);
-    if (b.failed) {
-        free(b.s);
-        return NULL;
-    }
-    return b.s;
+    return wm_buf_take(&b);
 }
 
 /* The symbol of glyph `index` in cr's current font, made on first use;
