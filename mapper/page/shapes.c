@@ -28,17 +28,23 @@ static void on_two_threads(int threaded, void *(*work)(void *), void *a, void *b
 
 /* ---- building: the areas in page points --------------------------------- */
 
-/* One half of the areas, first..end-1, built into arrays of its own (the
- * first half's are the result's; the second's are appended to them). */
+/* One half of the areas, first..end-1, built into its part of the
+ * result's arrays: the first half's rings and points from the start,
+ * the second's after as many as the first half's rings have before
+ * thinning, moved down to close the gap when both are done.  Sizing the
+ * arrays once, from a count of the layer's vertices, spares growing
+ * them (every doubling of a 26 MB array copied it, and left the old
+ * copy's pages in the process), and appending one half to the other. */
 typedef struct builder {
     const wm_layer *layer;
     wm_shapes *out;          /* per-area results (outline, area, box) go straight here */
     size_t first, end;
     size_t *first_ring;      /* out->first_ring + first: each area's first ring, counted from the half's first */
-    size_t *first_point;     /* per ring of the half, + 1 */
-    size_t nrings, npoints, cap_rings, cap_points, cap_rev;
-    double *xy;
-    unsigned char *reversed;
+    size_t *first_point;     /* per ring of the half, + 1: the result's, from the half's first ring */
+    size_t nrings, npoints;  /* the half's so far */
+    size_t max_rings, max_points;   /* the half's before thinning: its room */
+    double *xy;              /* the half's room in the result's */
+    unsigned char *reversed; /* likewise, per ring */
     double *buf;             /* one ring's coordinates out of OGR */
     size_t cap_buf;
     const wm_affine *tf;
@@ -64,10 +70,9 @@ static void add_ring(builder *B, OGRGeometryH ring, int hole)
 {
     int n = OGR_G_GetPointCount(ring);
     if (n <= 0 || B->oom) return;
-    if (grow((void **)&B->buf, &B->cap_buf, 2 * (size_t)n, sizeof *B->buf) != 0 ||
-        grow((void **)&B->xy, &B->cap_points, 2 * (B->npoints + (size_t)n), sizeof *B->xy) != 0 ||
-        grow((void **)&B->first_point, &B->cap_rings, B->nrings + 2, sizeof *B->first_point) != 0 ||
-        grow((void **)&B->reversed, &B->cap_rev, B->nrings + 1, sizeof *B->reversed) != 0) {
+    /* The room was counted from the same geometries (count_geometry). */
+    if (B->nrings >= B->max_rings || B->npoints + (size_t)n > B->max_points ||
+        grow((void **)&B->buf, &B->cap_buf, 2 * (size_t)n, sizeof *B->buf) != 0) {
         B->oom = 1;
         return;
     }
@@ -125,8 +130,7 @@ static void *build_areas(void *arg)
 {
     builder *B = arg;
     wm_shapes *out = B->out;
-    if (grow((void **)&B->first_point, &B->cap_rings, 1, sizeof *B->first_point) != 0) B->oom = 1;
-    else B->first_point[0] = 0;
+    B->first_point[0] = 0;
     for (size_t i = B->first; i < B->end && !B->oom; i++) {
         B->first_ring[i - B->first] = B->nrings;
         B->area = B->perimeter = 0;
@@ -158,48 +162,47 @@ static void *build_areas(void *arg)
     return NULL;
 }
 
-/* The vertices of g's rings. */
-static size_t geometry_points(OGRGeometryH g)
+/* The rings (of at least one vertex) and vertices of g, added to *rings
+ * and *points: what add_geometry appends of it before thinning. */
+static void count_geometry(OGRGeometryH g, size_t *rings, size_t *points)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (t == wkbLineString || t == wkbLinearRing) return (size_t)(OGR_G_GetPointCount(g) > 0 ? OGR_G_GetPointCount(g) : 0);
-    size_t n = 0;
-    for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) n += geometry_points(OGR_G_GetGeometryRef(g, i));
-    return n;
+    if (t == wkbPolygon) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) count_geometry(OGR_G_GetGeometryRef(g, i), rings, points);
+    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection || t == wkbMultiLineString) {
+        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) count_geometry(OGR_G_GetGeometryRef(g, i), rings, points);
+    } else if (t == wkbLineString || t == wkbLinearRing) {
+        int n = OGR_G_GetPointCount(g);
+        if (n > 0) {
+            (*rings)++;
+            *points += (size_t)n;
+        }
+    }
 }
 
-/* The layer's vertices, counted until `enough`. */
-static size_t layer_points(const wm_layer *layer, size_t enough)
+/* The rings and vertices of areas first..end-1. */
+static void count_areas(const wm_layer *layer, size_t first, size_t end, size_t *rings, size_t *points)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < layer->n && n < enough; i++)
-        if (layer->features[i].geom) n += geometry_points(layer->features[i].geom);
-    return n;
+    *rings = *points = 0;
+    for (size_t i = first; i < end; i++)
+        if (layer->features[i].geom) count_geometry(layer->features[i].geom, rings, points);
 }
 
-/* The second half's arrays appended to the first's, which become the
- * result's.  Returns 0, or -1 when out of memory. */
-static int join_halves(builder *h, wm_shapes *out)
+/* The second half's rings and points moved down to follow the first's,
+ * closing the room thinning left unused. */
+static void join_halves(builder *h, wm_shapes *out)
 {
     size_t rings = h[0].nrings + h[1].nrings, points = h[0].npoints + h[1].npoints;
-    if (grow((void **)&h[0].xy, &h[0].cap_points, 2 * points, sizeof *h[0].xy) != 0 ||
-        grow((void **)&h[0].first_point, &h[0].cap_rings, rings + 1, sizeof *h[0].first_point) != 0 ||
-        grow((void **)&h[0].reversed, &h[0].cap_rev, rings, sizeof *h[0].reversed) != 0)
-        return -1;
-    if (h[1].npoints) memcpy(h[0].xy + 2 * h[0].npoints, h[1].xy, 2 * h[1].npoints * sizeof *h[1].xy);
-    if (h[1].nrings) memcpy(h[0].reversed + h[0].nrings, h[1].reversed, h[1].nrings);
+    if (h[1].npoints) memmove(h[0].xy + 2 * h[0].npoints, h[1].xy, 2 * h[1].npoints * sizeof *h[1].xy);
+    if (h[1].nrings) memmove(h[0].reversed + h[0].nrings, h[1].reversed, h[1].nrings);
     for (size_t r = 1; r <= h[1].nrings; r++) h[0].first_point[h[0].nrings + r] = h[0].npoints + h[1].first_point[r];
     for (size_t i = h[1].first; i < h[1].end; i++) out->first_ring[i] += h[0].nrings;
-    out->xy = h[0].xy;
-    out->first_point = h[0].first_point;
-    out->reversed = h[0].reversed;
     out->nrings = rings;
     out->npoints = points;
     out->first_ring[out->n] = rings;
-    h[0].xy = NULL;
-    h[0].first_point = NULL;
-    h[0].reversed = NULL;
-    return 0;
+    /* The room thinning left, handed back (a smaller block: it cannot fail to stay). */
+    double *xy = realloc(out->xy, 2 * (points ? points : 1) * sizeof *out->xy);
+    if (xy) out->xy = xy;
 }
 
 /* ---- boundaries shared by two outlined areas ---------------------------- */
@@ -408,7 +411,17 @@ int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance
         return -1;
     }
     /* Built in two halves, on two threads when the layer is large. */
-    size_t half = n / 2;
+    size_t half = n / 2, rings[2], points[2];
+    count_areas(layer, 0, half, &rings[0], &points[0]);
+    count_areas(layer, half, n, &rings[1], &points[1]);
+    size_t all_rings = rings[0] + rings[1], all_points = points[0] + points[1];
+    out->xy = malloc(2 * (all_points ? all_points : 1) * sizeof *out->xy);
+    out->first_point = malloc((all_rings + 2) * sizeof *out->first_point);
+    out->reversed = malloc(all_rings ? all_rings : 1);
+    if (!out->xy || !out->first_point || !out->reversed) {
+        wm_shapes_free(out);
+        return -1;
+    }
     builder h[2];
     memset(h, 0, sizeof h);
     for (int t = 0; t < 2; t++) {
@@ -417,19 +430,20 @@ int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance
         h[t].first = t ? half : 0;
         h[t].end = t ? n : half;
         h[t].first_ring = out->first_ring + h[t].first;
+        /* Half 1's first_point[0] is the slot of half 0's last ring's end. */
+        h[t].first_point = out->first_point + (t ? rings[0] + 1 : 0);
+        h[t].xy = out->xy + (t ? 2 * points[0] : 0);
+        h[t].reversed = out->reversed + (t ? rings[0] : 0);
+        h[t].max_rings = rings[t];
+        h[t].max_points = points[t];
         h[t].tf = tf;
         h[t].tol2 = tolerance > 0 ? tolerance * tolerance : 0;
         h[t].width = width;
         h[t].coverage = coverage;
     }
-    on_two_threads(n >= 2 && layer_points(layer, SHAPES_THREAD_MIN_POINTS) >= SHAPES_THREAD_MIN_POINTS, build_areas,
-                   &h[1], &h[0]);
-    int rc = h[0].oom || h[1].oom || join_halves(h, out) != 0 ? -1 : 0;
-    for (int t = 0; t < 2; t++) {
-        free(h[t].xy);
-        free(h[t].first_point);
-        free(h[t].reversed);
-    }
+    on_two_threads(n >= 2 && all_points >= SHAPES_THREAD_MIN_POINTS, build_areas, &h[1], &h[0]);
+    int rc = h[0].oom || h[1].oom ? -1 : 0;
+    if (rc == 0) join_halves(h, out);
     if (rc != 0 || share_outlines(out) != 0) {
         wm_shapes_free(out);
         return -1;
