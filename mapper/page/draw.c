@@ -287,13 +287,17 @@ static void paint_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_
 }
 
 /* A raster map of many vertices is drawn on both cores: the lower band
- * of the frame's rows by a second thread into an image of its own, laid
- * over the page afterwards (painting over is associative, so the pixels
- * are those of one pass, to rounding), the upper band on the page.  The
- * bands split the vertices, not the rows, in halves (balanced_split). */
+ * of the frame's rows by a second thread, through an image surface of
+ * its own over those rows of the page's pixels, the upper band through
+ * the page's surface, clipped to its rows.  The threads write disjoint
+ * rows of one buffer, and a pixel's coverage does not depend on a clip
+ * along pixel rows, so the pixels are those of one pass.  (The lower
+ * band was an image of its own, laid over the page afterwards: 17 MB
+ * more at the national map's size, and a pass over them.)  The bands
+ * split the vertices, not the rows, in halves (balanced_split). */
 
 typedef struct band {
-    cairo_surface_t *img;     /* the lower band's rows, transparent where nothing is drawn */
+    cairo_surface_t *img;     /* the lower band's rows of the page's pixels */
     cairo_matrix_t m;         /* user space to the band's pixels */
     wm_box frame;
     const pen *pn;
@@ -375,8 +379,19 @@ static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_s
         return;
     }
     int split = balanced_split(S, &m, top, bottom), width = cairo_image_surface_get_width(target);
+    int stride = cairo_image_surface_get_stride(target), height = cairo_image_surface_get_height(target);
+    double dx, dy;
+    cairo_surface_get_device_offset(target, &dx, &dy);
+    /* One pass, clipped by cairo, for a frame beyond the page or when
+     * drawing into a group (the page's pixels are not where it goes). */
+    if (split < 0 || bottom > height || dx != 0 || dy != 0 || cairo_get_group_target(cr) != target) {
+        paint_areas(cr, pn, map, S, NULL);
+        return;
+    }
     band b = { .frame = frame, .pn = pn, .map = map, .S = S };
-    b.img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, width, bottom - split);
+    cairo_surface_flush(target);
+    b.img = cairo_image_surface_create_for_data(cairo_image_surface_get_data(target) + (size_t)split * (size_t)stride,
+                                                cairo_image_surface_get_format(target), width, bottom - split, stride);
     b.in = malloc(S->n ? S->n : 1);
     unsigned char *upper = malloc(S->n ? S->n : 1);
     pthread_t thread;
@@ -401,11 +416,8 @@ static void draw_areas(cairo_t *cr, const pen *pn, const wm_map *map, const wm_s
         paint_areas(cr, pn, map, S, upper);
         cairo_restore(cr);
         pthread_join(thread, NULL);
-        cairo_save(cr);
-        cairo_identity_matrix(cr);
-        cairo_set_source_surface(cr, b.img, 0, split);
-        cairo_paint(cr);
-        cairo_restore(cr);
+        cairo_surface_flush(b.img);
+        cairo_surface_mark_dirty_rectangle(target, 0, split, width, bottom - split);
     }
     cairo_surface_destroy(b.img);
     free(b.in);
