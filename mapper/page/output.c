@@ -5,6 +5,7 @@
  * (thumbnails included) were drawn and written without error.
  */
 #include "output.h"
+#include "huge_pages.h"
 #include "atomic.h"
 #include "draw.h"
 #include "svg_text.h"
@@ -491,6 +492,7 @@ static cairo_surface_t *page_image(int wpx, int hpx)
     int stride = cairo_format_stride_for_width(CAIRO_FORMAT_RGB24, wpx);
     unsigned char *pixels = stride > 0 ? malloc((size_t)stride * (size_t)hpx) : NULL;
     if (!pixels) return NULL;
+    wm_huge_pages_advise(pixels, (size_t)stride * (size_t)hpx);
     cairo_surface_t *img = cairo_image_surface_create_for_data(pixels, CAIRO_FORMAT_RGB24, wpx, hpx, stride);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS ||
         cairo_surface_set_user_data(img, &page_pixels_key, pixels, free) != CAIRO_STATUS_SUCCESS) {

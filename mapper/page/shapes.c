@@ -1,5 +1,6 @@
 /* shapes.c -- areas into page points, thinned, with their outline widths. */
 #include "shapes.h"
+#include "huge_pages.h"
 
 #include <math.h>
 #include <pthread.h>
@@ -422,6 +423,7 @@ int wm_shapes_build(const wm_layer *layer, const wm_affine *tf, double tolerance
         wm_shapes_free(out);
         return -1;
     }
+    wm_huge_pages_advise(out->xy, 2 * all_points * sizeof *out->xy);
     builder h[2];
     memset(h, 0, sizeof h);
     for (int t = 0; t < 2; t++) {
