@@ -54,6 +54,17 @@ printf 'WD25CD,value,value\nE05900001,1,2\n' >"$T/synthetic_dup.csv"
 check "two columns named value" fails 3 'synthetic_dup.csv:1: two columns are named "value" (columns 2 and 3)' \
     render "$T/synthetic_wards.geojson" "$T/synthetic_dup.csv"
 
+# A bad layer and a bad table: the table is read while the layer is
+# (map.c), but the layer's error is the one given, as when they were read
+# in turn; with a good layer, the table's.
+printf '{"type":"FeatureCollection","features":[' >"$T/synthetic_truncated.geojson"
+check "bad layer and bad table: the layer's error" fails 3 "synthetic_truncated.geojson: cannot read as a vector layer" \
+    render "$T/synthetic_truncated.geojson" "$T/synthetic_thousands.csv"
+check "bad layer and no table: the layer's error" fails 3 "synthetic_truncated.geojson: cannot read as a vector layer" \
+    render "$T/synthetic_truncated.geojson" "$T/synthetic_none.csv"
+check "good layer and no table: the table's error" fails 3 "synthetic_none.csv: no such file" \
+    render "$T/synthetic_wards.geojson" "$T/synthetic_none.csv"
+
 # Class 2: text that is not UTF-8.
 printf 'WD25CD,\x93value\x94\nE05900001,1\n' >"$T/synthetic_cp1252.csv"
 check "Windows-1252 header" fails 3 "synthetic_cp1252.csv:1: the name of column 2" \
