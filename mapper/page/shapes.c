@@ -168,9 +168,7 @@ static void *build_areas(void *arg)
 static void count_geometry(OGRGeometryH g, size_t *rings, size_t *points)
 {
     OGRwkbGeometryType t = wkbFlatten(OGR_G_GetGeometryType(g));
-    if (t == wkbPolygon) {
-        for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) count_geometry(OGR_G_GetGeometryRef(g, i), rings, points);
-    } else if (t == wkbMultiPolygon || t == wkbGeometryCollection || t == wkbMultiLineString) {
+    if (t == wkbPolygon || t == wkbMultiPolygon || t == wkbGeometryCollection || t == wkbMultiLineString) {
         for (int i = 0; i < OGR_G_GetGeometryCount(g); i++) count_geometry(OGR_G_GetGeometryRef(g, i), rings, points);
     } else if (t == wkbLineString || t == wkbLinearRing) {
         int n = OGR_G_GetPointCount(g);
