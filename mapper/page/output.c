@@ -128,7 +128,8 @@ static int part_room(png_part *p, size_t need)
  * shuffle, so these loops ran a lane at a time.  Both give the same
  * bytes.  Elsewhere (another compiler, another processor) the one
  * portable build serves. */
-#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && !defined(__SANITIZE_ADDRESS__) && \
+    !defined(__SANITIZE_THREAD__)
 #define ROW_LOOP __attribute__((target_clones("avx2", "default")))
 #else
 #define ROW_LOOP

@@ -199,6 +199,19 @@ run_figures() {
     "$BIN" figures "$T/after.recipe" --out "$D" --force --jobs 2
 }
 
+# odd_file NAME: what is known of a file of the target that is neither as
+# it was nor as a clean run makes it; a copy is kept in $WARDMAP_FAULT_KEEP
+# when that is set, to look at.
+odd_file() {
+    local f=$D/${1#./} keep=${WARDMAP_FAULT_KEEP:-}
+    printf '%s bytes; the failed point: %s; figures: %s' "$(wc -c <"$f")" \
+        "$(grep ' FAILED$' "$T/run.log" | head -n 1)" "$(grep -v '^wardmap: ' "$T/err" | tr '\n' '|')"
+    if [ -n "$keep" ]; then
+        mkdir -p "$keep"
+        cp "$f" "$keep/$(date +%s)-$(basename "$f")"
+    fi
+}
+
 # The figure set's check: the same names as before; each file as it was or
 # as a clean run makes it; index.html whole, and naming a failure on exit 5.
 figures_check() {
@@ -211,8 +224,10 @@ figures_check() {
     while read -r line; do
         name=$(echo "$line" | cut -d' ' -f2)
         [ "$name" = "./index.html" ] && continue
-        grep -qxF "$line" "$before" || grep -qxF "$line" "$T/figures-after.snap" ||
-            { echo "$name is neither as it was nor as a clean run makes it"; return 1; }
+        grep -qxF "$line" "$before" || grep -qxF "$line" "$T/figures-after.snap" || {
+            echo "$name is neither as it was nor as a clean run makes it ($(odd_file "$name"))"
+            return 1
+        }
     done < <(grep '^f ' "$now")
     tail -c 8 "$D/index.html" | grep -q '</html>' || { echo "index.html is not whole"; return 1; }
     if [ "$rc" -eq 5 ] && ! grep -q 'class="failed"' "$D/index.html"; then
