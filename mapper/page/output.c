@@ -262,13 +262,13 @@ static void deflate_rows(png_part *p, unsigned char *batch, part_stream *streams
 static void *deflate_part(void *arg)
 {
     png_part *p = arg;
-    size_t rows_per_batch = PNG_BATCH / ((size_t)p->width * 3 + 1) + 1;
+    size_t row_bytes = (size_t)p->width * 3 + 1, rows_per_batch = PNG_BATCH / row_bytes + 1;
     /* ISA-L reads ahead of the input it is given, and what it finds there
      * steers its choice of matches (never the data): past the end of a
      * batch allocated to the byte, it read whatever the heap held, and the
      * same image deflated to other bytes from run to run.  So the batch
      * has a zeroed margin. */
-    unsigned char *batch = calloc(rows_per_batch * ((size_t)p->width * 3 + 1) + PNG_READ_AHEAD, 1);
+    unsigned char *batch = calloc(rows_per_batch * row_bytes + PNG_READ_AHEAD, 1);
     /* The streams' structures, PNG_STREAM_SPACING apart: each in windows
      * of its own.  Only those used are touched. */
     unsigned char *structs = malloc(PNG_STREAMS * PNG_STREAM_SPACING);
